@@ -1,0 +1,12 @@
+import { defineConfig } from 'vite';
+
+/**
+ * The demo SPA. `npm start` (demo/start.mjs) runs it through Vite's API with the FHIR bases in
+ * `VITE_FHIR_BASES`; run on its own it expects the FHIR server at its default port.
+ */
+export default defineConfig({
+  root: 'demo',
+  server: { host: '127.0.0.1', strictPort: false },
+  preview: { host: '127.0.0.1' },
+  build: { outDir: '../dist/demo', emptyOutDir: true },
+});
