@@ -1,0 +1,152 @@
+// @ts-check
+// Fault injection, one controller per base. Tests (or the admin endpoint) describe a bad day;
+// the server asks `decide()` for every FHIR request and acts on the answer.
+
+/**
+ * @typedef {object} CountedFault
+ * @property {number} [count]  how many matching requests it hits; omitted = until reset
+ * @property {string} [match]  only requests whose path+query contains this substring
+ */
+
+/**
+ * @typedef {object} FaultSpec
+ * @property {CountedFault & { status?: number }} [errors]          HTTP 500 (or `status`) with an OperationOutcome
+ * @property {CountedFault & { status?: 429 | 503, retryAfter?: number }} [throttle]  429/503 with Retry-After (seconds)
+ * @property {CountedFault} [unauthorized]                          HTTP 401
+ * @property {CountedFault} [malformed]                             200 with a body that is not JSON
+ * @property {CountedFault} [dropMidBody]                           headers + part of the body, then the socket is destroyed
+ * @property {number | { ms: number, match?: string }} [latencyMs]  added delay before answering
+ * @property {number | { size: number, match?: string }} [pageSize] forced page size for search, history, $everything
+ * @property {Array<'history' | 'everything' | 'ifMatch'>} [disable] capabilities switched off
+ * @property {string} [match]  default `match` for every fault in this call
+ */
+
+/**
+ * @typedef {object} FaultDecision
+ * @property {number} latencyMs
+ * @property {number | undefined} pageSize
+ * @property {Set<string>} disabled
+ * @property {undefined | { kind: 'errors', status: number }
+ *   | { kind: 'throttle', status: number, retryAfter: number }
+ *   | { kind: 'unauthorized' } | { kind: 'malformed' } | { kind: 'dropMidBody' }} action
+ */
+
+const COUNTED = /** @type {const} */ (['unauthorized', 'throttle', 'errors', 'malformed', 'dropMidBody']);
+const CAPABILITIES = new Set(['history', 'everything', 'ifMatch']);
+const KNOWN = new Set([...COUNTED, 'latencyMs', 'pageSize', 'disable', 'match']);
+
+export class Faults {
+  constructor() {
+    /** @type {Record<string, any>} */
+    this.state = {};
+  }
+
+  /** Clears every fault. */
+  reset() {
+    this.state = {};
+  }
+
+  /**
+   * Adds or replaces faults. Keys not mentioned keep their current setting; a key set to
+   * `null` is cleared. Throws on unknown keys or bad values.
+   * @param {FaultSpec} spec
+   */
+  set(spec) {
+    if (!spec || typeof spec !== 'object' || Array.isArray(spec)) throw new Error('fault spec must be an object');
+    for (const key of Object.keys(spec)) {
+      if (!KNOWN.has(key)) throw new Error(`unknown fault "${key}"`);
+    }
+    const s = /** @type {Record<string, any>} */ (spec);
+    const defaultMatch = typeof s.match === 'string' ? s.match : undefined;
+    for (const key of COUNTED) {
+      if (!(key in s)) continue;
+      if (s[key] == null) {
+        delete this.state[key];
+        continue;
+      }
+      const f = { ...s[key] };
+      if (f.count !== undefined && !(Number.isInteger(f.count) && f.count >= 0)) {
+        throw new Error(`${key}.count must be a non-negative integer`);
+      }
+      f.count ??= Infinity;
+      f.match ??= defaultMatch;
+      if (key === 'errors') f.status ??= 500;
+      if (key === 'throttle') {
+        f.status ??= 429;
+        f.retryAfter ??= 1;
+        if (f.status !== 429 && f.status !== 503) throw new Error('throttle.status must be 429 or 503');
+      }
+      this.state[key] = f;
+    }
+    if ('latencyMs' in s) {
+      if (s.latencyMs == null) delete this.state.latencyMs;
+      else {
+        const v = typeof s.latencyMs === 'number' ? { ms: s.latencyMs } : { ...s.latencyMs };
+        if (!(v.ms >= 0)) throw new Error('latencyMs must be >= 0');
+        v.match ??= defaultMatch;
+        this.state.latencyMs = v;
+      }
+    }
+    if ('pageSize' in s) {
+      if (s.pageSize == null) delete this.state.pageSize;
+      else {
+        const v = typeof s.pageSize === 'number' ? { size: s.pageSize } : { ...s.pageSize };
+        if (!(Number.isInteger(v.size) && v.size >= 1)) throw new Error('pageSize must be an integer >= 1');
+        v.match ??= defaultMatch;
+        this.state.pageSize = v;
+      }
+    }
+    if ('disable' in s) {
+      if (s.disable == null) delete this.state.disable;
+      else {
+        if (!Array.isArray(s.disable)) throw new Error('disable must be an array');
+        for (const c of s.disable) {
+          if (!CAPABILITIES.has(c)) throw new Error(`unknown capability "${c}" (history, everything, ifMatch)`);
+        }
+        this.state.disable = [...s.disable];
+      }
+    }
+  }
+
+  /** @returns {Record<string, any>} a JSON-friendly copy of the current faults */
+  get() {
+    return JSON.parse(JSON.stringify(this.state, (_k, v) => (v === Infinity ? null : v)));
+  }
+
+  /** @returns {Set<string>} capabilities currently switched off */
+  disabled() {
+    return new Set(this.state.disable ?? []);
+  }
+
+  /**
+   * Decides what happens to one request and uses up one count of the fault that fires.
+   * At most one counted fault fires per request, in the order: unauthorized, throttle, errors,
+   * malformed, dropMidBody.
+   * @param {string} pathAndQuery
+   * @returns {FaultDecision}
+   */
+  decide(pathAndQuery) {
+    /** @param {{ match?: string } | undefined} f */
+    const applies = (f) => Boolean(f) && (!f?.match || pathAndQuery.includes(f.match));
+    const lat = this.state.latencyMs;
+    const ps = this.state.pageSize;
+    /** @type {FaultDecision} */
+    const decision = {
+      latencyMs: applies(lat) ? lat.ms : 0,
+      pageSize: applies(ps) ? ps.size : undefined,
+      disabled: this.disabled(),
+      action: undefined,
+    };
+    for (const key of COUNTED) {
+      const f = this.state[key];
+      if (!applies(f) || f.count <= 0) continue;
+      f.count -= 1;
+      if (f.count <= 0) delete this.state[key];
+      if (key === 'errors') decision.action = { kind: 'errors', status: f.status };
+      else if (key === 'throttle') decision.action = { kind: 'throttle', status: f.status, retryAfter: f.retryAfter };
+      else decision.action = /** @type {any} */ ({ kind: key });
+      break;
+    }
+    return decision;
+  }
+}

@@ -1,0 +1,98 @@
+// Type declarations for server.mjs, so TypeScript tests can import it without allowJs.
+// Kept by hand; the JSDoc in server.mjs is the source of truth.
+
+export interface BaseConfig {
+  /** URL segment: "clinic" serves /clinic/fhir */
+  id: string;
+  label?: string;
+  /** Seed data: ids are kept, references should be relative (Type/id). */
+  resources?: ReadonlyArray<object>;
+}
+
+export interface ServerOptions {
+  /** 0 (default) = ephemeral. The host is always 127.0.0.1. */
+  port?: number;
+  bases?: BaseConfig[];
+  /** default 50 */
+  defaultPageSize?: number;
+  /** default 1000 */
+  maxPageSize?: number;
+  /** print one line per request */
+  log?: boolean;
+}
+
+export interface CountedFault {
+  /** how many matching requests it hits; omitted = until reset */
+  count?: number;
+  /** only requests whose path+query contains this substring */
+  match?: string;
+}
+
+export type Capability = 'history' | 'everything' | 'ifMatch';
+
+export interface FaultSpec {
+  errors?: CountedFault & { status?: number };
+  throttle?: CountedFault & { status?: 429 | 503; retryAfter?: number };
+  unauthorized?: CountedFault;
+  malformed?: CountedFault;
+  dropMidBody?: CountedFault;
+  latencyMs?: number | { ms: number; match?: string } | null;
+  pageSize?: number | { size: number; match?: string } | null;
+  disable?: Capability[] | null;
+  /** default `match` for every fault in this call */
+  match?: string;
+}
+
+export interface Faults {
+  /** Adds or replaces the given faults; others stay. A key set to null is cleared. */
+  set(spec: FaultSpec): void;
+  reset(): void;
+  /** Current faults as JSON (counts left; null = unlimited). */
+  get(): Record<string, unknown>;
+  disabled(): Set<string>;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  /** path + query as received, e.g. /clinic/fhir/Patient?_count=10 */
+  url: string;
+  /** request headers, lowercased names */
+  headers: Record<string, string>;
+  /** response status (0 while in flight) */
+  status: number;
+  /** ISO instant the request arrived */
+  time: string;
+  /** the injected fault that fired, if any */
+  fault?: string;
+}
+
+export interface FhirBase {
+  readonly id: string;
+  readonly label: string;
+  /** e.g. http://127.0.0.1:PORT/clinic/fhir */
+  readonly url: string;
+  readonly faults: Faults;
+  readonly requests: RequestLogEntry[];
+  clearRequests(): void;
+  /** Adds (or replaces by id) resources, straight into the repository. Returns how many. */
+  seed(resources: ReadonlyArray<object>): number;
+  /** Drops all data and history, then seeds `resources` (default: the initial ones). */
+  reset(resources?: ReadonlyArray<object>): number;
+  /** Medplum MemoryRepository subclass; for white-box tests only. */
+  readonly repo: unknown;
+}
+
+export interface FhirServer {
+  /** e.g. http://127.0.0.1:PORT */
+  readonly url: string;
+  readonly port: number;
+  readonly bases: FhirBase[];
+  base(id: string): FhirBase;
+  /** e.g. http://127.0.0.1:PORT/clinic/fhir */
+  baseUrl(id: string): string;
+  addBase(config: BaseConfig): FhirBase;
+  close(): Promise<void>;
+}
+
+export function startFhirServer(options?: ServerOptions): Promise<FhirServer>;
+

@@ -1,0 +1,278 @@
+// The local FHIR server's fault injection: each fault as a client sees it, driven both through the
+// programmatic API and over HTTP (the admin endpoint browser tests use).
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Bundle, CapabilityStatement, FhirResource, OperationOutcome, Patient } from 'fhir/r4';
+import { startFhirServer, type FhirBase, type FhirServer } from '../demo/fhir-server/server.mjs';
+
+const patients: FhirResource[] = [];
+for (let i = 0; i < 12; i++) {
+  patients.push({
+    resourceType: 'Patient',
+    id: `pat-${i}`,
+    identifier: [{ system: 'urn:oid:2.16.840.1.113883.4.3.25', value: `MRN-${i}` }],
+    name: [{ family: `Family${i}`, given: ['Alex'] }],
+    gender: i % 2 ? 'female' : 'male',
+    birthDate: `19${50 + i}-03-0${(i % 9) + 1}`,
+  });
+}
+patients.push({
+  resourceType: 'Observation',
+  id: 'obs-1',
+  status: 'final',
+  code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
+  subject: { reference: 'Patient/pat-0' },
+  effectiveDateTime: '2024-02-03T10:00:00Z',
+  valueQuantity: { value: 72, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
+});
+
+let srv: FhirServer;
+let base: FhirBase;
+let url: string;
+
+beforeAll(async () => {
+  srv = await startFhirServer({ port: 0, bases: [{ id: 'clinic', label: 'Riverside Clinic', resources: patients }] });
+  base = srv.base('clinic');
+  url = srv.baseUrl('clinic');
+});
+
+afterAll(async () => {
+  await srv?.close();
+});
+
+afterEach(() => {
+  base.faults.reset();
+  base.clearRequests();
+});
+
+const status = async (u: string, init?: RequestInit) => (await fetch(u, init)).status;
+
+describe('counted faults', () => {
+  it('errors: 500 with an OperationOutcome for the next N requests, then recovers', async () => {
+    base.faults.set({ errors: { status: 500, count: 2 } });
+    const first = await fetch(`${url}/Patient/pat-1`);
+    expect(first.status).toBe(500);
+    const oo = (await first.json()) as OperationOutcome;
+    expect(oo.resourceType).toBe('OperationOutcome');
+    expect(await status(`${url}/Patient/pat-1`)).toBe(500);
+    expect(await status(`${url}/Patient/pat-1`)).toBe(200);
+    expect(base.requests.map((r) => r.status)).toEqual([500, 500, 200]);
+  });
+
+  it('throttle: 429 with Retry-After, then recovers', async () => {
+    base.faults.set({ throttle: { status: 429, retryAfter: 7, count: 1 } });
+    const res = await fetch(`${url}/Patient?_count=2`);
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('7');
+    expect(((await res.json()) as OperationOutcome).resourceType).toBe('OperationOutcome');
+    expect(await status(`${url}/Patient?_count=2`)).toBe(200);
+  });
+
+  it('throttle: 503 with Retry-After', async () => {
+    base.faults.set({ throttle: { status: 503, retryAfter: 2, count: 1 } });
+    const res = await fetch(`${url}/metadata`);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('2');
+  });
+
+  it('unauthorized: 401', async () => {
+    base.faults.set({ unauthorized: { count: 1 } });
+    const res = await fetch(`${url}/Patient/pat-1`, { headers: { Authorization: 'Bearer expired' } });
+    expect(res.status).toBe(401);
+    expect(await status(`${url}/Patient/pat-1`)).toBe(200);
+  });
+
+  it('malformed: 200 with a body that is not JSON', async () => {
+    base.faults.set({ malformed: { count: 1 } });
+    const res = await fetch(`${url}/Patient?_count=3`);
+    expect(res.status).toBe(200);
+    await expect(res.json()).rejects.toThrow();
+    const ok = await fetch(`${url}/Patient?_count=3`);
+    expect(((await ok.json()) as Bundle).resourceType).toBe('Bundle');
+  });
+
+  it('dropMidBody: headers arrive, then reading the body fails', async () => {
+    base.faults.set({ dropMidBody: { count: 1 } });
+    const res = await fetch(`${url}/Patient?_count=10`);
+    expect(res.status).toBe(200);
+    await expect(res.text()).rejects.toThrow();
+    expect(await status(`${url}/Patient?_count=10`)).toBe(200);
+  });
+
+  it('without count a fault lasts until reset', async () => {
+    base.faults.set({ errors: {} });
+    for (let i = 0; i < 3; i++) expect(await status(`${url}/Patient/pat-2`)).toBe(500);
+    base.faults.reset();
+    expect(await status(`${url}/Patient/pat-2`)).toBe(200);
+  });
+
+  it('match: only requests whose path contains the substring are hit', async () => {
+    base.faults.set({ errors: { count: 1 }, match: '_history' });
+    expect(await status(`${url}/Patient/pat-1`)).toBe(200);
+    expect(await status(`${url}/Patient?_count=1`)).toBe(200);
+    expect(await status(`${url}/_history`)).toBe(500);
+    expect(await status(`${url}/_history`)).toBe(200);
+  });
+});
+
+describe('latency and page size', () => {
+  it('latencyMs: delays answers by at least N ms', async () => {
+    base.faults.set({ latencyMs: 150 });
+    const t0 = performance.now();
+    expect(await status(`${url}/Patient/pat-1`)).toBe(200);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
+  });
+
+  it('pageSize: forced tiny pages override _count; paging still yields every match once', async () => {
+    const normal = (await (await fetch(`${url}/Patient?_count=100`)).json()) as Bundle;
+    expect(normal.entry).toHaveLength(12);
+    base.faults.set({ pageSize: 5 });
+    const ids: string[] = [];
+    let pages = 0;
+    let next: string | undefined = `${url}/Patient?_count=100`;
+    while (next) {
+      const b = (await (await fetch(next)).json()) as Bundle<Patient>;
+      expect(b.total).toBe(12);
+      ids.push(...(b.entry ?? []).map((e) => e.resource!.id!));
+      next = b.link?.find((l) => l.relation === 'next')?.url;
+      pages++;
+    }
+    expect(pages).toBe(3);
+    expect(new Set(ids).size).toBe(12);
+    const hist = (await (await fetch(`${url}/_history`)).json()) as Bundle;
+    expect(hist.entry).toHaveLength(5);
+  });
+});
+
+describe('capability switches', () => {
+  const meta = async () => (await (await fetch(`${url}/metadata`)).json()) as CapabilityStatement;
+
+  it('history: _history answers 404 OperationOutcome and metadata drops history interactions', async () => {
+    base.faults.set({ disable: ['history'] });
+    const res = await fetch(`${url}/Patient/_history`);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as OperationOutcome).issue[0]!.code).toBe('not-supported');
+    expect(await status(`${url}/_history`)).toBe(404);
+    const m = await meta();
+    expect(m.rest![0]!.interaction!.map((i) => i.code)).not.toContain('history-system');
+    const p = m.rest![0]!.resource!.find((r) => r.type === 'Patient')!;
+    expect(p.interaction!.map((i) => i.code)).not.toContain('history-type');
+    base.faults.reset();
+    expect(await status(`${url}/_history`)).toBe(200);
+    expect((await meta()).rest![0]!.interaction!.map((i) => i.code)).toContain('history-system');
+  });
+
+  it('everything: $everything unsupported and gone from metadata', async () => {
+    expect(await status(`${url}/Patient/pat-0/$everything`)).toBe(200);
+    base.faults.set({ disable: ['everything'] });
+    expect(await status(`${url}/Patient/pat-0/$everything`)).toBe(404);
+    const p = (await meta()).rest![0]!.resource!.find((r) => r.type === 'Patient')!;
+    expect(p.operation ?? []).toEqual([]);
+  });
+
+  it('ifMatch: If-Match is ignored and metadata says no-version', async () => {
+    const read = await fetch(`${url}/Patient/pat-3`);
+    const patient = (await read.json()) as Patient;
+    base.faults.set({ disable: ['ifMatch'] });
+    const res = await fetch(`${url}/Patient/pat-3`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/fhir+json', 'If-Match': 'W/"stale"' },
+      body: JSON.stringify({ ...patient, gender: 'unknown' }),
+    });
+    expect(res.status).toBe(200);
+    const p = (await meta()).rest![0]!.resource!.find((r) => r.type === 'Patient')!;
+    expect(p.versioning).toBe('no-version');
+    base.faults.reset();
+    const stale = await fetch(`${url}/Patient/pat-3`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/fhir+json', 'If-Match': 'W/"stale"' },
+      body: JSON.stringify({ ...patient, gender: 'male' }),
+    });
+    expect(stale.status).toBe(412);
+  });
+});
+
+describe('request log', () => {
+  it('records method, path+query, lowercased request headers and status', async () => {
+    await fetch(`${url}/Patient?name=Family1&_count=2`, { headers: { 'X-Trace': 'abc', Authorization: 'Bearer t' } });
+    await fetch(`${url}/Patient/nope`);
+    await fetch(`${url}/Patient`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/fhir+json' },
+      body: JSON.stringify({ resourceType: 'Patient', name: [{ family: 'Logged' }] }),
+    });
+    const log = base.requests;
+    expect(log.map((r) => [r.method, r.url, r.status])).toEqual([
+      ['GET', '/clinic/fhir/Patient?name=Family1&_count=2', 200],
+      ['GET', '/clinic/fhir/Patient/nope', 404],
+      ['POST', '/clinic/fhir/Patient', 201],
+    ]);
+    expect(log[0]!.headers['x-trace']).toBe('abc');
+    expect(log[0]!.headers.authorization).toBe('Bearer t');
+    expect(Date.parse(log[0]!.time)).not.toBeNaN();
+    base.clearRequests();
+    expect(base.requests).toEqual([]);
+  });
+
+  it('does not log CORS preflights', async () => {
+    await fetch(`${url}/Patient`, { method: 'OPTIONS', headers: { Origin: 'http://x.test', 'Access-Control-Request-Method': 'POST' } });
+    expect(base.requests).toEqual([]);
+  });
+});
+
+describe('admin endpoint over HTTP', () => {
+  const admin = () => `${srv.url}/__admin/clinic`;
+
+  it('sets, reads and clears faults; admin calls are neither faulted nor logged', async () => {
+    const set = await fetch(`${admin()}/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ errors: { status: 503, count: 1 }, latencyMs: 1 }),
+    });
+    expect(set.status).toBe(200);
+    const current = (await (await fetch(`${admin()}/faults`)).json()) as Record<string, { count: number }>;
+    expect(current.errors!.count).toBe(1);
+    expect(await status(`${url}/Patient/pat-1`)).toBe(503);
+    expect(await status(`${url}/Patient/pat-1`)).toBe(200);
+
+    await fetch(`${admin()}/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ errors: { count: 5 } }),
+    });
+    const del = await fetch(`${admin()}/faults`, { method: 'DELETE' });
+    expect(del.status).toBe(200);
+    expect(await status(`${url}/Patient/pat-1`)).toBe(200);
+
+    const log = (await (await fetch(`${admin()}/requests`)).json()) as Array<{ url: string; status: number }>;
+    expect(log.map((r) => r.status)).toEqual([503, 200, 200]);
+    expect(log.every((r) => r.url.startsWith('/clinic/fhir/'))).toBe(true);
+    await fetch(`${admin()}/requests`, { method: 'DELETE' });
+    expect(base.requests).toEqual([]);
+  });
+
+  it('rejects unknown faults with 400 and unknown bases with 404', async () => {
+    const bad = await fetch(`${admin()}/faults`, { method: 'POST', body: JSON.stringify({ explode: true }) });
+    expect(bad.status).toBe(400);
+    expect(await status(`${srv.url}/__admin/nowhere/faults`)).toBe(404);
+  });
+
+  it('reset restores the initial data; seed adds resources', async () => {
+    const created = await fetch(`${url}/Patient`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/fhir+json' },
+      body: JSON.stringify({ resourceType: 'Patient', name: [{ family: 'Temp' }] }),
+    });
+    const id = ((await created.json()) as Patient).id;
+    const seed = await fetch(`${admin()}/seed`, {
+      method: 'POST',
+      body: JSON.stringify([{ resourceType: 'Patient', id: 'seeded-over-http' }]),
+    });
+    expect(await seed.json()).toEqual({ count: 1 });
+    expect(await status(`${url}/Patient/seeded-over-http`)).toBe(200);
+    const reset = await fetch(`${admin()}/reset`, { method: 'POST' });
+    expect(await reset.json()).toEqual({ count: patients.length });
+    expect(await status(`${url}/Patient/${id}`)).toBe(404);
+    expect(await status(`${url}/Patient/seeded-over-http`)).toBe(404);
+    expect(await status(`${url}/Patient/pat-0`)).toBe(200);
+  });
+});
