@@ -1,0 +1,14 @@
+/**
+ * Pure FHIR R4 logic for ehr-elements: no DOM, no storage, no network. Every function takes
+ * plain resources (or parts of them) and returns plain data: stable keys for the element layer
+ * to localize, and display strings that keep what was recorded (precision, units, names).
+ */
+export * from './dates.js';
+export * from './names.js';
+export * from './gender.js';
+export * from './identifiers.js';
+export * from './codings.js';
+export * from './quantities.js';
+export * from './references.js';
+export * from './status.js';
+export * from './medications.js';
