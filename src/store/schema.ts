@@ -1,0 +1,119 @@
+/**
+ * The IndexedDB schema, one function per version so tests can open a database in an old shape.
+ *
+ * Rules for changing it: never edit a shipped version; add `version(n + 1)` with only the tables
+ * whose indexes change, and an `.upgrade()` that fills any new derived field from stored rows.
+ */
+import { Dexie, type Table } from 'dexie';
+import type { Resource } from 'fhir/r4';
+import { clinicalDate, codesOf } from './derive.js';
+import type { CheckpointRecord, ConflictRecord, LocalState, OutboxEntry, SourceRecord } from './types.js';
+
+/** Every database of the kit is named `ehr-elements/<name>`. */
+export const DB_PREFIX = 'ehr-elements/';
+
+/** Current schema version. */
+export const SCHEMA_VERSION = 2;
+
+/** The server's version of a row, kept aside while a local write is pending or in conflict. */
+export interface HeldServerVersion {
+  /** `null` when the server deleted the resource. */
+  resource: Resource | null;
+  versionId?: string;
+  lastUpdated?: string;
+}
+
+/** A row of `resources`. Internal: callers get `StoredRow`. */
+export interface ResourceRow {
+  source: string;
+  type: string;
+  id: string;
+  patient: string;
+  resource: Resource;
+  versionId?: string;
+  lastUpdated?: string;
+  fetchedAt: number;
+  /** 0/1 rather than boolean: IndexedDB cannot index booleans. */
+  deleted: 0 | 1;
+  /** Normalized clinical date (v2). */
+  date?: string;
+  /** `system|code` of the main code(s) (v2, multi-entry index). */
+  codes?: string[];
+  local?: LocalState;
+  /** Newest server version seen while `local` is set. */
+  server?: HeldServerVersion;
+}
+
+/** A row of `links`: what a Patient row says about its identity. */
+export interface LinkRow {
+  /** Patient key. */
+  key: string;
+  source: string;
+  /** `system|value` of every identifier that has both. */
+  idents: string[];
+  /** `Patient.link` targets: patient keys (relative refs) or absolute Patient URLs. */
+  refs: string[];
+}
+
+/** Stored shape of a conflict (booleans as 0/1 for indexing). */
+export interface ConflictRow extends Omit<ConflictRecord, 'id' | 'resolved'> {
+  id?: number;
+  resolved: 0 | 1;
+}
+
+export type OutboxRow = Omit<OutboxEntry, 'seq'> & { seq?: number };
+
+export type ResourceKey = [source: string, type: string, id: string];
+
+/** Typed Dexie database. */
+export class RecordDatabase extends Dexie {
+  declare resources: Table<ResourceRow, ResourceKey>;
+  declare sources: Table<SourceRecord, string>;
+  declare checkpoints: Table<CheckpointRecord, [string, string]>;
+  declare outbox: Table<OutboxRow, number>;
+  declare conflicts: Table<ConflictRow, number>;
+  declare links: Table<LinkRow, string>;
+}
+
+/** Version 1: the tables and the indexes every query needs. */
+export const SCHEMA_V1 = {
+  resources: '[source+type+id], [patient+type], lastUpdated, deleted',
+  sources: 'id',
+  checkpoints: '[source+key], source',
+  outbox: '++seq, [source+type+id], source',
+  conflicts: '++id, [source+type+id], source, resolved',
+  links: 'key, *idents, *refs',
+} as const;
+
+/**
+ * Version 2: clinical-date range index and multi-entry code index on resources (for lab grouping
+ * and timelines), and a patient index on checkpoints (for `purge({ patient })`).
+ */
+export const SCHEMA_V2 = {
+  resources: '[source+type+id], [patient+type], [patient+type+date], *codes, lastUpdated, deleted',
+  checkpoints: '[source+key], source, patient',
+} as const;
+
+/** Declares version 1 only. For tests of the upgrade path. */
+export function declareV1(db: Dexie): void {
+  db.version(1).stores(SCHEMA_V1);
+}
+
+/** Declares every version up to the current one, with upgrades. */
+export function declareSchema(db: Dexie): void {
+  declareV1(db);
+  db.version(2)
+    .stores(SCHEMA_V2)
+    .upgrade(async (tx) => {
+      // Rows written by v1 have no date/codes: compute them so the new indexes see old rows.
+      await tx
+        .table<ResourceRow>('resources')
+        .toCollection()
+        .modify((row) => {
+          const date = clinicalDate(row.resource);
+          const codes = codesOf(row.resource);
+          if (date) row.date = date;
+          if (codes.length) row.codes = codes;
+        });
+    });
+}

@@ -1,0 +1,108 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Patient } from 'fhir/r4';
+import type { LocalRecordStore } from '../src/store/index.js';
+import {
+  CLINIC_BASE,
+  SSN,
+  VERSIE_CLINIC,
+  VERSIE_ID,
+  hospitalVersie,
+  openWithSources,
+  served,
+  servedAll,
+  versie,
+} from './fixtures/store/helpers.js';
+
+const open: LocalRecordStore[] = [];
+afterEach(() => {
+  for (const s of open.splice(0)) s.close();
+});
+async function arrange(linkIdentifierSystems?: string[]) {
+  const store = await openWithSources(linkIdentifierSystems ? { linkIdentifierSystems } : {});
+  open.push(store);
+  await store.addSource({ id: 'lab', baseUrl: 'https://lab.example.org/fhir', label: 'City Lab' });
+  await store.applyPage('clinic', { upserts: servedAll(versie()) });
+  return store;
+}
+
+function withSsn(patient: Patient, value: string, system = SSN): Patient {
+  return { ...patient, identifier: [{ system, value }] };
+}
+
+describe('patient links', () => {
+  it('links patients in two sources that share an SSN', async () => {
+    const store = await arrange();
+    await store.applyPage('hospital', { upserts: servedAll([hospitalVersie().patient]) });
+    expect(await store.linkedPatients(VERSIE_CLINIC)).toEqual([VERSIE_CLINIC, 'hospital/Patient/hosp-7731']);
+    expect(await store.linkedPatients('hospital/Patient/hosp-7731')).toEqual(['hospital/Patient/hosp-7731', VERSIE_CLINIC]);
+  });
+
+  it('does not link different SSNs', async () => {
+    const store = await arrange();
+    const other = withSsn(hospitalVersie().patient, '999-12-3456');
+    await store.applyPage('hospital', { upserts: servedAll([other]) });
+    expect(await store.linkedPatients(VERSIE_CLINIC)).toEqual([VERSIE_CLINIC]);
+  });
+
+  it('does not link on an identifier system the host did not name', async () => {
+    // Same SSN, but the host links only on a national id system.
+    const store = await arrange(['urn:oid:2.16.840.1.113883.2.1.4.1']);
+    await store.applyPage('hospital', { upserts: servedAll([hospitalVersie().patient]) });
+    expect(await store.linkedPatients(VERSIE_CLINIC)).toEqual([VERSIE_CLINIC]);
+    // The Synthea MRN system is shared too, but also not named.
+    expect(await store.search({ patient: VERSIE_CLINIC, type: 'Patient' })).toHaveLength(1);
+  });
+
+  it('links by Patient.link with an absolute reference to another source, and transitively', async () => {
+    const store = await arrange();
+    // Hospital patient has no SSN but says it is the clinic's patient (absolute URL of the clinic base).
+    const hospital: Patient = {
+      resourceType: 'Patient',
+      id: 'hosp-1',
+      name: [{ family: 'Botsford', given: ['Versie'] }],
+      link: [{ type: 'seealso', other: { reference: `${CLINIC_BASE}/Patient/${VERSIE_ID}` } }],
+    };
+    // The lab's patient points at the hospital's one (replaced-by), so it is linked through it.
+    const lab: Patient = {
+      resourceType: 'Patient',
+      id: 'lab-9',
+      link: [{ type: 'replaced-by', other: { reference: 'http://127.0.0.1:8103/hospital/fhir/Patient/hosp-1' } }],
+    };
+    await store.applyPage('hospital', { upserts: [served(hospital, '1', '2024-03-01T10:00:00Z')] });
+    await store.applyPage('lab', { upserts: [served(lab, '1', '2024-03-01T10:00:00Z')] });
+    expect(await store.linkedPatients(VERSIE_CLINIC)).toEqual([VERSIE_CLINIC, 'hospital/Patient/hosp-1', 'lab/Patient/lab-9']);
+    expect(await store.linkedPatients('lab/Patient/lab-9')).toEqual(['lab/Patient/lab-9', VERSIE_CLINIC, 'hospital/Patient/hosp-1']);
+  });
+
+  it('follows a relative Patient.link within one source, even to a patient not downloaded yet', async () => {
+    const store = await arrange();
+    const merged: Patient = { resourceType: 'Patient', id: 'old-record', link: [{ type: 'replaced-by', other: { reference: `Patient/${VERSIE_ID}` } }] };
+    await store.applyPage('clinic', { upserts: [served(merged, '1', '2024-03-01T10:00:00Z')] });
+    expect(await store.linkedPatients(VERSIE_CLINIC)).toEqual([VERSIE_CLINIC, 'clinic/Patient/old-record']);
+
+    const pointer: Patient = { resourceType: 'Patient', id: 'p1', link: [{ type: 'refer', other: { reference: 'Patient/not-yet-synced' } }] };
+    await store.applyPage('hospital', { upserts: [served(pointer, '1', '2024-03-01T10:00:00Z')] });
+    expect(await store.linkedPatients('hospital/Patient/p1')).toEqual(['hospital/Patient/p1', 'hospital/Patient/not-yet-synced']);
+  });
+
+  it('unlinks when the identifier changes or the patient is deleted', async () => {
+    const store = await arrange();
+    const hospital = hospitalVersie().patient;
+    await store.applyPage('hospital', { upserts: [served(hospital, '1', '2024-03-01T10:00:00Z')] });
+    expect(await store.linkedPatients(VERSIE_CLINIC)).toHaveLength(2);
+    // Hospital corrects a mistyped SSN.
+    await store.applyPage('hospital', { upserts: [served(withSsn(hospital, '999-00-0001'), '2', '2024-03-02T10:00:00Z')] });
+    expect(await store.linkedPatients(VERSIE_CLINIC)).toEqual([VERSIE_CLINIC]);
+    await store.applyPage('hospital', { upserts: [served(hospital, '3', '2024-03-03T10:00:00Z')] });
+    expect(await store.linkedPatients(VERSIE_CLINIC)).toHaveLength(2);
+    await store.applyPage('hospital', { upserts: [], deletes: [{ type: 'Patient', id: hospital.id!, versionId: '4', at: '2024-03-04T10:00:00Z' }] });
+    expect(await store.linkedPatients(VERSIE_CLINIC)).toEqual([VERSIE_CLINIC]);
+  });
+
+  it('rejects malformed patient keys', async () => {
+    const store = await arrange();
+    await expect(store.linkedPatients('Patient/123')).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(store.search({ patient: 'clinic/Observation/1' })).rejects.toMatchObject({ code: 'invalid-argument' });
+  });
+});
