@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
+import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
 import { chromiumArgs, findChromium } from './test/support/chromium.mjs';
 
 /**
@@ -16,11 +17,12 @@ function chromium() {
 }
 
 /**
- * Three projects:
+ * Four projects:
  * - `node`: pure logic, the FHIR server, the store on fake-indexeddb (`*.node.test.ts`).
  * - `browser`: elements, IndexedDB, locks and tabs in real Chromium (`*.browser.test.ts`),
  *   with the local FHIR server started once by `test/support/global-fhir-server.ts`.
  * - `e2e`: playwright-core driving Chromium against the demo (`*.e2e.test.ts`).
+ * - `storybook`: every story run as a test in Chromium (`@storybook/addon-vitest`).
  */
 export default defineConfig({
   test: {
@@ -35,6 +37,7 @@ export default defineConfig({
         },
       },
       {
+        optimizeDeps: { include: ['lit', 'lit/decorators.js', 'lit/directive-helpers.js', '@lit/context', '@open-wc/testing-helpers', 'axe-core', 'dexie'] },
         test: {
           name: 'browser',
           include: ['test/**/*.browser.test.ts'],
@@ -52,6 +55,17 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 90_000,
           fileParallelism: false,
+        },
+      },
+      {
+        // Every story in `stories/` runs as a test in Chromium (its play function, and axe via
+        // addon-a11y: `parameters.a11y.test = 'error'` in .storybook/preview.ts fails on violations).
+        plugins: [storybookTest({ configDir: '.storybook' })],
+        optimizeDeps: { include: ['lit', 'lit/directive-helpers.js'] },
+        test: {
+          name: 'storybook',
+          testTimeout: 30_000,
+          browser: chromium(),
         },
       },
     ],

@@ -1,0 +1,16 @@
+export { EhrElement, EhrDataElement, baseStyles, type EmitOptions } from './ehr-element.js';
+export { defineElement } from './define.js';
+export { storeContext, patientContext, launchContext, syncStateContext } from './context.js';
+export { LiveQueryController, type LiveQueryStatus, type LiveQueryOptions, type LiveQueryRenderers } from './live-query-controller.js';
+export {
+  SourceStatusController,
+  OnlineController,
+  DEFAULT_STALE_AFTER,
+  type SourceState,
+  type SourceStatusOptions,
+} from './source-status-controller.js';
+export { token, lightTokens, darkTokens, hostThemeStyles, documentThemeCss, adoptThemeStyles, tokenDeclarations, type TokenName } from './tokens.js';
+export { stateStyles, renderSkeleton, renderEmpty, renderError, renderPartial, renderStale, renderOffline, errorMessage } from './state-styles.js';
+export * from './localize/index.js';
+export type * from './store-types.js';
+export type * from './events.js';

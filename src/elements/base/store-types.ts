@@ -1,0 +1,111 @@
+import type { Resource } from 'fhir/r4';
+
+/**
+ * What elements need from a record store, and nothing more. The real store
+ * (`LocalRecordStore` / `RecordStore` in `src/store`) satisfies these shapes structurally, so
+ * elements never import Dexie or the store's module; tests and stories may hand in anything with
+ * the same methods.
+ */
+
+/** A patient key: `"<sourceId>/Patient/<id>"`, e.g. `"clinic/Patient/123"`. */
+export type PatientKey = string;
+
+/** One cached resource plus where it came from. The resource itself is never annotated. */
+export interface StoredRow<T extends Resource = Resource> {
+  /** Id of the source (provider/server) the row came from, e.g. `'clinic'`. */
+  source: string;
+  resource: T;
+  /** Patient key the row belongs to (`''` for rows that belong to no patient). */
+  patient: PatientKey;
+  /** `Date.now()` when the row was written to the cache. */
+  fetchedAt: number;
+  lastUpdated?: string;
+  versionId?: string;
+  /** A local write waiting for upload, or rejected by the server. */
+  local?: 'pending' | 'conflict';
+  deleted?: true;
+}
+
+/** What an element asks the store for. Extra keys (code, from, to, ...) pass through untouched. */
+export interface RecordQuery {
+  patient: PatientKey;
+  type?: string | string[];
+  [option: string]: unknown;
+}
+
+/** The observer shape `live()` accepts (Dexie's liveQuery observable, or any Observable). */
+export interface RowObserver<T> {
+  next?: (value: T) => void;
+  error?: (error: unknown) => void;
+}
+
+/** A minimal Observable: what `store.live()` returns. */
+export interface Subscribable<T> {
+  subscribe(observer: RowObserver<T>): { unsubscribe(): void };
+}
+
+/** Sync state of a source. The store's own union may hold more values; unknown ones are shown as-is. */
+export type SourceSyncStatus = 'idle' | 'syncing' | 'ok' | 'error' | 'offline' | 'unauthorized' | (string & {});
+
+/** A provider the record is gathered from, as the store reports it. */
+export interface SourceInfo {
+  id: string;
+  baseUrl?: string;
+  /** Name shown to clinicians ("Riverside Clinic"); falls back to the id. */
+  label?: string;
+  /** Server time of the last complete sync: ISO string or epoch milliseconds. */
+  lastSyncAt?: string | number;
+  status?: SourceSyncStatus;
+  lastError?: string;
+}
+
+/** What `syncPatient` reports. Only the parts elements read are typed; the rest passes through. */
+export interface SyncReport {
+  errors?: Array<{ source: string; message: string; [k: string]: unknown }>;
+  sources?: Record<string, { status?: SourceSyncStatus; [k: string]: unknown }>;
+  [k: string]: unknown;
+}
+
+export interface SyncOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: unknown) => void;
+}
+
+/**
+ * The store as elements see it. `search` and `live` are required; the rest is optional so a
+ * read-only or partial store still works (elements degrade: no labels, no sync).
+ */
+export interface RecordSource {
+  search(query: RecordQuery): Promise<StoredRow[]>;
+  live(query: RecordQuery): Subscribable<StoredRow[]>;
+  read?(reference: string): Promise<StoredRow | undefined>;
+  get?(source: string, type: string, id: string): Promise<StoredRow | undefined>;
+  linkedPatients?(key: PatientKey): Promise<string[]>;
+  getSources?(): Promise<SourceInfo[]>;
+  /** Present on a store with sync attached (`RecordStore`); `<ehr-record-provider sync>` calls it. */
+  syncPatient?(key: PatientKey, options?: SyncOptions): Promise<SyncReport>;
+}
+
+/** SMART launch context, as far as elements care. Filled in by the SMART module later. */
+export interface LaunchContext {
+  patient?: string;
+  encounter?: string;
+  /** `false` means the host EHR already shows a banner: ours hides or goes minimal. */
+  needPatientBanner?: boolean;
+  smartStyleUrl?: string;
+  tenant?: string;
+  /** Granted scopes, e.g. `['patient/AllergyIntolerance.rs', ...]`. */
+  scopes?: string[];
+}
+
+/** What the provider shares about its latest sync. */
+export interface SyncState {
+  status: 'idle' | 'syncing' | 'complete' | 'error';
+  patient?: PatientKey;
+  report?: SyncReport;
+  error?: unknown;
+  /** Last progress value the store reported (shape is the sync engine's). */
+  progress?: unknown;
+  startedAt?: number;
+  finishedAt?: number;
+}

@@ -1,0 +1,2 @@
+/** Class only (no registration): for scoped registries or a custom tag. */
+export { EhrRecordProvider } from './record-provider.js';

@@ -1,0 +1,100 @@
+import { html, nothing, type CSSResultGroup } from 'lit';
+import { property } from 'lit/decorators.js';
+import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
+import { DEFAULT_STALE_AFTER, SourceStatusController } from '../base/source-status-controller.js';
+import styles from './source-badge.styles.js';
+
+function toMillis(value: string | number | Date | undefined | null): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * Says which provider a row came from and how fresh it is: "Riverside Clinic · as of
+ * 21-Nov-2026 14:03". The label and last sync time come from the store's sources (through the
+ * nearest `<ehr-record-provider>` or the badge's own `.store`); `label` and `as-of` override them.
+ *
+ * When the time is older than `stale-after` the badge says "Out of date" with an icon and a dashed
+ * border (the `stale` attribute is set for styling); when the source's last sync failed it says
+ * "Sync failed". Colour is never the only signal.
+ *
+ * @tag ehr-source-badge
+ * @summary Shows the source of a record row and when it was last synced.
+ *
+ * @csspart base - The badge box.
+ * @csspart label - The provider's name.
+ * @csspart time - The "as of …" text.
+ * @csspart status - The "Out of date" / "Sync failed" marker, when shown.
+ *
+ * @cssproperty [--ehr-source-badge-font-size=var(--ehr-font-size-xs, 0.75rem)] - Text size of the badge.
+ * @cssproperty [--ehr-source-badge-background=var(--ehr-color-surface-raised, #f6f8fa)] - Badge background (when fresh).
+ * @cssproperty [--ehr-source-badge-border-color=var(--ehr-color-border, #8c959f)] - Badge border (when fresh).
+ */
+export class EhrSourceBadge extends EhrDataElement {
+  static override styles: CSSResultGroup = [baseStyles, styles];
+
+  /** Source id of the row, e.g. `clinic` (`StoredRow.source`). */
+  @property() source = '';
+
+  /** Shown name; overrides the label the store has for the source. */
+  @property() label?: string;
+
+  /**
+   * Time the data is "as of": ISO string, epoch ms or Date. Defaults to the source's last
+   * successful sync in the store.
+   */
+  @property({ attribute: 'as-of' }) asOf?: string | number | Date;
+
+  /** Age in milliseconds after which the badge shows as out of date. Default 24 h. */
+  @property({ type: Number, attribute: 'stale-after' }) staleAfter = DEFAULT_STALE_AFTER;
+
+  /** Also show the age in words ("3 hours ago") after the time. */
+  @property({ type: Boolean }) relative = false;
+
+  /** Reflects whether the badge currently counts as out of date (read-only, for styling). */
+  @property({ type: Boolean, reflect: true }) stale = false;
+
+  private readonly status = new SourceStatusController(this, {
+    store: () => this.activeStore,
+    syncState: () => this.syncState,
+    staleAfter: () => this.staleAfter,
+  });
+
+  protected override willUpdate(): void {
+    const time = this.effectiveTime();
+    this.stale = time !== undefined && Date.now() - time > this.staleAfter;
+  }
+
+  private effectiveTime(): number | undefined {
+    return toMillis(this.asOf) ?? (this.source ? this.status.source(this.source)?.syncedAt : undefined);
+  }
+
+  protected override render() {
+    const info = this.source ? this.status.source(this.source) : undefined;
+    const name = this.label || info?.name || this.source || this.localize.term('unknownSource');
+    const time = this.effectiveTime();
+    const failed = !!info?.failed;
+    const timeText =
+      time !== undefined
+        ? this.localize.term('asOf', this.localize.clinicalDateTime(time)) + (this.relative ? ` (${this.localize.relativeTime(time)})` : '')
+        : this.status.loaded || this.asOf !== undefined
+          ? this.localize.term('notSyncedYet')
+          : '';
+    const statusText = failed ? this.localize.term('syncFailed') : this.stale ? this.localize.term('outOfDate') : '';
+    return html`<span part="base" class="base ${failed ? 'failed' : ''}" title=${info?.message ?? nothing}>
+      <span class="visually-hidden">${this.localize.term('source')}:</span>
+      <span part="label" class="label">${name}</span>
+      ${timeText ? html`<span part="time" class="time">${timeText}</span>` : nothing}
+      ${statusText
+        ? html`<span part="status" class="status"><span aria-hidden="true">${failed ? '✕' : '⚠'}</span>${statusText}</span>`
+        : nothing}
+    </span>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ehr-source-badge': EhrSourceBadge;
+  }
+}

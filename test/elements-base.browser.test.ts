@@ -1,0 +1,510 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fixture, fixtureCleanup, html, nextFrame } from '@open-wc/testing-helpers';
+import axe from 'axe-core';
+import { html as litHtml, type TemplateResult } from 'lit';
+import type { AllergyIntolerance } from 'fhir/r4';
+import {
+  EhrDataElement,
+  LiveQueryController,
+  defineElement,
+  de,
+  registerTranslation,
+  renderError,
+  renderSkeleton,
+  renderPartial,
+  SourceStatusController,
+  stateStyles,
+  type RecordQuery,
+  type RecordSource,
+  type RowObserver,
+  type SourceInfo,
+  type StoredRow,
+  type SyncReport,
+} from '../src/elements/base/index.js';
+import { EhrRecordProvider } from '../src/elements/record-provider/define.js';
+import { EhrSourceBadge } from '../src/elements/source-badge/define.js';
+import { seedStore } from '../stories/support/seed-store.js';
+
+registerTranslation(de);
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/** Test double: a store whose live queries the test drives by hand. */
+class ControlledStore implements RecordSource {
+  queries: RecordQuery[] = [];
+  observers: Array<{ query: RecordQuery; observer: RowObserver<StoredRow[]>; closed: boolean }> = [];
+  sources: SourceInfo[] = [];
+  syncCalls: string[] = [];
+  syncImpl?: (patient: string, signal?: AbortSignal) => Promise<SyncReport>;
+
+  async search(): Promise<StoredRow[]> {
+    return [];
+  }
+  live(query: RecordQuery) {
+    this.queries.push(query);
+    const entry = { query, observer: {} as RowObserver<StoredRow[]>, closed: false };
+    this.observers.push(entry);
+    return {
+      subscribe: (observer: RowObserver<StoredRow[]>) => {
+        entry.observer = observer;
+        return { unsubscribe: () => (entry.closed = true) };
+      },
+    };
+  }
+  async getSources() {
+    return this.sources;
+  }
+  /** The newest open subscription. */
+  get current() {
+    return this.observers.filter((o) => !o.closed).at(-1)!;
+  }
+  emit(rows: StoredRow[]) {
+    this.current.observer.next?.(rows);
+  }
+  fail(error: unknown) {
+    this.current.observer.error?.(error);
+  }
+}
+
+/** Test double with sync: `syncPatient` as the test says. */
+class SyncingStore extends ControlledStore {
+  syncPatient(patient: string, options?: { signal?: AbortSignal }): Promise<SyncReport> {
+    this.syncCalls.push(patient);
+    return this.syncImpl ? this.syncImpl(patient, options?.signal) : Promise.resolve({ errors: [], sources: {} });
+  }
+}
+
+function allergyRow(id: string, patient = 'clinic/Patient/1', source = 'clinic'): StoredRow<AllergyIntolerance> {
+  return {
+    source,
+    patient,
+    fetchedAt: Date.now(),
+    resource: { resourceType: 'AllergyIntolerance', id, patient: { reference: patient.slice(patient.indexOf('/') + 1) }, code: { text: `Allergy ${id}` } },
+  };
+}
+
+/** A small element as an element author would write it, using the base API. */
+class TestAllergyList extends EhrDataElement {
+  static override styles = [EhrDataElement.styles, stateStyles];
+  readonly allergies = new LiveQueryController<AllergyIntolerance>(this, {
+    store: () => this.activeStore,
+    query: () => (this.activePatient ? { patient: this.activePatient, type: 'AllergyIntolerance' } : undefined),
+  });
+  protected override render(): TemplateResult {
+    const what = this.localize.term('allergies');
+    return litHtml`<section aria-label=${what}>
+      ${this.allergies.render({
+        idle: () => litHtml`<p class="idle">${this.localize.term('notKnown')}</p>`,
+        loading: (previous) =>
+          previous ? litHtml`<ul class="rows stale-while-loading">${previous.map((r) => litHtml`<li>${r.resource.code?.text}</li>`)}</ul>` : renderSkeleton(this.localize, { what }),
+        ready: (rows) =>
+          rows.length
+            ? litHtml`<ul class="rows">${rows.map((r) => litHtml`<li>${r.resource.code?.text} <ehr-source-badge source=${r.source}></ehr-source-badge></li>`)}</ul>`
+            : litHtml`<p class="empty">${this.localize.term('allergiesNotRecorded')}</p>`,
+        error: (error, retry) => renderError(this.localize, { what, error, onRetry: retry }),
+      })}
+    </section>`;
+  }
+}
+defineElement('test-allergy-list', TestAllergyList);
+
+/** Renders localized strings and the partial notice, for the localization tests. */
+class TestTerms extends EhrDataElement {
+  static override styles = [EhrDataElement.styles, stateStyles];
+  readonly status = new SourceStatusController(this, { store: () => this.activeStore, syncState: () => this.syncState });
+  protected override render() {
+    return litHtml`<p class="terms">${this.localize.term('noKnownAllergies')}|${this.localize.term('deceased')}</p>
+      <p class="date">${this.localize.clinicalDate('1974-12-25')}</p>
+      <p class="datetime">${this.localize.clinicalDateTime(Date.UTC(2026, 10, 21, 14, 3), { timeZone: 'UTC' })}</p>
+      ${renderPartial(this.localize, { failed: this.status.failed, notSynced: this.status.notSynced })}`;
+  }
+}
+defineElement('test-terms', TestTerms);
+
+const list = (el: Element) => el.querySelector('test-allergy-list') as TestAllergyList;
+const shadow = (el: Element) => el.shadowRoot!;
+async function settle(el: { updateComplete: Promise<unknown> }) {
+  await el.updateComplete;
+  await nextFrame();
+}
+
+async function expectNoAxeViolations(el: Element) {
+  const result = await axe.run(el, { resultTypes: ['violations'] });
+  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+afterEach(() => {
+  fixtureCleanup();
+});
+
+describe('record provider and data elements', () => {
+  it('gives the store and patient to an element inside it, which queries the store', async () => {
+    const store = new ControlledStore();
+    const provider = await fixture<EhrRecordProvider>(html`<ehr-record-provider .store=${store} patient="clinic/Patient/1">
+      <test-allergy-list></test-allergy-list>
+    </ehr-record-provider>`);
+    const el = list(provider);
+    await settle(el);
+    expect(el.activeStore).toBe(store);
+    expect(el.activePatient).toBe('clinic/Patient/1');
+    expect(store.queries).toEqual([{ patient: 'clinic/Patient/1', type: 'AllergyIntolerance' }]);
+    expect(el.allergies.status).toBe('loading');
+    expect(shadow(el).querySelector('[role=status]')?.textContent).toContain('Loading Allergies');
+
+    store.emit([allergyRow('a1'), allergyRow('a2')]);
+    await settle(el);
+    expect(el.allergies.status).toBe('ready');
+    expect([...shadow(el).querySelectorAll('.rows li')].map((li) => li.textContent?.trim().split(' ').slice(0, 2).join(' '))).toEqual([
+      'Allergy a1',
+      'Allergy a2',
+    ]);
+  });
+
+  it('re-provides on a patient change: the element re-queries and never shows the old patient’s rows', async () => {
+    const store = new ControlledStore();
+    const provider = await fixture<EhrRecordProvider>(html`<ehr-record-provider .store=${store} patient="clinic/Patient/1">
+      <test-allergy-list></test-allergy-list>
+    </ehr-record-provider>`);
+    const el = list(provider);
+    await settle(el);
+    store.emit([allergyRow('a1')]);
+    await settle(el);
+    const first = store.current;
+
+    provider.patient = 'clinic/Patient/2';
+    await settle(provider);
+    await settle(el);
+    expect(el.activePatient).toBe('clinic/Patient/2');
+    expect(first.closed).toBe(true);
+    expect(store.queries.at(-1)).toEqual({ patient: 'clinic/Patient/2', type: 'AllergyIntolerance' });
+    expect(el.allergies.status).toBe('loading');
+    expect(el.allergies.rows).toBeUndefined();
+    expect(shadow(el).textContent).not.toContain('Allergy a1');
+
+    store.emit([allergyRow('b1', 'clinic/Patient/2')]);
+    await settle(el);
+    expect(shadow(el).textContent).toContain('Allergy b1');
+  });
+
+  it('re-provides on a store change, and unsubscribes when the element leaves the page', async () => {
+    const one = new ControlledStore();
+    const two = new ControlledStore();
+    const provider = await fixture<EhrRecordProvider>(html`<ehr-record-provider .store=${one} patient="clinic/Patient/1">
+      <test-allergy-list></test-allergy-list>
+    </ehr-record-provider>`);
+    const el = list(provider);
+    await settle(el);
+    provider.store = two;
+    await settle(provider);
+    await settle(el);
+    expect(one.current).toBeUndefined();
+    expect(two.queries).toHaveLength(1);
+    el.remove();
+    expect(two.observers[0]!.closed).toBe(true);
+  });
+
+  it('lets an element’s own patient win over the provider’s', async () => {
+    const store = new ControlledStore();
+    const provider = await fixture<EhrRecordProvider>(html`<ehr-record-provider .store=${store} patient="clinic/Patient/1">
+      <test-allergy-list patient="hospital/Patient/9"></test-allergy-list>
+    </ehr-record-provider>`);
+    const el = list(provider);
+    await settle(el);
+    expect(el.activePatient).toBe('hospital/Patient/9');
+    expect(store.queries[0]!.patient).toBe('hospital/Patient/9');
+  });
+
+  it('keeps the rows of the same patient on screen while re-querying (no flicker)', async () => {
+    const store = new ControlledStore();
+    const el = await fixture<TestAllergyList>(html`<test-allergy-list .store=${store} patient="clinic/Patient/1"></test-allergy-list>`);
+    await settle(el);
+    store.emit([allergyRow('a1')]);
+    await settle(el);
+    el.allergies.retry();
+    await settle(el);
+    expect(el.allergies.status).toBe('loading');
+    expect(shadow(el).querySelector('.stale-while-loading')?.textContent).toContain('Allergy a1');
+  });
+
+  it('updates in place when the real store gets new rows (live query)', async () => {
+    const { store, patient } = await seedStore({ name: `live-${Date.now()}` });
+    const el = await fixture<TestAllergyList>(html`<test-allergy-list .store=${store} patient=${patient.clinic}></test-allergy-list>`);
+    await vi.waitFor(() => expect(el.allergies.status).toBe('ready'));
+    const before = el.allergies.rows!.length;
+    expect(before).toBeGreaterThan(0);
+    expect(new Set(el.allergies.rows!.map((r) => r.source)).size).toBeGreaterThan(0);
+
+    const patientId = patient.clinic.split('/').at(-1)!;
+    await store.applyPage('clinic', {
+      upserts: [
+        {
+          resourceType: 'AllergyIntolerance',
+          id: 'added-by-test',
+          meta: { versionId: '1', lastUpdated: new Date().toISOString() },
+          patient: { reference: `Patient/${patientId}` },
+          code: { text: 'Latex' },
+        } as AllergyIntolerance,
+      ],
+    });
+    await vi.waitFor(() => expect(el.allergies.rows!.length).toBe(before + 1));
+    await el.updateComplete;
+    expect(shadow(el).textContent).toContain('Latex');
+    store.close();
+  });
+
+  it('shows an error with role=alert, a reachable Retry button, and recovers on retry', async () => {
+    const store = new ControlledStore();
+    const el = await fixture<TestAllergyList>(html`<test-allergy-list .store=${store} patient="clinic/Patient/1"></test-allergy-list>`);
+    await settle(el);
+    store.fail(new Error('IndexedDB is not available'));
+    await settle(el);
+    expect(el.allergies.status).toBe('error');
+    const alert = shadow(el).querySelector('[role=alert]')!;
+    expect(alert.textContent).toContain('Allergies could not be loaded');
+    expect(alert.textContent).toContain('IndexedDB is not available');
+    await expectNoAxeViolations(el);
+
+    const button = alert.querySelector('button')!;
+    expect(button.textContent).toBe('Retry');
+    button.focus();
+    expect(shadow(el).activeElement).toBe(button);
+    expect(button.tabIndex).toBe(0);
+
+    const before = store.queries.length;
+    button.click();
+    await settle(el);
+    expect(store.queries.length).toBe(before + 1);
+    expect(el.allergies.status).toBe('loading');
+    store.emit([]);
+    await settle(el);
+    expect(shadow(el).querySelector('[role=alert]')).toBeNull();
+    expect(shadow(el).textContent).toContain('Allergies not recorded');
+  });
+
+  it('shows the error when store.live throws, without retrying in a loop', async () => {
+    const store = new ControlledStore();
+    let calls = 0;
+    store.live = () => {
+      calls++;
+      throw new Error('closed');
+    };
+    const el = await fixture<TestAllergyList>(html`<test-allergy-list .store=${store} patient="clinic/Patient/1"></test-allergy-list>`);
+    await settle(el);
+    await settle(el);
+    expect(calls).toBe(1);
+    expect(shadow(el).querySelector('[role=alert]')).not.toBeNull();
+  });
+});
+
+describe('sync through the provider', () => {
+  it('syncs on connect and on patient change, with start/complete events and the report', async () => {
+    const store = new SyncingStore();
+    const report: SyncReport = { errors: [{ source: 'hospital', message: 'HTTP 503' }], sources: { clinic: { status: 'ok' }, hospital: { status: 'error' } } };
+    store.syncImpl = async () => report;
+    const events: string[] = [];
+    const onEvent = (e: Event) => events.push(e.type);
+    document.addEventListener('ehr-sync-start', onEvent);
+    document.addEventListener('ehr-sync-complete', onEvent);
+    try {
+      const provider = await fixture<EhrRecordProvider>(html`<ehr-record-provider sync .store=${store} patient="clinic/Patient/1"></ehr-record-provider>`);
+      await vi.waitFor(() => expect(provider.syncState.status).toBe('complete'));
+      expect(store.syncCalls).toEqual(['clinic/Patient/1']);
+      expect(provider.lastSyncReport).toBe(report);
+      expect(events).toEqual(['ehr-sync-start', 'ehr-sync-complete']);
+
+      provider.patient = 'clinic/Patient/2';
+      await vi.waitFor(() => expect(store.syncCalls).toEqual(['clinic/Patient/1', 'clinic/Patient/2']));
+    } finally {
+      document.removeEventListener('ehr-sync-start', onEvent);
+      document.removeEventListener('ehr-sync-complete', onEvent);
+    }
+  });
+
+  it('emits ehr-sync-error when the sync throws, and syncs again on ehr-sync-request', async () => {
+    const store = new SyncingStore();
+    store.syncImpl = async () => {
+      throw new Error('offline');
+    };
+    const provider = await fixture<EhrRecordProvider>(html`<ehr-record-provider .store=${store} patient="clinic/Patient/1">
+      <test-allergy-list></test-allergy-list>
+    </ehr-record-provider>`);
+    // Without `sync` nothing happens on its own.
+    await settle(provider);
+    expect(store.syncCalls).toEqual([]);
+
+    const errored = new Promise<CustomEvent>((resolve) => provider.addEventListener('ehr-sync-error', (e) => resolve(e), { once: true }));
+    list(provider).requestSync();
+    const event = await errored;
+    expect(event.detail.message).toBe('offline');
+    expect(event.bubbles && event.composed).toBe(true);
+    expect(provider.syncState.status).toBe('error');
+    expect(store.syncCalls).toEqual(['clinic/Patient/1']);
+  });
+
+  it('aborts a running sync when the patient changes and ignores its late result', async () => {
+    const store = new SyncingStore();
+    const signals: AbortSignal[] = [];
+    store.syncImpl = (patient, signal) => {
+      signals.push(signal!);
+      return new Promise((resolve) => setTimeout(() => resolve({ errors: [], sources: {}, patient }), 50));
+    };
+    const provider = await fixture<EhrRecordProvider>(html`<ehr-record-provider sync .store=${store} patient="clinic/Patient/1"></ehr-record-provider>`);
+    await settle(provider);
+    provider.patient = 'clinic/Patient/2';
+    await vi.waitFor(() => expect(provider.syncState.status).toBe('complete'));
+    expect(signals[0]!.aborted).toBe(true);
+    expect(provider.lastSyncReport?.patient).toBe('clinic/Patient/2');
+  });
+});
+
+describe('localization', () => {
+  it('uses the nearest [lang]: English and German terms, dates through Intl', async () => {
+    const wrap = await fixture<HTMLDivElement>(html`<div>
+      <div lang="en-GB"><test-terms id="en"></test-terms></div>
+      <div lang="de-DE"><test-terms id="de"></test-terms></div>
+    </div>`);
+    const en = wrap.querySelector('#en') as TestTerms;
+    const deEl = wrap.querySelector('#de') as TestTerms;
+    await settle(en);
+    await settle(deEl);
+    expect(shadow(en).querySelector('.terms')!.textContent).toBe('No known allergies|Deceased');
+    expect(shadow(deEl).querySelector('.terms')!.textContent).toBe('Keine bekannten Allergien|Verstorben');
+    expect(shadow(en).querySelector('.date')!.textContent).toBe('25-Dec-1974');
+    expect(shadow(deEl).querySelector('.date')!.textContent).toBe('25-Dez-1974');
+    expect(shadow(en).querySelector('.datetime')!.textContent).toBe('21-Nov-2026 14:03');
+  });
+
+  it('re-renders when an ancestor’s lang changes', async () => {
+    const wrap = await fixture<HTMLDivElement>(html`<div lang="en"><test-terms></test-terms></div>`);
+    const el = wrap.querySelector('test-terms') as TestTerms;
+    await settle(el);
+    wrap.setAttribute('lang', 'de');
+    await vi.waitFor(() => expect(shadow(el).querySelector('.terms')!.textContent).toContain('Keine bekannten Allergien'));
+  });
+
+  it('keeps FHIR partial dates at their precision and says "Not known" for nonsense', async () => {
+    const el = await fixture<TestTerms>(html`<test-terms lang="en"></test-terms>`);
+    const l = (el as unknown as { localize: TestTerms['localize'] }).localize;
+    expect(l.clinicalDate('1974')).toBe('1974');
+    expect(l.clinicalDate('1974-12')).toBe('Dec-1974');
+    expect(l.clinicalDate('not a date')).toBe('Not known');
+    expect(l.clinicalDate(undefined)).toBe('Not known');
+    expect(l.number(1234.5)).toBe('1,234.5');
+    expect(l.relativeTime(Date.now() - 3 * 60 * MINUTE)).toBe('3 hours ago');
+  });
+
+  it('names failed and never-synced sources with plurals', async () => {
+    const store = new ControlledStore();
+    store.sources = [
+      { id: 'clinic', label: 'Riverside Clinic', lastSyncAt: new Date().toISOString(), status: 'ok' },
+      { id: 'hospital', label: 'St Elsewhere Hospital', status: 'error', lastError: 'HTTP 503' },
+      { id: 'lab', label: 'City Lab', status: 'error' },
+      { id: 'gp', label: 'Hillside GP' },
+    ];
+    const el = await fixture<TestTerms>(html`<test-terms lang="en" .store=${store} patient="clinic/Patient/1"></test-terms>`);
+    await vi.waitFor(() => expect(el.status.loaded).toBe(true));
+    await settle(el);
+    const notice = shadow(el).querySelector('.notice.partial')!;
+    expect(notice.getAttribute('role')).toBe('status');
+    expect(notice.textContent).toContain('2 providers could not be synced: St Elsewhere Hospital and City Lab');
+    expect(notice.textContent).toContain('Hillside GP has not been synced yet');
+    await expectNoAxeViolations(el);
+  });
+});
+
+describe('<ehr-source-badge>', () => {
+  function storeWith(sources: SourceInfo[]) {
+    const store = new ControlledStore();
+    store.sources = sources;
+    return store;
+  }
+
+  it('shows the source label and "as of" time, not stale when recent', async () => {
+    const at = Date.now() - 5 * MINUTE;
+    const store = storeWith([{ id: 'clinic', label: 'Riverside Clinic', lastSyncAt: new Date(at).toISOString(), status: 'ok' }]);
+    const provider = await fixture<EhrRecordProvider>(html`<ehr-record-provider .store=${store} patient="clinic/Patient/1" lang="en">
+      <ehr-source-badge source="clinic"></ehr-source-badge>
+    </ehr-record-provider>`);
+    const badge = provider.querySelector('ehr-source-badge') as EhrSourceBadge;
+    await vi.waitFor(() => expect(shadow(badge).querySelector('[part=label]')?.textContent).toBe('Riverside Clinic'));
+    expect(badge.stale).toBe(false);
+    expect(shadow(badge).querySelector('[part=time]')!.textContent).toMatch(/^as of \d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}$/);
+    expect(shadow(badge).querySelector('[part=status]')).toBeNull();
+    await expectNoAxeViolations(provider);
+  });
+
+  it('is stale (attribute, icon and words) when older than stale-after', async () => {
+    const store = storeWith([{ id: 'hospital', label: 'St Elsewhere Hospital', lastSyncAt: Date.now() - 3 * DAY, status: 'ok' }]);
+    const badge = await fixture<EhrSourceBadge>(html`<ehr-source-badge lang="en" .store=${store} source="hospital"></ehr-source-badge>`);
+    await vi.waitFor(() => expect(badge.hasAttribute('stale')).toBe(true));
+    await settle(badge);
+    expect(shadow(badge).querySelector('[part=status]')!.textContent).toContain('Out of date');
+    const base = shadow(badge).querySelector('[part=base]')!;
+    expect(getComputedStyle(base).borderStyle).toBe('dashed');
+    await expectNoAxeViolations(badge);
+
+    // A longer threshold makes the same time fresh again.
+    badge.staleAfter = 7 * DAY;
+    await settle(badge);
+    expect(badge.hasAttribute('stale')).toBe(false);
+  });
+
+  it('takes as-of and label overrides, and says "Not synced yet" for a never-synced source', async () => {
+    const store = storeWith([{ id: 'lab', label: 'City Lab' }]);
+    const badge = await fixture<EhrSourceBadge>(html`<ehr-source-badge lang="en" .store=${store} source="lab"></ehr-source-badge>`);
+    await vi.waitFor(() => expect(shadow(badge).textContent).toContain('Not synced yet'));
+    badge.asOf = '2026-11-21T14:03:00Z';
+    badge.label = 'Lab (override)';
+    badge.staleAfter = Number.MAX_SAFE_INTEGER;
+    await settle(badge);
+    expect(shadow(badge).querySelector('[part=label]')!.textContent).toBe('Lab (override)');
+    expect(shadow(badge).querySelector('[part=time]')!.textContent).toMatch(/^as of 2[12]-Nov-2026 /);
+  });
+
+  it('shows "Sync failed" from the provider’s sync report', async () => {
+    const store = new SyncingStore();
+    store.sources = [{ id: 'hospital', label: 'St Elsewhere Hospital', lastSyncAt: Date.now() - MINUTE, status: 'ok' }];
+    store.syncImpl = async () => ({ errors: [{ source: 'hospital', message: 'HTTP 503' }], sources: { hospital: { status: 'error' } } });
+    const provider = await fixture<EhrRecordProvider>(html`<ehr-record-provider sync lang="en" .store=${store} patient="clinic/Patient/1">
+      <ehr-source-badge source="hospital"></ehr-source-badge>
+    </ehr-record-provider>`);
+    const badge = provider.querySelector('ehr-source-badge')!;
+    await vi.waitFor(() => expect(shadow(badge).querySelector('[part=status]')?.textContent).toContain('Sync failed'));
+    await expectNoAxeViolations(provider);
+  });
+});
+
+describe('theme and base', () => {
+  it('switches the tokens for everything inside theme="dark"', async () => {
+    const store = new ControlledStore();
+    const provider = await fixture<EhrRecordProvider>(html`<ehr-record-provider theme="dark" .store=${store} patient="clinic/Patient/1">
+      <test-allergy-list></test-allergy-list>
+    </ehr-record-provider>`);
+    const el = list(provider);
+    await settle(el);
+    expect(getComputedStyle(el).color).toBe('rgb(230, 237, 243)');
+    provider.theme = 'light';
+    await settle(provider);
+    expect(getComputedStyle(el).color).toBe('rgb(31, 35, 40)');
+  });
+
+  it('defines a tag once and ignores a second registration', () => {
+    expect(() => defineElement('ehr-record-provider', EhrRecordProvider)).not.toThrow();
+    class Other extends HTMLElement {}
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    expect(() => defineElement('ehr-record-provider', Other)).not.toThrow();
+    expect(warn).toHaveBeenCalledOnce();
+    warn.mockRestore();
+    expect(customElements.get('ehr-record-provider')).toBe(EhrRecordProvider);
+  });
+
+  it('emits typed events that bubble and compose', async () => {
+    const el = await fixture<TestAllergyList>(html`<test-allergy-list></test-allergy-list>`);
+    const seen = new Promise<CustomEvent>((resolve) => document.addEventListener('ehr-sync-request', (e) => resolve(e), { once: true }));
+    el.emit('ehr-sync-request', { patient: 'clinic/Patient/1' });
+    const event = await seen;
+    expect(event.detail.patient).toBe('clinic/Patient/1');
+    expect(event.composed).toBe(true);
+  });
+});
