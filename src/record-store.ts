@@ -1,0 +1,138 @@
+/**
+ * `RecordStore`: the public store of the kit — the local store (`src/store`) with sync attached.
+ *
+ * ```ts
+ * const store = await RecordStore.open({ name: 'user-42', linkIdentifierSystems: ['http://hl7.org/fhir/sid/us-ssn'] });
+ * store.addSource({ id: 'clinic', baseUrl: 'http://127.0.0.1:8103/clinic/fhir', label: 'Riverside Clinic' });
+ * const report = await store.syncPatient('clinic/Patient/123');
+ * ```
+ *
+ * Every method of `LocalRecordStore` is available on a `RecordStore` unchanged (they are
+ * forwarded to the local store it wraps); this class adds `syncPatient`, `sync` and progress
+ * events. It wraps rather than extends because the local store is created only through its own
+ * `open()`.
+ */
+import { LocalRecordStore, type OpenOptions, type SourceInit, type SourceRecord } from './store/index.js';
+import { SyncEngine, type SyncEngineOptions, type SyncPatientOptions, type SyncReport } from './sync/engine.js';
+import type { ProgressListener, SyncProgress } from './sync/progress.js';
+
+export interface RecordStoreOpenOptions extends OpenOptions {
+  /** Sync behaviour (timeouts, retries, page size, types, overlap). */
+  sync?: SyncEngineOptions;
+}
+
+/** Event dispatched on the store for every progress step of a sync it runs: `detail` is a `SyncProgress`. */
+export type SyncProgressEvent = CustomEvent<SyncProgress>;
+
+interface RecordStoreEventMap {
+  progress: SyncProgressEvent;
+  /** Progress of a sync another tab is running (BroadcastChannel). */
+  'remote-progress': SyncProgressEvent;
+}
+
+/** Methods of the local store, all forwarded (typed through this interface). */
+export interface RecordStore extends Omit<LocalRecordStore, 'close' | 'addSource'> {}
+
+export class RecordStore extends EventTarget {
+  /** The wrapped local store (data layer; for tests and advanced hosts). */
+  readonly local: LocalRecordStore;
+  /** The sync engine (per-source locks, progress, strategies). */
+  readonly engine: SyncEngine;
+  /** Called with every progress step, in addition to `progress` events. */
+  onprogress: ProgressListener | null = null;
+  private readonly offRemote: () => void;
+
+  private constructor(local: LocalRecordStore, options: RecordStoreOpenOptions) {
+    super();
+    this.local = local;
+    this.engine = new SyncEngine(local, LocalRecordStore.databaseName(options.name), local.linkIdentifierSystems, options.sync);
+    this.engine.onProgress((p) => {
+      this.onprogress?.(p);
+      this.dispatchEvent(new CustomEvent('progress', { detail: p }));
+    });
+    this.offRemote = this.engine.onRemoteProgress((p) => this.dispatchEvent(new CustomEvent('remote-progress', { detail: p })));
+  }
+
+  /** Opens (or creates) the store of partition `options.name`; see `LocalRecordStore.open`. */
+  static async open(options: RecordStoreOpenOptions): Promise<RecordStore> {
+    const local = await LocalRecordStore.open(options);
+    return new RecordStore(local, options);
+  }
+
+  /**
+   * Registers a source (persisted, except `fetch`). Returns a promise, but a sync started right
+   * after a call that was not awaited still sees the source: `syncPatient` waits for pending
+   * `addSource` calls first.
+   */
+  addSource(init: SourceInit): Promise<SourceRecord> {
+    const p = this.local.addSource(init);
+    const tracked = p.catch(() => undefined);
+    this.pendingSources.add(tracked);
+    void tracked.finally(() => this.pendingSources.delete(tracked));
+    return p;
+  }
+
+  private readonly pendingSources = new Set<Promise<unknown>>();
+
+  /**
+   * Downloads `patientKey`'s record from its source and the same person's record from every
+   * other source (linked by `linkIdentifierSystems` and `Patient.link`), uploading pending local
+   * writes of those sources first. Resolves with a per-source report even when some sources fail;
+   * rejects only for a malformed key, an unknown source, or an abort.
+   */
+  async syncPatient(patientKey: string, options: SyncPatientOptions = {}): Promise<SyncReport> {
+    await this.settled();
+    return this.engine.syncPatient(patientKey, options);
+  }
+
+  /** Uploads pending local writes of every source (no download). */
+  async sync(options: { signal?: AbortSignal; onProgress?: ProgressListener; sources?: string[] } = {}): Promise<SyncReport> {
+    await this.settled();
+    return this.engine.upload(options);
+  }
+
+  /** Closes the database and the progress channel. */
+  close(): void {
+    this.offRemote();
+    this.engine.close();
+    this.local.close();
+  }
+
+  override addEventListener<K extends keyof RecordStoreEventMap>(
+    type: K,
+    listener: ((event: RecordStoreEventMap[K]) => void) | { handleEvent(event: RecordStoreEventMap[K]): void } | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void {
+    super.addEventListener(type, listener, options);
+  }
+
+  private async settled(): Promise<void> {
+    while (this.pendingSources.size) await Promise.all([...this.pendingSources]);
+  }
+}
+
+// Forward every public method of the local store that RecordStore does not define itself.
+for (const name of Object.getOwnPropertyNames(LocalRecordStore.prototype)) {
+  if (name === 'constructor' || Object.prototype.hasOwnProperty.call(RecordStore.prototype, name)) continue;
+  const descriptor = Object.getOwnPropertyDescriptor(LocalRecordStore.prototype, name);
+  if (!descriptor || typeof descriptor.value !== 'function') continue;
+  Object.defineProperty(RecordStore.prototype, name, {
+    configurable: true,
+    writable: true,
+    value(this: RecordStore, ...args: unknown[]) {
+      return (this.local as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args);
+    },
+  });
+}
+for (const name of ['name', 'linkIdentifierSystems'] as const) {
+  Object.defineProperty(RecordStore.prototype, name, {
+    configurable: true,
+    get(this: RecordStore) {
+      return this.local[name];
+    },
+  });
+}
+
+export type { SyncReport, SyncPatientOptions, SyncProgress };

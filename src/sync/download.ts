@@ -1,0 +1,472 @@
+/**
+ * Downloading one patient's record from one source.
+ *
+ * A strategy only decides WHICH queries describe the record (one `$everything`, or one search per
+ * resource type); `runQuery` does the rest the same way for all of them:
+ *
+ * 1. Read the query's checkpoint. With a checkpoint and a way to learn deletes (`_history` with
+ *    `_since`), ask only for what changed since `checkpoint − overlap`, and read the history for
+ *    DELETE entries of this patient's resources. Without either, list everything and compare id
+ *    sets with the cache.
+ * 2. Follow `next` links exactly as given, applying each page as it arrives (so memory stays flat
+ *    and an abort keeps what came).
+ * 3. Apply the LAST page together with the deletes and the new checkpoint in ONE `applyPage`
+ *    transaction. The checkpoint (server time of the run's first answer) is therefore never
+ *    stored before the data it vouches for, and an interrupted run simply repeats; versionId
+ *    de-duplication makes the repeat cheap and harmless.
+ *
+ * Afterwards, referenced Medication / Practitioner / Organization / Location / PractitionerRole
+ * resources not yet cached for the source are read with `_id=` searches.
+ */
+import type { Resource } from 'fhir/r4';
+import { deletedInHistory, readBundlePage, type BundlePage, type HistoryEvent } from './bundle.js';
+import { canSeeDeletes, supportsSearchParam, type ServerCapabilities } from './capabilities.js';
+import { DEFAULT_OVERLAP_MS, checkpointKey, earliest, serverTimeOf, sinceValue } from './checkpoint.js';
+import { SyncError } from './errors.js';
+import type { FhirClient } from './http.js';
+import type { ProgressTracker } from './progress.js';
+import type { SyncStore } from './store-api.js';
+
+/** Resource types downloaded for a patient unless the caller names others. */
+export const DEFAULT_TYPES: readonly string[] = [
+  'Patient',
+  'AllergyIntolerance',
+  'Condition',
+  'Observation',
+  'DiagnosticReport',
+  'MedicationRequest',
+  'MedicationStatement',
+  'Immunization',
+  'Procedure',
+  'Encounter',
+  'Consent',
+];
+
+/** Shared resources a record points at; fetched when referenced and not cached yet. */
+export const REFERENCED_TYPES: readonly string[] = ['Medication', 'Practitioner', 'PractitionerRole', 'Organization', 'Location'];
+
+/** Something that went wrong without failing the whole source (e.g. one bad entry). */
+export interface SyncProblem {
+  source: string;
+  code: string;
+  message: string;
+  url?: string;
+}
+
+export interface DownloadContext {
+  client: FhirClient;
+  store: SyncStore;
+  source: string;
+  caps: ServerCapabilities;
+  /** Patient id in this source. */
+  patientId: string;
+  /** `<source>/Patient/<id>`. */
+  patientKey: string;
+  /** Resource types wanted (Patient is always included). */
+  types: readonly string[];
+  overlapMs?: number;
+  /** `_count` to ask for. */
+  pageSize?: number;
+  signal?: AbortSignal;
+  progress?: ProgressTracker;
+  problem: (p: SyncProblem) => void;
+}
+
+export interface DownloadResult {
+  /** Rows written with a new server version. */
+  downloaded: number;
+  /** Tombstones written. */
+  deleted: number;
+  /** Server versions set aside because the row has a local change. */
+  held: number;
+  /** Earliest server time of the run's answers (for "last synced at"). */
+  serverTime?: string;
+  strategy: string;
+}
+
+/** One query describing (part of) the patient's record. */
+export interface PatientQuery {
+  /** Checkpoint key (per patient and query). */
+  key: string;
+  /** Resource types this query returns for the patient (id-set delete detection looks at these). */
+  types: readonly string[];
+  /** First URL (relative to the base), for a full listing or for changes since `since`. */
+  url(since: string | undefined): string;
+}
+
+/** Which queries describe a patient's record on a given server. */
+export interface DownloadStrategy {
+  readonly name: string;
+  queries(ctx: DownloadContext): PatientQuery[];
+}
+
+/** `Patient/<id>/$everything`, incremental with `_since`. One query for the whole record. */
+export class EverythingStrategy implements DownloadStrategy {
+  readonly name = 'everything';
+  queries(ctx: DownloadContext): PatientQuery[] {
+    const types = withPatient(ctx.types);
+    const wanted = [...new Set([...types, ...REFERENCED_TYPES])];
+    return [
+      {
+        key: checkpointKey(ctx.patientId, 'everything'),
+        types,
+        url: (since) =>
+          `Patient/${encodeURIComponent(ctx.patientId)}/$everything?` +
+          params({ _count: ctx.pageSize, _type: wanted.join(','), _since: since }),
+      },
+    ];
+  }
+}
+
+/**
+ * One search per type: `Patient?_id=<id>`, and `<Type>?patient=Patient/<id>` for the rest
+ * (the reference form, which every server understands; a bare id is not found by some).
+ * Incremental with `_lastUpdated=gt…`.
+ */
+export class CompartmentSearchStrategy implements DownloadStrategy {
+  readonly name = 'compartment-search';
+  queries(ctx: DownloadContext): PatientQuery[] {
+    const out: PatientQuery[] = [];
+    for (const type of withPatient(ctx.types)) {
+      if (ctx.caps.known && !ctx.caps.search.has(type)) {
+        ctx.problem({ source: ctx.source, code: 'unsupported', message: `${ctx.source}: the server cannot search ${type}; skipped.` });
+        continue;
+      }
+      let criterion: Record<string, string>;
+      if (type === 'Patient') criterion = { _id: ctx.patientId };
+      else {
+        const param = ['patient', 'subject', 'beneficiary'].find((p) => supportsSearchParam(ctx.caps, type, p));
+        if (!param) {
+          ctx.problem({ source: ctx.source, code: 'unsupported', message: `${ctx.source}: no patient search parameter for ${type}; skipped.` });
+          continue;
+        }
+        criterion = { [param]: `Patient/${ctx.patientId}` };
+      }
+      out.push({
+        key: checkpointKey(ctx.patientId, `type:${type}`),
+        types: [type],
+        url: (since) => `${type}?` + params({ ...criterion, _lastUpdated: since ? `gt${since}` : undefined, _count: ctx.pageSize }),
+      });
+    }
+    return out;
+  }
+}
+
+/** `$everything` when the server offers it, per-type searches otherwise. */
+export function chooseStrategy(caps: ServerCapabilities): DownloadStrategy {
+  return caps.everything ? new EverythingStrategy() : new CompartmentSearchStrategy();
+}
+
+/** Runs every query of `strategy` for the patient, then fetches missing referenced resources. */
+export async function downloadPatient(ctx: DownloadContext, strategy: DownloadStrategy): Promise<DownloadResult> {
+  const result: DownloadResult = { downloaded: 0, deleted: 0, held: 0, strategy: strategy.name };
+  const queries = strategy.queries(ctx);
+  ctx.progress?.plan(queries.length + 1);
+  const seenRefs = new Set<string>();
+  for (const query of queries) {
+    const r = await runQuery(ctx, query, (resources) => collectRefs(resources, seenRefs));
+    result.downloaded += r.downloaded;
+    result.deleted += r.deleted;
+    result.held += r.held;
+    result.serverTime = earliest(result.serverTime, r.serverTime);
+  }
+  const refs = await fetchMissingReferences(ctx, seenRefs);
+  result.downloaded += refs;
+  return result;
+}
+
+/** Runs one query as described in the module comment. */
+export async function runQuery(
+  ctx: DownloadContext,
+  query: PatientQuery,
+  onResources?: (resources: Resource[]) => void,
+): Promise<DownloadResult & { incremental: boolean }> {
+  const { client, store, source } = ctx;
+  const result = { downloaded: 0, deleted: 0, held: 0, strategy: '', incremental: false, serverTime: undefined as string | undefined };
+  const checkpoint = await store.getCheckpointRecord(source, query.key);
+  const deletesVisible = query.types.every((t) => canSeeDeletes(ctx.caps, t));
+  let since = checkpoint && deletesVisible ? sinceValue(checkpoint.value, ctx.overlapMs ?? DEFAULT_OVERLAP_MS) : undefined;
+  let runTime: string | undefined;
+
+  // Deletes since the checkpoint, from the server's history.
+  let historyDeletes: Map<string, HistoryEvent> | undefined;
+  if (since) {
+    try {
+      const h = await readHistoryDeletes(ctx, query.types, since);
+      historyDeletes = h.deletes;
+      runTime = h.serverTime;
+    } catch (error) {
+      // A server that announced history but refuses it (4xx other than auth): fall back to a
+      // full listing with id-set comparison instead of failing the source.
+      if (error instanceof SyncError && error.code === 'http' && error.status !== undefined && error.status < 500) {
+        ctx.problem({ source, code: 'history-unavailable', message: `${error.message}; listing everything instead.` });
+        since = undefined;
+        historyDeletes = undefined;
+      } else throw error;
+    }
+  }
+  result.incremental = since !== undefined;
+
+  const wanted = new Set([...query.types, ...REFERENCED_TYPES]);
+  const seen = new Map<string, Set<string>>(); // type -> ids seen in this run
+  const reporter = ctx.progress?.query();
+  const visited = new Set<string>();
+  let url: string | undefined = query.url(since);
+  let first = true;
+  while (url) {
+    if (visited.has(url)) {
+      throw new SyncError('malformed', `${source}: the server's next link repeats a page already read (${url}); stopping.`, { source, url });
+    }
+    visited.add(url);
+    const response = await client.get(url, { signal: ctx.signal });
+    const page = readBundlePage(response.body, { source, url: response.url });
+    if (first) {
+      runTime = earliest(runTime, serverTimeOf(response, page.lastUpdated));
+      first = false;
+    }
+    reportProblems(ctx, page, response.url);
+    const upserts = page.resources.filter((r) => wanted.has(r.resourceType));
+    for (const r of upserts) {
+      let ids = seen.get(r.resourceType);
+      if (!ids) seen.set(r.resourceType, (ids = new Set()));
+      ids.add(r.id!);
+    }
+    onResources?.(upserts);
+    reporter?.page(page.entryCount, Boolean(page.next), page.total);
+
+    if (page.next) {
+      add(result, await store.applyPage(source, { upserts }));
+      url = page.next;
+      continue;
+    }
+
+    // Last page: deletes + checkpoint go in with it.
+    let deletes: Array<{ type: string; id: string; versionId?: string; at?: string }>;
+    const extra: Resource[] = [];
+    if (historyDeletes) {
+      deletes = await historyDeletesForPatient(ctx, query.types, historyDeletes, seen);
+    } else {
+      const gone = await idSetDeletes(ctx, query.types, seen, extra);
+      deletes = gone;
+    }
+    const checkpointValue = runTime;
+    add(
+      result,
+      await store.applyPage(source, {
+        upserts: [...upserts, ...extra],
+        deletes,
+        ...(checkpointValue
+          ? { checkpoint: { key: query.key, value: checkpointValue, patient: ctx.patientKey, data: { incremental: result.incremental } } }
+          : {}),
+      }),
+    );
+    url = undefined;
+  }
+  reporter?.finish();
+  if (!runTime) {
+    ctx.problem({
+      source,
+      code: 'no-server-time',
+      message: `${source}: the server sent neither a Date header nor Bundle.meta.lastUpdated; the next sync of this query will be a full download.`,
+    });
+  }
+  result.serverTime = runTime;
+  return result;
+}
+
+/** Reads `_history?_since=` (system level if offered, else per type) and returns deletes seen. */
+async function readHistoryDeletes(
+  ctx: DownloadContext,
+  types: readonly string[],
+  since: string,
+): Promise<{ deletes: Map<string, HistoryEvent>; serverTime?: string }> {
+  const events: HistoryEvent[] = [];
+  let serverTime: string | undefined;
+  const typeSet = new Set(types);
+  const urls = types.length > 1 && ctx.caps.systemHistory
+    ? [`_history?${params({ _since: since, _count: ctx.pageSize })}`]
+    : types.map((t) =>
+        ctx.caps.typeHistory.has(t)
+          ? `${t}/_history?${params({ _since: since, _count: ctx.pageSize })}`
+          : `_history?${params({ _since: since, _count: ctx.pageSize })}`,
+      );
+  for (const start of [...new Set(urls)]) {
+    const visited = new Set<string>();
+    let url: string | undefined = start;
+    let first = true;
+    while (url) {
+      if (visited.has(url)) throw new SyncError('malformed', `${ctx.source}: history paging repeats ${url}`, { source: ctx.source, url });
+      visited.add(url);
+      const response = await ctx.client.get(url, { signal: ctx.signal });
+      const page = readBundlePage(response.body, { source: ctx.source, url: response.url });
+      if (first) {
+        serverTime = earliest(serverTime, serverTimeOf(response, page.lastUpdated));
+        first = false;
+      }
+      for (const e of page.history) if (typeSet.has(e.type)) events.push(e);
+      url = page.next;
+    }
+  }
+  return { deletes: deletedInHistory(events), serverTime };
+}
+
+/** History deletes restricted to resources this patient has in the cache and not seen alive now. */
+async function historyDeletesForPatient(
+  ctx: DownloadContext,
+  types: readonly string[],
+  deletes: Map<string, HistoryEvent>,
+  seen: Map<string, Set<string>>,
+): Promise<Array<{ type: string; id: string; versionId?: string; at?: string }>> {
+  if (deletes.size === 0) return [];
+  const out: Array<{ type: string; id: string; versionId?: string; at?: string }> = [];
+  for (const type of types) {
+    const local = await ctx.store.localIds(ctx.source, type, ctx.patientKey);
+    for (const id of local) {
+      const event = deletes.get(`${type}/${id}`);
+      // Listed alive by the search that ran after the history read: it came back.
+      if (!event || seen.get(type)?.has(id)) continue;
+      out.push(deleteOf(event));
+    }
+  }
+  return out;
+}
+
+/**
+ * Ids the cache holds for this patient but a full listing did not return. Not trusted blindly
+ * (a listing can miss a row when data moves under offset paging): each candidate is re-asked
+ * with an `_id` search; those still there are returned in `alive` and kept, the rest are deletes.
+ */
+async function idSetDeletes(
+  ctx: DownloadContext,
+  types: readonly string[],
+  seen: Map<string, Set<string>>,
+  alive: Resource[],
+): Promise<Array<{ type: string; id: string }>> {
+  const out: Array<{ type: string; id: string }> = [];
+  for (const type of types) {
+    const local = await ctx.store.localIds(ctx.source, type, ctx.patientKey);
+    const candidates = local.filter((id) => !seen.get(type)?.has(id));
+    if (candidates.length === 0) continue;
+    const found = new Map<string, Resource>();
+    for (const chunk of chunks(candidates, 40)) {
+      for (const r of await searchAll(ctx, `${type}?${params({ _id: chunk.join(','), _count: Math.max(chunk.length, 1) })}`)) {
+        if (r.resourceType === type && r.id) found.set(r.id, r);
+      }
+    }
+    for (const id of candidates) {
+      const r = found.get(id);
+      if (r) alive.push(r);
+      else out.push({ type, id });
+    }
+  }
+  return out;
+}
+
+/** Reads missing referenced shared resources (Medication, Practitioner, ...) with `_id` searches. */
+async function fetchMissingReferences(ctx: DownloadContext, refs: Set<string>): Promise<number> {
+  const byType = new Map<string, string[]>();
+  for (const ref of refs) {
+    const [type, id] = ref.split('/') as [string, string];
+    if (await ctx.store.get(ctx.source, type, id, { includeDeleted: true })) continue;
+    let list = byType.get(type);
+    if (!list) byType.set(type, (list = []));
+    list.push(id);
+  }
+  let written = 0;
+  const reporter = ctx.progress?.query();
+  for (const [type, ids] of byType) {
+    if (ctx.caps.known && !ctx.caps.search.has(type)) continue;
+    for (const chunk of chunks(ids, 40)) {
+      const resources = await searchAll(ctx, `${type}?${params({ _id: chunk.join(','), _count: chunk.length })}`);
+      const upserts = resources.filter((r) => r.resourceType === type);
+      reporter?.page(upserts.length, true);
+      const r = await ctx.store.applyPage(ctx.source, { upserts });
+      written += r.written;
+    }
+  }
+  reporter?.finish();
+  return written;
+}
+
+/** All pages of a small search, applying nothing (caller decides). */
+async function searchAll(ctx: DownloadContext, start: string): Promise<Resource[]> {
+  const out: Resource[] = [];
+  const visited = new Set<string>();
+  let url: string | undefined = start;
+  while (url) {
+    if (visited.has(url)) break;
+    visited.add(url);
+    const response = await ctx.client.get(url, { signal: ctx.signal });
+    const page = readBundlePage(response.body, { source: ctx.source, url: response.url });
+    reportProblems(ctx, page, response.url);
+    out.push(...page.resources);
+    url = page.next;
+  }
+  return out;
+}
+
+function reportProblems(ctx: DownloadContext, page: BundlePage, url: string): void {
+  for (const p of page.problems) {
+    ctx.problem({
+      source: ctx.source,
+      code: 'invalid-entry',
+      message: `${ctx.source}: skipped entry ${p.index} of a page (${p.message})${p.fullUrl ? ` ${p.fullUrl}` : ''}: ${url}`,
+      url,
+    });
+  }
+}
+
+const REF_TYPES = new Set(REFERENCED_TYPES);
+
+/** Adds `Type/id` of every relative reference to a shared type found in `resources`. */
+export function collectRefs(resources: Resource[], into: Set<string>): void {
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const x of node) visit(x);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+      if (k === 'reference' && typeof v === 'string') {
+        const m = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(v);
+        if (m && REF_TYPES.has(m[1]!)) into.add(`${m[1]}/${m[2]}`);
+      } else if (k !== 'contained' && typeof v === 'object') visit(v);
+    }
+  };
+  for (const r of resources) visit(r);
+  // Resources we just received need no fetching.
+  for (const r of resources) if (REF_TYPES.has(r.resourceType) && r.id) into.delete(`${r.resourceType}/${r.id}`);
+}
+
+function deleteOf(e: HistoryEvent): { type: string; id: string; versionId?: string; at?: string } {
+  const d: { type: string; id: string; versionId?: string; at?: string } = { type: e.type, id: e.id };
+  if (e.versionId) d.versionId = e.versionId;
+  if (e.at) d.at = e.at;
+  return d;
+}
+
+function add(into: { downloaded: number; deleted: number; held: number }, r: { written: number; deleted: number; held: number }): void {
+  into.downloaded += r.written;
+  into.deleted += r.deleted;
+  into.held += r.held;
+}
+
+function withPatient(types: readonly string[]): string[] {
+  return [...new Set(['Patient', ...types])];
+}
+
+function chunks<T>(list: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/** Query string from defined values, each encoded (`a=b&c=d`). */
+export function params(values: Record<string, string | number | undefined>): string {
+  return Object.entries(values)
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+    .join('&');
+}
+
+

@@ -1,0 +1,389 @@
+/**
+ * `SyncEngine`: syncs one patient's record (and the same person in every other source), or
+ * uploads pending writes, across sources.
+ *
+ * - Sources run in parallel and are settled independently (`Promise.allSettled`): one source that
+ *   is down, throttling or refusing our token never keeps the others from syncing, and the report
+ *   says per source what happened.
+ * - Per source: Web Lock (one tab at a time) → `metadata` → upload → download → status.
+ * - The patient's own source goes first: its Patient resource says who the person is
+ *   (identifiers, `Patient.link`), which is how the other sources are searched.
+ * - Aborting (`signal`) stops at the next request; everything applied so far stays, and the next
+ *   run resumes because checkpoints only ever move together with the data they cover.
+ */
+import type { Patient } from 'fhir/r4';
+import type { SourceRecord } from '../store/index.js';
+import { parseCapabilities, summarizeCapabilities, unknownCapabilities, type ServerCapabilities } from './capabilities.js';
+import { DEFAULT_TYPES, chooseStrategy, downloadPatient, type DownloadStrategy, type SyncProblem } from './download.js';
+import { SyncError, isAbort, toSyncError } from './errors.js';
+import { FhirClient, type HttpOptions } from './http.js';
+import { findPatientsByIdentifier, linkTargets, linkingIdentifiers } from './linking.js';
+import { ProgressChannel, withSourceLock } from './locks.js';
+import { ProgressTracker, type ProgressListener, type SyncProgress } from './progress.js';
+import type { SyncStore } from './store-api.js';
+import { uploadSource } from './upload.js';
+
+export interface SyncEngineOptions {
+  /** HTTP behaviour: timeouts, retries, injected sleep (tests). */
+  http?: HttpOptions;
+  /** Overlap subtracted from checkpoints, ms (default 2000). */
+  overlapMs?: number;
+  /** `_count` asked for (default 100; the server may send fewer). */
+  pageSize?: number;
+  /** Resource types to download for a patient (default {@link DEFAULT_TYPES}). */
+  types?: readonly string[];
+  /** How long a source's CapabilityStatement is reused, ms (default 10 min). */
+  capabilitiesTtlMs?: number;
+  /** Pick a download strategy from the capabilities (default: `$everything` when offered). */
+  strategy?: (caps: ServerCapabilities, source: string) => DownloadStrategy;
+  /** Take the Web Lock / in-process lock per source (default true). */
+  locks?: boolean;
+  /** Post progress on a BroadcastChannel for other tabs (default true where available). */
+  broadcast?: boolean;
+}
+
+export interface SyncPatientOptions {
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+  /** Resource types for this run (overrides the engine's). */
+  types?: readonly string[];
+  /** Upload pending writes of the sources involved first (default true). */
+  upload?: boolean;
+}
+
+export interface SourceReport {
+  status: 'ok' | 'error' | 'skipped';
+  downloaded: number;
+  deleted: number;
+  uploaded: number;
+  conflicts: number;
+  /** Patient keys synced in this source. */
+  patients: string[];
+  /** Download strategy used. */
+  strategy?: string;
+  /** Server time of the first answer of this run (what "as of" means for this source). */
+  serverTime?: string;
+  error?: { message: string; code: string; status?: number };
+  /** Things worth knowing that did not fail the source (skipped entries, fallbacks). */
+  notes: SyncProblem[];
+}
+
+export interface SyncReport {
+  patient?: string;
+  downloaded: number;
+  deleted: number;
+  uploaded: number;
+  conflicts: number;
+  /** Failed sources, and data errors (entries skipped), with the source each concerns. */
+  errors: Array<{ source: string; message: string; status?: number; code: string }>;
+  sources: Record<string, SourceReport>;
+}
+
+const DATA_ERRORS = new Set(['invalid-entry']);
+
+export class SyncEngine {
+  private readonly clients = new Map<string, { client: FhirClient; baseUrl: string; fetch: typeof fetch | undefined }>();
+  private readonly caps = new Map<string, { caps: ServerCapabilities; at: number; baseUrl: string }>();
+  private readonly listeners = new Set<ProgressListener>();
+  private readonly channel?: ProgressChannel;
+
+  constructor(
+    private readonly store: SyncStore,
+    private readonly dbName: string,
+    private readonly linkSystems: readonly string[],
+    private readonly options: SyncEngineOptions = {},
+  ) {
+    if (options.broadcast !== false) this.channel = new ProgressChannel(dbName);
+  }
+
+  /** Listens to progress of every sync run by this engine. Returns an unsubscribe function. */
+  onProgress(listener: ProgressListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Listens to progress posted by other tabs (BroadcastChannel). */
+  onRemoteProgress(listener: ProgressListener): () => void {
+    return this.channel?.listen(listener) ?? (() => undefined);
+  }
+
+  close(): void {
+    this.channel?.close();
+    this.listeners.clear();
+  }
+
+  /**
+   * Syncs `patientKey` (`<source>/Patient/<id>`) and the same person in every other source.
+   * Resolves with a report even when sources fail; rejects only for a malformed key, an unknown
+   * source, or when `signal` aborts (with the signal's reason / an AbortError).
+   */
+  async syncPatient(patientKey: string, options: SyncPatientOptions = {}): Promise<SyncReport> {
+    try {
+      return await this.syncPatientOnce(patientKey, options);
+    } catch (error) {
+      if (options.signal?.aborted) throw abortError(options.signal);
+      throw error;
+    }
+  }
+
+  private async syncPatientOnce(patientKey: string, options: SyncPatientOptions): Promise<SyncReport> {
+    const m = /^([^/]+)\/Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(patientKey ?? '');
+    if (!m) throw new SyncError('invalid-argument', `syncPatient: expected "<source>/Patient/<id>" (got ${JSON.stringify(patientKey)}).`);
+    const [, homeId, patientId] = m as unknown as [string, string, string];
+    const sources = await this.store.getSources();
+    const home = sources.find((s) => s.id === homeId);
+    if (!home) throw new SyncError('invalid-argument', `syncPatient: unknown source "${homeId}"; call addSource first.`);
+    const { signal } = options;
+    const report = emptyReport(sources, patientKey);
+    const types = options.types ?? this.options.types ?? DEFAULT_TYPES;
+    const emit = this.emitter(options.onProgress);
+
+    // 1. The patient's own source.
+    await this.settle(home, report, emit, patientKey, signal, (ctx) => this.syncPatients(ctx, [patientId], types, options));
+
+    // 2. Who is this person? (from the cache, so a failed home source with a cached record still links)
+    const own = (await this.store.get<Patient>(home.id, 'Patient', patientId))?.resource;
+    const identifiers = linkingIdentifiers(own, this.linkSystems);
+    const targets = linkTargets(own, home.id, sources);
+    const moreHome = targets.filter((t) => t.source === home.id && t.id !== patientId).map((t) => t.id);
+    if (moreHome.length && report.sources[home.id]!.status === 'ok') {
+      await this.settle(home, report, emit, patientKey, signal, (ctx) => this.syncPatients(ctx, moreHome, types, options));
+    }
+
+    // 3. Every other source, in parallel.
+    const others = sources.filter((s) => s.id !== home.id);
+    await Promise.allSettled(
+      others.map(async (source) => {
+        const fixed = targets.filter((t) => t.source === source.id).map((t) => t.id);
+        if (!own && fixed.length === 0) {
+          report.sources[source.id]!.notes.push({
+            source: source.id,
+            code: 'identity-unknown',
+            message: `${source.id}: not searched, because ${patientKey} is not in the cache yet (its own source failed).`,
+          });
+          return;
+        }
+        if (identifiers.length === 0 && fixed.length === 0) return; // nothing links this person elsewhere
+        await this.settle(source, report, emit, patientKey, signal, async (ctx) => {
+          const found = identifiers.length ? await findPatientsByIdentifier(ctx.client, identifiers, signal) : [];
+          const ids = [...new Set([...fixed, ...found])];
+          if (ids.length === 0) return 'skipped';
+          return this.syncPatients(ctx, ids, types, options);
+        });
+      }),
+    );
+    if (signal?.aborted) throw abortError(signal);
+    return total(report);
+  }
+
+  /** Uploads pending writes of every source (or the given ones), in parallel. */
+  async upload(options: { signal?: AbortSignal; onProgress?: ProgressListener; sources?: string[] } = {}): Promise<SyncReport> {
+    const all = await this.store.getSources();
+    const chosen = options.sources ? all.filter((s) => options.sources!.includes(s.id)) : all;
+    const report = emptyReport(all);
+    const emit = this.emitter(options.onProgress);
+    await Promise.allSettled(
+      chosen.map(async (source) => {
+        const pending = await this.store.pendingWrites(source.id);
+        if (pending.length === 0) return;
+        await this.settle(source, report, emit, undefined, options.signal, async (ctx) => {
+          ctx.tracker.start('upload');
+          await this.uploadInto(ctx);
+          return 'ok';
+        });
+      }),
+    );
+    if (options.signal?.aborted) throw abortError(options.signal);
+    return total(report);
+  }
+
+  // -----------------------------------------------------------------------------------------
+
+  /** Upload (unless disabled) and download each patient id in one source. */
+  private async syncPatients(ctx: SourceRun, ids: string[], types: readonly string[], options: SyncPatientOptions): Promise<'ok'> {
+    if (options.upload !== false) {
+      ctx.tracker.start('upload');
+      await this.uploadInto(ctx);
+    }
+    ctx.tracker.start('download', ids.length);
+    const strategy = (this.options.strategy ?? chooseStrategy)(ctx.caps, ctx.source.id);
+    for (const id of ids) {
+      const patientKey = `${ctx.source.id}/Patient/${id}`;
+      const r = await downloadPatient(
+        {
+          client: ctx.client,
+          store: this.store,
+          source: ctx.source.id,
+          caps: ctx.caps,
+          patientId: id,
+          patientKey,
+          types,
+          overlapMs: this.options.overlapMs,
+          pageSize: this.options.pageSize ?? 100,
+          signal: ctx.signal,
+          progress: ctx.tracker,
+          problem: (p) => ctx.entry.notes.push(p),
+        },
+        strategy,
+      );
+      ctx.entry.downloaded += r.downloaded;
+      ctx.entry.deleted += r.deleted;
+      ctx.entry.strategy = r.strategy;
+      if (!ctx.entry.serverTime || (r.serverTime && r.serverTime < ctx.entry.serverTime)) ctx.entry.serverTime = r.serverTime;
+      if (!ctx.entry.patients.includes(patientKey)) ctx.entry.patients.push(patientKey);
+    }
+    return 'ok';
+  }
+
+  private async uploadInto(ctx: SourceRun): Promise<void> {
+    const r = await uploadSource({ client: ctx.client, store: this.store, source: ctx.source.id, caps: ctx.caps, signal: ctx.signal, progress: ctx.tracker });
+    ctx.entry.uploaded += r.uploaded;
+    ctx.entry.conflicts += r.conflicts;
+    for (const f of r.failed) {
+      if (f.error === r.stopped) continue;
+      ctx.entry.notes.push({ source: ctx.source.id, code: `upload-${f.error.code}`, message: `${f.type}/${f.id}: ${f.error.message}` });
+    }
+    if (r.stopped) throw r.stopped;
+  }
+
+  /**
+   * Runs `task` for one source under its lock, after reading its capabilities, and records the
+   * outcome in the report and the source's status. Never throws, except the caller's abort.
+   */
+  private async settle(
+    source: SourceRecord,
+    report: SyncReport,
+    emit: ProgressListener,
+    patient: string | undefined,
+    signal: AbortSignal | undefined,
+    task: (ctx: SourceRun) => Promise<'ok' | 'skipped'>,
+  ): Promise<void> {
+    const entry = report.sources[source.id]!;
+    const tracker = new ProgressTracker(source.id, emit, patient);
+    const run = async () => {
+      await this.store.setSourceStatus(source.id, { status: 'syncing' }).catch(() => undefined);
+      tracker.start('metadata', 1);
+      const client = this.client(source);
+      const caps = await this.capabilities(source, client, signal, entry);
+      const outcome = await task({ source, client, caps, signal, tracker, entry });
+      if (outcome === 'skipped') {
+        if (entry.status !== 'ok') entry.status = 'skipped';
+      } else entry.status = 'ok';
+      tracker.finish();
+      await this.store.setSourceStatus(source.id, {
+        status: 'ok',
+        lastError: undefined,
+        ...(entry.serverTime ? { lastSyncAt: entry.serverTime } : {}),
+      });
+    };
+    try {
+      if (this.options.locks === false) await run();
+      else await withSourceLock(this.dbName, source.id, run, signal);
+    } catch (error) {
+      if (isAbort(error, signal)) {
+        await this.store.setSourceStatus(source.id, { status: 'idle' }).catch(() => undefined);
+        throw error;
+      }
+      const err = toSyncError(error, source.id);
+      entry.status = 'error';
+      entry.error = { message: err.message, code: err.code, ...(err.status !== undefined ? { status: err.status } : {}) };
+      tracker.fail(err.message);
+      const status = err.code === 'unauthorized' || err.code === 'forbidden' ? 'unauthorized' : err.code === 'network' || err.code === 'timeout' ? 'offline' : 'error';
+      await this.store.setSourceStatus(source.id, { status, lastError: err.message }).catch(() => undefined);
+    }
+  }
+
+  private client(source: SourceRecord): FhirClient {
+    const f = this.store.getSourceFetch(source.id);
+    const cached = this.clients.get(source.id);
+    if (cached && cached.baseUrl === source.baseUrl && cached.fetch === f) return cached.client;
+    const client = new FhirClient(source.id, source.baseUrl, f, this.options.http);
+    this.clients.set(source.id, { client, baseUrl: source.baseUrl, fetch: f });
+    return client;
+  }
+
+  /** The source's capabilities, from `metadata` (reused for `capabilitiesTtlMs`). */
+  private async capabilities(source: SourceRecord, client: FhirClient, signal: AbortSignal | undefined, entry: SourceReport): Promise<ServerCapabilities> {
+    const ttl = this.options.capabilitiesTtlMs ?? 10 * 60_000;
+    const cached = this.caps.get(source.id);
+    // The local clock only decides when to re-read metadata; it never touches sync data.
+    if (cached && cached.baseUrl === source.baseUrl && Date.now() - cached.at < ttl) return cached.caps;
+    let caps: ServerCapabilities;
+    try {
+      const r = await client.get('metadata', { signal });
+      caps = parseCapabilities(r.body);
+      if (!caps.known) {
+        entry.notes.push({ source: source.id, code: 'no-capabilities', message: `${source.id}: metadata is not a CapabilityStatement; using plain searches.` });
+      }
+    } catch (error) {
+      if (isAbort(error, signal)) throw error;
+      const err = toSyncError(error, source.id);
+      // Auth and connectivity problems fail the source; a server that merely lacks a usable
+      // `metadata` is synced with the safest strategy.
+      if (['unauthorized', 'forbidden', 'network', 'timeout', 'throttled'].includes(err.code) || (err.status ?? 0) >= 500) throw err;
+      entry.notes.push({ source: source.id, code: 'no-capabilities', message: `${err.message}; using plain searches.` });
+      caps = unknownCapabilities();
+    }
+    this.caps.set(source.id, { caps, at: Date.now(), baseUrl: source.baseUrl });
+    await this.store.setSourceStatus(source.id, { capabilities: summarizeCapabilities(caps) }).catch(() => undefined);
+    return caps;
+  }
+
+  /** Forgets cached capabilities (e.g. after the server was reconfigured). */
+  forgetCapabilities(source?: string): void {
+    if (source) this.caps.delete(source);
+    else this.caps.clear();
+  }
+
+  private emitter(extra?: ProgressListener): ProgressListener {
+    return (p: SyncProgress) => {
+      for (const l of this.listeners) safe(l, p);
+      if (extra) safe(extra, p);
+      this.channel?.post(p);
+    };
+  }
+}
+
+interface SourceRun {
+  source: SourceRecord;
+  client: FhirClient;
+  caps: ServerCapabilities;
+  signal?: AbortSignal;
+  tracker: ProgressTracker;
+  entry: SourceReport;
+}
+
+function safe(l: ProgressListener, p: SyncProgress): void {
+  try {
+    l(p);
+  } catch {
+    /* a listener's bug must not break sync */
+  }
+}
+
+function emptyReport(sources: SourceRecord[], patient?: string): SyncReport {
+  const report: SyncReport = { downloaded: 0, deleted: 0, uploaded: 0, conflicts: 0, errors: [], sources: {} };
+  if (patient) report.patient = patient;
+  for (const s of sources) {
+    report.sources[s.id] = { status: 'skipped', downloaded: 0, deleted: 0, uploaded: 0, conflicts: 0, patients: [], notes: [] };
+  }
+  return report;
+}
+
+function total(report: SyncReport): SyncReport {
+  for (const [id, s] of Object.entries(report.sources)) {
+    report.downloaded += s.downloaded;
+    report.deleted += s.deleted;
+    report.uploaded += s.uploaded;
+    report.conflicts += s.conflicts;
+    if (s.error) report.errors.push({ source: id, ...s.error });
+    for (const n of s.notes) if (DATA_ERRORS.has(n.code)) report.errors.push({ source: id, message: n.message, code: n.code });
+  }
+  return report;
+}
+
+function abortError(signal: AbortSignal): unknown {
+  const r = signal.reason;
+  if (r instanceof Error) return r;
+  return new DOMException('The sync was aborted.', 'AbortError');
+}

@@ -1,0 +1,85 @@
+/**
+ * Errors raised while talking to a FHIR server. Every failure the sync engine reports carries a
+ * `code` a host can branch on, the HTTP status when there was one, and the source it concerns.
+ */
+
+export type SyncErrorCode =
+  /** The server answered 401: the access token is missing or expired. Not retried. */
+  | 'unauthorized'
+  /** The server answered 403: the user may not see this. Not retried. */
+  | 'forbidden'
+  /** 429/503 kept coming back, or asked us to wait longer than we are willing to. */
+  | 'throttled'
+  /** No usable answer: connection refused, reset, or the body stopped half-way. */
+  | 'network'
+  /** The server did not answer within the time limit. */
+  | 'timeout'
+  /** Any other non-2xx status (after retries, for 5xx). */
+  | 'http'
+  /** The body is not JSON, or is JSON but not what FHIR says it should be. */
+  | 'malformed'
+  /** The answer is not `application/fhir+json` / `application/json`. */
+  | 'content-type'
+  /** A search answered with something other than a Bundle. */
+  | 'not-bundle'
+  /** One entry of an otherwise good page was unusable (no resourceType or id); it was skipped. */
+  | 'invalid-entry'
+  /** A `next` link pointed away from the server's origin; we do not send credentials elsewhere. */
+  | 'foreign-link'
+  /** The caller aborted the sync. */
+  | 'aborted'
+  /** The source is not known to the store, or a patient key is malformed. */
+  | 'invalid-argument'
+  /** The local store failed while applying a page. */
+  | 'store'
+  /** Anything else. */
+  | 'internal';
+
+export class SyncError extends Error {
+  readonly code: SyncErrorCode;
+  readonly status?: number;
+  readonly source?: string;
+  readonly url?: string;
+
+  constructor(
+    code: SyncErrorCode,
+    message: string,
+    options: { status?: number; source?: string; url?: string; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SyncError';
+    this.code = code;
+    if (options.status !== undefined) this.status = options.status;
+    if (options.source !== undefined) this.source = options.source;
+    if (options.url !== undefined) this.url = options.url;
+  }
+}
+
+/** True when `error` is the caller's own abort (never retried, never reported as a failure of the server). */
+export function isAbort(error: unknown, signal?: AbortSignal): boolean {
+  if (signal?.aborted) return true;
+  if (error instanceof SyncError) return error.code === 'aborted';
+  return (error as { name?: unknown } | null)?.name === 'AbortError';
+}
+
+/** Normalises anything thrown into a `SyncError`, keeping the original as `cause`. */
+export function toSyncError(error: unknown, source?: string): SyncError {
+  if (error instanceof SyncError) {
+    if (source && !error.source) {
+      return new SyncError(error.code, error.message, {
+        status: error.status,
+        source,
+        url: error.url,
+        cause: error.cause,
+      });
+    }
+    return error;
+  }
+  const name = (error as { name?: unknown } | null)?.name;
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === 'AbortError') return new SyncError('aborted', 'Sync was aborted.', { source, cause: error });
+  if (name === 'StoreError') {
+    return new SyncError('store', `Local store failed: ${message}`, { source, cause: error });
+  }
+  return new SyncError('internal', message, { source, cause: error });
+}

@@ -1,0 +1,69 @@
+/**
+ * Finding the same person in other sources.
+ *
+ * A patient downloaded from its own source names who it is through identifiers (in the systems
+ * the host declared as linking, e.g. a national id) and through `Patient.link`. In every other
+ * source we look for `Patient?identifier=<system>|<value>`; `Patient.link` references are followed
+ * when they point into a known source (relative: the same source; absolute: a source whose base
+ * URL they start with). The store computes the links itself from the Patient rows once they are
+ * downloaded; this module only decides what to download.
+ */
+import type { Patient } from 'fhir/r4';
+import { readBundlePage } from './bundle.js';
+import type { FhirClient } from './http.js';
+import { params } from './download.js';
+
+/** `system|value` of the patient's identifiers in the linking systems. */
+export function linkingIdentifiers(patient: Patient | undefined, systems: readonly string[]): string[] {
+  if (!patient || !Array.isArray(patient.identifier)) return [];
+  const wanted = new Set(systems);
+  const out = new Set<string>();
+  for (const i of patient.identifier) {
+    if (i?.system && i.value && wanted.has(i.system)) out.add(`${i.system}|${i.value}`);
+  }
+  return [...out];
+}
+
+/** `Patient.link` targets resolved to `{ source, id }` among the known sources. */
+export function linkTargets(
+  patient: Patient | undefined,
+  ownSource: string,
+  sources: ReadonlyArray<{ id: string; baseUrl: string }>,
+): Array<{ source: string; id: string }> {
+  const out: Array<{ source: string; id: string }> = [];
+  for (const link of patient?.link ?? []) {
+    const ref = link?.other?.reference;
+    if (!ref) continue;
+    const rel = /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(ref);
+    if (rel) {
+      out.push({ source: ownSource, id: rel[1]! });
+      continue;
+    }
+    for (const s of sources) {
+      const base = s.baseUrl.replace(/\/+$/, '');
+      const m = ref.startsWith(`${base}/`) ? /^Patient\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/.*)?$/.exec(ref.slice(base.length + 1)) : null;
+      if (m) {
+        out.push({ source: s.id, id: m[1]! });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Ids of the Patients in the client's source that carry any of the identifiers. */
+export async function findPatientsByIdentifier(client: FhirClient, identifiers: string[], signal?: AbortSignal): Promise<string[]> {
+  const ids = new Set<string>();
+  for (const identifier of identifiers) {
+    let url: string | undefined = `Patient?${params({ identifier })}`;
+    const visited = new Set<string>();
+    while (url && !visited.has(url)) {
+      visited.add(url);
+      const response = await client.get(url, { signal });
+      const page = readBundlePage(response.body, { source: client.source, url: response.url });
+      for (const r of page.resources) if (r.resourceType === 'Patient' && r.id) ids.add(r.id);
+      url = page.next;
+    }
+  }
+  return [...ids];
+}

@@ -1,0 +1,118 @@
+/**
+ * Shared set-up for the sync tests: the real local FHIR server with the sample data (clinic +
+ * hospital), and record stores on fake-indexeddb whose sync waits are recorded instead of slept.
+ */
+import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import { loadSampleData } from '../../demo/data/load.mjs';
+import { startFhirServer, type FhirServer } from '../../demo/fhir-server/server.mjs';
+import { RecordStore } from '../../src/record-store.js';
+import type { SyncEngineOptions } from '../../src/sync/engine.js';
+
+export const SSN = 'http://hl7.org/fhir/sid/us-ssn';
+
+export interface World {
+  server: FhirServer;
+  data: Awaited<ReturnType<typeof loadSampleData>>;
+}
+
+export async function startWorld(): Promise<World> {
+  const data = await loadSampleData();
+  const server = await startFhirServer({ port: 0, bases: data.bases as never });
+  return { server, data };
+}
+
+export interface SamplePatient {
+  name: string;
+  clinicId: string;
+  hospitalId?: string;
+  clinicKey: string;
+  hospitalKey?: string;
+}
+
+export function samplePatient(world: World, name: string): SamplePatient {
+  const p = world.data.patients.find((x) => x.name === name);
+  if (!p?.clinic) throw new Error(`no sample patient ${name}`);
+  const clinicId = p.clinic.split('/')[1]!;
+  const hospitalId = p.hospital?.split('/')[1];
+  return {
+    name,
+    clinicId,
+    hospitalId,
+    clinicKey: `clinic/Patient/${clinicId}`,
+    ...(hospitalId ? { hospitalKey: `hospital/Patient/${hospitalId}` } : {}),
+  };
+}
+
+let counter = 0;
+
+export interface TestStore {
+  store: RecordStore;
+  /** Every wait the HTTP client asked for, ms (nothing is actually slept). */
+  sleeps: number[];
+}
+
+export async function openStore(
+  world: World,
+  options: { sync?: SyncEngineOptions; fetch?: Record<string, typeof fetch>; sources?: string[] } = {},
+): Promise<TestStore> {
+  const sleeps: number[] = [];
+  const store = await RecordStore.open({
+    name: `sync-test-${process.pid}-${++counter}-${Math.random().toString(36).slice(2)}`,
+    linkIdentifierSystems: [SSN],
+    indexedDB,
+    IDBKeyRange,
+    sync: {
+      ...options.sync,
+      http: {
+        timeoutMs: 10_000,
+        sleep: async (ms) => {
+          sleeps.push(ms);
+        },
+        ...options.sync?.http,
+      },
+    },
+  });
+  for (const id of options.sources ?? ['clinic', 'hospital']) {
+    await store.addSource({
+      id,
+      baseUrl: world.server.baseUrl(id),
+      label: id === 'clinic' ? 'Riverside Clinic' : 'County Hospital',
+      ...(options.fetch?.[id] ? { fetch: options.fetch[id] } : {}),
+    });
+  }
+  return { store, sleeps };
+}
+
+/** Requests the server logged for a base, as `METHOD url` strings (decoded for readability). */
+export function requestLines(world: World, base: string): string[] {
+  return world.server.base(base).requests.map((r) => `${r.method} ${decodeURIComponent(r.url)}`);
+}
+
+/** Direct HTTP to the server (as another client would), returning status and JSON body. */
+export async function http(url: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, {
+    ...init,
+    headers: { accept: 'application/fhir+json', 'content-type': 'application/fhir+json', ...(init.headers as Record<string, string>) },
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** How many resources of `type` the server holds for a patient (its own search). */
+export async function serverCount(world: World, base: string, type: string, patientId: string): Promise<number> {
+  const q = type === 'Patient' ? `_id=${patientId}` : `patient=Patient/${patientId}`;
+  const { body } = await http(`${world.server.baseUrl(base)}/${type}?${q}&_count=1000`);
+  return body.total ?? (body.entry ?? []).length;
+}
+
+/** The resources of `type` the server holds for a patient. */
+export async function serverResources(world: World, base: string, type: string, patientId: string): Promise<any[]> {
+  const { body } = await http(`${world.server.baseUrl(base)}/${type}?patient=Patient/${patientId}&_count=1000`);
+  return (body.entry ?? []).map((e: any) => e.resource);
+}
+
+/** Sorted `source/Type/id@versionId` lines of every row of a patient's record (for comparisons). */
+export async function snapshot(store: RecordStore, patient: string, includeDeleted = false): Promise<string[]> {
+  const rows = await store.search({ patient, includeDeleted });
+  return rows.map((r) => `${r.source}/${r.resource.resourceType}/${r.resource.id}@${r.versionId ?? '-'}${r.deleted ? ' (deleted)' : ''}`).sort();
+}
