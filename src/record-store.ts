@@ -13,7 +13,8 @@
  * `open()`.
  */
 import { LocalRecordStore, type OpenOptions, type SourceInit, type SourceRecord } from './store/index.js';
-import { SyncEngine, type SyncEngineOptions, type SyncPatientOptions, type SyncReport } from './sync/engine.js';
+import type { SyncEngine, SyncEngineOptions, SyncPatientOptions, SyncReport } from './sync/engine.js';
+import { ProgressChannel } from './sync/locks.js';
 import type { ProgressListener, SyncProgress } from './sync/progress.js';
 
 export interface RecordStoreOpenOptions extends OpenOptions {
@@ -36,21 +37,40 @@ export interface RecordStore extends Omit<LocalRecordStore, 'close' | 'addSource
 export class RecordStore extends EventTarget {
   /** The wrapped local store (data layer; for tests and advanced hosts). */
   readonly local: LocalRecordStore;
-  /** The sync engine (per-source locks, progress, strategies). */
-  readonly engine: SyncEngine;
   /** Called with every progress step, in addition to `progress` events. */
   onprogress: ProgressListener | null = null;
+  private readonly options: RecordStoreOpenOptions;
+  /** Progress from other tabs, heard from the start (before the sync engine is loaded). */
+  private readonly channel: ProgressChannel | undefined;
   private readonly offRemote: () => void;
+  private enginePromise?: Promise<SyncEngine>;
 
   private constructor(local: LocalRecordStore, options: RecordStoreOpenOptions) {
     super();
     this.local = local;
-    this.engine = new SyncEngine(local, LocalRecordStore.databaseName(options.name), local.linkIdentifierSystems, options.sync);
-    this.engine.onProgress((p) => {
-      this.onprogress?.(p);
-      this.dispatchEvent(new CustomEvent('progress', { detail: p }));
+    this.options = options;
+    if (options.sync?.broadcast !== false) this.channel = new ProgressChannel(LocalRecordStore.databaseName(options.name));
+    this.offRemote =
+      this.channel?.listen((p) => this.dispatchEvent(new CustomEvent('remote-progress', { detail: p }))) ?? (() => undefined);
+  }
+
+  /**
+   * The sync engine (per-source locks, progress, strategies). It is loaded on first use: elements
+   * paint from the cache without it, so a host's first bundle does not carry the sync code.
+   */
+  engine(): Promise<SyncEngine> {
+    this.enginePromise ??= import('./sync/engine.js').then(({ SyncEngine }) => {
+      const engine = new SyncEngine(this.local, LocalRecordStore.databaseName(this.options.name), this.local.linkIdentifierSystems, {
+        ...this.options.sync,
+        channel: this.channel,
+      });
+      engine.onProgress((p) => {
+        this.onprogress?.(p);
+        this.dispatchEvent(new CustomEvent('progress', { detail: p }));
+      });
+      return engine;
     });
-    this.offRemote = this.engine.onRemoteProgress((p) => this.dispatchEvent(new CustomEvent('remote-progress', { detail: p })));
+    return this.enginePromise;
   }
 
   /** Opens (or creates) the store of partition `options.name`; see `LocalRecordStore.open`. */
@@ -82,19 +102,20 @@ export class RecordStore extends EventTarget {
    */
   async syncPatient(patientKey: string, options: SyncPatientOptions = {}): Promise<SyncReport> {
     await this.settled();
-    return this.engine.syncPatient(patientKey, options);
+    return (await this.engine()).syncPatient(patientKey, options);
   }
 
   /** Uploads pending local writes of every source (no download). */
   async sync(options: { signal?: AbortSignal; onProgress?: ProgressListener; sources?: string[] } = {}): Promise<SyncReport> {
     await this.settled();
-    return this.engine.upload(options);
+    return (await this.engine()).upload(options);
   }
 
   /** Closes the database and the progress channel. */
   close(): void {
     this.offRemote();
-    this.engine.close();
+    this.channel?.close();
+    void this.enginePromise?.then((engine) => engine.close());
     this.local.close();
   }
 

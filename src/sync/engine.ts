@@ -40,6 +40,8 @@ export interface SyncEngineOptions {
   locks?: boolean;
   /** Post progress on a BroadcastChannel for other tabs (default true where available). */
   broadcast?: boolean;
+  /** Post progress on this channel instead of opening one (a host that listens before the engine loads). */
+  channel?: ProgressChannel;
 }
 
 export interface SyncPatientOptions {
@@ -93,7 +95,7 @@ export class SyncEngine {
     private readonly linkSystems: readonly string[],
     private readonly options: SyncEngineOptions = {},
   ) {
-    if (options.broadcast !== false) this.channel = new ProgressChannel(dbName);
+    if (options.broadcast !== false) this.channel = options.channel ?? new ProgressChannel(dbName);
   }
 
   /** Listens to progress of every sync run by this engine. Returns an unsubscribe function. */
