@@ -12,3 +12,8 @@ export * from './quantities.js';
 export * from './references.js';
 export * from './status.js';
 export * from './medications.js';
+export * from './patient-identity.js';
+export * from './patient-details.js';
+export * from './allergy-overview.js';
+export * from './allergy-rows.js';
+export * from './medication-rows.js';

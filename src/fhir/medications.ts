@@ -26,8 +26,12 @@ import {
 } from './status.js';
 import type { MedicationGroup } from './status.js';
 
-/** Looks up a Medication by reference (e.g. from the store); `undefined` when not available. */
-export type MedicationResolver = (reference: string) => Medication | undefined;
+/**
+ * Looks up a Medication by reference (e.g. from the store); `undefined` when not available.
+ * `source` is the id of the source the referring record came from, when the caller knows it
+ * (`reconcileMedications` passes it): a relative `Medication/x` means that source's Medication.
+ */
+export type MedicationResolver = (reference: string, source?: string) => Medication | undefined;
 
 /** Drug prescribed or reported: MedicationRequest or MedicationStatement. */
 export type MedicationUse = MedicationRequest | MedicationStatement;
@@ -385,7 +389,8 @@ export function reconcileMedications(
     (i) => i && i.resource && typeof i.resource === 'object' && !isEnteredInError(i.resource),
   );
   const names = new Map<SourcedItem<MedicationUse>, MedicationName>();
-  for (const i of usable) names.set(i, medicationName(i.resource, options.resolve));
+  const resolve = options.resolve;
+  for (const i of usable) names.set(i, medicationName(i.resource, resolve && ((ref) => resolve(ref, i.source))));
   const grouped = groupByKeys(usable, (i) => {
     const n = names.get(i)!;
     return matchKeys(n.concept, n.text);

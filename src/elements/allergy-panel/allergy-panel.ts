@@ -1,0 +1,414 @@
+import { html, nothing, type CSSResultGroup, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { AllergyIntolerance } from 'fhir/r4';
+import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
+import { LiveQueryController } from '../base/live-query-controller.js';
+import { SourceStatusController } from '../base/source-status-controller.js';
+import { renderError, renderOffline, renderPartial, renderSkeleton, renderStale, stateStyles } from '../base/state-styles.js';
+import type { TermKey } from '../base/localize/localize.js';
+import type { StoredRow } from '../base/store-types.js';
+import {
+  buildAllergyPanel,
+  type AllergyOnset,
+  type AllergyPanelView,
+  type AllergyReactionView,
+  type AllergyRowView,
+  type DisplayCriticality,
+  type DisplayVerification,
+  type NoKnownStatementView,
+  type ValueWithSources,
+} from '../../fhir/allergy-rows.js';
+import type { AllergyClinicalKey, NoKnownAllergyKind } from '../../fhir/status.js';
+import { formatQuantity } from '../../fhir/quantities.js';
+import styles from './allergy-panel.styles.js';
+
+const CRITICALITY_TERMS: Record<DisplayCriticality, TermKey> = {
+  high: 'allergyCriticalityHigh',
+  low: 'allergyCriticalityLow',
+  'not-known': 'allergyCriticalityNotKnown',
+};
+/** Criticality as a bare value, for "criticality high at …, low at …". */
+const CRITICALITY_VALUE_TERMS: Record<DisplayCriticality, TermKey> = {
+  high: 'allergyCriticalityValueHigh',
+  low: 'allergyCriticalityValueLow',
+  'not-known': 'notKnown',
+};
+const VERIFICATION_TERMS: Record<DisplayVerification, TermKey> = {
+  confirmed: 'allergyConfirmed',
+  unconfirmed: 'unconfirmed',
+  'not-known': 'allergyVerificationNotKnown',
+};
+const CLINICAL_TERMS: Record<AllergyClinicalKey, TermKey> = {
+  active: 'allergyStatusActive',
+  inactive: 'allergyStatusInactive',
+  resolved: 'allergyStatusResolved',
+  'not-known': 'notKnown',
+};
+const CATEGORY_TERMS: Record<string, TermKey> = {
+  food: 'allergyCategoryFood',
+  medication: 'allergyCategoryMedication',
+  environment: 'allergyCategoryEnvironment',
+  biologic: 'allergyCategoryBiologic',
+};
+const TYPE_TERMS: Record<string, TermKey> = { allergy: 'allergyTypeAllergy', intolerance: 'allergyTypeIntolerance' };
+const SEVERITY_TERMS: Record<string, TermKey> = {
+  mild: 'allergySeverityMild',
+  moderate: 'allergySeverityModerate',
+  severe: 'allergySeveritySevere',
+};
+const STATEMENT_TERMS: Record<NoKnownAllergyKind, TermKey> = {
+  'no-known-allergies': 'noKnownAllergies',
+  'no-known-drug-allergies': 'allergyNoKnownDrug',
+  'no-known-food-allergies': 'allergyNoKnownFood',
+  'no-known-environmental-allergies': 'allergyNoKnownEnvironmental',
+  'no-known-latex-allergies': 'allergyNoKnownLatex',
+  'no-known-insect-allergies': 'allergyNoKnownInsect',
+  'no-known-animal-allergies': 'allergyNoKnownAnimal',
+  'no-allergy-information': 'allergyNoAllergyInfo',
+};
+
+/** Criticality shapes (never colour alone): warning triangle, small circle, dashed circle. */
+function criticalityIcon(c: DisplayCriticality): TemplateResult {
+  if (c === 'high') {
+    return html`<svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+      <path d="M8 1 15.5 14.5H.5Z" fill="currentColor" />
+      <path d="M8 5.5v4.5M8 11.8v1.2" stroke="var(--ehr-color-surface, #fff)" stroke-width="1.8" stroke-linecap="round" />
+    </svg>`;
+  }
+  if (c === 'low') {
+    return html`<svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+      <circle cx="8" cy="8" r="4" fill="none" stroke="currentColor" stroke-width="2" />
+    </svg>`;
+  }
+  return html`<svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+    <circle cx="8" cy="8" r="6" fill="none" stroke="currentColor" stroke-width="1.5" stroke-dasharray="2.5 2" />
+  </svg>`;
+}
+
+/**
+ * A patient's allergies and intolerances from every linked source, as one list a clinician can
+ * act on.
+ *
+ * - One row per substance: the same allergy from two providers (a shared coding or the same
+ *   words), or copied many times by one, is shown once with every source; where the sources
+ *   disagree (criticality, verification, clinical status, or one marked it refuted) the row shows
+ *   the more cautious value and says "Sources differ: criticality high at …, low at …".
+ * - Current allergies first, sorted: high criticality, then criticality not known, then low; within
+ *   that confirmed before unconfirmed; then by substance name. Unconfirmed allergies stay in the
+ *   current list, marked by the word "Unconfirmed" and a dashed border. Inactive and resolved
+ *   ones (at every source) are in a separate, collapsed "Inactive or resolved" group.
+ * - Refuted and entered-in-error records are never shown as allergies; only their number is
+ *   mentioned ("1 entry marked refuted or entered in error is not shown"), without the substance.
+ * - Coded "no known …" statements (e.g. SNOMED CT 409137002 NKDA) are shown as that statement,
+ *   with date and source, and flagged when an allergy in force contradicts them. "No allergies
+ *   recorded" (nothing at all, every source synced) and "Allergy information unavailable" (the
+ *   query failed, or no source has ever synced, or every source's last sync failed) are different
+ *   messages.
+ * - Criticality is shown as words and an icon shape (triangle: high; circle: low; dashed
+ *   circle: not known — `unable-to-assess` and missing both read "Criticality not known").
+ *
+ * Record text (substances, manifestations, notes) is rendered as text inside `<bdi>`.
+ *
+ * Rows show their sources with `<ehr-source-badge>`; `define.js` registers it with this element.
+ *
+ * @tag ehr-allergy-panel
+ * @summary Allergies and intolerances from all providers: criticality, reactions, verification, source.
+ *
+ * @csspart base - The labelled section around everything.
+ * @csspart heading - The section heading.
+ * @csspart summary - The one-line count ("3 current allergies, 1 high criticality") and "no known allergies" statements.
+ * @csspart row - One allergy (list item).
+ * @csspart substance - The substance name in a row.
+ * @csspart criticality - The criticality label (icon and words).
+ * @csspart reaction - One reaction (manifestations, severity, onset).
+ * @csspart status - The "Unconfirmed" label, and the clinical status / "Sources differ" notes.
+ * @csspart source - The box of source badges in a row.
+ * @csspart empty - "No allergies recorded", "Allergy information unavailable".
+ * @csspart skeleton - Loading placeholder.
+ * @csspart error - Error box (role="alert").
+ * @csspart notice - Partial / stale / offline notices.
+ * @csspart retry-button - Retry buttons.
+ *
+ * @cssproperty [--ehr-allergy-panel-high-color=var(--ehr-color-danger, #b3261e)] - Border and label colour of high-criticality rows.
+ * @cssproperty [--ehr-allergy-panel-high-background=var(--ehr-color-danger-surface, #fdecea)] - Background of the high-criticality label.
+ * @cssproperty [--ehr-allergy-panel-row-border-color=var(--ehr-color-border-subtle, #d0d7de)] - Border of ordinary rows.
+ */
+export class EhrAllergyPanel extends EhrDataElement {
+  static override styles: CSSResultGroup = [baseStyles, stateStyles, styles];
+
+  /** Level of the section heading (1–6). Default 2. */
+  @property({ type: Number, attribute: 'heading-level' }) headingLevel = 2;
+
+  /** Open the "Inactive or resolved" group initially. */
+  @property({ type: Boolean, attribute: 'show-inactive' }) showInactive = false;
+
+  private readonly allergies = new LiveQueryController<AllergyIntolerance>(this, {
+    store: () => this.activeStore,
+    query: () => (this.activePatient ? { patient: this.activePatient, type: 'AllergyIntolerance' } : undefined),
+  });
+
+  private readonly status = new SourceStatusController(this, {
+    store: () => this.activeStore,
+    syncState: () => this.syncState,
+  });
+
+  private readonly headingId = `ehr-allergy-heading-${Math.random().toString(36).slice(2, 10)}`;
+
+  private cachedRows?: StoredRow<AllergyIntolerance>[];
+  private cachedView?: AllergyPanelView;
+
+  private view(rows: StoredRow<AllergyIntolerance>[]): AllergyPanelView {
+    if (rows !== this.cachedRows || !this.cachedView) {
+      this.cachedRows = rows;
+      this.cachedView = buildAllergyPanel(rows);
+    }
+    return this.cachedView;
+  }
+
+  private t(key: TermKey): string {
+    return (this.localize.term as (k: TermKey) => string)(key);
+  }
+
+  protected override render() {
+    return html`<section part="base" class="base" aria-labelledby=${this.headingId}>
+      ${this.renderHeading()}
+      ${this.renderNotices()}
+      ${this.allergies.render({
+        idle: () => html`<p part="empty" class="unavailable">${this.localize.term('allergyInfoUnavailable')}</p>`,
+        loading: () => renderSkeleton(this.localize, { what: this.localize.term('allergies') }),
+        ready: (rows) => this.renderReady(rows),
+        error: (error, retry) => html`<p part="empty" class="unavailable">${this.localize.term('allergyInfoUnavailable')}</p>
+          ${renderError(this.localize, { what: this.localize.term('allergies'), error, onRetry: retry })}`,
+      })}
+    </section>`;
+  }
+
+  /** A real `<h1>`–`<h6>` (static templates: the tag name can not be a binding). */
+  private renderHeading() {
+    const level = Math.min(6, Math.max(1, Math.trunc(Number(this.headingLevel)) || 2));
+    const id = this.headingId;
+    const text = this.localize.term('allergyPanelHeading');
+    switch (level) {
+      case 1:
+        return html`<h1 part="heading" class="heading" id=${id}>${text}</h1>`;
+      case 3:
+        return html`<h3 part="heading" class="heading" id=${id}>${text}</h3>`;
+      case 4:
+        return html`<h4 part="heading" class="heading" id=${id}>${text}</h4>`;
+      case 5:
+        return html`<h5 part="heading" class="heading" id=${id}>${text}</h5>`;
+      case 6:
+        return html`<h6 part="heading" class="heading" id=${id}>${text}</h6>`;
+      default:
+        return html`<h2 part="heading" class="heading" id=${id}>${text}</h2>`;
+    }
+  }
+
+  private renderNotices() {
+    if (this.allergies.status === 'idle') return nothing;
+    const s = this.status;
+    const stale = s.stale;
+    const staleAt = stale.length ? Math.min(...stale.map((x) => x.syncedAt!)) : undefined;
+    return html`${s.online ? nothing : renderOffline(this.localize)}
+    ${renderPartial(this.localize, { failed: s.failed, notSynced: s.notSynced, onRetry: () => this.requestSync() })}
+    ${staleAt !== undefined ? renderStale(this.localize, staleAt) : nothing}`;
+  }
+
+  /** No source has data we can trust to say "nothing recorded". */
+  private get unavailable(): boolean {
+    const sources = this.status.sources;
+    if (!sources.length) return false;
+    return sources.every((s) => s.notSynced || s.failed);
+  }
+
+  private renderReady(rows: StoredRow<AllergyIntolerance>[]) {
+    const view = this.view(rows);
+    const anything = view.current.length + view.past.length + view.noKnown.length > 0;
+    if (!anything && !this.status.loaded && this.activeStore?.getSources) {
+      // Sources not read yet: do not flash "No allergies recorded".
+      return renderSkeleton(this.localize, { what: this.localize.term('allergies') });
+    }
+    return html`${this.renderSummary(view)} ${this.renderStatements(view)}
+    ${view.current.length
+      ? html`<ul class="rows current" aria-label=${this.localize.term('allergyCurrentList')}>
+          ${view.current.map((row) => this.renderRow(row))}
+        </ul>`
+      : nothing}
+    ${!anything ? this.renderEmpty() : nothing}
+    ${!view.current.length && !view.noKnown.length && view.past.length
+      ? html`<p part="empty" class="empty">${this.localize.term('allergyNoneCurrent')}</p>`
+      : nothing}
+    ${view.past.length
+      ? html`<details class="past-group" ?open=${this.showInactive}>
+          <summary>${this.localize.term('allergyPastGroup', view.past.length)}</summary>
+          <ul class="rows past" aria-label=${this.localize.term('allergyPastList')}>
+            ${view.past.map((row) => this.renderRow(row))}
+          </ul>
+        </details>`
+      : nothing}
+    ${view.hiddenRefuted + view.hiddenEnteredInError
+      ? html`<p class="hidden-note">${this.localize.term('allergyHidden', view.hiddenRefuted + view.hiddenEnteredInError)}</p>`
+      : nothing}`;
+  }
+
+  private renderEmpty() {
+    if (this.unavailable) {
+      return html`<div part="empty" role="status">
+        <p class="unavailable">${this.localize.term('allergyInfoUnavailable')}</p>
+        <p class="detail">${this.localize.term('allergyUnavailableDetail')}</p>
+      </div>`;
+    }
+    return html`<div part="empty">
+      <p class="unavailable">${this.localize.term('allergyNoneRecorded')}</p>
+      <p class="detail">${this.localize.term('allergyNoneRecordedDetail')}</p>
+    </div>`;
+  }
+
+  private renderSummary(view: AllergyPanelView) {
+    if (!view.current.length) return nothing;
+    const high = view.current.filter((r) => r.criticality === 'high').length;
+    const unconfirmed = view.current.filter((r) => r.verification === 'unconfirmed').length;
+    const parts = [
+      this.localize.term('allergySummaryCurrent', view.current.length),
+      ...(high ? [this.localize.term('allergySummaryHigh', high)] : []),
+      ...(unconfirmed ? [this.localize.term('allergySummaryUnconfirmed', unconfirmed)] : []),
+    ];
+    return html`<p part="summary" class="summary">${parts.join(' · ')}</p>`;
+  }
+
+  private renderStatements(view: AllergyPanelView) {
+    return view.noKnown.map((s) => this.renderStatement(s));
+  }
+
+  private renderStatement(s: NoKnownStatementView) {
+    const words = this.t(STATEMENT_TERMS[s.kind]);
+    return html`<div part="summary" class="statement">
+      <p class="statement-text">${words}</p>
+      <dl class="facts">
+        ${this.fact('allergyRecorded', this.localize.clinicalDate(s.recordedDate))}
+        ${s.lastUpdated ? this.fact('allergyLastUpdated', this.localize.clinicalDateTime(s.lastUpdated)) : nothing}
+      </dl>
+      ${this.renderSources(s.sources)}
+      ${s.contradicted
+        ? html`<p class="note differs" part="status" role="note">
+            <span aria-hidden="true">⚠</span><span>${this.localize.term('allergyContradiction', words)}</span>
+          </p>`
+        : nothing}
+    </div>`;
+  }
+
+  /** One label/value pair of a row's facts (`<div>` groups inside `<dl>` are valid HTML). */
+  private fact(label: TermKey, value: TemplateResult | string) {
+    return html`<div class="fact"><dt>${this.t(label)}</dt> <dd>${value}</dd></div>`;
+  }
+
+  private renderSources(sources: readonly string[]) {
+    const store = this.store;
+    return html`<div part="source" class="sources">
+      <span class="visually-hidden">${this.localize.term('allergySources')}:</span>
+      ${sources.map((s) => html`<ehr-source-badge source=${s} .store=${store}></ehr-source-badge>`)}
+    </div>`;
+  }
+
+  private renderRow(row: AllergyRowView) {
+    const unconfirmed = row.verification === 'unconfirmed';
+    const classes = ['row', row.criticality, row.group, unconfirmed ? 'unconfirmed' : ''].join(' ');
+    const kind = [...row.categories.map((c) => (CATEGORY_TERMS[c] ? this.t(CATEGORY_TERMS[c]!) : c)), ...row.types.map((t) => this.t(TYPE_TERMS[t]!))];
+    return html`<li part="row" class=${classes} data-key=${row.key}>
+      <div class="row-head">
+        <span part="criticality" class="criticality">${criticalityIcon(row.criticality)}${this.t(CRITICALITY_TERMS[row.criticality])}</span>
+        <p part="substance" class="substance"><bdi>${row.substance ?? this.localize.term('allergySubstanceNotKnown')}</bdi></p>
+        ${unconfirmed ? html`<span part="status" class="status unconfirmed">${this.localize.term('unconfirmed')}</span>` : nothing}
+        ${kind.length ? html`<span class="kind"><bdi>${kind.join(' · ')}</bdi></span>` : nothing}
+      </div>
+      <dl class="facts">
+        <div class="fact reactions-fact">
+          <dt>${this.localize.term('allergyReactions')}</dt>
+          <dd>${this.renderReactions(row.reactions)}</dd>
+        </div>
+        ${this.fact('allergyOnset', this.formatOnset(row.onset))}
+        ${this.fact('allergyClinicalStatus', this.t(CLINICAL_TERMS[row.clinicalStatus]))}
+        ${this.fact('allergyVerification', this.t(VERIFICATION_TERMS[row.verification]))}
+        ${this.fact('allergyRecorded', this.localize.clinicalDate(row.recordedDate))}
+        ${this.fact('allergyLastUpdated', row.lastUpdated ? this.localize.clinicalDateTime(row.lastUpdated) : this.localize.term('notKnown'))}
+      </dl>
+      ${this.renderSources(row.sources)} ${this.renderRecordCount(row)} ${this.renderDifferences(row)}
+    </li>`;
+  }
+
+  private renderRecordCount(row: AllergyRowView) {
+    if (row.items.length <= row.sources.length) return nothing;
+    const detail = this.localize.list(row.sources.map((s) => `${this.status.label(s)}: ${this.localize.number(row.recordsPerSource[s] ?? 0)}`), 'unit');
+    return html`<p class="note">${this.localize.term('allergyRecordCount', row.items.length, detail)}</p>`;
+  }
+
+  private valuesAt<V extends string>(values: ReadonlyArray<ValueWithSources<V>>, terms: Record<V, TermKey>): string {
+    return this.localize.list(
+      values.map((v) => this.localize.term('allergyValueAt', this.t(terms[v.value]).toLocaleLowerCase(this.localize.lang), this.localize.list(v.sources.map((s) => this.status.label(s))))),
+      'unit',
+    );
+  }
+
+  private renderDifferences(row: AllergyRowView) {
+    if (!row.differs) return nothing;
+    const d = row.differences;
+    const parts: string[] = [];
+    if (d.criticality) parts.push(this.localize.term('allergyDiffCriticality', this.valuesAt(d.criticality, CRITICALITY_VALUE_TERMS)));
+    if (d.verification) parts.push(this.localize.term('allergyDiffVerification', this.valuesAt(d.verification, VERIFICATION_TERMS)));
+    if (d.clinicalStatus) parts.push(this.localize.term('allergyDiffClinicalStatus', this.valuesAt(d.clinicalStatus, CLINICAL_TERMS)));
+    if (d.refutedAt) parts.push(this.localize.term('allergyRefutedAt', this.localize.list(d.refutedAt.map((s) => this.status.label(s)))));
+    return html`<p part="status" class="note differs">
+      <span aria-hidden="true">⚠</span>
+      <span><strong>${this.localize.term('allergySourcesDiffer')}:</strong> ${parts.join('; ')}</span>
+    </p>`;
+  }
+
+  private renderReactions(reactions: readonly AllergyReactionView[]) {
+    if (!reactions.length) return this.localize.term('allergyNoReactions');
+    return html`<ul class="reactions">
+      ${reactions.map((r) => {
+        const meta: TemplateResult[] = [];
+        if (r.severity) {
+          meta.push(html`<span class="severity-${r.severity}">${this.localize.term('allergySeverity')}: ${this.t(SEVERITY_TERMS[r.severity]!)}</span>`);
+        }
+        if (r.onset) meta.push(html`<span>${this.localize.term('allergyReactionOnset')}: ${this.localize.clinicalDate(r.onset)}</span>`);
+        if (r.substance) meta.push(html`<span>${this.localize.term('allergyReactionSubstance')}: <bdi>${r.substance}</bdi></span>`);
+        if (r.exposureRoute) meta.push(html`<span>${this.localize.term('allergyExposureRoute')}: <bdi>${r.exposureRoute}</bdi></span>`);
+        return html`<li part="reaction" class="reaction">
+          <span class="manifestation"
+            >${r.manifestations.length
+              ? r.manifestations.map((m, i) => html`${i ? ', ' : ''}<bdi>${m}</bdi>`)
+              : this.localize.term('allergyManifestationNotKnown')}</span
+          >${meta.length ? html` — <span class="reaction-meta">${meta.map((m, i) => html`${i ? ' · ' : ''}${m}`)}</span>` : nothing}
+          ${r.description ? html`<div class="reaction-meta"><bdi>${r.description}</bdi></div>` : nothing}
+        </li>`;
+      })}
+    </ul>`;
+  }
+
+  private formatOnset(onset: AllergyOnset | undefined): TemplateResult | string {
+    if (!onset) return this.localize.term('notKnown');
+    switch (onset.kind) {
+      case 'date':
+        return this.localize.clinicalDate(onset.value);
+      case 'age': {
+        const q = formatQuantity(onset.value, { locale: this.localize.lang });
+        return q ? this.localize.term('allergyOnsetAge', q) : this.localize.term('notKnown');
+      }
+      case 'period':
+        return this.localize.term(
+          'allergyOnsetPeriod',
+          this.localize.clinicalDate(onset.value.start),
+          onset.value.end ? this.localize.clinicalDate(onset.value.end) : '…',
+        );
+      case 'text':
+        return html`<bdi>${onset.value}</bdi>`;
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ehr-allergy-panel': EhrAllergyPanel;
+  }
+}

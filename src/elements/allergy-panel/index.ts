@@ -1,0 +1,2 @@
+/** Class only (no registration): for scoped registries or a custom tag. */
+export { EhrAllergyPanel } from './allergy-panel.js';

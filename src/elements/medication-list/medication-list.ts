@@ -1,0 +1,474 @@
+import { html, nothing, type CSSResultGroup, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { MedicationRequest, MedicationStatement, Patient, Resource } from 'fhir/r4';
+import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
+import { LiveQueryController } from '../base/live-query-controller.js';
+import { DEFAULT_STALE_AFTER, SourceStatusController } from '../base/source-status-controller.js';
+import { renderEmpty, renderError, renderOffline, renderPartial, renderSkeleton, renderStale, stateStyles } from '../base/state-styles.js';
+import type { RecordSource, StoredRow } from '../base/store-types.js';
+import {
+  buildMedicationList,
+  referencedKeys,
+  type MedicationDisplayGroup,
+  type MedicationEntryView,
+  type MedicationListView,
+  type MedicationRecord,
+  type MedicationRowView,
+} from '../../fhir/medication-rows.js';
+import styles from './medication-list.styles.js';
+
+type MedicationUse = MedicationRequest | MedicationStatement;
+
+/** Detail of `ehr-medication-select`. */
+export interface MedicationSelectDetail {
+  /** Name shown for the row (`null` when none was recorded). */
+  name: string | null;
+  /** The group the row is in. */
+  group: MedicationDisplayGroup;
+  /** Every record behind the row (each source's current record first, then older ones), with its source. */
+  records: Array<{ source: string; resource: MedicationUse }>;
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'ehr-medication-select': CustomEvent<MedicationSelectDetail>;
+  }
+  interface HTMLElementTagNameMap {
+    'ehr-medication-list': EhrMedicationList;
+  }
+}
+
+const MED_TYPES = ['MedicationRequest', 'MedicationStatement'];
+const KEY = /^([^/]+)\/([A-Za-z]+)\/([^/]+)$/;
+
+/** Reads one `"<source>/<Type>/<id>"` from whatever the store offers; `null` when not there. */
+async function readKey(store: RecordSource, key: string): Promise<Resource | null> {
+  try {
+    if (store.read) return (await store.read(key))?.resource ?? null;
+    const m = KEY.exec(key);
+    if (m && store.get) return (await store.get(m[1]!, m[2]!, m[3]!))?.resource ?? null;
+  } catch {
+    // Unreadable counts as not available: the row says so instead of failing the list.
+  }
+  return null;
+}
+
+/**
+ * The patient's medications from every linked provider: MedicationRequests and
+ * MedicationStatements (with their Medication, coded, contained or referenced), grouped as
+ * *Do not take*, *Active*, *On hold*, *Other or unknown status* and *Stopped / completed*, with
+ * dose, route and frequency in words, prescriber, date, status and source.
+ *
+ * The same drug recorded by two providers is shown once with both sources; where their current
+ * records disagree (dose, or active at one and stopped at the other) the row says "Differs between
+ * sources" with each provider's value. Older records of a drug (renewals, past courses) are kept
+ * under the row or in *Stopped / completed*, never dropped. `entered-in-error` records are never
+ * shown. `doNotPerform` requests are listed only under *Do not take*. For a patient recorded as
+ * deceased, "active" prescriptions are titled "Recorded as active — patient deceased on …", with
+ * a warning, and each is marked "Active after death".
+ *
+ * Referenced Medications and prescribers are read from the store (`read('<source>/Type/id')`) after
+ * the records arrive; the list shows its skeleton until they are looked up the first time.
+ *
+ * @tag ehr-medication-list
+ * @summary The patient's medication list, reconciled across providers.
+ *
+ * @event {CustomEvent<MedicationSelectDetail>} ehr-medication-select - A medication's name was
+ *   activated (click, Enter or Space); only when `selectable` is set. `detail.records` holds every
+ *   record behind the row.
+ *
+ * @csspart base - The labelled section around everything.
+ * @csspart heading - The list heading.
+ * @csspart group - One group (section with its heading and table).
+ * @csspart group-heading - A group's heading with its count.
+ * @csspart row - One medication (a table row).
+ * @csspart name - The medication name (a button when `selectable`).
+ * @csspart strength - Strength and dose form, when a Medication records them.
+ * @csspart dose - Dose, route and frequency, or "Dose not recorded".
+ * @csspart status - The status text (per source when sources disagree).
+ * @csspart prescriber - Who prescribed (or reported) it, or "Not known".
+ * @csspart date - Prescribed / taken-from / recorded date.
+ * @csspart source - The cell with the source badges.
+ * @csspart difference - "Differs between sources …" and do-not-give conflicts.
+ * @csspart warning - Deceased warning and the "Active after death" marks.
+ * @csspart history - The disclosure listing a drug's earlier records.
+ * @csspart skeleton - Loading placeholder.
+ * @csspart empty - "No medications recorded".
+ * @csspart error - Error box with Retry.
+ * @csspart notice - Partial, stale and offline notices.
+ * @csspart retry-button - Retry buttons.
+ *
+ * @cssproperty [--ehr-medication-list-row-border=var(--ehr-color-border-subtle, #d0d7de)] - Lines between rows.
+ * @cssproperty [--ehr-medication-list-header-background=var(--ehr-color-surface-raised, #f6f8fa)] - Table header background.
+ * @cssproperty [--ehr-medication-list-stack-below=40rem] - Informational: below this container width, rows stack (label: value).
+ */
+export class EhrMedicationList extends EhrDataElement {
+  static override styles: CSSResultGroup = [baseStyles, stateStyles, styles];
+
+  /** Level of the list heading (1–6); group headings are one level below. */
+  @property({ type: Number, attribute: 'heading-level' }) headingLevel = 2;
+
+  /** Heading text; defaults to "Medications" in the current language. */
+  @property() heading?: string;
+
+  /** Render medication names as buttons that fire `ehr-medication-select`. */
+  @property({ type: Boolean }) selectable = false;
+
+  /** Age in ms after which a source's data counts as out of date. Default 24 h. */
+  @property({ type: Number, attribute: 'stale-after' }) staleAfter = DEFAULT_STALE_AFTER;
+
+  private readonly meds = new LiveQueryController<MedicationUse>(this, {
+    store: () => this.activeStore,
+    query: () => (this.activePatient ? { patient: this.activePatient, type: MED_TYPES } : undefined),
+  });
+
+  private readonly patients = new LiveQueryController<Patient>(this, {
+    store: () => this.activeStore,
+    query: () => (this.activePatient ? { patient: this.activePatient, type: 'Patient' } : undefined),
+  });
+
+  private readonly sourceStatus = new SourceStatusController(this, {
+    store: () => this.activeStore,
+    syncState: () => this.syncState,
+    staleAfter: () => this.staleAfter,
+  });
+
+  /** Referenced resources by store key; `null` = looked up, not there. Reset per store/patient. */
+  private readonly cache = new Map<string, Resource | null>();
+  private readonly pending = new Set<string>();
+  @state() private cacheVersion = 0;
+  private owner: { store?: RecordSource; patient?: string } = {};
+  private generation = 0;
+  private lastRows?: StoredRow[];
+  private missing: string[] = [];
+  private memo?: { rows: StoredRow[]; patients: StoredRow[]; version: number; sources: unknown; view: MedicationListView };
+
+  protected override willUpdate(): void {
+    const store = this.activeStore;
+    const patient = this.activePatient;
+    if (store !== this.owner.store || patient !== this.owner.patient) {
+      this.owner = { store, patient };
+      this.generation++;
+      this.cache.clear();
+      this.pending.clear();
+      this.memo = undefined;
+      this.lastRows = undefined;
+    }
+  }
+
+  protected override updated(): void {
+    if (this.missing.length) this.load(this.missing);
+  }
+
+  /** Looks up referenced Medications/Practitioners not yet in the cache, then re-renders. */
+  private load(keys: string[]): void {
+    const store = this.activeStore;
+    const todo = keys.filter((k) => !this.pending.has(k) && !this.cache.has(k));
+    if (!store || !todo.length) return;
+    const generation = this.generation;
+    for (const k of todo) this.pending.add(k);
+    void Promise.all(todo.map(async (k) => [k, await readKey(store, k)] as const)).then((found) => {
+      if (generation !== this.generation) return;
+      for (const [k, v] of found) {
+        this.cache.set(k, v);
+        this.pending.delete(k);
+      }
+      this.cacheVersion++;
+    });
+  }
+
+  private retry = () => {
+    this.meds.retry();
+    this.patients.retry();
+    if (this.syncState) this.requestSync();
+  };
+
+  private get headingLevelClamped(): number {
+    const n = Math.round(Number(this.headingLevel));
+    return Number.isFinite(n) ? Math.min(6, Math.max(1, n)) : 2;
+  }
+
+  protected override render(): TemplateResult {
+    const title = this.heading || this.localize.term('medsHeading');
+    const level = this.headingLevelClamped;
+    return html`<section class="base" part="base" aria-labelledby="heading">
+      ${this.renderHeading(level, 'heading', 'heading', html`${title}`, 'heading')} ${this.renderNotices()} ${this.renderBody(level)}
+    </section>`;
+  }
+
+  private renderHeading(level: number, id: string, cls: string, content: TemplateResult, part: string): TemplateResult {
+    switch (level) {
+      case 1:
+        return html`<h1 id=${id} class=${cls} part=${part}>${content}</h1>`;
+      case 2:
+        return html`<h2 id=${id} class=${cls} part=${part}>${content}</h2>`;
+      case 3:
+        return html`<h3 id=${id} class=${cls} part=${part}>${content}</h3>`;
+      case 4:
+        return html`<h4 id=${id} class=${cls} part=${part}>${content}</h4>`;
+      case 5:
+        return html`<h5 id=${id} class=${cls} part=${part}>${content}</h5>`;
+      default:
+        return html`<h6 id=${id} class=${cls} part=${part}>${content}</h6>`;
+    }
+  }
+
+  private renderNotices(): TemplateResult | typeof nothing {
+    if (!this.activeStore || !this.activePatient) return nothing;
+    const s = this.sourceStatus;
+    const stale = s.stale;
+    const staleAsOf = stale.length ? Math.min(...stale.map((x) => x.syncedAt!)) : undefined;
+    return html`${s.online ? nothing : renderOffline(this.localize)}
+    ${renderPartial(this.localize, { failed: s.failed, notSynced: s.notSynced, ...(this.syncState ? { onRetry: () => this.requestSync() } : {}) })}
+    ${staleAsOf !== undefined ? renderStale(this.localize, staleAsOf) : nothing}`;
+  }
+
+  private renderBody(level: number): TemplateResult | typeof nothing {
+    if (!this.activeStore || !this.activePatient) {
+      this.missing = [];
+      return renderEmpty(this.localize.term('medsNoPatient'));
+    }
+    const what = this.localize.term('medications');
+    for (const q of [this.meds, this.patients]) {
+      if (q.status === 'error') {
+        this.missing = [];
+        return renderError(this.localize, { what, error: q.error, onRetry: this.retry });
+      }
+    }
+    const rows = this.meds.rows;
+    const patients = this.patients.rows;
+    if (!rows || !patients || this.patients.status !== 'ready') {
+      this.missing = [];
+      return this.memo ? this.renderList(this.memo.view, level) : renderSkeleton(this.localize, { what, lines: 4 });
+    }
+    if (rows !== this.lastRows) {
+      // New rows: look again for what was missing before (sync may have brought it since).
+      this.lastRows = rows;
+      for (const [k, v] of this.cache) if (v === null) this.cache.delete(k);
+    }
+    const records: MedicationRecord[] = rows.map((r) => ({ source: r.source, resource: r.resource }));
+    const sources = this.sourceStatus.sources;
+    this.missing = referencedKeys(records, sources).filter((k) => !this.cache.has(k));
+    if (this.missing.length) {
+      return this.memo ? this.renderList(this.memo.view, level) : renderSkeleton(this.localize, { what, lines: 4 });
+    }
+    const m = this.memo;
+    const sourcesKey = sources.map((s) => `${s.id}|${s.baseUrl ?? ''}`).join(',');
+    let view: MedicationListView;
+    if (m && m.rows === rows && m.patients === patients && m.version === this.cacheVersion && m.sources === sourcesKey) {
+      view = m.view;
+    } else {
+      view = buildMedicationList(records, {
+        lookup: (key) => this.cache.get(key) ?? undefined,
+        sources,
+        patients: patients.map((p) => p.resource),
+      });
+      this.memo = { rows, patients, version: this.cacheVersion, sources: sourcesKey, view };
+    }
+    return this.renderList(view, level);
+  }
+
+  private renderList(view: MedicationListView, level: number): TemplateResult {
+    if (!view.total) return renderEmpty(this.localize.term('medsNone'));
+    return html`${view.groups.map((g) => this.renderGroup(view, g.group, g.rows, Math.min(6, level + 1)))}`;
+  }
+
+  private groupTitle(view: MedicationListView, group: MedicationDisplayGroup, rows: readonly MedicationRowView[]): string {
+    const t = this.localize;
+    switch (group) {
+      case 'active':
+        if (view.deceased && rows.some((r) => r.activeAfterDeath)) {
+          return view.deceasedDate ? t.term('medsGroupActiveDeceased', t.clinicalDate(view.deceasedDate.original)) : t.term('medsGroupActiveDeceasedNoDate');
+        }
+        return t.term('medsGroupActive');
+      case 'on-hold':
+        return t.term('medsGroupOnHold');
+      case 'stopped':
+        return t.term('medsGroupStopped');
+      case 'do-not-take':
+        return t.term('medsGroupDoNotTake');
+      default:
+        return t.term('medsGroupUnknown');
+    }
+  }
+
+  private renderGroup(view: MedicationListView, group: MedicationDisplayGroup, rows: readonly MedicationRowView[], level: number): TemplateResult {
+    const id = `group-${group}`;
+    const t = this.localize;
+    const flagged = view.deceased && rows.some((r) => r.activeAfterDeath);
+    const title = html`<span class="group-title">${this.groupTitle(view, group, rows)}</span>
+      <span class="count">(${t.term('medsGroupCount', rows.length)})</span>`;
+    const date = view.deceasedDate ? t.clinicalDate(view.deceasedDate.original) : undefined;
+    return html`<section class="group ${group} ${flagged ? 'after-death' : ''}" part="group" aria-labelledby=${id} data-group=${group}>
+      ${this.renderHeading(level, id, 'group-heading', title, 'group-heading')}
+      ${flagged
+        ? html`<p class="warning" part="warning" role="note">
+            <span class="icon" aria-hidden="true">⚠</span>
+            <span>${date ? t.term('medsDeceasedWarning', date) : t.term('medsDeceasedWarningNoDate')}</span>
+          </p>`
+        : nothing}
+      <table class="table" aria-labelledby=${id}>
+        <thead>
+          <tr>
+            <th scope="col">${t.term('medsColumnName')}</th>
+            <th scope="col">${t.term('medsColumnDose')}</th>
+            <th scope="col">${t.term('medsColumnStatus')}</th>
+            <th scope="col">${t.term('medsColumnPrescriber')}</th>
+            <th scope="col">${t.term('medsColumnDate')}</th>
+            <th scope="col">${t.term('medsColumnSource')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${rows.map((r) => this.renderRow(r))}
+        </tbody>
+      </table>
+    </section>`;
+  }
+
+  private sourceName(id: string): string {
+    return this.sourceStatus.label(id);
+  }
+
+  private statusWords(e: Pick<MedicationEntryView, 'status'>): string {
+    return e.status ? this.localize.term('medsStatus', e.status) : this.localize.term('medsStatusNotRecorded');
+  }
+
+  private renderName(row: MedicationRowView): TemplateResult {
+    const t = this.localize;
+    const p = row.primary;
+    const text = row.name ?? (p.medicationMissing ? t.term('medsDetailsUnavailable') : t.term('medsNameNotKnown'));
+    const missing = row.name === null;
+    const inner = html`<bdi class=${missing ? 'missing' : ''}>${text}</bdi>`;
+    return this.selectable
+      ? html`<button type="button" class="name name-button" part="name" @click=${() => this.select(row)}>${inner}</button>`
+      : html`<span class="name" part="name">${inner}</span>`;
+  }
+
+  private select(row: MedicationRowView): void {
+    this.emit('ehr-medication-select', {
+      name: row.name,
+      group: row.group,
+      records: [...row.current, ...row.earlier].map((e) => ({ source: e.source, resource: e.resource })),
+    });
+  }
+
+  private renderStrength(e: MedicationEntryView): TemplateResult | typeof nothing {
+    const parts = e.strengths
+      .filter((s) => s.ingredient || s.strength)
+      .map((s) => [s.ingredient, s.strength].filter(Boolean).join(' '));
+    if (e.form) parts.push(e.form);
+    if (!parts.length) return nothing;
+    return html`<span class="strength" part="strength"><bdi>${parts.join('; ')}</bdi></span>`;
+  }
+
+  private renderDifferences(row: MedicationRowView): TemplateResult | typeof nothing {
+    const t = this.localize;
+    const notes: TemplateResult[] = [];
+    const parts: string[] = [];
+    if (row.doseDiffers) {
+      const doseNotRecorded = t.term('medsDoseNotRecorded');
+      parts.push(t.term('medsDoseDiffers', t.list(row.doses.map((d) => t.term('medsDoseAt', d.value ?? doseNotRecorded, this.sourceName(d.source))))));
+    }
+    if (row.statusDiffers) {
+      parts.push(
+        t.term(
+          'medsStatusDiffers',
+          t.list(row.statuses.map((s) => t.term('medsStatusAt', this.statusWords(s.value).toLocaleLowerCase(t.lang), this.sourceName(s.source)))),
+        ),
+      );
+    }
+    if (parts.length) {
+      notes.push(html`<p class="difference" part="difference">
+        <span class="icon" aria-hidden="true">≠</span>
+        <span><strong>${t.term('medsDiffers')}:</strong> <bdi>${parts.join('; ')}</bdi></span>
+      </p>`);
+    }
+    if (row.conflictingSources.length) {
+      const names = t.list(row.conflictingSources.map((s) => this.sourceName(s)));
+      notes.push(html`<p class="difference" part="difference">
+        <span class="icon" aria-hidden="true">⚠</span>
+        <span>${row.group === 'do-not-take' ? t.term('medsAlsoPrescribed', names) : t.term('medsAlsoDoNotGive', names)}</span>
+      </p>`);
+    }
+    return notes.length ? html`${notes}` : nothing;
+  }
+
+  private renderDose(e: MedicationEntryView): TemplateResult {
+    if (!e.dose) return html`<span class="not-recorded">${this.localize.term('medsDoseNotRecorded')}</span>`;
+    // Dosage built from structured fields is worded in English by src/fhir: say so to screen readers.
+    const lang = e.doseBuilt && !this.localize.lang.toLowerCase().startsWith('en') ? 'en' : nothing;
+    return html`<bdi lang=${lang}>${e.dose}</bdi>`;
+  }
+
+  private renderDate(e: MedicationEntryView): TemplateResult {
+    const t = this.localize;
+    if (!e.date.value) return html`<span class="not-recorded">${t.term('notKnown')}</span>`;
+    const label = e.date.kind === 'effective' ? t.term('medsDateEffective') : e.date.kind === 'asserted' ? t.term('medsDateAsserted') : '';
+    return html`${label ? html`<span class="date-kind">${label}</span> ` : nothing}<span class="date-value">${t.clinicalDate(e.date.value)}</span>`;
+  }
+
+  private renderPrescriber(e: MedicationEntryView): TemplateResult {
+    const t = this.localize;
+    if (!e.prescriber.text) return html`<span class="not-recorded">${t.term('notKnown')}</span>`;
+    if (e.prescriber.role !== 'reported-by') return html`<bdi>${e.prescriber.text}</bdi>`;
+    // Place the name where the language puts it, still isolated in <bdi>.
+    const [before = '', after = ''] = t.term('medsReportedBy', '\u0000').split('\u0000');
+    return html`${before}<bdi>${e.prescriber.text}</bdi>${after}`;
+  }
+
+  private renderStatus(row: MedicationRowView): TemplateResult {
+    const t = this.localize;
+    const e = row.primary;
+    let text: TemplateResult;
+    if (row.group === 'do-not-take') {
+      text = html`<strong class="do-not-give"><span aria-hidden="true">⊘</span> ${t.term('medsDoNotGive')}</strong>`;
+    } else if (row.statusDiffers) {
+      text = html`${t.list(row.statuses.map((s) => t.term('medsStatusAt', this.statusWords(s.value), this.sourceName(s.source))))}`;
+    } else {
+      text = html`${this.statusWords(e)}`;
+    }
+    return html`${text}${row.activeAfterDeath
+      ? html`<span class="after-death-mark" part="warning"><span aria-hidden="true">⚠</span> ${t.term('medsActiveAfterDeath')}</span>`
+      : nothing}`;
+  }
+
+  private renderHistory(row: MedicationRowView): TemplateResult | typeof nothing {
+    if (!row.earlier.length) return nothing;
+    const t = this.localize;
+    return html`<details class="history" part="history">
+      <summary>${t.term('medsEarlier', row.earlier.length)}</summary>
+      <ul>
+        ${row.earlier.map(
+          (e) => html`<li>
+            <span class="date-value">${e.date.value ? t.clinicalDate(e.date.value) : t.term('notKnown')}</span> ·
+            ${this.statusWords(e)} · ${e.dose ? html`<bdi>${e.dose}</bdi>` : t.term('medsDoseNotRecorded')} ·
+            <bdi>${this.sourceName(e.source)}</bdi>
+          </li>`,
+        )}
+      </ul>
+    </details>`;
+  }
+
+  private renderRow(row: MedicationRowView): TemplateResult {
+    const t = this.localize;
+    const e = row.primary;
+    const store = this.activeStore;
+    const differs = row.doseDiffers || row.statusDiffers || row.conflictingSources.length > 0;
+    return html`<tr
+      class="row ${row.activeAfterDeath ? 'after-death' : ''} ${differs ? 'differs' : ''}"
+      part="row"
+      data-group=${row.group}
+    >
+      <td class="cell-name" data-label=${t.term('medsColumnName')}>
+        ${this.renderName(row)} ${this.renderStrength(e)} ${this.renderDifferences(row)} ${this.renderHistory(row)}
+      </td>
+      <td class="cell-dose" part="dose" data-label=${t.term('medsColumnDose')}>${this.renderDose(e)}</td>
+      <td class="cell-status" part="status" data-label=${t.term('medsColumnStatus')}>${this.renderStatus(row)}</td>
+      <td class="cell-prescriber" part="prescriber" data-label=${t.term('medsColumnPrescriber')}>${this.renderPrescriber(e)}</td>
+      <td class="cell-date" part="date" data-label=${t.term('medsColumnDate')}>${this.renderDate(e)}</td>
+      <td class="cell-source" part="source" data-label=${t.term('medsColumnSource')}>
+        ${row.sources.map((s) => html`<ehr-source-badge .store=${store} source=${s} stale-after=${this.staleAfter}></ehr-source-badge>`)}
+      </td>
+    </tr>`;
+  }
+}

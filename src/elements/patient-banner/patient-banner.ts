@@ -1,0 +1,594 @@
+import { html, nothing, type CSSResultGroup, type PropertyValues, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { AllergyIntolerance, Patient } from 'fhir/r4';
+import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
+import { LiveQueryController } from '../base/live-query-controller.js';
+import { SourceStatusController } from '../base/source-status-controller.js';
+import { renderError, renderOffline, renderPartial, renderSkeleton, renderStale, stateStyles } from '../base/state-styles.js';
+import type { TermKey } from '../base/localize/localize.js';
+import type { StoredRow } from '../base/store-types.js';
+import { ageAt, type Age, type ParsedFhirDate } from '../../fhir/dates.js';
+import { displayName } from '../../fhir/names.js';
+import { genderKey, type GenderKey } from '../../fhir/gender.js';
+import { describeIdentifier, selectMainIdentifier, type IdentifierLabelKey } from '../../fhir/identifiers.js';
+import { deceasedInfo, type NoKnownAllergyKind } from '../../fhir/status.js';
+import { compareLinkedPatients, deceasedAcross, type IdentityDifference, type SourcedPatient } from '../../fhir/patient-identity.js';
+import { allergyOverview, type AllergyOverview } from '../../fhir/allergy-overview.js';
+import { currentAddresses, currentTelecom, generalPractitioners, patientContacts, type ContactRoleKey, type TelecomDisplay } from '../../fhir/patient-details.js';
+import styles from './patient-banner.styles.js';
+
+/** Detail of `ehr-banner-toggle`. */
+export interface BannerToggleDetail {
+  /** True when the details zone is now open. */
+  expanded: boolean;
+  patient?: string;
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'ehr-banner-toggle': CustomEvent<BannerToggleDetail>;
+  }
+  interface HTMLElementTagNameMap {
+    'ehr-patient-banner': EhrPatientBanner;
+  }
+}
+
+const GENDER_TERMS: Record<GenderKey, TermKey> = {
+  male: 'genderMale',
+  female: 'genderFemale',
+  other: 'genderOther',
+  unknown: 'genderUnknown',
+  'not-known': 'notKnown',
+};
+
+const IDENTIFIER_TERMS: Record<IdentifierLabelKey, TermKey> = {
+  'nhs-number': 'bannerIdNhs',
+  mrn: 'bannerIdMrn',
+  ssn: 'bannerIdSsn',
+  'driver-licence': 'bannerIdDriverLicence',
+  passport: 'bannerIdPassport',
+  'national-health-number': 'bannerIdHealthNumber',
+  'national-person-id': 'bannerIdNationalId',
+  'member-number': 'bannerIdMember',
+  'patient-internal-id': 'bannerIdPatientId',
+  'patient-external-id': 'bannerIdExternalId',
+  'account-number': 'bannerIdAccount',
+  'tax-id': 'bannerIdTax',
+  identifier: 'bannerIdGeneric',
+};
+
+const NO_KNOWN_TERMS: Record<NoKnownAllergyKind, TermKey> = {
+  'no-known-allergies': 'noKnownAllergies',
+  'no-known-drug-allergies': 'bannerNoKnownDrugAllergies',
+  'no-known-food-allergies': 'bannerNoKnownFoodAllergies',
+  'no-known-environmental-allergies': 'bannerNoKnownEnvironmentalAllergies',
+  'no-known-latex-allergies': 'bannerNoKnownLatexAllergies',
+  'no-known-insect-allergies': 'bannerNoKnownInsectAllergies',
+  'no-known-animal-allergies': 'bannerNoKnownAnimalAllergies',
+  'no-allergy-information': 'allergiesNotRecorded',
+};
+
+const TELECOM_TERMS: Record<string, TermKey> = {
+  phone: 'bannerPhone',
+  email: 'bannerEmail',
+  fax: 'bannerFax',
+  sms: 'bannerSms',
+  pager: 'bannerPager',
+  url: 'bannerUrl',
+  other: 'bannerOther',
+};
+const TELECOM_USE_TERMS: Record<string, TermKey> = {
+  home: 'bannerUseHome',
+  work: 'bannerUseWork',
+  mobile: 'bannerUseMobile',
+  temp: 'bannerUseTemp',
+};
+const ROLE_TERMS: Record<ContactRoleKey, TermKey> = {
+  emergency: 'bannerRoleEmergency',
+  'next-of-kin': 'bannerRoleNextOfKin',
+  employer: 'bannerRoleEmployer',
+  insurance: 'bannerRoleInsurance',
+  agency: 'bannerRoleAgency',
+  unknown: 'bannerRoleUnknown',
+};
+
+/** The calendar part of a parsed date, at its recorded precision (`2021-02-21`, `2021-02`, `2021`). */
+function calendarPart(d: ParsedFhirDate): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const y = String(d.year).padStart(4, '0');
+  if (d.month === undefined) return y;
+  if (d.day === undefined) return `${y}-${pad(d.month)}`;
+  return `${y}-${pad(d.month)}-${pad(d.day)}`;
+}
+
+let nextId = 0;
+
+/**
+ * The patient banner: who this record is about, following the NHS Common User Interface (CUI)
+ * patient banner guidance.
+ *
+ * **Zone 1** (always shown, in this order): name as `FAMILY, Given (Title)`; `Born 22-May-2018 (8y)`;
+ * `Gender Female`; the main identifier with its type label (`NHS No. 943 476 5919`, `MRN …`).
+ * Labels have no colon; any value the record lacks reads "Not known", never blank. Ages follow
+ * `ageAt`: days under a week, weeks and days under a month, months and days under a year, years
+ * and months under two, then years; a partial birth date gives years only (or a range).
+ *
+ * **Deceased**: if any linked record says the patient died, the banner is marked in colour *and*
+ * pattern (a hatched band and a double border) with a "Deceased" label and icon, the date of death
+ * and the age at death (`Died 21-Feb-2021 (68y)`), and the birth date without a current age. A
+ * death recorded without a date reads "Died Not known". The host gets the `deceased` attribute.
+ *
+ * **Linked records**: the patient key names one person; the banner reads every linked Patient row
+ * (one per provider), names the providers ("Records from Riverside Clinic and St Elsewhere
+ * Hospital"), and shows a warning (`role="alert"`, icon and text) when they disagree on name,
+ * birth date, gender or death (see `src/fhir/patient-identity.ts` for what counts as agreement).
+ * Zone 1 shows the record the key points to.
+ *
+ * **Zone 2** (the details, behind a toggle button with `aria-expanded` / `aria-controls`):
+ * addresses, phone and email, contacts (next of kin, emergency contacts), GP, and the allergy
+ * summary in one of four states — "Known allergies" (each substance once, however many providers
+ * recorded it; unconfirmed ones marked), "No known allergies" (or the narrower coded statement,
+ * e.g. "No known drug allergies"), "Allergies not recorded", "Allergy information unavailable".
+ * A negative statement is only made when the allergy query answered and every provider synced;
+ * if one failed or never synced the state is "unavailable" (known allergies are still listed,
+ * marked as possibly incomplete). See `src/fhir/allergy-overview.ts`.
+ *
+ * **Minimal** (`minimal`, or a SMART launch with `need_patient_banner: false`, i.e.
+ * `launch.needPatientBanner === false`): one line with name, born and main identifier only —
+ * no gender, no providers note, no details zone, no sync notices. The deceased marking and the
+ * disagreement warning are kept: they are safety information the host's own banner may not have.
+ * (Minimal rather than hidden, so those two warnings are never lost; a host that wants nothing can
+ * set `hidden`.)
+ *
+ * **Landmark**: the banner is a `<section>` labelled "Patient" (not `role="banner"`, which is for
+ * the page's own header and would be wrong inside a page region).
+ *
+ * States: loading (skeleton), error (`role="alert"` with Retry), patient not found in the store
+ * ("Patient record not available"), partial (names the providers that failed or never synced,
+ * with Retry asking the provider to sync), stale ("as of …"), offline.
+ *
+ * @tag ehr-patient-banner
+ * @summary Patient banner (NHS CUI): name, born, gender, main identifier, deceased state, and an expandable details zone with contacts and the allergy summary.
+ *
+ * @event {CustomEvent<BannerToggleDetail>} ehr-banner-toggle - The details zone was opened or closed (`detail.expanded`).
+ *
+ * @csspart base - The banner section.
+ * @csspart name - The patient's name.
+ * @csspart born - Label "Born", date of birth and age.
+ * @csspart gender - Label "Gender" and the gender in words.
+ * @csspart identifier - The main identifier's label and value.
+ * @csspart deceased - The "Deceased" label with its icon (deceased patients only).
+ * @csspart died - Label "Died", date of death and age at death (deceased patients only).
+ * @csspart toggle - The button that opens and closes the details zone.
+ * @csspart details - The details zone (addresses, contacts, GP, allergies).
+ * @csspart allergies - The allergy summary inside the details zone.
+ * @csspart warning - The warning that linked records disagree.
+ * @csspart sources - The "Records from …" note.
+ * @csspart skeleton - Loading placeholder.
+ * @csspart error - Error box.
+ * @csspart notice - Partial, stale, offline and "not available" notices.
+ * @csspart retry-button - Retry buttons.
+ *
+ * @cssproperty [--ehr-patient-banner-background=var(--ehr-color-surface-raised, #f6f8fa)] - Banner background.
+ * @cssproperty [--ehr-patient-banner-border-color=var(--ehr-color-border, #8c959f)] - Banner border.
+ * @cssproperty [--ehr-patient-banner-name-size=var(--ehr-font-size-xl, 1.375rem)] - Text size of the name.
+ * @cssproperty [--ehr-patient-banner-deceased-color=var(--ehr-color-deceased, #2b2b2b)] - Deceased marker, border and hatching.
+ * @cssproperty [--ehr-patient-banner-deceased-background=var(--ehr-color-deceased-surface, #e3e3e3)] - Background of a deceased patient's banner.
+ * @cssproperty [--ehr-patient-banner-warning-color=var(--ehr-color-danger, #b3261e)] - Border and icon of the disagreement warning.
+ */
+export class EhrPatientBanner extends EhrDataElement {
+  static override styles: CSSResultGroup = [baseStyles, stateStyles, styles];
+
+  /**
+   * Identifier systems to prefer for the main identifier, best first (after the NHS number,
+   * which always wins). Attribute: space-separated URIs, e.g.
+   * `identifier-systems="http://hl7.org/fhir/sid/us-ssn"`.
+   */
+  @property({
+    attribute: 'identifier-systems',
+    converter: {
+      fromAttribute: (value: string | null) => (value ?? '').split(/\s+/).filter(Boolean),
+      toAttribute: (value: string[]) => value.join(' '),
+    },
+  })
+  identifierSystems: string[] = [];
+
+  /** One-line banner: name, born and main identifier only (plus deceased and disagreement warnings). */
+  @property({ type: Boolean, reflect: true }) minimal = false;
+
+  /** Whether the details zone is open. */
+  @property({ type: Boolean, reflect: true }) expanded = false;
+
+  /** Whether the banner currently marks the patient as deceased (also the host's `deceased` attribute). */
+  get isDeceased(): boolean {
+    return this.shownDeceased;
+  }
+  private shownDeceased = false;
+
+  /** Age in ms after which a provider's data counts as out of date. Default 24 h. */
+  @property({ type: Number, attribute: 'stale-after' }) staleAfter = 24 * 60 * 60 * 1000;
+
+  private readonly detailsId = `ehr-patient-banner-details-${++nextId}`;
+
+  private readonly patients = new LiveQueryController<Patient>(this, {
+    store: () => this.activeStore,
+    query: () => (this.activePatient ? { patient: this.activePatient, type: 'Patient' } : undefined),
+  });
+
+  private readonly allergies = new LiveQueryController<AllergyIntolerance>(this, {
+    store: () => this.activeStore,
+    query: () => (this.activePatient && !this.isMinimal ? { patient: this.activePatient, type: 'AllergyIntolerance' } : undefined),
+  });
+
+  private readonly status = new SourceStatusController(this, {
+    store: () => this.activeStore,
+    syncState: () => this.syncState,
+    staleAfter: () => this.staleAfter,
+  });
+
+  /** Minimal mode in effect: the attribute, or a SMART launch that says the host shows its own banner. */
+  get isMinimal(): boolean {
+    return this.minimal || this.activeLaunch?.needPatientBanner === false;
+  }
+
+  /** Opens or closes the details zone and emits `ehr-banner-toggle`. */
+  toggle(force?: boolean): void {
+    const next = force ?? !this.expanded;
+    if (next === this.expanded) return;
+    this.expanded = next;
+    this.emit('ehr-banner-toggle', { expanded: next, patient: this.activePatient });
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    // Set here, not as a reactive property, so marking the host never costs another render.
+    this.toggleAttribute('deceased', this.shownDeceased);
+  }
+
+  private records(rows: readonly StoredRow<Patient>[]): SourcedPatient[] {
+    return rows.filter((r) => r.resource?.resourceType === 'Patient').map((r) => ({ source: r.source, patient: r.resource }));
+  }
+
+  protected override render(): TemplateResult {
+    const label = this.localize.term('bannerRegion');
+    const minimal = this.isMinimal;
+    this.shownDeceased = false;
+    const body = this.patients.render<TemplateResult>({
+      idle: () => html`<p class="muted">${this.localize.term('bannerNoPatient')}</p>`,
+      loading: () => renderSkeleton(this.localize, { what: label, lines: minimal ? 1 : 2 }),
+      error: (error, retry) => renderError(this.localize, { what: label, error, onRetry: retry }),
+      ready: (rows) => this.renderReady(rows, minimal),
+    });
+    return html`<section part="base" class="base ${minimal ? 'minimal' : ''} ${this.shownDeceased ? 'deceased' : ''}" aria-label=${label}>
+      ${body ?? nothing}
+    </section>`;
+  }
+
+  private renderReady(rows: StoredRow<Patient>[], minimal: boolean): TemplateResult {
+    const records = this.records(rows);
+    if (!records.length) {
+      return html`<div class="notice not-found" part="notice" role="status">
+        <span class="notice-icon" aria-hidden="true">?</span>
+        <div class="notice-body">
+          <p class="notice-title">${this.localize.term('bannerNotFound')}</p>
+          ${minimal ? nothing : html`<p class="notice-detail">${this.localize.term('bannerNotFoundDetail')}</p>`}
+        </div>
+      </div>`;
+    }
+    const own = this.activePatient;
+    const main = records.find((r) => `${r.source}/Patient/${r.patient.id}` === own) ?? records[0]!;
+    const dead = deceasedAcross(records);
+    this.shownDeceased = !!dead;
+    const comparison = compareLinkedPatients(records, { locale: this.localize.lang });
+    return html`
+      <div class="zone1">
+        ${this.renderName(main.patient)}
+        ${dead
+          ? html`<span class="deceased-label" part="deceased"
+              ><span class="deceased-icon" aria-hidden="true">◆</span>${this.localize.term('deceased')}</span
+            >`
+          : nothing}
+        ${this.renderBorn(main.patient, !!dead)} ${dead ? this.renderDied(main.patient, dead.patient) : nothing}
+        ${minimal ? nothing : this.renderGender(main.patient)}
+        ${this.renderIdentifier(main.patient)}
+        ${minimal
+          ? nothing
+          : html`<button
+              type="button"
+              class="toggle"
+              part="toggle"
+              aria-expanded=${this.expanded ? 'true' : 'false'}
+              aria-controls=${this.detailsId}
+              @click=${() => this.toggle()}
+            >
+              <span class="chevron" aria-hidden="true">${this.expanded ? '▴' : '▾'}</span>
+              ${this.localize.term(this.expanded ? 'bannerFewerDetails' : 'bannerMoreDetails')}
+            </button>`}
+      </div>
+      ${comparison.agree ? nothing : this.renderWarning(comparison.differences)}
+      ${minimal ? nothing : this.renderSources(records)} ${minimal ? nothing : this.renderNotices()}
+      ${minimal
+        ? nothing
+        : html`<div
+            id=${this.detailsId}
+            class="details"
+            part="details"
+            role="region"
+            aria-label=${this.localize.term('bannerDetailsLabel')}
+            ?hidden=${!this.expanded}
+          >
+            ${this.expanded ? this.renderDetails(main.patient) : nothing}
+          </div>`}
+    `;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Zone 1
+
+  private renderName(patient: Patient): TemplateResult {
+    const name = displayName(patient, { locale: this.localize.lang });
+    return html`<span class="name ${name ? '' : 'unknown'}" part="name"><bdi>${name ?? this.localize.term('notKnown')}</bdi></span>`;
+  }
+
+  private field(part: string, label: string, value: TemplateResult | string, extra: TemplateResult | typeof nothing = nothing) {
+    return html`<span class="field" part=${part}><span class="label">${label}</span> <span class="value">${value}</span>${extra}</span>`;
+  }
+
+  private renderBorn(patient: Patient, deceased: boolean): TemplateResult {
+    const birth = typeof patient.birthDate === 'string' ? patient.birthDate.trim() : '';
+    const date = this.localize.clinicalDate(birth || undefined);
+    const age = deceased ? null : ageAt(birth || undefined);
+    return this.field(
+      'born',
+      this.localize.term('born'),
+      html`<bdi>${date}</bdi>`,
+      age ? html` <span class="age">(${this.ageText(age)})</span>` : nothing,
+    );
+  }
+
+  private renderGender(patient: Patient): TemplateResult {
+    return this.field('gender', this.localize.term('gender'), this.localize.term(GENDER_TERMS[genderKey(patient)]));
+  }
+
+  private renderIdentifier(patient: Patient): TemplateResult {
+    const chosen = selectMainIdentifier(patient.identifier, { preferredSystems: this.identifierSystems });
+    const shown = describeIdentifier(chosen);
+    if (!shown) return this.field('identifier', this.localize.term('bannerIdGeneric'), this.localize.term('notKnown'));
+    const label =
+      shown.label.key === 'identifier' && shown.label.text ? shown.label.text : this.localize.term(IDENTIFIER_TERMS[shown.label.key]);
+    return this.field(
+      'identifier',
+      label,
+      html`<bdi class="id-value">${shown.value}</bdi>`,
+      shown.valid === false ? html` <span class="flag invalid"><span aria-hidden="true">⚠</span> ${this.localize.term('bannerNhsNumberInvalid')}</span>` : nothing,
+    );
+  }
+
+  /** "Died 21-Feb-2021 (68y)": date of death as recorded (calendar day, no time-zone shift) and age at death. */
+  private renderDied(main: Patient, from: Patient): TemplateResult {
+    const info = deceasedInfo(from);
+    const date = info.date ? calendarPart(info.date) : undefined;
+    const birth = typeof main.birthDate === 'string' && main.birthDate.trim() ? main.birthDate.trim() : undefined;
+    const age = date ? ageAt(birth, date) : null;
+    return html`<span class="field" part="died"
+      ><span class="label">${this.localize.term('died')}</span>
+      <span class="value"><bdi>${date ? this.localize.clinicalDate(date) : this.localize.term('notKnown')}</bdi></span>${age
+        ? html` <span class="age" title=${this.localize.term('ageAtDeath')}>(${this.ageText(age)})</span>`
+        : nothing}</span
+    >`;
+  }
+
+  /** Age in the short localized form: `5d`, `2w 3d`, `3m 12d`, `1y 3m`, `8y`, `52–53y`. */
+  private ageText(age: Age): string {
+    const t = this.localize;
+    const both = (a: string, b: string, second: number) => (second ? `${a} ${b}` : a);
+    switch (age.unit) {
+      case 'days':
+        return t.term('ageDays', age.totalDays);
+      case 'weeks-days':
+        return both(t.term('ageWeeks', Math.floor(age.totalDays / 7)), t.term('ageDays', age.totalDays % 7), age.totalDays % 7);
+      case 'months-days':
+        return both(t.term('ageMonths', age.months), t.term('ageDays', age.days), age.days);
+      case 'years-months':
+        return both(t.term('ageYears', age.years), t.term('ageMonths', age.months), age.months);
+      case 'years':
+        return t.term('ageYears', age.years);
+      case 'years-range': {
+        const m = /(\d+)\D+(\d+)/.exec(age.display);
+        return m ? t.term('bannerAgeRange', Number(m[1]), Number(m[2])) : t.term('ageYears', age.years);
+      }
+    }
+  }
+
+  private renderWarning(differences: readonly IdentityDifference[]): TemplateResult {
+    const fieldTerm: Record<IdentityDifference['field'], TermKey> = {
+      name: 'bannerFieldName',
+      birthDate: 'bannerFieldBirthDate',
+      gender: 'bannerFieldGender',
+      deceased: 'bannerFieldDeceased',
+    };
+    const valueText = (field: IdentityDifference['field'], value: string): string => {
+      switch (field) {
+        case 'birthDate':
+          return this.localize.clinicalDate(value);
+        case 'gender':
+          return this.localize.term(GENDER_TERMS[genderKey(value)]);
+        case 'deceased':
+          return this.localize.term(value === 'deceased' ? 'deceased' : 'bannerAlive');
+        default:
+          return value;
+      }
+    };
+    return html`<div class="warning" part="warning" role="alert">
+      <span class="warning-icon" aria-hidden="true">⚠</span>
+      <div class="warning-body">
+        <p class="warning-title">${this.localize.term('bannerIdentityWarningTitle')}</p>
+        <ul class="warning-list">
+          ${differences.map(
+            (d) => html`<li>
+              <span class="label">${this.localize.term(fieldTerm[d.field])}</span>
+              ${d.values.map(
+                (v, i) =>
+                  html`${i ? '; ' : ' '}<bdi class="value">${valueText(d.field, v.value)}</bdi>
+                    (${this.localize.list(v.sources.map((s) => this.status.label(s)))})`,
+              )}
+            </li>`,
+          )}
+        </ul>
+        <p class="warning-action">${this.localize.term('bannerIdentityWarningAction')}</p>
+      </div>
+    </div>`;
+  }
+
+  private renderSources(records: readonly SourcedPatient[]): TemplateResult | typeof nothing {
+    const ids = [...new Set(records.map((r) => r.source))];
+    if (!ids.length) return nothing;
+    return html`<p class="sources" part="sources">
+      <span class="label">${this.localize.term('bannerRecordsFrom')}</span>
+      <bdi>${this.localize.list(ids.map((id) => this.status.label(id)))}</bdi>
+    </p>`;
+  }
+
+  private renderNotices(): TemplateResult {
+    const s = this.status;
+    const stale = s.stale;
+    const oldest = s.oldestSync;
+    return html`${s.online ? nothing : renderOffline(this.localize)}
+    ${renderPartial(this.localize, { failed: s.failed, notSynced: s.notSynced, onRetry: () => this.requestSync() })}
+    ${stale.length && oldest !== undefined ? renderStale(this.localize, Math.min(...stale.map((x) => x.syncedAt ?? oldest))) : nothing}`;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Zone 2
+
+  private renderDetails(patient: Patient): TemplateResult {
+    const t = this.localize;
+    const addresses = currentAddresses(patient);
+    const telecom = currentTelecom(patient.telecom);
+    const contacts = patientContacts(patient);
+    const gps = generalPractitioners(patient);
+    return html`<dl class="details-list">
+        <div class="detail">
+          <dt class="label">${t.term('bannerAddress')}</dt>
+          ${addresses.length
+            ? addresses.map((a) => html`<dd><bdi>${a.text}</bdi></dd>`)
+            : html`<dd class="unknown">${t.term('notKnown')}</dd>`}
+        </div>
+        <div class="detail">
+          <dt class="label">${t.term('bannerContactDetails')}</dt>
+          ${telecom.length ? telecom.map((c) => html`<dd>${this.renderTelecom(c)}</dd>`) : html`<dd class="unknown">${t.term('notKnown')}</dd>`}
+        </div>
+        <div class="detail">
+          <dt class="label">${t.term('bannerContacts')}</dt>
+          ${contacts.length
+            ? contacts.map(
+                (c) => html`<dd class="contact">
+                  ${c.roles.length
+                    ? html`<span class="role"
+                        >${c.roles.map((r, i) => html`${i ? ', ' : ''}${r.key ? t.term(ROLE_TERMS[r.key]) : html`<bdi>${r.text}</bdi>`}`)}</span
+                      > `
+                    : nothing}
+                  <bdi class="value">${c.name ?? t.term('notKnown')}</bdi>
+                  ${c.telecom.map((x) => html`<span class="contact-telecom">${this.renderTelecom(x)}</span>`)}
+                  ${c.address ? html`<span class="contact-address"><bdi>${c.address}</bdi></span>` : nothing}
+                </dd>`,
+              )
+            : html`<dd class="unknown">${t.term('notKnown')}</dd>`}
+        </div>
+        ${gps.length
+          ? html`<div class="detail">
+              <dt class="label">${t.term('bannerGp')}</dt>
+              ${gps.map((g) => html`<dd><bdi>${g}</bdi></dd>`)}
+            </div>`
+          : nothing}
+      </dl>
+      ${this.renderAllergies()}`;
+  }
+
+  private renderTelecom(c: TelecomDisplay): TemplateResult {
+    const t = this.localize;
+    const kind = c.system && TELECOM_TERMS[c.system] ? t.term(TELECOM_TERMS[c.system]!) : '';
+    const use = c.use && TELECOM_USE_TERMS[c.use] ? t.term(TELECOM_USE_TERMS[c.use]!) : '';
+    const label = [kind, use ? `(${use})` : ''].filter(Boolean).join(' ');
+    return html`${label ? html`<span class="label">${label}</span> ` : nothing}<bdi class="value">${c.value}</bdi>`;
+  }
+
+  private renderAllergies(): TemplateResult {
+    const t = this.localize;
+    const heading = t.term('allergies');
+    const q = this.allergies;
+    const wrap = (content: TemplateResult, state: string) =>
+      html`<div class="allergies ${state}" part="allergies" data-state=${state} role="group" aria-label=${heading}>${content}</div>`;
+    if (q.status === 'idle' || (q.status === 'loading' && !q.rows) || !this.status.loaded) {
+      return wrap(renderSkeleton(t, { what: heading, lines: 1 }), 'loading');
+    }
+    const missing = [...this.status.failed, ...this.status.notSynced].map((s) => s.name);
+    const overview: AllergyOverview = allergyOverview(
+      (q.rows ?? []).map((r) => ({ source: r.source, resource: r.resource })),
+      { queryOk: q.status !== 'error', missingSources: missing },
+    );
+    const list = t.list(missing);
+    switch (overview.state) {
+      case 'known-allergies': {
+        const counts = [t.term('bannerAllergyCount', overview.items.length)];
+        if (overview.unconfirmedCount) counts.push(t.term('bannerUnconfirmedCount', overview.unconfirmedCount));
+        return wrap(
+          html`<p class="allergy-state known">
+              <span class="allergy-icon" aria-hidden="true">⚠</span>
+              <span class="allergy-title">${t.term('bannerKnownAllergies')}</span>
+              <span class="allergy-count">(${counts.join(', ')})</span>
+            </p>
+            <ul class="allergy-list">
+              ${overview.items.map(
+                (a) => html`<li class=${a.unconfirmed ? 'unconfirmed' : ''}>
+                  <bdi class="substance">${a.substance ?? t.term('notKnown')}</bdi>
+                  ${a.unconfirmed ? html`<span class="tag unconfirmed-tag"><span aria-hidden="true">?</span> ${t.term('unconfirmed')}</span>` : nothing}
+                  ${a.criticality === 'high' ? html`<span class="tag high-tag"><span aria-hidden="true">!</span> ${t.term('bannerHighCriticality')}</span>` : nothing}
+                </li>`,
+              )}
+            </ul>
+            ${overview.conflicting ? html`<p class="allergy-note">${t.term('bannerAllergyConflict')}</p>` : nothing}
+            ${overview.incomplete ? html`<p class="allergy-note">${t.term('bannerAllergyIncomplete', list)}</p>` : nothing}`,
+          'known-allergies',
+        );
+      }
+      case 'no-known-allergies': {
+        const kinds = overview.noKnownKinds;
+        const general = kinds.includes('no-known-allergies');
+        const words = general ? [t.term('noKnownAllergies')] : kinds.map((k) => t.term(NO_KNOWN_TERMS[k]));
+        return wrap(
+          html`<p class="allergy-state none-known">
+              <span class="allergy-icon" aria-hidden="true">✓</span>
+              <span class="allergy-title">${words.join('; ')}</span>
+            </p>
+            ${general ? nothing : html`<p class="allergy-note">${t.term('bannerNoKnownOnly')}</p>`}`,
+          'no-known-allergies',
+        );
+      }
+      case 'not-recorded':
+        return wrap(
+          html`<p class="allergy-state not-recorded">
+            <span class="allergy-icon" aria-hidden="true">–</span>
+            <span class="allergy-title">${t.term('allergiesNotRecorded')}</span>
+          </p>`,
+          'not-recorded',
+        );
+      case 'unavailable':
+        return wrap(
+          html`<p class="allergy-state unavailable">
+              <span class="allergy-icon" aria-hidden="true">✕</span>
+              <span class="allergy-title">${t.term('allergyInfoUnavailable')}</span>
+            </p>
+            <p class="allergy-note">
+              ${overview.reason === 'query-failed' ? t.term('bannerAllergyQueryFailed') : t.term('bannerAllergySourcesMissing', list)}
+            </p>
+            ${overview.reason === 'query-failed'
+              ? html`<button type="button" class="retry" part="retry-button" @click=${() => this.allergies.retry()}>
+                  ${t.term('retryWhat', heading)}
+                </button>`
+              : html`<button type="button" class="retry" part="retry-button" @click=${() => this.requestSync()}>${t.term('retry')}</button>`}`,
+          'unavailable',
+        );
+    }
+  }
+}

@@ -1,0 +1,291 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { html } from 'lit';
+import { expect, waitFor } from 'storybook/test';
+import type { AllergyIntolerance } from 'fhir/r4';
+import { defineStoryElements } from './support/define-elements.js';
+import { defineElement } from '../src/elements/base/define.js';
+import { EhrAllergyPanel } from '../src/elements/allergy-panel/allergy-panel.js';
+import type { RecordSource } from '../src/elements/base/store-types.js';
+import { DAY } from './support/seed-store.js';
+import { SPEC_ALLERGIES, makeAllergy, seedAllergyStore, type AllergySeedOptions } from './support/seed-allergy-panel.js';
+
+defineStoryElements();
+defineElement('ehr-allergy-panel', EhrAllergyPanel);
+
+interface PanelArgs {
+  headingLevel: number;
+  showInactive: boolean;
+}
+
+interface Loaded {
+  store: RecordSource;
+  patient: string;
+}
+
+const seeded = (options: AllergySeedOptions) => [
+  async (): Promise<Loaded> => {
+    const record = await seedAllergyStore(options);
+    return { store: record.store, patient: record.patient.clinic };
+  },
+];
+
+/** A store whose live query never answers (loading) or fails (error). */
+function stubStore(mode: 'loading' | 'error'): RecordSource {
+  return {
+    search: async () => [],
+    live: () => ({
+      subscribe: (observer) => {
+        if (mode === 'error') queueMicrotask(() => observer.error?.(new Error('IndexedDB is not available in this browser profile')));
+        return { unsubscribe() {} };
+      },
+    }),
+  };
+}
+const stub = (mode: 'loading' | 'error') => [async (): Promise<Loaded> => ({ store: stubStore(mode), patient: 'clinic/Patient/1' })];
+
+const panel = (canvas: HTMLElement) => canvas.querySelector('ehr-allergy-panel')!;
+const panelText = (canvas: HTMLElement) => panel(canvas).shadowRoot!.textContent!.replace(/\s+/g, ' ');
+
+const meta: Meta<PanelArgs> = {
+  title: 'Elements/Allergy panel',
+  component: 'ehr-allergy-panel',
+  args: { headingLevel: 2, showInactive: false },
+  argTypes: {
+    headingLevel: { control: { type: 'number', min: 1, max: 6 } },
+    showInactive: { control: 'boolean' },
+  },
+  render: (args, { loaded }) => {
+    const { store, patient } = loaded as Loaded;
+    return html`<ehr-record-provider .store=${store} patient=${patient}>
+      <ehr-allergy-panel heading-level=${args.headingLevel} ?show-inactive=${args.showInactive}></ehr-allergy-panel>
+    </ehr-record-provider>`;
+  },
+};
+export default meta;
+
+type Story = StoryObj<PanelArgs>;
+
+/** Versie Botsford: ten allergies; latex and bee venom were recorded by both providers and show once. */
+export const Default: Story = {
+  loaders: seeded({ name: 'story-default', patient: 'versie' }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toContain('10 current allergies'));
+    const latex = [...panel(canvasElement).shadowRoot!.querySelectorAll('li[part~="row"]')].filter((r) => r.textContent!.includes('Latex allergy'));
+    await expect(latex).toHaveLength(1);
+    await expect(latex[0]!.querySelectorAll('ehr-source-badge')).toHaveLength(2);
+  },
+};
+
+/** The spec example: cashew nuts, high criticality (triangle and words), two reactions. */
+export const HighCriticality: Story = {
+  loaders: seeded({
+    name: 'story-cashew',
+    clinicAllergies: [SPEC_ALLERGIES.cashew, makeAllergy('egg', 'Allergy to egg', { criticality: 'low', category: ['food'] })],
+  }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toContain('High criticality'));
+    await expect(panelText(canvasElement)).toContain('Anaphylactic reaction');
+  },
+};
+
+/** US quality core: 21 identical cashew records at the clinic and one at the hospital, as one row. */
+export const RepeatedRecords: Story = {
+  loaders: seeded({ name: 'story-dups', patient: 'qualityCore' }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toContain('22 records of this entry'));
+  },
+};
+
+/** Two providers disagree (criticality, verification); one marked an allergy refuted; one entry in error. */
+export const SourcesDiffer: Story = {
+  loaders: seeded({
+    name: 'story-differ',
+    clinicAllergies: [
+      makeAllergy('latex', 'Latex allergy', { code: '300916003', criticality: 'low', category: ['environment'] }),
+      makeAllergy('sesame', 'Allergy to sesame', { code: '418920003', verification: 'unconfirmed', category: ['food'] }),
+      makeAllergy('wasp', 'Wasp venom allergy', { code: '241929008', criticality: 'high', category: ['environment'] }),
+      makeAllergy('aspirin', 'Aspirin', { verification: 'entered-in-error', category: ['medication'] }),
+    ],
+    hospitalAllergies: [
+      makeAllergy('h-latex', 'Latex allergy', { code: '300916003', criticality: 'high', category: ['environment'] }),
+      makeAllergy('h-sesame', 'Allergy to sesame', { code: '418920003', verification: 'confirmed', category: ['food'] }),
+      makeAllergy('h-wasp', 'Wasp venom allergy', { code: '241929008', verification: 'refuted', category: ['environment'] }),
+    ],
+  }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toContain('Sources differ'));
+    await expect(panelText(canvasElement)).toContain('1 entry marked refuted or entered in error is not shown.');
+    await expect(panelText(canvasElement)).not.toContain('Aspirin');
+  },
+};
+
+/** Unconfirmed allergies stay in the current list, marked "Unconfirmed" with a dashed border. */
+export const Unconfirmed: Story = {
+  loaders: seeded({
+    name: 'story-unconfirmed',
+    clinicAllergies: [
+      makeAllergy('pen', 'Penicillin allergy', { code: '91936005', verification: 'unconfirmed', criticality: 'high', category: ['medication'] }),
+      makeAllergy('egg', 'Allergy to egg', { criticality: 'low', category: ['food'] }),
+    ],
+  }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toContain('Unconfirmed'));
+  },
+};
+
+/** inferno 355: inactive allergies in a separate group (opened here with `show-inactive`). */
+export const InactiveGroup: Story = {
+  args: { showInactive: true },
+  loaders: seeded({ name: 'story-inactive', patient: 'inferno355' }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toContain('Inactive or resolved (2)'));
+  },
+};
+
+/** A coded "No known drug allergies" (SNOMED CT 409137002): a statement, not "none recorded". */
+export const NoKnownDrugAllergies: Story = {
+  loaders: seeded({ name: 'story-nkda', clinicAllergies: [SPEC_ALLERGIES.nkda] }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toContain('No known drug allergies'));
+    await expect(panelText(canvasElement)).not.toContain('No allergies recorded');
+  },
+};
+
+/** NKDA at the clinic, a penicillin allergy at the hospital: both shown, contradiction flagged. */
+export const Contradiction: Story = {
+  loaders: seeded({
+    name: 'story-contradiction',
+    clinicAllergies: [SPEC_ALLERGIES.nkda],
+    hospitalAllergies: [makeAllergy('pen', 'Penicillin allergy', { code: '91936005', criticality: 'high', category: ['medication'] })],
+  }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toContain('Contradiction'));
+  },
+};
+
+/** Loading: the skeleton, announced as "Loading Allergies". */
+export const Loading: Story = {
+  loaders: stub('loading'),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panel(canvasElement).shadowRoot!.querySelector('[part~="skeleton"]')).not.toBeNull());
+  },
+};
+
+/** Every provider synced, nothing recorded: "No allergies recorded". */
+export const Empty: Story = {
+  loaders: seeded({ name: 'story-empty' }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toContain('No allergies recorded'));
+  },
+};
+
+/** No provider has ever synced (one failed): "Allergy information unavailable". */
+export const Unavailable: Story = {
+  loaders: seeded({ name: 'story-unavailable', clinic: { status: 'error', lastError: 'HTTP 503 Service Unavailable' }, hospital: {} }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toContain('Allergy information unavailable'));
+  },
+};
+
+/** The query itself failed: role="alert" with what failed and a Retry button. */
+export const ErrorState: Story = {
+  name: 'Error',
+  loaders: stub('error'),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panel(canvasElement).shadowRoot!.querySelector('[role="alert"]')).not.toBeNull());
+    await expect(panel(canvasElement).shadowRoot!.querySelector('[part~="retry-button"]')).not.toBeNull();
+  },
+};
+
+/** The hospital's last sync failed: what the clinic has is shown, with a notice naming the hospital. */
+export const Partial: Story = {
+  loaders: seeded({ name: 'story-partial', patient: 'versie', hospital: { empty: true, status: 'error', lastError: 'HTTP 503 Service Unavailable' } }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toContain('St Elsewhere Hospital could not be synced'));
+  },
+};
+
+/** The hospital was last synced three days ago: "may be out of date", and its badges say so. */
+export const Stale: Story = {
+  loaders: seeded({ name: 'story-stale', patient: 'versie', hospital: { syncedAgo: 3 * DAY, status: 'ok' } }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toContain('may be out of date'));
+  },
+};
+
+/** Offline (the browser says so): the cached allergies with an offline notice. */
+export const Offline: Story = {
+  loaders: seeded({ name: 'story-offline', patient: 'versie' }),
+  beforeEach: () => {
+    Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
+    window.dispatchEvent(new Event('offline'));
+    return () => {
+      delete (navigator as { onLine?: boolean }).onLine;
+      window.dispatchEvent(new Event('online'));
+    };
+  },
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toContain('You are offline'));
+  },
+};
+
+const SUBSTANCES = ['Peanut', 'Penicillin', 'Latex', 'Shellfish', 'Egg', 'Milk', 'Soya', 'Wheat', 'Sesame', 'Kiwi', 'Bee venom', 'Ibuprofen'];
+function manyAllergies(count: number): AllergyIntolerance[] {
+  return Array.from({ length: count }, (_, i) =>
+    makeAllergy(`many-${i}`, `${SUBSTANCES[i % SUBSTANCES.length]} allergy ${i + 1}`, {
+      criticality: (['high', 'low', 'unable-to-assess', undefined] as const)[i % 4],
+      verification: i % 7 === 0 ? 'unconfirmed' : 'confirmed',
+      clinical: i % 9 === 0 ? 'resolved' : 'active',
+      category: [(['food', 'medication', 'environment', 'biologic'] as const)[i % 4]],
+      reaction: i % 3 === 0 ? [{ manifestation: [{ text: 'Hives' }], severity: 'mild' }] : undefined,
+    }),
+  );
+}
+
+/** Sixty allergies, mixed criticality and status. */
+export const ManyRows: Story = {
+  loaders: seeded({ name: 'story-many', clinicAllergies: manyAllergies(60) }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toContain('53 current allergies'));
+  },
+};
+
+const LONG = 'Allergy to hydroxypropyl methylcellulose-containing ophthalmic lubricant preparations (excipient), ' + 'very long record text '.repeat(20);
+
+/** Long substance and manifestation names wrap inside the panel. */
+export const LongNames: Story = {
+  loaders: seeded({
+    name: 'story-long',
+    clinicAllergies: [
+      makeAllergy('long', LONG, {
+        criticality: 'high',
+        reaction: [{ manifestation: [{ text: 'Generalised urticaria with angio-oedema of lips, tongue and periorbital tissue '.repeat(3) }], severity: 'severe' }],
+      }),
+      makeAllergy('word', 'Pneumonoultramicroscopicsilicovolcanoconiosisallergenextract'.repeat(4)),
+    ],
+  }),
+};
+
+/** Right-to-left page: the layout mirrors; record text stays isolated in <bdi>. */
+export const RightToLeft: Story = {
+  parameters: { dir: 'rtl' },
+  loaders: seeded({
+    name: 'story-rtl',
+    clinicAllergies: [SPEC_ALLERGIES.cashew, makeAllergy('ar', 'حساسية من البنسلين', { criticality: 'low', verification: 'unconfirmed' })],
+  }),
+};
+
+/** Dark theme. */
+export const DarkTheme: Story = {
+  parameters: { theme: 'dark' },
+  loaders: seeded({ name: 'story-dark', patient: 'inferno355', clinicAllergies: [SPEC_ALLERGIES.cashew] }),
+};
+
+/** German terms and dates. */
+export const German: Story = {
+  parameters: { lang: 'de' },
+  loaders: seeded({ name: 'story-de', clinicAllergies: [SPEC_ALLERGIES.cashew, SPEC_ALLERGIES.nkda] }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toContain('Hohe Kritikalität'));
+  },
+};

@@ -1,0 +1,240 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { html } from 'lit';
+import { expect, waitFor } from 'storybook/test';
+import { defineStoryElements } from './support/define-elements.js';
+import { defineElement } from '../src/elements/base/define.js';
+import { EhrMedicationList } from '../src/elements/medication-list/medication-list.js';
+import type { RecordSource } from '../src/elements/base/store-types.js';
+import { DAY } from './support/seed-store.js';
+import { manyRequests, medicationRequest, seedMedicationPatient, type MedicationSeedOptions } from './support/seed-medication-list.js';
+
+defineStoryElements();
+defineElement('ehr-medication-list', EhrMedicationList);
+
+interface ListArgs {
+  headingLevel: number;
+  selectable: boolean;
+}
+
+interface Loaded {
+  store: RecordSource;
+  patient: string;
+}
+
+const seeded = (options: MedicationSeedOptions) => [
+  async (): Promise<Loaded> => {
+    const record = await seedMedicationPatient(options);
+    return { store: record.store, patient: record.patient.clinic };
+  },
+];
+
+/** A store whose live query never answers (loading) or fails (error). */
+function stubStore(mode: 'loading' | 'error' | 'empty'): RecordSource {
+  return {
+    search: async () => [],
+    getSources: async () => [
+      { id: 'clinic', label: 'Riverside Clinic', lastSyncAt: Date.now() - 60_000, status: 'ok' },
+      { id: 'hospital', label: 'St Elsewhere Hospital', lastSyncAt: Date.now() - 120_000, status: 'ok' },
+    ],
+    live: () => ({
+      subscribe: (observer) => {
+        if (mode === 'empty') queueMicrotask(() => observer.next?.([]));
+        if (mode === 'error') queueMicrotask(() => observer.error?.(new Error('IndexedDB is not available in this browser profile')));
+        return { unsubscribe() {} };
+      },
+    }),
+  };
+}
+const stub = (mode: 'loading' | 'error' | 'empty') => [async (): Promise<Loaded> => ({ store: stubStore(mode), patient: 'clinic/Patient/1' })];
+
+const list = (canvas: HTMLElement) => canvas.querySelector('ehr-medication-list')!;
+const listText = (canvas: HTMLElement) => list(canvas).shadowRoot!.textContent!.replace(/\s+/g, ' ');
+
+const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+const simvastatin = (patientRef: string, id: string, dose: string, status: 'active' | 'stopped' = 'active') =>
+  medicationRequest(id, patientRef, {
+    status,
+    medicationCodeableConcept: { coding: [{ system: RXNORM, code: '314231', display: 'Simvastatin 10 MG Oral Tablet' }] },
+    authoredOn: '2024-01-10',
+    dosageInstruction: [{ text: dose }],
+  });
+
+const meta: Meta<ListArgs> = {
+  title: 'Elements/Medication list',
+  component: 'ehr-medication-list',
+  args: { headingLevel: 2, selectable: false },
+  argTypes: {
+    headingLevel: { control: { type: 'number', min: 1, max: 6 } },
+    selectable: { control: 'boolean' },
+  },
+  render: (args, { loaded }) => {
+    const { store, patient } = loaded as Loaded;
+    return html`<ehr-record-provider .store=${store} patient=${patient}>
+      <ehr-medication-list heading-level=${args.headingLevel} ?selectable=${args.selectable}></ehr-medication-list>
+    </ehr-record-provider>`;
+  },
+};
+export default meta;
+
+type Story = StoryObj<ListArgs>;
+
+/** Margery Gibson: seven active medicines (several with no dosage recorded), and years of stopped prescriptions. */
+export const Default: Story = {
+  loaders: seeded({ name: 'story-default', patient: 'margery' }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(listText(canvasElement)).toContain('Active (7 medications)'));
+    await expect(listText(canvasElement)).toContain('Dose not recorded');
+    await expect(listText(canvasElement)).toContain('Stopped / completed');
+  },
+};
+
+/** Parker Casper died on 21-Feb-2021; twelve prescriptions are still recorded as active. */
+export const DeceasedPatient: Story = {
+  loaders: seeded({ name: 'story-deceased', patient: 'parker' }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(listText(canvasElement)).toContain('Recorded as active — patient deceased on 21-Feb-2021'));
+    await expect(listText(canvasElement)).toContain('Active after death');
+  },
+};
+
+/**
+ * Reconciliation: the clinic and the hospital both prescribe simvastatin, at different doses, and
+ * disagree whether lisinopril is still active. Each drug is shown once, with both sources and the
+ * difference in words.
+ */
+export const Reconciliation: Story = {
+  loaders: seeded({
+    name: 'story-reconcile',
+    patient: 'margery',
+    extra: {
+      clinic: (p) => [simvastatin(p, 'rec-c', '1 tablet daily'), medicationRequest('lis-c', p)],
+      hospital: (p) => [simvastatin(p, 'rec-h', '2 tablets daily'), medicationRequest('lis-h', p, { status: 'stopped', authoredOn: '2024-04-02' })],
+    },
+  }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(listText(canvasElement)).toContain('Differs between sources: dose 1 tablet daily at Riverside Clinic'));
+    await expect(listText(canvasElement)).toContain('status active at Riverside Clinic and stopped at St Elsewhere Hospital');
+  },
+};
+
+/** Peter James Chalmers: a "do not give" order (own group), and a prescription that refers to a Medication resource. */
+export const DoNotTakeAndMedicationReferences: Story = {
+  loaders: seeded({
+    name: 'story-usqc',
+    patient: 'usqc',
+    extra: {
+      clinic: (p) => [
+        medicationRequest('by-ref', p, {
+          medicationCodeableConcept: undefined,
+          medicationReference: { reference: 'Medication/usqualitycore-medication' },
+          authoredOn: '2024-06-01',
+        }),
+        medicationRequest('missing', p, { medicationCodeableConcept: undefined, medicationReference: { reference: 'Medication/not-stored' } }),
+      ],
+    },
+  }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(listText(canvasElement)).toContain('Do not take / not to be given (1 medication)'));
+    await expect(listText(canvasElement)).toContain('alemtuzumab 10 MG/ML [Lemtrada]');
+    await expect(listText(canvasElement)).toContain('Medication details not available');
+  },
+};
+
+/** Loading: the skeleton, announced as "Loading Medications". */
+export const Loading: Story = { loaders: stub('loading') };
+
+/** The store failed: an alert saying what failed, with Retry. */
+export const LoadFailed: Story = {
+  loaders: stub('error'),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(listText(canvasElement)).toContain('Medications could not be loaded'));
+  },
+};
+
+/** Both providers synced, neither holds a medication: "No medications recorded". */
+export const Empty: Story = {
+  loaders: stub('empty'),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(listText(canvasElement)).toContain('No medications recorded'));
+  },
+};
+
+/** The hospital could not be synced: what is shown may be incomplete, and the notice says which provider failed. */
+export const Partial: Story = {
+  loaders: seeded({ name: 'story-partial', patient: 'parker', hospital: { empty: true, status: 'error', lastError: 'HTTP 503 Service Unavailable' } }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(listText(canvasElement)).toContain('St Elsewhere Hospital could not be synced'));
+  },
+};
+
+/** The hospital was last synced three days ago. */
+export const Stale: Story = {
+  loaders: seeded({ name: 'story-stale', patient: 'parker', hospital: { syncedAgo: 3 * DAY, status: 'ok' } }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(listText(canvasElement)).toContain('may be out of date'));
+  },
+};
+
+/** Offline (the browser says so): the cached list with an offline notice. */
+export const Offline: Story = {
+  loaders: seeded({ name: 'story-offline', patient: 'margery' }),
+  beforeEach: () => {
+    Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
+    window.dispatchEvent(new Event('offline'));
+    return () => {
+      delete (navigator as { onLine?: boolean }).onLine;
+      window.dispatchEvent(new Event('online'));
+    };
+  },
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(listText(canvasElement)).toContain('You are offline'));
+  },
+};
+
+/** 200 synthetic prescriptions on top of Margery's record. */
+export const ManyRows: Story = {
+  loaders: seeded({ name: 'story-many', patient: 'margery', extra: { clinic: (p) => manyRequests(p, 200) } }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(listText(canvasElement)).toContain('Synthetic medicine 200'), { timeout: 10_000 });
+  },
+};
+
+/** Very long names and instructions wrap instead of overflowing. */
+export const LongNames: Story = {
+  loaders: seeded({
+    name: 'story-long',
+    patient: 'usqc',
+    extra: {
+      clinic: (p) => [
+        medicationRequest('long', p, {
+          medicationCodeableConcept: {
+            text: 'Sodium chloride 0.9% w/v with potassium chloride 0.15% w/v and glucose 5% w/v solution for infusion in 1000 mL polyolefin/polyamide bags (Baxter Healthcare Ltd) — hospital supply only',
+          },
+          dosageInstruction: [{ text: 'Infuse 1000 mL intravenously over 8 hours, then review fluid balance, serum sodium and potassium before each further bag; stop if signs of fluid overload'.repeat(2) }],
+          requester: { display: 'Dr Maximiliana Alexandrovna Featherstonehaugh-Montmorency-Wolfeschlegelsteinhausenbergerdorff' },
+        }),
+      ],
+    },
+  }),
+};
+
+/** Right-to-left page: columns and marks mirror (logical properties); record text keeps its own direction. */
+export const RightToLeft: Story = {
+  parameters: { dir: 'rtl' },
+  loaders: seeded({ name: 'story-rtl', patient: 'parker' }),
+};
+
+/** Dark theme. */
+export const DarkTheme: Story = {
+  parameters: { theme: 'dark' },
+  loaders: seeded({ name: 'story-dark', patient: 'parker' }),
+};
+
+/** German: headings, groups, "Dosis nicht dokumentiert", dates through Intl. */
+export const German: Story = {
+  parameters: { lang: 'de' },
+  loaders: seeded({ name: 'story-de', patient: 'parker' }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(listText(canvasElement)).toContain('Als aktiv dokumentiert – Patient verstorben am'));
+  },
+};

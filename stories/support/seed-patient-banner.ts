@@ -1,0 +1,155 @@
+import type { AllergyIntolerance, Patient, Resource } from 'fhir/r4';
+import { bundleToResources } from '../../demo/data/references.mjs';
+import { SSN_SYSTEM, splitAcrossProviders } from '../../demo/data/split.mjs';
+import { LocalRecordStore } from '../../src/store/index.js';
+import type { RecordQuery, RecordSource } from '../../src/elements/base/store-types.js';
+import { SOURCES, type SourceSeed } from './seed-store.js';
+
+/**
+ * Stores for the patient banner's stories and browser tests, seeded the way `seed-store.ts` does
+ * (a real LocalRecordStore, resources through `applyPage`, source status set by hand), but for
+ * any of the sample patients, or for a few hand-made resources when a story needs one odd case.
+ * Only Patient and AllergyIntolerance rows are stored: that is all the banner reads.
+ */
+
+/** Sample bundles, loaded on demand (they are large). */
+const BUNDLES = {
+  versie: () => import('../fixtures/Versie_Botsford_56121408-15fe-47a5-8279-6f05dee51464.json'),
+  parker: () => import('../../demo/data/patients/Parker_Casper_6d0c6969-6843-47e1-9921-d9bf11b1df31.json'),
+  chalmers: () => import('../../demo/data/patients/us_quality_core_bundle_patient.json'),
+} as const;
+
+export type BannerSample = keyof typeof BUNDLES;
+
+export interface BannerSeedOptions {
+  /** Partition name (unique per story/test). */
+  name: string;
+  /** A sample patient split between clinic and hospital… */
+  sample?: BannerSample;
+  /** …or hand-made resources, all at the clinic (a Patient first, then anything else). */
+  resources?: Resource[];
+  /** Extra resources for one side (e.g. the NKDA example), referring to that side's patient. */
+  extra?: { clinic?: Resource[]; hospital?: Resource[] };
+  /** Change the hospital's copy of the Patient (e.g. another birth date). */
+  editHospitalPatient?: (patient: Patient) => Patient;
+  /** Drop all allergies (to show "not recorded" / "unavailable"). */
+  withoutAllergies?: boolean;
+  clinic?: SourceSeed;
+  hospital?: SourceSeed;
+}
+
+export interface BannerSeed {
+  store: LocalRecordStore;
+  /** Patient keys at each side (hospital absent for hand-made resources). */
+  patient: { clinic: string; hospital?: string };
+}
+
+const KEEP = new Set(['Patient', 'AllergyIntolerance']);
+const cache = new Map<string, Promise<BannerSeed>>();
+
+/** Opens a fresh store named `banner-<name>` with the requested data. Same options → same store. */
+export function seedBannerStore(options: BannerSeedOptions): Promise<BannerSeed> {
+  const key = options.name;
+  let pending = cache.get(key);
+  if (!pending) {
+    pending = build(options);
+    cache.set(key, pending);
+    pending.catch(() => cache.delete(key));
+  }
+  return pending;
+}
+
+function refer(resources: Resource[] | undefined, patientId: string): Resource[] {
+  return (resources ?? []).map((r) =>
+    r.resourceType === 'AllergyIntolerance' ? ({ ...r, patient: { reference: `Patient/${patientId}` } } as AllergyIntolerance) : r,
+  );
+}
+
+async function build(options: BannerSeedOptions): Promise<BannerSeed> {
+  const name = `banner-${options.name}`;
+  await LocalRecordStore.deleteDatabase(name);
+  const store = await LocalRecordStore.open({ name, linkIdentifierSystems: [SSN_SYSTEM] });
+  let clinic: Resource[];
+  let hospital: Resource[] = [];
+  let keys: BannerSeed['patient'];
+  if (options.sample) {
+    const bundle = (await BUNDLES[options.sample]()).default;
+    const { resources } = bundleToResources(bundle, { file: options.sample });
+    const split = splitAcrossProviders(resources as never, { file: options.sample });
+    clinic = (split.clinic as Resource[]).filter((r) => KEEP.has(r.resourceType));
+    hospital = (split.hospital as Resource[]).filter((r) => KEEP.has(r.resourceType));
+    if (options.editHospitalPatient) {
+      hospital = hospital.map((r) => (r.resourceType === 'Patient' ? options.editHospitalPatient!(structuredClone(r as Patient)) : r));
+    }
+    keys = { clinic: `clinic/${split.patient.clinic}`, ...(split.patient.hospital ? { hospital: `hospital/${split.patient.hospital}` } : {}) };
+  } else {
+    clinic = options.resources ?? [];
+    const p = clinic.find((r) => r.resourceType === 'Patient');
+    keys = { clinic: `clinic/Patient/${p?.id ?? 'missing'}` };
+  }
+  if (options.withoutAllergies) {
+    clinic = clinic.filter((r) => r.resourceType !== 'AllergyIntolerance');
+    hospital = hospital.filter((r) => r.resourceType !== 'AllergyIntolerance');
+  }
+  const idOf = (key: string | undefined) => key?.split('/').pop() ?? 'missing';
+  clinic = [...clinic, ...refer(options.extra?.clinic, idOf(keys.clinic))];
+  hospital = [...hospital, ...refer(options.extra?.hospital, idOf(keys.hospital))];
+
+  const now = Date.now();
+  const seeds: Record<string, SourceSeed> = {
+    clinic: options.clinic ?? { syncedAgo: 5 * 60_000, status: 'ok' },
+    hospital: options.hospital ?? { syncedAgo: 12 * 60_000, status: 'ok' },
+  };
+  for (const source of SOURCES) {
+    await store.addSource({ ...source });
+    const seed = seeds[source.id]!;
+    const list = source.id === 'clinic' ? clinic : hospital;
+    const at = now - (seed.syncedAgo ?? 0);
+    if (!seed.empty && list.length) {
+      const lastUpdated = new Date(at).toISOString();
+      await store.applyPage(source.id, {
+        upserts: list.map((r) => ({ ...r, meta: { versionId: '1', lastUpdated, ...r.meta } })),
+        fetchedAt: at,
+      });
+    }
+    await store.setSourceStatus(source.id, {
+      status: seed.status as never,
+      lastSyncAt: seed.syncedAgo === undefined ? undefined : new Date(at).toISOString(),
+      lastError: seed.lastError,
+    });
+  }
+  return { store, patient: keys };
+}
+
+/**
+ * Wraps a store so live queries of one resource type fail (as a broken index or a storage
+ * error would), everything else passing through. For the "allergy information unavailable"
+ * and error stories.
+ */
+export function failingType(store: RecordSource, type: string, message = 'Storage read failed'): RecordSource {
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop === 'live') {
+        return (query: RecordQuery) => {
+          if (query.type === type) {
+            return { subscribe: (o: { error?: (e: unknown) => void }) => (queueMicrotask(() => o.error?.(new Error(message))), { unsubscribe() {} }) };
+          }
+          return target.live(query);
+        };
+      }
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** A store whose Patient query never answers: the loading skeleton. */
+export function neverAnswers(store: RecordSource): RecordSource {
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop === 'live') return () => ({ subscribe: () => ({ unsubscribe() {} }) });
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}

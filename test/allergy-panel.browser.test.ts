@@ -1,0 +1,307 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { userEvent } from 'vitest/browser';
+import { fixture, fixtureCleanup, html, nextFrame, waitUntil } from '@open-wc/testing-helpers';
+import axe from 'axe-core';
+import type { AllergyIntolerance } from 'fhir/r4';
+import { de, registerTranslation } from '../src/elements/base/index.js';
+import { EhrAllergyPanel } from '../src/elements/allergy-panel/define.js';
+import {
+  SPEC_ALLERGIES,
+  makeAllergy,
+  seedAllergyStore,
+  type AllergySeedOptions,
+} from '../stories/support/seed-allergy-panel.js';
+
+registerTranslation(de);
+
+afterEach(() => fixtureCleanup());
+
+/** Visible text of an element, its shadow root and nested shadow roots (source badges), in order. */
+function deepText(node: Node): string {
+  if (node.nodeType === Node.TEXT_NODE) return node.textContent ?? '';
+  if (node instanceof HTMLElement && node.tagName === 'STYLE') return '';
+  let out = '';
+  const children = node instanceof Element && node.shadowRoot ? node.shadowRoot.childNodes : node.childNodes;
+  for (const child of children) out += deepText(child);
+  // A <details> that is closed still has its content in the DOM; that is fine for text checks.
+  return out;
+}
+const words = (node: Node) => deepText(node).replace(/\s+/g, ' ').trim();
+
+const root = (el: EhrAllergyPanel) => el.shadowRoot!;
+const rows = (el: EhrAllergyPanel, group: 'current' | 'past' = 'current') =>
+  [...root(el).querySelectorAll(`ul.rows.${group} > li[part~="row"]`)] as HTMLElement[];
+const substances = (el: EhrAllergyPanel, group: 'current' | 'past' = 'current') =>
+  rows(el, group).map((r) => words(r.querySelector('[part~="substance"]')!));
+const rowFor = (el: EhrAllergyPanel, substance: string, group: 'current' | 'past' = 'current') =>
+  rows(el, group).find((r) => words(r.querySelector('[part~="substance"]')!) === substance)!;
+
+async function render(options: AllergySeedOptions, lang = 'en') {
+  const seeded = await seedAllergyStore(options);
+  const el = await fixture<EhrAllergyPanel>(
+    html`<div lang=${lang}><ehr-allergy-panel .store=${seeded.store} patient=${seeded.patient.clinic}></ehr-allergy-panel></div>`,
+  ).then((wrapper) => wrapper.querySelector('ehr-allergy-panel')!);
+  // Ready once neither the skeleton nor an idle state is showing.
+  await waitUntil(() => !root(el).querySelector('[part~="skeleton"]') && el.shadowRoot!.querySelector('section'), 'panel did not finish loading', {
+    timeout: 10_000,
+  });
+  await el.updateComplete;
+  await nextFrame();
+  return { el, ...seeded };
+}
+
+/** Waits until every source badge has read its label from the store. */
+async function badgesReady(el: EhrAllergyPanel) {
+  await waitUntil(
+    () => [...root(el).querySelectorAll('ehr-source-badge')].every((b) => /Clinic|Hospital/.test(b.shadowRoot?.textContent ?? '')),
+    'source badges did not render',
+    { timeout: 5000 },
+  );
+}
+
+async function expectNoAxeViolations(el: Element) {
+  const result = await axe.run(el, { resultTypes: ['violations'] });
+  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+describe('<ehr-allergy-panel> with sample patients', () => {
+  it('Versie Botsford: ten allergies, latex and bee venom from both providers shown once each', async () => {
+    const { el } = await render({ name: 'versie', patient: 'versie' });
+    await badgesReady(el);
+    const heading = root(el).querySelector('[part~="heading"]')!;
+    expect(heading.tagName).toBe('H2');
+    expect(heading.textContent).toBe('Allergies and adverse reactions');
+    expect(root(el).querySelector('section')!.getAttribute('aria-labelledby')).toBe(heading.id);
+
+    const names = substances(el);
+    expect(names).toHaveLength(10);
+    expect(names.filter((n) => n === 'Latex allergy')).toHaveLength(1);
+    expect(names.filter((n) => n === 'Allergy to bee venom')).toHaveLength(1);
+    for (const substance of ['Latex allergy', 'Allergy to bee venom']) {
+      const sources = words(rowFor(el, substance).querySelector('[part~="source"]')!);
+      expect(sources).toContain('Riverside Clinic');
+      expect(sources).toContain('St Elsewhere Hospital');
+    }
+    // An allergy only the clinic holds names only the clinic.
+    const peanuts = words(rowFor(el, 'Allergy to peanuts').querySelector('[part~="source"]')!);
+    expect(peanuts).toContain('Riverside Clinic');
+    expect(peanuts).not.toContain('St Elsewhere Hospital');
+    expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('10 current allergies');
+    await expectNoAxeViolations(el);
+  });
+
+  it('inferno 355: inactive latex and soya are in a separate, labelled group; mould from both providers once', async () => {
+    const { el } = await render({ name: 'inferno355', patient: 'inferno355' });
+    await badgesReady(el);
+    expect(substances(el)).toHaveLength(8);
+    expect(substances(el)).not.toContain('Latex allergy');
+    expect(substances(el, 'past')).toEqual(['Allergy to soya', 'Latex allergy']);
+    const details = root(el).querySelector('details.past-group') as HTMLDetailsElement;
+    expect(details.open).toBe(false);
+    expect(words(details.querySelector('summary')!)).toBe('Inactive or resolved (2)');
+    expect(words(rowFor(el, 'Latex allergy', 'past'))).toContain('Clinical status Inactive');
+    const mould = words(rowFor(el, 'Allergy to mould'));
+    expect(mould).toContain('Riverside Clinic');
+    expect(mould).toContain('St Elsewhere Hospital');
+    await expectNoAxeViolations(el);
+  });
+
+  it('US quality core: 21 cashew records at the clinic and 1 at the hospital make one row with its reactions', async () => {
+    const { el } = await render({ name: 'quality-core', patient: 'qualityCore' });
+    await badgesReady(el);
+    expect(substances(el)).toEqual(['Cashew nuts']);
+    const row = rowFor(el, 'Cashew nuts');
+    const text = words(row);
+    expect(text).toContain('22 records of this entry (Riverside Clinic: 21, St Elsewhere Hospital: 1)');
+    const reactions = [...row.querySelectorAll('[part~="reaction"]')].map(words);
+    expect(reactions).toEqual([
+      expect.stringContaining('Anaphylactic reaction — Severity: Severe'),
+      expect.stringContaining('Choroidal hemorrhage — Severity: Moderate'),
+    ]);
+    expect(words(row.querySelector('[part~="criticality"]')!)).toBe('High criticality');
+    expect(row.querySelector('[part~="criticality"] svg')).not.toBeNull();
+    await expectNoAxeViolations(el);
+  });
+
+  it('client_test: the inactive latex allergy with its skin rash reaction, and no current allergies', async () => {
+    const { el } = await render({ name: 'client-test', patient: 'clientTest' });
+    expect(rows(el)).toHaveLength(0);
+    expect(words(root(el))).toContain('No current allergies recorded');
+    expect(words(root(el))).not.toContain('No allergies recorded');
+    const latex = rowFor(el, 'Latex allergy', 'past');
+    expect(words(latex.querySelector('[part~="reaction"]')!)).toContain('skin rash');
+  });
+});
+
+describe('<ehr-allergy-panel> clinical safety', () => {
+  it('spec example: cashew nuts, high criticality in words and a shape, two reactions with severity and onset', async () => {
+    const { el } = await render({ name: 'cashew', clinicAllergies: [SPEC_ALLERGIES.cashew] });
+    const row = rowFor(el, 'Cashew nuts');
+    expect(row.classList.contains('high')).toBe(true);
+    const criticality = row.querySelector('[part~="criticality"]')!;
+    expect(words(criticality)).toBe('High criticality');
+    // Not colour alone: a triangle icon and the words.
+    expect(criticality.querySelector('svg path')).not.toBeNull();
+    const reactions = [...row.querySelectorAll('[part~="reaction"]')].map(words);
+    expect(reactions).toHaveLength(2);
+    expect(reactions[0]).toContain('Anaphylactic reaction — Severity: Severe · Reaction onset: 12-Jun-2012');
+    expect(reactions[0]).toContain('Route: Subcutaneous route');
+    expect(reactions[1]).toContain('Urticaria — Severity: Moderate · Reaction onset: 2004');
+    expect(words(row)).toContain('Onset 2004');
+    expect(words(row)).toContain('Food · Allergy');
+    await expectNoAxeViolations(el);
+  });
+
+  it('a coded NKDA alone reads "No known drug allergies", not "No allergies recorded"', async () => {
+    const { el } = await render({ name: 'nkda', clinicAllergies: [SPEC_ALLERGIES.nkda] });
+    await badgesReady(el);
+    const text = words(root(el));
+    expect(text).toContain('No known drug allergies');
+    expect(text).toContain('Recorded 06-Aug-2015');
+    expect(text).toContain('Riverside Clinic');
+    expect(text).not.toContain('No allergies recorded');
+    expect(rows(el)).toHaveLength(0);
+    await expectNoAxeViolations(el);
+  });
+
+  it('NKDA next to a medication allergy: shows the allergy and flags the contradiction', async () => {
+    const penicillin = makeAllergy('pen', 'Penicillin allergy', { code: '91936005', category: ['medication'], criticality: 'high' });
+    const { el } = await render({ name: 'nkda-conflict', clinicAllergies: [SPEC_ALLERGIES.nkda], hospitalAllergies: [penicillin] });
+    expect(substances(el)).toEqual(['Penicillin allergy']);
+    expect(words(root(el))).toContain('Contradiction: "No known drug allergies" is recorded, but allergies are also listed.');
+  });
+
+  it('every source synced and nothing recorded: "No allergies recorded"', async () => {
+    const { el } = await render({ name: 'empty' });
+    const empty = root(el).querySelector('[part~="empty"]')!;
+    expect(words(empty)).toContain('No allergies recorded');
+    expect(words(root(el))).not.toContain('unavailable');
+    await expectNoAxeViolations(el);
+  });
+
+  it('no source ever synced, or every sync failed: "Allergy information unavailable", never "none recorded"', async () => {
+    const { el } = await render({
+      name: 'unavailable',
+      clinic: { status: 'error', lastError: 'HTTP 503' },
+      hospital: {},
+    });
+    const text = words(root(el));
+    expect(text).toContain('Allergy information unavailable');
+    expect(text).not.toContain('No allergies recorded');
+    expect(text).toContain('Riverside Clinic could not be synced');
+    await expectNoAxeViolations(el);
+  });
+
+  it('refuted and entered-in-error allergies are never listed; only their number is mentioned', async () => {
+    const refuted = makeAllergy('ref', 'Allergy to strawberries', { verification: 'refuted', criticality: 'high' });
+    const wrong = makeAllergy('eie', 'Allergy to aspirin', { verification: 'entered-in-error' });
+    const real = makeAllergy('real', 'Allergy to fish', { code: '417532002' });
+    const { el } = await render({ name: 'hidden', clinicAllergies: [refuted, wrong, real] });
+    const text = words(root(el));
+    expect(substances(el)).toEqual(['Allergy to fish']);
+    expect(text).not.toContain('strawberries');
+    expect(text).not.toContain('aspirin');
+    expect(text).toContain('2 entries marked refuted or entered in error are not shown.');
+  });
+
+  it('an unconfirmed allergy is listed with the word "Unconfirmed" and a dashed border', async () => {
+    const maybe = makeAllergy('maybe', 'Allergy to sesame', { verification: 'unconfirmed', criticality: 'low' });
+    const sure = makeAllergy('sure', 'Allergy to egg', { criticality: 'low' });
+    const { el } = await render({ name: 'unconfirmed', clinicAllergies: [maybe, sure] });
+    expect(substances(el)).toEqual(['Allergy to egg', 'Allergy to sesame']);
+    const row = rowFor(el, 'Allergy to sesame');
+    expect(words(row.querySelector('[part~="status"]')!)).toBe('Unconfirmed');
+    expect(getComputedStyle(row).borderTopStyle).toBe('dashed');
+    expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('2 current allergies · 1 unconfirmed');
+    expect(rowFor(el, 'Allergy to egg').querySelector('[part~="status"]')).toBeNull();
+    await expectNoAxeViolations(el);
+  });
+
+  it('providers disagreeing on criticality: the row shows high and says which source said what', async () => {
+    const low = makeAllergy('l', 'Latex allergy', { code: '300916003', criticality: 'low' });
+    const high = makeAllergy('h', 'Latex allergy', { code: '300916003', criticality: 'high' });
+    const { el } = await render({ name: 'differ', clinicAllergies: [low], hospitalAllergies: [high] });
+    const row = rowFor(el, 'Latex allergy');
+    expect(words(row.querySelector('[part~="criticality"]')!)).toBe('High criticality');
+    expect(words(row)).toContain('Sources differ: criticality low at Riverside Clinic, high at St Elsewhere Hospital');
+  });
+
+  it('sorts high criticality first, then criticality not known, then low', async () => {
+    const { el } = await render({
+      name: 'sort',
+      clinicAllergies: [
+        makeAllergy('a', 'Apple', { criticality: 'low' }),
+        makeAllergy('b', 'Bee venom', { criticality: 'unable-to-assess' }),
+        makeAllergy('c', 'Cashew', { criticality: 'high' }),
+      ],
+    });
+    expect(substances(el)).toEqual(['Cashew', 'Bee venom', 'Apple']);
+    expect(words(rowFor(el, 'Bee venom').querySelector('[part~="criticality"]')!)).toBe('Criticality not known');
+  });
+
+  it('updates in place when a new allergy lands in the store', async () => {
+    const { el, store, patient } = await render({ name: 'live', clinicAllergies: [makeAllergy('egg', 'Allergy to egg')] });
+    expect(substances(el)).toEqual(['Allergy to egg']);
+    await store.applyPage('hospital', {
+      upserts: [{ ...makeAllergy('h-wasp', 'Wasp sting allergy', { criticality: 'high' }), patient: { reference: patient.hospital.slice('hospital/'.length) }, meta: { versionId: '1', lastUpdated: new Date().toISOString() } } as AllergyIntolerance],
+    });
+    await waitUntil(() => substances(el).includes('Wasp sting allergy'), 'new allergy did not appear', { timeout: 5000 });
+    expect(substances(el)).toEqual(['Wasp sting allergy', 'Allergy to egg']);
+    await store.save({ ...makeAllergy('egg2', 'Allergy to kiwi'), patient: { reference: patient.clinic.slice('clinic/'.length) } }, { source: 'clinic' });
+    await waitUntil(() => substances(el).includes('Allergy to kiwi'), 'saved allergy did not appear', { timeout: 5000 });
+  });
+
+  it('renders hostile record text as inert text', async () => {
+    const hostile = [
+      makeAllergy('x1', '<img src=x onerror="window.__pwned=1">', {
+        reaction: [{ manifestation: [{ text: '<script>window.__pwned=1</script>' }], description: 'javascript:alert(1)' }],
+      }),
+      makeAllergy('x2', '\u202Egnp.exe\u202C ' + 'x'.repeat(10_000)),
+    ];
+    const { el } = await render({ name: 'hostile', clinicAllergies: hostile });
+    expect(root(el).querySelector('img')).toBeNull();
+    expect(root(el).querySelector('script')).toBeNull();
+    expect(root(el).querySelector('a')).toBeNull();
+    expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined();
+    expect(substances(el)).toContain('<img src=x onerror="window.__pwned=1">');
+    const long = rowFor(el, substances(el).find((s) => s.includes('gnp.exe'))!);
+    expect(long.querySelector('[part~="substance"] bdi')).not.toBeNull();
+    // The long name wraps inside the panel instead of stretching it.
+    expect(long.getBoundingClientRect().width).toBeLessThanOrEqual(el.getBoundingClientRect().width + 1);
+  });
+});
+
+describe('<ehr-allergy-panel> language, headings and keyboard', () => {
+  it('speaks German', async () => {
+    const { el } = await render({ name: 'german', patient: 'inferno355' }, 'de');
+    const text = words(root(el));
+    expect(text).toContain('Allergien und Unverträglichkeiten');
+    expect(text).toContain('Niedrige Kritikalität');
+    expect(text).toContain('Inaktiv oder abgeklungen (2)');
+    expect(text).toContain('8 aktuelle Allergien');
+    expect(text).not.toContain('Low criticality');
+  });
+
+  it('uses the heading level it is given', async () => {
+    const seeded = await seedAllergyStore({ name: 'heading' });
+    const el = await fixture<EhrAllergyPanel>(html`<ehr-allergy-panel .store=${seeded.store} patient=${seeded.patient.clinic} heading-level="3"></ehr-allergy-panel>`);
+    await el.updateComplete;
+    expect(root(el).querySelector('[part~="heading"]')!.tagName).toBe('H3');
+  });
+
+  it('reaches and opens the inactive group from the keyboard', async () => {
+    const { el } = await render({ name: 'keyboard', patient: 'clientTest' });
+    const summary = root(el).querySelector('details.past-group > summary') as HTMLElement;
+    const details = summary.parentElement as HTMLDetailsElement;
+    const before = document.createElement('button');
+    before.textContent = 'before';
+    el.before(before);
+    before.focus();
+    // Tab until focus lands on the summary (source badges are not focusable).
+    for (let i = 0; i < 5 && root(el).activeElement !== summary; i++) await userEvent.keyboard('{Tab}');
+    expect(root(el).activeElement).toBe(summary);
+    await userEvent.keyboard('{Enter}');
+    await waitUntil(() => details.open, 'details did not open');
+    before.remove();
+  });
+});

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import type { AllergyIntolerance } from 'fhir/r4';
+import { allergyOverview } from '../src/fhir/allergy-overview.js';
+
+const VER = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification';
+const CLIN = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical';
+const SCT = 'http://snomed.info/sct';
+
+function allergy(code: string, text: string, opts: { verification?: string; clinical?: string; criticality?: 'high' | 'low' } = {}): AllergyIntolerance {
+  return {
+    resourceType: 'AllergyIntolerance',
+    patient: { reference: 'Patient/1' },
+    clinicalStatus: { coding: [{ system: CLIN, code: opts.clinical ?? 'active' }] },
+    verificationStatus: { coding: [{ system: VER, code: opts.verification ?? 'confirmed' }] },
+    code: { coding: [{ system: SCT, code, display: text }] },
+    ...(opts.criticality ? { criticality: opts.criticality } : {}),
+  };
+}
+const peanut = allergy('91935009', 'Allergy to peanuts');
+const latex = allergy('300916003', 'Latex allergy', { verification: 'unconfirmed' });
+const nkda = allergy('409137002', 'No Known Drug Allergy (situation)');
+
+describe('allergy overview for the banner', () => {
+  it('the same allergy from the clinic and the hospital counts once, with both sources', () => {
+    const o = allergyOverview(
+      [
+        { source: 'clinic', resource: peanut },
+        { source: 'hospital', resource: { ...peanut, id: 'h-1' } },
+        { source: 'clinic', resource: latex },
+      ],
+      { queryOk: true },
+    );
+    expect(o.state).toBe('known-allergies');
+    expect(o.items).toEqual([
+      { substance: 'Allergy to peanuts', unconfirmed: false, criticality: 'not-known', sources: ['clinic', 'hospital'] },
+      { substance: 'Latex allergy', unconfirmed: true, criticality: 'not-known', sources: ['clinic'] },
+    ]);
+    expect([o.activeCount, o.unconfirmedCount]).toEqual([1, 1]);
+  });
+
+  it('confirmed by one source and unconfirmed by another is shown as confirmed, highest criticality kept', () => {
+    const o = allergyOverview(
+      [
+        { source: 'clinic', resource: allergy('91935009', 'Allergy to peanuts', { verification: 'unconfirmed', criticality: 'high' }) },
+        { source: 'hospital', resource: allergy('91935009', 'Allergy to peanuts', { criticality: 'low' }) },
+      ],
+      { queryOk: true },
+    );
+    expect(o.items[0]).toMatchObject({ unconfirmed: false, criticality: 'high' });
+  });
+
+  it('refuted, resolved and entered-in-error records are not listed', () => {
+    const o = allergyOverview(
+      [
+        { source: 'clinic', resource: allergy('1', 'Refuted', { verification: 'refuted' }) },
+        { source: 'clinic', resource: allergy('2', 'Resolved', { clinical: 'resolved' }) },
+        { source: 'clinic', resource: allergy('3', 'Error', { verification: 'entered-in-error' }) },
+      ],
+      { queryOk: true },
+    );
+    expect(o.state).toBe('not-recorded');
+    expect(o.items).toEqual([]);
+  });
+
+  it('coded NKDA is "no known allergies" of the drug kind, not an allergy', () => {
+    const o = allergyOverview([{ source: 'clinic', resource: nkda }], { queryOk: true });
+    expect(o.state).toBe('no-known-allergies');
+    expect(o.noKnownKinds).toEqual(['no-known-drug-allergies']);
+    expect(o.items).toEqual([]);
+  });
+
+  it('nothing recorded and every provider synced: not recorded', () => {
+    expect(allergyOverview([], { queryOk: true, missingSources: [] }).state).toBe('not-recorded');
+  });
+
+  it('a failed query is unavailable, whatever was cached', () => {
+    const o = allergyOverview([{ source: 'clinic', resource: peanut }], { queryOk: false });
+    expect(o).toMatchObject({ state: 'unavailable', reason: 'query-failed', items: [] });
+  });
+
+  it('nothing here but a provider failed or never synced: unavailable, never "not recorded" or NKDA', () => {
+    expect(allergyOverview([], { queryOk: true, missingSources: ['St Elsewhere Hospital'] })).toMatchObject({
+      state: 'unavailable',
+      reason: 'sources-missing',
+    });
+    expect(allergyOverview([{ source: 'clinic', resource: nkda }], { queryOk: true, missingSources: ['hospital'] }).state).toBe('unavailable');
+  });
+
+  it('known allergies are still shown when a provider failed, marked incomplete', () => {
+    const o = allergyOverview([{ source: 'clinic', resource: peanut }], { queryOk: true, missingSources: ['hospital'] });
+    expect(o).toMatchObject({ state: 'known-allergies', incomplete: true });
+  });
+
+  it('malformed rows are skipped', () => {
+    expect(() => allergyOverview([null as never, { source: 'x', resource: 5 as never }], { queryOk: true })).not.toThrow();
+  });
+});

@@ -1,0 +1,341 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { userEvent } from 'vitest/browser';
+import { fixture, fixtureCleanup, html } from '@open-wc/testing-helpers';
+import axe from 'axe-core';
+import type { MedicationStatement, Resource } from 'fhir/r4';
+import example001 from './fixtures/fhir/MedicationStatement-example001.json';
+import example003 from './fixtures/fhir/MedicationStatement-example003.json';
+import { de, registerTranslation, type RecordSource, type StoredRow } from '../src/elements/base/index.js';
+import { EhrMedicationList } from '../src/elements/medication-list/define.js';
+import type { MedicationSelectDetail } from '../src/elements/medication-list/index.js';
+import { medicationRequest, seedMedicationPatient, type MedicationSeedOptions } from '../stories/support/seed-medication-list.js';
+
+registerTranslation(de);
+
+const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+
+afterEach(() => fixtureCleanup());
+
+const root = (el: EhrMedicationList) => el.shadowRoot!;
+const text = (el: Element | ShadowRoot) => (el.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+/** Waits until the list has rendered its groups (or the empty/error state). */
+async function ready(el: EhrMedicationList) {
+  await vi.waitFor(
+    () => {
+      const r = root(el);
+      if (!r.querySelector('[part~="group"], [part~="empty"], [part~="error"]')) throw new Error('still loading');
+    },
+    { timeout: 10_000 },
+  );
+  await el.updateComplete;
+}
+
+function group(el: EhrMedicationList, name: string): HTMLElement | null {
+  return root(el).querySelector<HTMLElement>(`section[data-group="${name}"]`);
+}
+function rows(el: EhrMedicationList, name: string): HTMLTableRowElement[] {
+  return [...(group(el, name)?.querySelectorAll<HTMLTableRowElement>('tr[part~="row"]') ?? [])];
+}
+function rowNamed(el: EhrMedicationList, groupName: string, name: string): HTMLTableRowElement {
+  const row = rows(el, groupName).find((r) => text(r.querySelector('[part~="name"]')!) === name);
+  if (!row) throw new Error(`no row "${name}" in ${groupName}: ${rows(el, groupName).map((r) => text(r.querySelector('[part~="name"]')!)).join(' | ')}`);
+  return row;
+}
+const cell = (row: Element, part: string) => text(row.querySelector(`[part~="${part}"]`)!);
+
+async function expectNoAxeViolations(el: Element) {
+  const result = await axe.run(el, { resultTypes: ['violations'] });
+  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+async function render(options: MedicationSeedOptions, attrs: { lang?: string; selectable?: boolean } = {}) {
+  const seeded = await seedMedicationPatient(options);
+  const wrapper = await fixture<HTMLElement>(html`<div lang=${attrs.lang ?? 'en'}>
+    <ehr-medication-list .store=${seeded.store} patient=${seeded.patient.clinic} ?selectable=${attrs.selectable ?? false}></ehr-medication-list>
+  </div>`);
+  const el = wrapper.querySelector('ehr-medication-list') as EhrMedicationList;
+  await ready(el);
+  return { el, ...seeded };
+}
+
+describe('<ehr-medication-list> with Margery Gibson (polypharmacy)', () => {
+  it('lists her seven active medicines with dose, prescriber and prescribed date; stopped ones apart', async () => {
+    const { el } = await render({ name: 'margery', patient: 'margery' });
+
+    const heading = root(el).querySelector('[part~="heading"]')!;
+    expect(heading.tagName).toBe('H2');
+    expect(text(heading)).toBe('Medications');
+    expect(root(el).querySelector('section[part~="base"]')!.getAttribute('aria-labelledby')).toBe(heading.id);
+
+    const active = rows(el, 'active');
+    expect(active).toHaveLength(7);
+    expect(text(group(el, 'active')!.querySelector('[part~="group-heading"]')!)).toBe('Active (7 medications)');
+
+    const simva = rowNamed(el, 'active', 'Simvistatin 10 MG');
+    // Synthea records the dose as a bare number (no unit): shown exactly as recorded.
+    expect(cell(simva, 'dose')).toBe('1 once a day');
+    expect(cell(simva, 'date')).toBe('30-Dec-2020');
+    expect(cell(simva, 'status')).toBe('Active');
+
+    const hctz = rowNamed(el, 'active', 'Hydrochlorothiazide 25 MG');
+    expect(cell(hctz, 'dose')).toBe('Dose not recorded');
+    expect(cell(hctz, 'date')).toBe('19-Jun-1967');
+
+    for (const row of active) {
+      // A named prescriber (the resolved Practitioner), never blank and never "Not known" here.
+      expect(cell(row, 'prescriber')).toMatch(/^[A-Z][A-Za-z0-9'-]+, \S+/);
+      expect(cell(row, 'dose')).not.toBe('');
+      expect(row.querySelector('ehr-source-badge')!.getAttribute('source')).toBe('clinic');
+    }
+
+    // Stopped: clopidogrel and alteplase, and the old yearly simvastatin as one history row.
+    const stoppedNames = rows(el, 'stopped').map((r) => text(r.querySelector('[part~="name"]')!));
+    expect(stoppedNames).toEqual(expect.arrayContaining(['Clopidogrel 75 MG Oral Tablet', 'Alteplase 100 MG Injection', 'Simvistatin 10 MG']));
+    expect(text(group(el, 'stopped')!.querySelector('[part~="group-heading"]')!)).toMatch(/^Stopped \/ completed \(\d+ medications\)$/);
+    const oldSimva = rowNamed(el, 'stopped', 'Simvistatin 10 MG');
+    expect(cell(oldSimva, 'status')).toBe('Stopped');
+    expect(text(oldSimva.querySelector('[part~="history"] summary')!)).toMatch(/^\d+ earlier records$/);
+    // Renewals at one provider are not a disagreement.
+    expect(root(el).querySelector('[part~="difference"]')).toBeNull();
+
+    const table = group(el, 'active')!.querySelector('table')!;
+    expect(table.getAttribute('aria-labelledby')).toBe('group-active');
+    expect([...table.querySelectorAll('thead th')].map((th) => th.getAttribute('scope'))).toEqual(Array(6).fill('col'));
+
+    await expectNoAxeViolations(el);
+  });
+
+  it('updates in place when a new record lands in the store', async () => {
+    const { el, store, refs } = await render({ name: 'margery-live', patient: 'margery' });
+    expect(rows(el, 'active')).toHaveLength(7);
+    await store.applyPage('hospital', {
+      upserts: [
+        medicationRequest('live-new', refs.hospital, {
+          medicationCodeableConcept: { text: 'Amoxicillin 500 MG Oral Capsule' },
+          dosageInstruction: [{ text: '1 capsule three times a day for 7 days' }],
+          meta: { versionId: '1', lastUpdated: new Date().toISOString() },
+        }),
+      ],
+      fetchedAt: Date.now(),
+    });
+    await vi.waitFor(() => expect(rows(el, 'active')).toHaveLength(8));
+    const amox = rowNamed(el, 'active', 'Amoxicillin 500 MG Oral Capsule');
+    expect(cell(amox, 'dose')).toBe('1 capsule three times a day for 7 days');
+    expect(amox.querySelector('ehr-source-badge')!.getAttribute('source')).toBe('hospital');
+    expect(text(group(el, 'active')!.querySelector('[part~="group-heading"]')!)).toBe('Active (8 medications)');
+  });
+
+  it('never shows an entered-in-error record', async () => {
+    const { el } = await render({
+      name: 'margery-eie',
+      patient: 'margery',
+      extra: {
+        clinic: (p) => [
+          medicationRequest('eie', p, { status: 'entered-in-error', medicationCodeableConcept: { text: 'Warfarin 5 MG (recorded in error)' } }),
+        ],
+      },
+    });
+    expect(rows(el, 'active')).toHaveLength(7);
+    expect(text(root(el))).not.toContain('Warfarin');
+  });
+});
+
+describe('<ehr-medication-list> with Parker Casper (deceased)', () => {
+  it('does not present prescriptions still "active" after death as current therapy', async () => {
+    const { el } = await render({ name: 'parker', patient: 'parker' });
+    const active = group(el, 'active')!;
+    expect(text(active.querySelector('[part~="group-heading"]')!)).toBe('Recorded as active — patient deceased on 21-Feb-2021 (12 medications)');
+    const warning = active.querySelector('[part~="warning"][role="note"]')!;
+    expect(text(warning)).toContain('This patient died on 21-Feb-2021');
+    expect(text(warning)).toContain('not current therapy');
+    const list = rows(el, 'active');
+    expect(list).toHaveLength(12);
+    for (const row of list) expect(cell(row, 'status')).toContain('Active after death');
+    // Stopped ones are not marked.
+    for (const row of rows(el, 'stopped')) expect(cell(row, 'status')).not.toContain('after death');
+    // The hospital's furosemide (from his last stay) is in the same list with its source.
+    expect(rowNamed(el, 'active', '10 ML Furosemide 10 MG/ML Injection').querySelector('ehr-source-badge')!.getAttribute('source')).toBe('hospital');
+    await expectNoAxeViolations(el);
+  });
+});
+
+describe('<ehr-medication-list> with Peter James Chalmers (us_quality_core)', () => {
+  it('resolves a referenced Medication, says when one is missing, and lists "do not give" apart', async () => {
+    const { el } = await render({
+      name: 'usqc',
+      patient: 'usqc',
+      extra: {
+        clinic: (p) => [
+          medicationRequest('by-reference', p, {
+            medicationCodeableConcept: undefined,
+            medicationReference: { reference: 'Medication/usqualitycore-medication' },
+            authoredOn: '2024-06-01',
+          }),
+        ],
+        hospital: (p) => [
+          medicationRequest('missing-with-display', p, {
+            medicationCodeableConcept: undefined,
+            medicationReference: { reference: 'Medication/not-stored', display: 'Amoxicillin 250 MG (as written)' },
+          }),
+          medicationRequest('missing-bare', p, { medicationCodeableConcept: undefined, medicationReference: { reference: 'Medication/also-not-stored' } }),
+        ],
+      },
+    });
+    // The request by reference names the drug from the stored Medication (and shows its form).
+    const alemtuzumab = rowNamed(el, 'active', 'alemtuzumab 10 MG/ML [Lemtrada]');
+    expect(cell(alemtuzumab, 'strength')).toMatch(/\S/);
+    expect(cell(alemtuzumab, 'date')).toBe('01-Jun-2024');
+    expect(cell(alemtuzumab, 'prescriber')).toBe('Not known');
+    rowNamed(el, 'active', 'Amoxicillin 250 MG (as written)');
+    rowNamed(el, 'active', 'Medication details not available');
+
+    const dnt = group(el, 'do-not-take')!;
+    expect(text(dnt.querySelector('[part~="group-heading"]')!)).toBe('Do not take / not to be given (1 medication)');
+    const heparin = 'Not Done Value Set: Low Dose Unfractionated Heparin for VTE Prophylaxis';
+    expect(cell(rowNamed(el, 'do-not-take', heparin), 'status')).toContain('Do not give');
+    expect(text(group(el, 'active')!)).not.toContain('Heparin');
+    // "Do not take" comes first.
+    expect(root(el).querySelector('section[data-group]')!.getAttribute('data-group')).toBe('do-not-take');
+    await expectNoAxeViolations(el);
+  });
+});
+
+describe('<ehr-medication-list> with specification examples', () => {
+  it('names a contained Medication (#med0309) and shows a statement’s dosage and dates', async () => {
+    const asStatement = (r: unknown, patient: string, id: string) =>
+      ({ ...(r as MedicationStatement), id, subject: { reference: patient }, informationSource: undefined }) as Resource;
+    const { el } = await render({
+      name: 'spec',
+      patient: 'margery',
+      extra: { clinic: (p) => [asStatement(example001, p, 'example001'), asStatement(example003, p, 'example003')] },
+    });
+    const tylenol = rowNamed(el, 'active', 'Tylenol PM');
+    expect(cell(tylenol, 'strength')).toContain('Acetaminophen 500 MG 500 mg/Tab');
+    expect(cell(tylenol, 'strength')).toContain('Film-coated tablet');
+    expect(cell(tylenol, 'dose')).toBe('1-2 tablets once daily at bedtime as needed for restless legs');
+    expect(cell(tylenol, 'date')).toBe('Taken from 23-Jan-2015');
+    const pill = rowNamed(el, 'active', 'Little Pink Pill for water retention');
+    expect(cell(pill, 'dose')).toBe('1 tablet per day');
+  });
+});
+
+describe('<ehr-medication-list> reconciliation across providers', () => {
+  it('shows the same RxNorm drug once with both sources and flags the dose difference', async () => {
+    const simvastatinAt = (p: string, id: string, tablets: number) =>
+      medicationRequest(id, p, {
+        medicationCodeableConcept: { coding: [{ system: RXNORM, code: '314231', display: 'Simvastatin 10 MG Oral Tablet' }] },
+        authoredOn: '2024-01-10',
+        dosageInstruction: [{ text: `${tablets} tablet${tablets > 1 ? 's' : ''} daily` }],
+      });
+    const { el } = await render({
+      name: 'reconcile',
+      patient: 'margery',
+      extra: { clinic: (p) => [simvastatinAt(p, 'rec-c', 1)], hospital: (p) => [simvastatinAt(p, 'rec-h', 2)] },
+    });
+    const matching = rows(el, 'active').filter((r) => text(r.querySelector('[part~="name"]')!) === 'Simvastatin 10 MG Oral Tablet');
+    expect(matching).toHaveLength(1);
+    const row = matching[0]!;
+    expect([...row.querySelectorAll('ehr-source-badge')].map((b) => b.getAttribute('source')).sort()).toEqual(['clinic', 'hospital']);
+    const diff = row.querySelector('[part~="difference"]')!;
+    expect(text(diff)).toMatch(/^≠ Differs between sources: dose /);
+    expect(text(diff)).toContain('1 tablet daily at Riverside Clinic');
+    expect(text(diff)).toContain('2 tablets daily at St Elsewhere Hospital');
+    await expectNoAxeViolations(el);
+  });
+});
+
+describe('<ehr-medication-list> safety of record text', () => {
+  it('renders hostile record text as inert text', async () => {
+    const long = 'Paracetamol '.repeat(900);
+    const { el } = await render({
+      name: 'hostile',
+      patient: 'margery',
+      extra: {
+        clinic: (p) => [
+          medicationRequest('x1', p, { medicationCodeableConcept: { text: '<img src=x onerror="window.__pwned=1">' } }),
+          medicationRequest('x2', p, {
+            medicationCodeableConcept: { text: '<script>window.__pwned=2</script>' },
+            dosageInstruction: [{ text: 'javascript:alert(1)' }],
+            requester: { display: '\u202Eevil\u202C Dr' },
+          }),
+          medicationRequest('x3', p, { medicationCodeableConcept: { text: long } }),
+        ],
+      },
+    });
+    const r = root(el);
+    expect(r.querySelector('img, script, a[href^="javascript"]')).toBeNull();
+    expect((window as { __pwned?: number }).__pwned).toBeUndefined();
+    rowNamed(el, 'active', '<img src=x onerror="window.__pwned=1">');
+    const script = rowNamed(el, 'active', '<script>window.__pwned=2</script>');
+    expect(cell(script, 'dose')).toBe('javascript:alert(1)');
+    expect(script.querySelector('[part~="prescriber"] bdi')!.textContent).toBe('\u202Eevil\u202C Dr');
+    expect(script.querySelector('[part~="name"] bdi')).not.toBeNull();
+    rowNamed(el, 'active', long.trim());
+  });
+});
+
+describe('<ehr-medication-list> language, keyboard and states', () => {
+  it('speaks German', async () => {
+    const { el } = await render({ name: 'german', patient: 'margery' }, { lang: 'de' });
+    expect(text(root(el).querySelector('[part~="heading"]')!)).toBe('Medikamente');
+    expect(text(group(el, 'active')!.querySelector('[part~="group-heading"]')!)).toBe('Aktiv (7 Medikamente)');
+    const hctz = rowNamed(el, 'active', 'Hydrochlorothiazide 25 MG');
+    expect(cell(hctz, 'dose')).toBe('Dosis nicht dokumentiert');
+    expect(cell(hctz, 'status')).toBe('Aktiv');
+    expect(cell(hctz, 'date')).toMatch(/^19-Juni?-1967$/);
+    expect(text(group(el, 'stopped')!.querySelector('[part~="group-heading"]')!)).toMatch(/^Abgesetzt \/ abgeschlossen/);
+    await expectNoAxeViolations(el);
+  });
+
+  it('lets a keyboard user pick a medication (selectable)', async () => {
+    const { el } = await render({ name: 'keyboard', patient: 'margery' }, { selectable: true });
+    const picked: MedicationSelectDetail[] = [];
+    el.addEventListener('ehr-medication-select', (e) => picked.push(e.detail));
+    const first = root(el).querySelector<HTMLButtonElement>('button[part~="name"]')!;
+    for (let i = 0; i < 10 && root(el).activeElement !== first; i++) await userEvent.keyboard('{Tab}');
+    expect(root(el).activeElement).toBe(first);
+    await userEvent.keyboard('{Enter}');
+    expect(picked).toHaveLength(1);
+    expect(picked[0]!.name).toBe(text(first));
+    expect(picked[0]!.group).toBe('active');
+    expect(picked[0]!.records[0]!.resource.resourceType).toBe('MedicationRequest');
+  });
+
+  it('says "No medications recorded" when there are none, and shows a failed provider', async () => {
+    const empty: RecordSource = {
+      search: async () => [],
+      live: () => ({ subscribe: (o) => (queueMicrotask(() => o.next?.([] as StoredRow[])), { unsubscribe() {} }) }),
+      getSources: async () => [
+        { id: 'clinic', label: 'Riverside Clinic', lastSyncAt: Date.now(), status: 'ok' },
+        { id: 'hospital', label: 'St Elsewhere Hospital', status: 'error', lastError: 'HTTP 503' },
+      ],
+    };
+    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${empty} patient="clinic/Patient/1"></ehr-medication-list>`);
+    await ready(el);
+    expect(text(root(el).querySelector('[part~="empty"]')!)).toBe('No medications recorded');
+    await vi.waitFor(() => expect(text(root(el).querySelector('[part~="notice"]')!)).toContain('St Elsewhere Hospital could not be synced'));
+    await expectNoAxeViolations(el);
+  });
+
+  it('reports a failed query with role="alert" and retries', async () => {
+    let calls = 0;
+    const failing: RecordSource = {
+      search: async () => [],
+      live: () => ({
+        subscribe: (o) => {
+          calls++;
+          queueMicrotask(() => (calls <= 2 ? o.error?.(new Error('IndexedDB is not available')) : o.next?.([])));
+          return { unsubscribe() {} };
+        },
+      }),
+    };
+    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${failing} patient="clinic/Patient/1"></ehr-medication-list>`);
+    await ready(el);
+    const alert = root(el).querySelector('[role="alert"]')!;
+    expect(text(alert)).toContain('Medications could not be loaded');
+    expect(text(alert)).toContain('IndexedDB is not available');
+    root(el).querySelector<HTMLButtonElement>('[part~="retry-button"]')!.click();
+    await vi.waitFor(() => expect(root(el).querySelector('[part~="empty"]')).not.toBeNull());
+  });
+});
