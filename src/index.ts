@@ -31,3 +31,6 @@ export { storeContext, patientContext, launchContext, syncStateContext } from '.
 export { registerTranslation, de, en } from './elements/base/localize/index.js';
 export { EhrRecordProvider } from './elements/record-provider/index.js';
 export { EhrSourceBadge } from './elements/source-badge/index.js';
+export { EhrPatientBanner } from './elements/patient-banner/index.js';
+export { EhrAllergyPanel } from './elements/allergy-panel/index.js';
+export { EhrMedicationList } from './elements/medication-list/index.js';
