@@ -9,7 +9,7 @@
  *    DELETE entries of this patient's resources. Without either, list everything and compare id
  *    sets with the cache.
  * 2. Follow `next` links exactly as given, applying each page as it arrives (so memory stays flat
- *    and an abort keeps what came).
+ *    and an abort keeps what came). The next page is requested while the current one is written.
  * 3. Apply the LAST page together with the deletes and the new checkpoint in ONE `applyPage`
  *    transaction. The checkpoint (server time of the run's first answer) is therefore never
  *    stored before the data it vouches for, and an interrupted run simply repeats; versionId
@@ -23,7 +23,7 @@ import { deletedInHistory, readBundlePage, type BundlePage, type HistoryEvent } 
 import { canSeeDeletes, supportsSearchParam, type ServerCapabilities } from './capabilities.js';
 import { DEFAULT_OVERLAP_MS, checkpointKey, earliest, serverTimeOf, sinceValue } from './checkpoint.js';
 import { SyncError } from './errors.js';
-import type { FhirClient } from './http.js';
+import type { FhirClient, FhirResponse } from './http.js';
 import type { ProgressTracker } from './progress.js';
 import type { SyncStore } from './store-api.js';
 
@@ -213,54 +213,64 @@ export async function runQuery(
   const visited = new Set<string>();
   let url: string | undefined = query.url(since);
   let first = true;
-  while (url) {
-    if (visited.has(url)) {
-      throw new SyncError('malformed', `${source}: the server's next link repeats a page already read (${url}); stopping.`, { source, url });
-    }
-    visited.add(url);
-    const response = await client.get(url, { signal: ctx.signal });
-    const page = readBundlePage(response.body, { source, url: response.url });
-    if (first) {
-      runTime = earliest(runTime, serverTimeOf(response, page.lastUpdated));
-      first = false;
-    }
-    reportProblems(ctx, page, response.url);
-    const upserts = page.resources.filter((r) => wanted.has(r.resourceType));
-    for (const r of upserts) {
-      let ids = seen.get(r.resourceType);
-      if (!ids) seen.set(r.resourceType, (ids = new Set()));
-      ids.add(r.id!);
-    }
-    onResources?.(upserts);
-    reporter?.page(page.entryCount, Boolean(page.next), page.total);
+  // The next page is asked for as soon as its link is known, and arrives while the current page
+  // is being written: the server's time and the IndexedDB write overlap instead of adding up.
+  // At most one request runs ahead; it is cancelled if writing the current page fails.
+  let ahead: { url: string; response: Promise<FhirResponse>; cancel: AbortController } | undefined;
+  try {
+    while (url) {
+      if (visited.has(url)) {
+        throw new SyncError('malformed', `${source}: the server's next link repeats a page already read (${url}); stopping.`, { source, url });
+      }
+      visited.add(url);
+      const response: FhirResponse = ahead?.url === url ? await ahead.response : await client.get(url, { signal: ctx.signal });
+      ahead = undefined;
+      const page = readBundlePage(response.body, { source, url: response.url });
+      if (first) {
+        runTime = earliest(runTime, serverTimeOf(response, page.lastUpdated));
+        first = false;
+      }
+      reportProblems(ctx, page, response.url);
+      const upserts = page.resources.filter((r) => wanted.has(r.resourceType));
+      for (const r of upserts) {
+        let ids = seen.get(r.resourceType);
+        if (!ids) seen.set(r.resourceType, (ids = new Set()));
+        ids.add(r.id!);
+      }
+      onResources?.(upserts);
+      reporter?.page(page.entryCount, Boolean(page.next), page.total);
 
-    if (page.next) {
-      add(result, await store.applyPage(source, { upserts }));
-      url = page.next;
-      continue;
-    }
+      if (page.next) {
+        if (!visited.has(page.next)) ahead = readAhead(ctx, page.next);
+        add(result, await store.applyPage(source, { upserts }));
+        url = page.next;
+        continue;
+      }
 
-    // Last page: deletes + checkpoint go in with it.
-    let deletes: Array<{ type: string; id: string; versionId?: string; at?: string }>;
-    const extra: Resource[] = [];
-    if (historyDeletes) {
-      deletes = await historyDeletesForPatient(ctx, query.types, historyDeletes, seen);
-    } else {
-      const gone = await idSetDeletes(ctx, query.types, seen, extra);
-      deletes = gone;
+      // Last page: deletes + checkpoint go in with it.
+      let deletes: Array<{ type: string; id: string; versionId?: string; at?: string }>;
+      const extra: Resource[] = [];
+      if (historyDeletes) {
+        deletes = await historyDeletesForPatient(ctx, query.types, historyDeletes, seen);
+      } else {
+        const gone = await idSetDeletes(ctx, query.types, seen, extra);
+        deletes = gone;
+      }
+      const checkpointValue = runTime;
+      add(
+        result,
+        await store.applyPage(source, {
+          upserts: [...upserts, ...extra],
+          deletes,
+          ...(checkpointValue
+            ? { checkpoint: { key: query.key, value: checkpointValue, patient: ctx.patientKey, data: { incremental: result.incremental } } }
+            : {}),
+        }),
+      );
+      url = undefined;
     }
-    const checkpointValue = runTime;
-    add(
-      result,
-      await store.applyPage(source, {
-        upserts: [...upserts, ...extra],
-        deletes,
-        ...(checkpointValue
-          ? { checkpoint: { key: query.key, value: checkpointValue, patient: ctx.patientKey, data: { incremental: result.incremental } } }
-          : {}),
-      }),
-    );
-    url = undefined;
+  } finally {
+    ahead?.cancel.abort();
   }
   reporter?.finish();
   if (!runTime) {
@@ -272,6 +282,16 @@ export async function runQuery(
   }
   result.serverTime = runTime;
   return result;
+}
+
+/** Starts reading `url` now, for the query loop to pick up later (see `runQuery`). */
+function readAhead(ctx: DownloadContext, url: string): { url: string; response: Promise<FhirResponse>; cancel: AbortController } {
+  const cancel = new AbortController();
+  const signal = ctx.signal ? AbortSignal.any([ctx.signal, cancel.signal]) : cancel.signal;
+  const response = ctx.client.get(url, { signal });
+  // Not awaited when writing the current page fails; the loop awaits it otherwise.
+  response.catch(() => undefined);
+  return { url, response, cancel };
 }
 
 /** Reads `_history?_since=` (system level if offered, else per type) and returns deletes seen. */
