@@ -1,0 +1,136 @@
+/**
+ * Benchmark functions run inside Chromium (bench/pages/bench.html), called by `bench/run.mjs`
+ * through Playwright. Each one times itself with `performance.now()` in the page, so the
+ * numbers exclude the Node↔browser round trip.
+ */
+import { RecordStore } from '../src/record-store.js';
+import { LocalRecordStore } from '../src/store/index.js';
+import { syntheticPatient } from './synthetic-patient.mjs';
+
+const SOURCE = 'bench';
+
+interface SyncArgs {
+  db: string;
+  baseUrl: string;
+  patientId: string;
+}
+
+async function openStore(db: string, baseUrl?: string): Promise<RecordStore> {
+  const store = await RecordStore.open({ name: db });
+  if (baseUrl) await store.addSource({ id: SOURCE, baseUrl, label: 'Bench server' });
+  return store;
+}
+
+/** Sync of the patient into a store (cold when `db` is new, incremental otherwise). */
+async function sync({ db, baseUrl, patientId }: SyncArgs): Promise<{ ms: number; downloaded: number; deleted: number; rows: number; requests: number }> {
+  const store = await openStore(db, baseUrl);
+  try {
+    const t0 = performance.now();
+    const report = await store.syncPatient(`${SOURCE}/Patient/${patientId}`);
+    const ms = performance.now() - t0;
+    if (report.errors.length) throw new Error(`sync failed: ${JSON.stringify(report.errors)}`);
+    const rows = (await store.search({ patient: `${SOURCE}/Patient/${patientId}` })).length;
+    return { ms, downloaded: report.downloaded, deleted: report.deleted, rows, requests: 0 };
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * The ceiling: the same URLs fetched one after another as the sync did (same headers), each
+ * page written with raw IndexedDB `put` in one transaction per page, into an object store with
+ * no indexes. No Dexie, no derived fields, no de-duplication: what the browser itself costs.
+ */
+async function ceiling({ db, urls }: { db: string; urls: string[] }): Promise<{ ms: number; resources: number }> {
+  const idb = await new Promise<IDBDatabase>((resolve, reject) => {
+    const req = indexedDB.open(db, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore('resources', { keyPath: 'key' });
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  let resources = 0;
+  const t0 = performance.now();
+  for (const url of urls) {
+    const res = await fetch(url, { headers: { accept: 'application/fhir+json', 'cache-control': 'no-cache' }, cache: 'no-store' });
+    if (!res.ok) throw new Error(`ceiling: HTTP ${res.status} for ${url}`);
+    const bundle = JSON.parse(await res.text()) as { entry?: Array<{ resource?: { resourceType?: string; id?: string } }> };
+    await new Promise<void>((resolve, reject) => {
+      const tx = idb.transaction('resources', 'readwrite');
+      const os = tx.objectStore('resources');
+      for (const e of bundle.entry ?? []) {
+        const r = e.resource;
+        if (!r?.resourceType || !r.id) continue;
+        os.put({ key: `${r.resourceType}/${r.id}`, resource: r });
+        resources++;
+      }
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error);
+    });
+  }
+  const ms = performance.now() - t0;
+  idb.close();
+  return { ms, resources };
+}
+
+/**
+ * Fills a store with `patients` synthetic records of `perPatient` resources each, straight
+ * through `applyPage` in pages of `pageSize` (no server). Returns the time it took.
+ */
+async function fill({ db, patients, perPatient, pageSize = 1000 }: { db: string; patients: number; perPatient: number; pageSize?: number }) {
+  const store = await openStore(db, 'http://127.0.0.1:9/bench/fhir');
+  const ids: string[] = [];
+  let total = 0;
+  const t0 = performance.now();
+  try {
+    for (let p = 0; p < patients; p++) {
+      const { patientId, resources } = syntheticPatient({ total: perPatient, seed: 1000 + p }) as { patientId: string; resources: Array<{ meta?: object }> };
+      ids.push(patientId);
+      const stamped = resources.map((r, i) => ({ ...r, meta: { versionId: `v1-${i}`, lastUpdated: '2025-01-01T00:00:00.000Z' } }));
+      for (let i = 0; i < stamped.length; i += pageSize) {
+        const r = await store.applyPage(SOURCE, { upserts: stamped.slice(i, i + pageSize) as never });
+        total += r.written;
+      }
+    }
+  } finally {
+    store.close();
+  }
+  return { ms: performance.now() - t0, written: total, patients: ids };
+}
+
+/** Times `search` (median of `repeat`, after one untimed warm-up). */
+async function query({ db, patient, type, repeat = 5 }: { db: string; patient: string; type: string; repeat?: number }) {
+  const store = await openStore(db);
+  try {
+    const key = `${SOURCE}/Patient/${patient}`;
+    let rows = (await store.search({ patient: key, type })).length;
+    const runs: number[] = [];
+    for (let i = 0; i < repeat; i++) {
+      const t0 = performance.now();
+      rows = (await store.search({ patient: key, type })).length;
+      runs.push(performance.now() - t0);
+    }
+    return { runs, rows };
+  } finally {
+    store.close();
+  }
+}
+
+async function deleteDatabase(db: string): Promise<void> {
+  await LocalRecordStore.deleteDatabase(db);
+  await new Promise<void>((resolve) => {
+    const req = indexedDB.deleteDatabase(db);
+    req.onsuccess = req.onerror = req.onblocked = () => resolve();
+  });
+}
+
+async function deleteAll(): Promise<void> {
+  for (const d of await indexedDB.databases()) if (d.name) await new Promise<void>((resolve) => {
+    const req = indexedDB.deleteDatabase(d.name!);
+    req.onsuccess = req.onerror = req.onblocked = () => resolve();
+  });
+}
+
+const api = { sync, ceiling, fill, query, deleteDatabase, deleteAll, userAgent: () => navigator.userAgent };
+(window as unknown as { bench: typeof api }).bench = api;
+document.title = 'bench ready';

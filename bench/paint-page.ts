@@ -1,0 +1,231 @@
+/**
+ * First-paint benchmark, run inside Chromium (bench/pages/paint.html) and driven by
+ * `bench/paint.mjs` through Playwright. Times are taken in the page with `performance.now()`.
+ *
+ * `seed` writes one patient of ~2,000 resources, split between two sources, into a fresh store
+ * and closes it. `measure` reopens that store (as a page load would: data on disk, nothing in
+ * memory), then times an `<ehr-record-provider>` holding the element(s) from being appended to
+ * the document to the first painted frame that shows data rather than the loading skeleton.
+ */
+import type { Resource } from 'fhir/r4';
+import { bundleToResources } from '../demo/data/references.mjs';
+import { SSN_SYSTEM, splitAcrossProviders } from '../demo/data/split.mjs';
+import type { RecordSource } from '../src/elements/base/store-types.js';
+import { RecordStore } from '../src/record-store.js';
+import { LocalRecordStore } from '../src/store/index.js';
+import '../src/elements/record-provider/define.js';
+import '../src/elements/patient-banner/define.js';
+import '../src/elements/allergy-panel/define.js';
+import '../src/elements/medication-list/define.js';
+import { syntheticPatient } from './synthetic-patient.mjs';
+
+/** The real sample patient the record is built around (Synthea, 792 resources). */
+const SAMPLE = 'Margery_Gibson_cdb2d67c-173f-42e7-859a-d04a8088680e.json';
+
+const SOURCES = [
+  { id: 'clinic', baseUrl: 'https://clinic.example.org/fhir', label: 'Riverside Clinic' },
+  { id: 'hospital', baseUrl: 'https://hospital.example.org/fhir', label: 'St Elsewhere Hospital' },
+] as const;
+
+const open = (db: string) => RecordStore.open({ name: db, linkIdentifierSystems: [SSN_SYSTEM] });
+
+type Painted = (root: ShadowRoot) => { ready: boolean; rows: number; sample?: string };
+
+const hasSkeleton = (root: ShadowRoot) => !!root.querySelector('[part~="skeleton"]');
+
+/** Ready when no loading skeleton is left and `marker` is there; reports how many and the first one's text. */
+const shows =
+  (marker: string): Painted =>
+  (root) => {
+    const found = root.querySelectorAll(marker);
+    const ready = found.length > 0 && !hasSkeleton(root);
+    return { ready, rows: found.length, sample: ready ? found[0]!.textContent?.replace(/\s+/g, ' ').trim().slice(0, 60) : undefined };
+  };
+
+/**
+ * What "shows data" means for each element: no `[part~="skeleton"]` left in its shadow root, and
+ * the marker only its ready state renders — the banner's name, the panels' rows.
+ */
+const PAINTED: Record<string, Painted> = {
+  'ehr-patient-banner': shows('[part~="name"]'),
+  'ehr-allergy-panel': shows('[part~="row"]'),
+  'ehr-medication-list': shows('[part~="row"]'),
+};
+
+interface SeedResult {
+  db: string;
+  patient: string;
+  resources: number;
+  bySource: Record<string, number>;
+  byType: Record<string, number>;
+  ms: number;
+}
+
+/** Resources as a server sends them: with `meta.versionId` / `lastUpdated`. */
+function stamped(resources: Resource[], lastUpdated: string): Resource[] {
+  return resources.map((r) => ({ ...r, meta: { versionId: '1', lastUpdated, ...r.meta } }) as Resource);
+}
+
+/**
+ * Synthetic resources for an existing patient: everything `syntheticPatient` makes except its
+ * own Patient (the sample's copy at that source is the patient).
+ */
+function extras(patientId: string, total: number, seed: number): Resource[] {
+  const { resources } = syntheticPatient({ total, seed, patientId }) as { resources: Resource[] };
+  return resources.filter((r) => r.resourceType !== 'Patient');
+}
+
+/**
+ * Builds the record and writes it into a fresh store `db`, then closes the store.
+ *
+ * The record: Margery Gibson's Synthea bundle (792 resources, no allergies), split between a
+ * clinic and a hospital by `demo/data/split.mjs` (the hospital's copy of the Patient is linked
+ * by SSN), plus synthetic resources from `bench/synthetic-patient.mjs` written for the same
+ * patient at each source (lab Observations, Encounters, Conditions, MedicationRequests, one
+ * allergy each) and the five distinct allergies the generator knows, at the clinic. ~2,000 rows.
+ */
+async function seed({ db, target = 2000 }: { db: string; target?: number }): Promise<SeedResult> {
+  const t0 = performance.now();
+  await LocalRecordStore.deleteDatabase(db);
+  const res = await fetch(`/demo/data/patients/${SAMPLE}`);
+  if (!res.ok) throw new Error(`seed: HTTP ${res.status} for ${SAMPLE}`);
+  const { resources } = bundleToResources(await res.json(), { file: SAMPLE });
+  const split = splitAcrossProviders(resources, { file: SAMPLE });
+  const clinicId = split.patient.clinic?.split('/')[1];
+  const hospitalId = split.patient.hospital?.split('/')[1];
+  if (!clinicId || !hospitalId) throw new Error('seed: the sample patient was not split across both sources');
+
+  // The generator makes one allergy per ~670 resources, cycling through its five substances:
+  // a throwaway record of 3,400 yields each of them once.
+  const allergies = extras(clinicId, 3400, 103).filter((r) => r.resourceType === 'AllergyIntolerance');
+  const room = Math.max(40, target - split.clinic.length - split.hospital.length - allergies.length);
+  const clinicExtra = Math.round(room * 0.58);
+  const bySource: Record<string, Resource[]> = {
+    clinic: [...(split.clinic as Resource[]), ...extras(clinicId, clinicExtra + 1, 101), ...allergies],
+    hospital: [...(split.hospital as Resource[]), ...extras(hospitalId, room - clinicExtra + 1, 102)],
+  };
+
+  const now = Date.now();
+  const lastUpdated = new Date(now - 60_000).toISOString();
+  const store = await open(db);
+  try {
+    for (const source of SOURCES) {
+      await store.addSource({ ...source });
+      const rows = stamped(bySource[source.id]!, lastUpdated);
+      for (let i = 0; i < rows.length; i += 500) {
+        await store.applyPage(source.id, { upserts: rows.slice(i, i + 500) as never, fetchedAt: now - 60_000 });
+      }
+      // Synced a minute ago: the elements show no "not synced" or "stale" notice.
+      await store.setSourceStatus(source.id, { status: 'ok' as never, lastSyncAt: new Date(now - 60_000).toISOString() });
+    }
+  } finally {
+    store.close();
+  }
+  const all = [...bySource.clinic!, ...bySource.hospital!];
+  const byType: Record<string, number> = {};
+  for (const r of all) byType[r.resourceType] = (byType[r.resourceType] ?? 0) + 1;
+  return {
+    db,
+    patient: `clinic/Patient/${clinicId}`,
+    resources: all.length,
+    bySource: { clinic: bySource.clinic!.length, hospital: bySource.hospital!.length },
+    byType,
+    ms: performance.now() - t0,
+  };
+}
+
+const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
+
+/**
+ * Waits, update by update, until `painted` says the element shows data. Each time around: wait for
+ * the element's pending update to finish, check, and if not ready wait for its shadow root to
+ * change (a MutationObserver, not a poll: a loop on `updateComplete` alone would spin on
+ * microtasks and starve the IndexedDB callbacks it is waiting for).
+ */
+async function untilPainted(
+  el: HTMLElement & { updateComplete: Promise<unknown> },
+  painted: Painted,
+  t0: number,
+  deadline: number,
+): Promise<{ firstRenderMs: number; skeletonPainted: boolean; readyMs: number; rows: number; sample?: string }> {
+  let firstRenderMs: number | undefined;
+  let skeletonPainted = false;
+  const root = el.shadowRoot;
+  if (!root) throw new Error(`<${el.localName}> has no shadow root after connect`);
+  for (;;) {
+    await el.updateComplete;
+    const state = painted(root);
+    if (firstRenderMs === undefined) {
+      firstRenderMs = performance.now() - t0;
+      // Was the skeleton still there when the next frame started (so it was actually painted)?
+      if (hasSkeleton(root)) void frame().then(() => (skeletonPainted ||= hasSkeleton(root)));
+    }
+    if (state.ready) return { firstRenderMs, skeletonPainted, readyMs: performance.now() - t0, rows: state.rows, sample: state.sample };
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        mo.disconnect();
+        reject(new Error(`<${el.localName}> showed no data within the time limit; shadow root: ${root.innerHTML.replace(/<!--[^]*?-->/g, '').slice(0, 400)}`));
+      }, Math.max(0, deadline - performance.now()));
+      const mo = new MutationObserver(() => {
+        mo.disconnect();
+        clearTimeout(timer);
+        resolve();
+      });
+      mo.observe(root, { childList: true, subtree: true, characterData: true, attributes: true });
+    });
+  }
+}
+
+interface MeasureResult {
+  /** Appended → second animation frame after every element showed data. */
+  ms: number;
+  /** Appended → start of the frame that paints the data (first rAF): a lower bound of `ms`. */
+  dataFrameMs: number;
+  /** Reopening the store (not in `ms`). */
+  openMs: number;
+  elements: Record<string, { firstRenderMs: number; readyMs: number; skeletonPainted: boolean; rows: number; sample?: string }>;
+}
+
+/**
+ * Reopens `db`, appends `<ehr-record-provider .store patient>` holding one element per tag,
+ * and times it to the painted data state. The provider is removed and the store closed after.
+ */
+async function measure({ db, patient, tags, timeoutMs = 20_000 }: { db: string; patient: string; tags: string[]; timeoutMs?: number }): Promise<MeasureResult> {
+  const o0 = performance.now();
+  const store = await open(db);
+  const openMs = performance.now() - o0;
+  const host = document.createElement('div');
+  document.body.append(host);
+  try {
+    const t0 = performance.now();
+    const provider = document.createElement('ehr-record-provider');
+    // The cast: RecordStore's SyncReport type is narrower than the one RecordSource declares
+    // (tsc: 'SourceReport' has no index signature); at runtime it is the store a host would pass.
+    provider.store = store as unknown as RecordSource;
+    provider.patient = patient;
+    const els = tags.map((tag) => {
+      if (!PAINTED[tag]) throw new Error(`no "painted" rule for <${tag}>`);
+      return provider.appendChild(document.createElement(tag)) as HTMLElement & { updateComplete: Promise<unknown> };
+    });
+    host.append(provider);
+    const states = await Promise.all(els.map((el) => untilPainted(el, PAINTED[el.localName]!, t0, t0 + timeoutMs)));
+    await frame();
+    const dataFrameMs = performance.now() - t0;
+    await frame();
+    const ms = performance.now() - t0;
+    const elements: MeasureResult['elements'] = {};
+    els.forEach((el, i) => (elements[el.localName] = states[i]!));
+    return { ms, dataFrameMs, openMs, elements };
+  } finally {
+    host.remove();
+    store.close();
+  }
+}
+
+async function deleteDatabase(db: string): Promise<void> {
+  await LocalRecordStore.deleteDatabase(db);
+}
+
+const api = { seed, measure, deleteDatabase };
+(window as unknown as { paint: typeof api }).paint = api;
+document.title = 'paint ready';

@@ -1,0 +1,186 @@
+// @ts-check
+/**
+ * First paint from a warm cache: for each element, the time from being connected (appended inside
+ * an `<ehr-record-provider>`) to the first painted frame that shows the patient's data, with a
+ * ~2,000-resource patient already in IndexedDB. See bench/README.md.
+ *
+ *   node bench/paint.mjs           5 measured runs per element (after one warm-up round)
+ *   node bench/paint.mjs --quick   1 measured run per element
+ *
+ * Standalone it starts its own Vite dev server and Chromium, prints a JSON array on stdout
+ * (progress on stderr) and writes bench/results/paint.json. `bench/run.mjs` can call
+ * `runPaintBench` with its own browser and server instead.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** What is timed: one element per entry, and the provider holding all three. */
+const TARGETS = [
+  { name: 'first-paint/ehr-patient-banner', tags: ['ehr-patient-banner'] },
+  { name: 'first-paint/ehr-allergy-panel', tags: ['ehr-allergy-panel'] },
+  { name: 'first-paint/ehr-medication-list', tags: ['ehr-medication-list'] },
+  { name: 'first-paint/ehr-record-provider', tags: ['ehr-patient-banner', 'ehr-allergy-panel', 'ehr-medication-list'] },
+];
+
+const NOTE =
+  'Served by the Vite dev server: Lit and the elements run as development builds, module by module, so these are upper bounds of a production build. ' +
+  'value = median ms from appending <ehr-record-provider .store patient> (store already reopened, not timed) to the second requestAnimationFrame after the element showed data (no [part~="skeleton"] left, and its data marker present), i.e. after that frame was painted; detail.dataFrameMs is the start of the painting frame (lower bound).';
+
+/** @param {number[]} xs */
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** @param {number} x */
+const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/**
+ * Seeds a warm cache in a page of `baseUrl` (a Vite dev server rooted at the repository), then
+ * measures every target `runs` times after one unmeasured warm-up round (module evaluation, JIT,
+ * Lit template preparation). Rounds go element by element, so noise spreads over all of them.
+ *
+ * @param {{
+ *   browser: import('playwright-core').Browser,
+ *   baseUrl: string,
+ *   runs?: number,
+ *   log?: (msg: string) => void,
+ *   env?: Record<string, unknown>,
+ * }} options
+ * @returns {Promise<Array<{ name: string, unit: 'ms', value: number, runs: number[], note: string, detail: object, env?: object }>>}
+ */
+export async function runPaintBench({ browser, baseUrl, runs = 5, log = () => {}, env }) {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => log(`paint page error: ${e.message}`));
+  try {
+    await page.goto(`${baseUrl.replace(/\/$/, '')}/bench/pages/paint.html`);
+    await page.waitForFunction(() => 'paint' in window, null, { timeout: 60_000 });
+    /**
+     * Calls `window.paint[name](arg)` in the page.
+     * @param {string} name @param {unknown} [arg] @returns {Promise<any>}
+     */
+    const call = (name, arg) =>
+      page.evaluate(([n, a]) => /** @type {any} */ (window).paint[/** @type {string} */ (n)](a), /** @type {[string, unknown]} */ ([name, arg]));
+
+    const db = `paint-${Date.now().toString(36)}`;
+    const seeded = await call('seed', { db });
+    log(`first paint: seeded ${seeded.resources} resources (${seeded.bySource.clinic} clinic, ${seeded.bySource.hospital} hospital) in ${round(seeded.ms, 0)} ms`);
+    try {
+      /** @type {Map<string, any[]>} */
+      const samples = new Map(TARGETS.map((t) => [t.name, []]));
+      /** @type {Map<string, any>} */
+      const warmup = new Map();
+      for (let round_ = -1; round_ < runs; round_++) {
+        for (const target of TARGETS) {
+          const r = await call('measure', { db, patient: seeded.patient, tags: target.tags });
+          if (round_ < 0) warmup.set(target.name, r);
+          else samples.get(target.name)?.push(r);
+        }
+        log(
+          `first paint ${round_ < 0 ? 'warm-up' : `run ${round_ + 1}/${runs}`}: ` +
+            TARGETS.map((t) => `${t.name.slice('first-paint/'.length)} ${round((round_ < 0 ? warmup.get(t.name) : samples.get(t.name)?.at(-1)).ms, 0)} ms`).join(', '),
+        );
+      }
+      return TARGETS.map((target) => {
+        const rs = samples.get(target.name) ?? [];
+        const elements = Object.fromEntries(
+          target.tags.map((tag) => {
+            const per = rs.map((r) => r.elements[tag]);
+            return [
+              tag,
+              {
+                readyMs: per.map((e) => round(e.readyMs)),
+                firstRenderMs: per.map((e) => round(e.firstRenderMs)),
+                skeletonPainted: per.filter((e) => e.skeletonPainted).length,
+                rows: per[0]?.rows,
+                first: per[0]?.sample,
+              },
+            ];
+          }),
+        );
+        return {
+          name: target.name,
+          unit: /** @type {'ms'} */ ('ms'),
+          value: round(median(rs.map((r) => r.ms))),
+          runs: rs.map((r) => round(r.ms)),
+          note:
+            target.tags.length > 1
+              ? `${NOTE} Here the provider holds all three elements; timed until the last of them showed data.`
+              : NOTE,
+          detail: {
+            dataFrameMs: rs.map((r) => round(r.dataFrameMs)),
+            // Connected → first render (the loading skeleton), and how many runs painted it at all.
+            firstRenderMs: round(median(rs.map((r) => Math.max(...target.tags.map((t) => r.elements[t].firstRenderMs))))),
+            elements,
+            warmupMs: round(warmup.get(target.name)?.ms ?? NaN),
+            storeOpenMs: rs.map((r) => round(r.openMs)),
+            resources: seeded.resources,
+            bySource: seeded.bySource,
+            byType: seeded.byType,
+          },
+          ...(env ? { env } : {}),
+        };
+      });
+    } finally {
+      await call('deleteDatabase', db).catch(() => undefined);
+    }
+  } finally {
+    await page.close();
+  }
+}
+
+async function main() {
+  const quick = process.argv.includes('--quick');
+  const { chromium } = await import('playwright-core');
+  const { createServer } = await import('vite');
+  const { chromiumArgs, findChromium } = await import('../test/support/chromium.mjs');
+  /** @param {string} msg */
+  const log = (msg) => process.stderr.write(`[paint] ${msg}\n`);
+  const started = Date.now();
+  /** @type {import('vite').ViteDevServer | undefined} */
+  let vite;
+  /** @type {import('playwright-core').Browser | undefined} */
+  let browser;
+  try {
+    vite = await createServer({
+      configFile: false,
+      root: fileURLToPath(new URL('..', import.meta.url)),
+      logLevel: 'silent',
+      clearScreen: false,
+      // No watching and no HMR: a file saved elsewhere in the tree must not reload the page mid-run.
+      server: { host: '127.0.0.1', port: 0, hmr: false, watch: null },
+      optimizeDeps: { entries: ['bench/pages/paint.html'], include: ['dexie'] },
+    });
+    await vite.listen();
+    const address = vite.httpServer?.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs });
+    const env = {
+      chromium: browser.version(),
+      node: process.version,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      platform: `${os.platform()} ${os.release()}`,
+      quick,
+    };
+    const results = await runPaintBench({ browser, baseUrl: `http://127.0.0.1:${port}`, runs: quick ? 1 : 5, log, env });
+    const json = JSON.stringify(results, null, 2);
+    process.stdout.write(`${json}\n`);
+    await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+    await writeFile(new URL('./results/paint.json', import.meta.url), `${json}\n`);
+    log(`done in ${round((Date.now() - started) / 1000)} s`);
+  } finally {
+    await browser?.close();
+    await vite?.close();
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error) => {
+    process.stderr.write(`[paint] failed: ${error?.stack ?? error}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,263 @@
+// @ts-check
+/**
+ * `npm run bench` — record store / sync benchmarks in Chromium. See bench/README.md.
+ *
+ *   node bench/run.mjs           full run (10,000-resource patient, 3 runs, 100,000 cached rows)
+ *   node bench/run.mjs --quick   smoke run (500 resources, 1 run, 5,000 cached rows)
+ *   node bench/run.mjs --profile a cold sync and an Observation search under the CPU profiler:
+ *                                top functions on stderr, bench/results/*.cpuprofile (DevTools)
+ *
+ * Prints a JSON array of results on stdout (progress goes to stderr) and writes it to
+ * bench/results/latest.json. A missed target is reported in the JSON, never as a failed exit.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { createServer } from 'vite';
+import { startFhirServer } from '../demo/fhir-server/server.mjs';
+import { chromiumArgs, findChromium } from '../test/support/chromium.mjs';
+import { amendObservations, syntheticPatient } from './synthetic-patient.mjs';
+import { runPaintBench } from './paint.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const quick = process.argv.includes('--quick');
+const profile = process.argv.includes('--profile');
+const config = quick
+  ? { total: 500, runs: 1, changed: 100, queryPatients: 5, queryPerPatient: 1_000, queryRepeat: 2 }
+  : { total: 10_000, runs: 3, changed: 100, queryPatients: 10, queryPerPatient: 10_000, queryRepeat: 5 };
+const TARGET_RATIO = 0.7;
+
+/** @param {string} msg */
+const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+
+/** @param {number[]} xs */
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** @param {number} x */
+const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+async function main() {
+  const started = Date.now();
+  const patient = syntheticPatient({ total: config.total, seed: 7 });
+  const fhir = await startFhirServer({ port: 0, bases: [{ id: 'bench', label: 'Bench', resources: patient.resources }] });
+  const base = fhir.base('bench');
+  /** @type {import('vite').ViteDevServer | undefined} */
+  let vite;
+  /** @type {import('playwright-core').Browser | undefined} */
+  let browser;
+  try {
+    vite = await createServer({
+      configFile: false,
+      root,
+      logLevel: 'silent',
+      clearScreen: false,
+      // No watching and no HMR: a file saved elsewhere in the tree must not reload the page mid-run.
+      server: { host: '127.0.0.1', port: 0, hmr: false, watch: null },
+      optimizeDeps: { entries: ['bench/pages/bench.html', 'bench/pages/paint.html'], include: ['dexie'] },
+    });
+    await vite.listen();
+    const address = vite.httpServer?.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs });
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => log(`page error: ${e.message}`));
+    await page.goto(`http://127.0.0.1:${port}/bench/pages/bench.html`);
+    await page.waitForFunction(() => 'bench' in window, null, { timeout: 60_000 });
+    /**
+     * Calls `window.bench[name](arg)` in the page.
+     * @param {string} name @param {unknown} [arg] @returns {Promise<any>}
+     */
+    const call = (name, arg) =>
+      page.evaluate(([n, a]) => /** @type {any} */ (window).bench[/** @type {string} */ (n)](a), /** @type {[string, unknown]} */ ([name, arg]));
+    await call('deleteAll');
+
+    const env = {
+      chromium: browser.version(),
+      node: process.version,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      platform: `${os.platform()} ${os.release()}`,
+      quick,
+    };
+    const syncArgs = (/** @type {string} */ db) => ({ db, baseUrl: base.url, patientId: patient.patientId });
+
+    // Warm-up (not measured): loads every module, warms the JIT and the server, and tells us the
+    // exact URLs a cold sync asks for — the ceiling fetches the same ones.
+    log(`patient of ${patient.resources.length} resources; warm-up sync`);
+    base.clearRequests();
+    await call('sync', syncArgs('warmup'));
+    const urls = base.requests.filter((r) => r.method === 'GET' && !/\/metadata(\?|$)/.test(r.url)).map((r) => `${fhir.url}${r.url}`);
+    await call('deleteDatabase', 'warmup');
+
+    if (profile) {
+      await profileCall(page, 'cold sync', 'cold-sync', () => call('sync', syncArgs('profile')));
+      const filled = await call('fill', { db: 'profile-query', patients: 1, perPatient: 10_000 });
+      await profileCall(page, 'Observation search', 'query', () =>
+        call('query', { db: 'profile-query', patient: filled.patients[0], type: 'Observation', repeat: 3 }),
+      );
+      await call('deleteAll');
+      return;
+    }
+
+    const cold = [];
+    const ceiling = [];
+    const warm0 = [];
+    const warm100 = [];
+    for (let run = 0; run < config.runs; run++) {
+      const db = `cold-${run}`;
+      // Alternate the order so neither side always runs on a warmer server/browser.
+      const order = run % 2 === 0 ? ['cold', 'ceiling'] : ['ceiling', 'cold'];
+      for (const what of order) {
+        if (what === 'cold') {
+          base.clearRequests();
+          const r = await call('sync', syncArgs(db));
+          cold.push({ ...r, requests: base.requests.length, rate: r.downloaded / (r.ms / 1000) });
+        } else {
+          const r = await call('ceiling', { db: `raw-${run}`, urls });
+          ceiling.push({ ...r, rate: r.resources / (r.ms / 1000) });
+          await call('deleteDatabase', `raw-${run}`);
+        }
+      }
+      const w0 = await call('sync', syncArgs(db));
+      warm0.push(w0);
+      base.seed(amendObservations(patient.resources, config.changed, run));
+      const w100 = await call('sync', syncArgs(db));
+      warm100.push(w100);
+      await call('deleteDatabase', db);
+      log(
+        `run ${run + 1}/${config.runs}: cold ${round(cold.at(-1).rate, 0)}/s (${round(cold.at(-1).ms, 0)} ms, ${cold.at(-1).downloaded} rows, ${cold.at(-1).requests} requests), ` +
+          `ceiling ${round(ceiling.at(-1).rate, 0)}/s, warm ${round(w0.ms, 0)} ms, warm+${config.changed} ${round(w100.ms, 0)} ms (${w100.downloaded} new)`,
+      );
+    }
+
+    // Query time with many rows cached (no server).
+    log(`filling a store with ${config.queryPatients} × ${config.queryPerPatient} resources`);
+    const filled = await call('fill', { db: 'query', patients: config.queryPatients, perPatient: config.queryPerPatient });
+    log(`filled ${filled.written} rows in ${round(filled.ms, 0)} ms`);
+    const qObs = await call('query', { db: 'query', patient: filled.patients[0], type: 'Observation', repeat: config.queryRepeat });
+    const qAllergy = await call('query', { db: 'query', patient: filled.patients[0], type: 'AllergyIntolerance', repeat: config.queryRepeat });
+    const qCond = await call('query', { db: 'query', patient: filled.patients[0], type: 'Condition', repeat: config.queryRepeat });
+    await call('deleteDatabase', 'query');
+
+    const coldRate = median(cold.map((c) => c.rate));
+    const ceilingRate = median(ceiling.map((c) => c.rate));
+    const ratio = coldRate / ceilingRate;
+    const cached = filled.written;
+    /** @type {Array<{ name: string, unit: string, value: number, runs: number[], [key: string]: unknown }>} */
+    const results = [
+      {
+        name: 'cold-sync',
+        unit: 'resources/s',
+        value: round(coldRate),
+        ceiling: round(ceilingRate),
+        ratio: round(ratio, 3),
+        target: TARGET_RATIO,
+        pass: ratio >= TARGET_RATIO,
+        runs: cold.map((c) => round(c.rate)),
+        ceilingRuns: ceiling.map((c) => round(c.rate)),
+        detail: {
+          resources: median(cold.map((c) => c.downloaded)),
+          ms: cold.map((c) => round(c.ms)),
+          ceilingMs: ceiling.map((c) => round(c.ms)),
+          requests: median(cold.map((c) => c.requests)),
+          pagesInCeiling: urls.length,
+        },
+        env,
+      },
+      {
+        name: 'warm-sync-0-changed',
+        unit: 'ms',
+        value: round(median(warm0.map((w) => w.ms))),
+        runs: warm0.map((w) => round(w.ms)),
+        detail: { downloaded: warm0.map((w) => w.downloaded), rows: median(warm0.map((w) => w.rows)) },
+        env,
+      },
+      {
+        name: `warm-sync-${config.changed}-changed`,
+        unit: 'ms',
+        value: round(median(warm100.map((w) => w.ms))),
+        runs: warm100.map((w) => round(w.ms)),
+        detail: { downloaded: warm100.map((w) => w.downloaded), rows: median(warm100.map((w) => w.rows)) },
+        env,
+      },
+      ...[
+        ['query-observations', qObs],
+        ['query-allergies', qAllergy],
+        ['query-conditions', qCond],
+      ].map(([name, q]) => ({
+        name: /** @type {string} */ (name),
+        unit: 'ms',
+        value: round(median(q.runs), 2),
+        runs: q.runs.map((/** @type {number} */ x) => round(x, 2)),
+        detail: { rows: q.rows, cached, fillMs: round(filled.ms), fillRate: round(cached / (filled.ms / 1000)) },
+        env,
+      })),
+    ];
+    log('first paint of each element from a warm cache');
+    results.push(...(await runPaintBench({ browser, baseUrl: `http://127.0.0.1:${port}`, runs: quick ? 1 : 5, log, env })));
+    const json = JSON.stringify(results, null, 2);
+    process.stdout.write(`${json}\n`);
+    await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+    await writeFile(new URL('./results/latest.json', import.meta.url), `${json}\n`);
+    log(`done in ${round((Date.now() - started) / 1000)} s; cold/ceiling = ${round(ratio, 3)} (target ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'pass' : 'MISS'})`);
+  } finally {
+    await browser?.close();
+    await vite?.close();
+    await fhir.close();
+  }
+}
+
+/**
+ * Runs `task` (a call into the page) under the V8 CPU profiler. Time the page spends waiting
+ * (network, IndexedDB in the browser process) shows as "(idle)"/"(program)"; the rest is our
+ * JavaScript and Dexie's.
+ * @param {import('playwright-core').Page} page
+ * @param {string} label
+ * @param {string} file
+ * @param {() => Promise<any>} task
+ */
+async function profileCall(page, label, file, task) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  const t0 = Date.now();
+  await task();
+  const wallMs = Date.now() - t0;
+  const { profile: prof } = await cdp.send('Profiler.stop');
+  await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+  await writeFile(new URL(`./results/${file}.cpuprofile`, import.meta.url), JSON.stringify(prof));
+  const dt = new Map();
+  const ids = prof.samples ?? [];
+  const deltas = prof.timeDeltas ?? [];
+  for (let i = 0; i < ids.length; i++) dt.set(ids[i], (dt.get(ids[i]) ?? 0) + (deltas[i] ?? 0) / 1000);
+  /** @type {Map<string, number>} */
+  const byFn = new Map();
+  /** @type {Map<string, number>} */
+  const byArea = new Map();
+  let totalMs = 0;
+  for (const node of prof.nodes) {
+    const ms = dt.get(node.id) ?? 0;
+    if (!ms) continue;
+    totalMs += ms;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const file = url.replace(/^https?:\/\/[^/]+/, '').replace(/\?.*$/, '');
+    const area = !url ? functionName || '(native)' : /dexie/.test(url) ? 'dexie' : /\/src\/store\//.test(url) ? 'src/store' : /\/src\/sync\//.test(url) ? 'src/sync' : file;
+    byArea.set(area, (byArea.get(area) ?? 0) + ms);
+    const key = `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}`;
+    byFn.set(key, (byFn.get(key) ?? 0) + ms);
+  }
+  const top = (/** @type {Map<string, number>} */ m, /** @type {number} */ n) =>
+    [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${round(v, 0).toString().padStart(7)} ms  ${k}`).join('\n');
+  log(`${label}: ${wallMs} ms; sampled ${round(totalMs, 0)} ms\nby area:\n${top(byArea, 12)}\nby function (self time):\n${top(byFn, 30)}`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`[bench] failed: ${error?.stack ?? error}\n`);
+  process.exit(1);
+});
