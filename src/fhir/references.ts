@@ -144,7 +144,11 @@ export const PATIENT_REFERENCE_PATHS: Readonly<Record<string, readonly string[]>
   VisionPrescription: ['patient'],
 };
 
-function referencesAt(resource: unknown, path: string): string[] {
+/**
+ * The non-empty reference strings at a dotted element path (`participant.actor`), stepping
+ * through arrays at every level. Bare strings at the path are taken as references too.
+ */
+export function referencesAtPath(resource: unknown, path: string): string[] {
   let nodes: unknown[] = [resource];
   for (const key of path.split('.')) {
     const next: unknown[] = [];
@@ -172,7 +176,7 @@ export function patientReferenceOf(resource: Resource | undefined | null): strin
   const paths = PATIENT_REFERENCE_PATHS[resource.resourceType];
   if (!paths) return undefined;
   for (const path of paths) {
-    for (const ref of referencesAt(resource, path)) {
+    for (const ref of referencesAtPath(resource, path)) {
       const parsed = parseReference(ref);
       if (parsed && (parsed.kind === 'urn' || (parsed.kind !== 'contained' && parsed.type === 'Patient'))) return ref.trim();
     }

@@ -1,79 +1,34 @@
 /**
  * Which patient a resource belongs to, and how references are turned into patient keys.
  *
- * Private to the store on purpose (the store must not depend on `src/fhir/`); once `src/fhir/`
- * has reference helpers these can be deduplicated.
+ * Reference parsing and the Patient compartment table come from `src/fhir/references.ts`
+ * (store → fhir is allowed); what is here is the store's own part: patient keys, the mapping of
+ * absolute base URLs to sources, and the few places where the store files a resource differently
+ * from `patientReferenceOf` (listed in {@link STORE_PATIENT_PATHS}).
  */
-import type { Reference, Resource } from 'fhir/r4';
+import type { Resource } from 'fhir/r4';
+import { PATIENT_REFERENCE_PATHS, parseReference, referencesAtPath } from '../fhir/references.js';
 
 /**
- * Element that holds the owning patient, per resource type (after the R4 Patient compartment
- * definition, reduced to the one element that names *the* patient of the record). Types not
- * listed fall back to `subject`, then `patient`, when those reference a Patient.
+ * Elements that hold the owning patient, per resource type, first match wins: `src/fhir`'s
+ * Patient compartment table with the store's differences below. They decide the stored
+ * `patient` index, so they must not change without a schema upgrade that recomputes it.
+ * Types not listed (and not shared) fall back to `subject`, then `patient`, when those
+ * reference a Patient.
  */
-const PATIENT_ELEMENT: Record<string, string> = {
-  Account: 'subject',
-  AdverseEvent: 'subject',
-  AllergyIntolerance: 'patient',
-  Appointment: 'participant.actor',
-  AppointmentResponse: 'actor',
-  Basic: 'subject',
-  BodyStructure: 'patient',
-  CarePlan: 'subject',
-  CareTeam: 'subject',
-  ChargeItem: 'subject',
-  Claim: 'patient',
-  ClaimResponse: 'patient',
-  ClinicalImpression: 'subject',
-  Communication: 'subject',
-  CommunicationRequest: 'subject',
-  Composition: 'subject',
-  Condition: 'subject',
-  Consent: 'patient',
-  Coverage: 'beneficiary',
-  CoverageEligibilityRequest: 'patient',
-  CoverageEligibilityResponse: 'patient',
-  DetectedIssue: 'patient',
-  Device: 'patient',
-  DeviceRequest: 'subject',
-  DeviceUseStatement: 'subject',
-  DiagnosticReport: 'subject',
-  DocumentManifest: 'subject',
-  DocumentReference: 'subject',
-  Encounter: 'subject',
-  EnrollmentRequest: 'candidate',
-  EpisodeOfCare: 'patient',
-  ExplanationOfBenefit: 'patient',
-  FamilyMemberHistory: 'patient',
-  Flag: 'subject',
-  Goal: 'subject',
-  GuidanceResponse: 'subject',
-  ImagingStudy: 'subject',
-  Immunization: 'patient',
-  ImmunizationEvaluation: 'patient',
-  ImmunizationRecommendation: 'patient',
-  Invoice: 'subject',
-  List: 'subject',
-  MeasureReport: 'subject',
-  Media: 'subject',
-  MedicationAdministration: 'subject',
-  MedicationDispense: 'subject',
-  MedicationRequest: 'subject',
-  MedicationStatement: 'subject',
-  MolecularSequence: 'patient',
-  NutritionOrder: 'patient',
-  Observation: 'subject',
-  Procedure: 'subject',
-  QuestionnaireResponse: 'subject',
-  RelatedPerson: 'patient',
-  RequestGroup: 'subject',
-  ResearchSubject: 'individual',
-  RiskAssessment: 'subject',
-  ServiceRequest: 'subject',
-  Specimen: 'subject',
-  SupplyDelivery: 'patient',
-  Task: 'for',
-  VisionPrescription: 'patient',
+const STORE_PATIENT_PATHS: Readonly<Record<string, readonly string[]>> = {
+  // src/fhir also reads `SupplyRequest.deliverTo`; the store leaves SupplyRequest to the fallback.
+  ...Object.fromEntries(Object.entries(PATIENT_REFERENCE_PATHS).filter(([type]) => type !== 'SupplyRequest')),
+  // Types src/fhir's table does not list.
+  Basic: ['subject'],
+  EnrollmentRequest: ['candidate'],
+  GuidanceResponse: ['subject'],
+  MeasureReport: ['subject'],
+  RequestGroup: ['subject'],
+  ResearchSubject: ['individual'],
+  // src/fhir falls back to `subscriber` and `policyHolder`; the store files a Coverage under
+  // its beneficiary only.
+  Coverage: ['beneficiary'],
 };
 
 /** Types that never belong to one patient even if they happen to have a `patient`/`subject`. */
@@ -115,11 +70,9 @@ export function normalizeBase(url: string): string {
  * `urn:uuid:`, other types, identifier-only references).
  */
 export function parsePatientReference(reference: string | undefined): PatientRef | undefined {
-  if (!reference) return undefined;
-  const ref = reference.replace(/\/_history\/[^/]+$/, '');
-  const m = /^(?:(https?:\/\/.+)\/)?Patient\/([^/?#]+)$/.exec(ref);
-  if (!m || !isFhirId(m[2])) return undefined;
-  return m[1] ? { base: normalizeBase(m[1]), id: m[2] } : { id: m[2] };
+  const parsed = parseReference(reference);
+  if (!parsed || parsed.kind === 'contained' || parsed.kind === 'urn' || parsed.type !== 'Patient') return undefined;
+  return parsed.base ? { base: normalizeBase(parsed.base), id: parsed.id } : { id: parsed.id };
 }
 
 /** Source ids and base URLs, used to map absolute references to sources. */
@@ -139,20 +92,6 @@ export function patientKeyFromRef(ref: PatientRef, source: string, sources: Sour
   return `${source}/Patient/${ref.id}`;
 }
 
-function referencesAt(resource: Resource, path: string): Reference[] {
-  let values: unknown[] = [resource];
-  for (const step of path.split('.')) {
-    const next: unknown[] = [];
-    for (const v of values) {
-      const child = v && typeof v === 'object' ? (v as Record<string, unknown>)[step] : undefined;
-      if (Array.isArray(child)) next.push(...child);
-      else if (child !== undefined) next.push(child);
-    }
-    values = next;
-  }
-  return values.filter((v): v is Reference => !!v && typeof v === 'object');
-}
-
 /**
  * Patient key a resource belongs to: itself for a Patient, the patient its compartment element
  * references otherwise, `''` for shared resources or when no Patient reference can be resolved.
@@ -160,12 +99,10 @@ function referencesAt(resource: Resource, path: string): Reference[] {
 export function patientKeyOf(resource: Resource, source: string, sources: SourceBases): string {
   if (resource.resourceType === 'Patient') return `${source}/Patient/${resource.id}`;
   if (SHARED_TYPES.has(resource.resourceType)) return '';
-  const paths = PATIENT_ELEMENT[resource.resourceType]
-    ? [PATIENT_ELEMENT[resource.resourceType]!]
-    : ['subject', 'patient'];
+  const paths = STORE_PATIENT_PATHS[resource.resourceType] ?? ['subject', 'patient'];
   for (const path of paths) {
-    for (const ref of referencesAt(resource, path)) {
-      const parsed = parsePatientReference(ref.reference);
+    for (const ref of referencesAtPath(resource, path)) {
+      const parsed = parsePatientReference(ref);
       if (parsed) return patientKeyFromRef(parsed, source, sources);
     }
   }
