@@ -4,6 +4,12 @@
  * These feed the `[patient+type+date]` and `*codes` indexes and the v2 schema upgrade. If what
  * they compute changes, add a schema version whose upgrade recomputes the stored values, because
  * rows written by older code keep the old values otherwise.
+ *
+ * That is why these do not use `src/fhir`'s look-alikes, whose results differ: `fhirDateSortKey`
+ * gives a number, not a sortable string, and reads an offset-less dateTime as UTC where
+ * `normalizeDate` (through `Date.parse`) reads it as local time; `conceptKeys` canonicalizes the
+ * system (OIDs, trailing slash, `https`) and drops codings without one, where `codesOf` keeps the
+ * system as written (`|code` when absent).
  */
 import type { CodeableConcept, Resource } from 'fhir/r4';
 
