@@ -1,30 +1,18 @@
 import type { Resource } from 'fhir/r4';
+import type * as Store from '../../store/types.js';
 
 /**
  * What elements need from a record store, and nothing more. The real store
  * (`LocalRecordStore` / `RecordStore` in `src/store`) satisfies these shapes structurally, so
- * elements never import Dexie or the store's module; tests and stories may hand in anything with
- * the same methods.
+ * elements never import Dexie or the store's code (only its types, below); tests and stories may
+ * hand in anything with the same methods.
  */
 
-/** A patient key: `"<sourceId>/Patient/<id>"`, e.g. `"clinic/Patient/123"`. */
-export type PatientKey = string;
+/** A patient key, `"<sourceId>/Patient/<id>"`: the store's own type. */
+export type PatientKey = Store.PatientKey;
 
-/** One cached resource plus where it came from. The resource itself is never annotated. */
-export interface StoredRow<T extends Resource = Resource> {
-  /** Id of the source (provider/server) the row came from, e.g. `'clinic'`. */
-  source: string;
-  resource: T;
-  /** Patient key the row belongs to (`''` for rows that belong to no patient). */
-  patient: PatientKey;
-  /** `Date.now()` when the row was written to the cache. */
-  fetchedAt: number;
-  lastUpdated?: string;
-  versionId?: string;
-  /** A local write waiting for upload, or rejected by the server. */
-  local?: 'pending' | 'conflict';
-  deleted?: true;
-}
+/** One cached resource plus where it came from: the store's own row type, so the two cannot drift apart. */
+export type StoredRow<T extends Resource = Resource> = Store.StoredRow<T>;
 
 /** What an element asks the store for. Extra keys (code, from, to, ...) pass through untouched. */
 export interface RecordQuery {
@@ -44,8 +32,8 @@ export interface Subscribable<T> {
   subscribe(observer: RowObserver<T>): { unsubscribe(): void };
 }
 
-/** Sync state of a source. The store's own union may hold more values; unknown ones are shown as-is. */
-export type SourceSyncStatus = 'idle' | 'syncing' | 'ok' | 'error' | 'offline' | 'unauthorized' | (string & {});
+/** Sync state of a source: the store's union, plus any value a newer store may add (shown as-is). */
+export type SourceSyncStatus = Store.SourceStatus | (string & {});
 
 /** A provider the record is gathered from, as the store reports it. */
 export interface SourceInfo {
