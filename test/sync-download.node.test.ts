@@ -3,24 +3,12 @@
  * providers, sample patients. Each test opens its own record store; the server is shared and
  * its faults are reset after each test.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { DEFAULT_TYPES } from '../src/sync/download.js';
 import type { SyncProgress } from '../src/sync/progress.js';
-import { http, openStore, requestLines, samplePatient, serverCount, serverResources, snapshot, startWorld, type World } from './support/sync-harness.js';
+import { http, openStore, requestLines, samplePatient, serverCount, serverResources, snapshot, useWorld } from './support/sync-harness.js';
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.server.close();
-});
-afterEach(() => {
-  for (const b of world.server.bases) {
-    b.faults.reset();
-    b.clearRequests();
-  }
-});
+const world = useWorld();
 
 const CLINICAL = DEFAULT_TYPES.filter((t) => t !== 'Patient');
 

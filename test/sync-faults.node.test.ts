@@ -3,22 +3,10 @@
  * answers off, sends garbage or takes too long. One source's trouble never blocks the other,
  * and nothing already cached is lost. Waits are recorded by an injected sleep, never timed.
  */
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { openStore, requestLines, samplePatient, snapshot, startWorld, type World } from './support/sync-harness.js';
+import { expect, test } from 'vitest';
+import { openStore, requestLines, samplePatient, snapshot, useWorld } from './support/sync-harness.js';
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.server.close();
-});
-afterEach(() => {
-  for (const b of world.server.bases) {
-    b.faults.reset();
-    b.clearRequests();
-  }
-});
+const world = useWorld();
 
 /** A fetch for one source that rewrites the first answer whose URL contains `match`. */
 function rewriting(match: string, rewrite: (res: Response, text: string) => Response): typeof fetch {

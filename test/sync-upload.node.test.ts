@@ -3,22 +3,10 @@
  * conflicts kept for a person instead of being decided silently.
  */
 import type { AllergyIntolerance, Consent } from 'fhir/r4';
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { http, openStore, samplePatient, serverResources, startWorld, type World } from './support/sync-harness.js';
+import { expect, test } from 'vitest';
+import { http, openStore, samplePatient, serverResources, useWorld } from './support/sync-harness.js';
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.server.close();
-});
-afterEach(() => {
-  for (const b of world.server.bases) {
-    b.faults.reset();
-    b.clearRequests();
-  }
-});
+const world = useWorld();
 
 function consentFor(patientId: string, note: string): Consent {
   return {

@@ -3,6 +3,7 @@
  * hospital), and record stores on fake-indexeddb whose sync waits are recorded instead of slept.
  */
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { loadSampleData } from '../../demo/data/load.mjs';
 import { startFhirServer, type FhirServer } from '../../demo/fhir-server/server.mjs';
 import { RecordStore } from '../../src/record-store.js';
@@ -19,6 +20,28 @@ export async function startWorld(): Promise<World> {
   const data = await loadSampleData();
   const server = await startFhirServer({ port: 0, bases: data.bases as never });
   return { server, data };
+}
+
+/**
+ * Starts the world once for the calling test file (before all its tests), resets the server's
+ * faults and request logs after each test, and closes the server after all. The returned object
+ * is filled in by `beforeAll`, so read its properties inside tests, not at module level.
+ */
+export function useWorld(): World {
+  const world = {} as World;
+  beforeAll(async () => {
+    Object.assign(world, await startWorld());
+  });
+  afterAll(async () => {
+    await world.server?.close();
+  });
+  afterEach(() => {
+    for (const b of world.server.bases) {
+      b.faults.reset();
+      b.clearRequests();
+    }
+  });
+  return world;
 }
 
 export interface SamplePatient {
