@@ -5,10 +5,9 @@ import qualityCoreBundle from '../../demo/data/patients/us_quality_core_bundle_p
 import clientTestBundle from '../../demo/data/patients/uscore_bundle_patient_client_test.json';
 import nkdaExample from '../../demo/data/patients/spec-examples/AllergyIntolerance-nkda.json';
 import cashewExample from '../../test/fixtures/fhir/AllergyIntolerance-example.json';
-import { bundleToResources } from '../../demo/data/references.mjs';
-import { SSN_SYSTEM, splitAcrossProviders } from '../../demo/data/split.mjs';
+import { SSN_SYSTEM } from '../../demo/data/split.mjs';
 import { LocalRecordStore } from '../../src/store/index.js';
-import { MINUTE, SOURCES, type SourceSeed } from './seed-store.js';
+import { fillSources, splitSample, type SourceSeed } from './seed-store.js';
 
 /**
  * Seeds a real record store for the allergy panel's stories and browser tests: one of the sample
@@ -66,14 +65,7 @@ function handmadePatient(id: string): Patient {
 
 function split(name: AllergyPatientName) {
   const { bundle, file } = ALLERGY_PATIENTS[name];
-  const { resources } = bundleToResources(bundle, { file });
-  return splitAcrossProviders(resources, { file });
-}
-
-/** Gives each resource the `meta` a server would have added, keeping any it already has. */
-function withMeta(resources: Resource[], at: number): Resource[] {
-  const lastUpdated = new Date(at).toISOString();
-  return resources.map((r) => ({ ...r, meta: { versionId: '1', lastUpdated, ...r.meta } }));
+  return splitSample(bundle, file);
 }
 
 /** An allergy re-homed to a patient (a fresh copy; the input is not changed). */
@@ -105,23 +97,7 @@ export async function seedAllergyStore(options: AllergySeedOptions): Promise<All
 
   await LocalRecordStore.deleteDatabase(name);
   const store = await LocalRecordStore.open({ name, linkIdentifierSystems: linkSystems });
-  const now = Date.now();
-  const seeds: Record<string, SourceSeed> = {
-    clinic: options.clinic ?? { syncedAgo: 5 * MINUTE, status: 'ok' },
-    hospital: options.hospital ?? { syncedAgo: 12 * MINUTE, status: 'ok' },
-  };
-  for (const source of SOURCES) {
-    await store.addSource({ ...source });
-    const seed = seeds[source.id]!;
-    const resources = source.id === 'clinic' ? clinic : hospital;
-    const at = now - (seed.syncedAgo ?? 0);
-    if (!seed.empty) await store.applyPage(source.id, { upserts: withMeta(resources, at), fetchedAt: at });
-    await store.setSourceStatus(source.id, {
-      status: seed.status as never,
-      lastSyncAt: seed.syncedAgo === undefined ? undefined : new Date(at).toISOString(),
-      lastError: seed.lastError,
-    });
-  }
+  await fillSources(store, { clinic, hospital }, options);
   return { store, patient };
 }
 

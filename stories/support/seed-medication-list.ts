@@ -2,10 +2,9 @@ import type { MedicationRequest, Resource } from 'fhir/r4';
 import margeryBundle from '../../demo/data/patients/Margery_Gibson_cdb2d67c-173f-42e7-859a-d04a8088680e.json';
 import parkerBundle from '../../demo/data/patients/Parker_Casper_6d0c6969-6843-47e1-9921-d9bf11b1df31.json';
 import usqcBundle from '../../demo/data/patients/us_quality_core_bundle_patient.json';
-import { bundleToResources } from '../../demo/data/references.mjs';
-import { SSN_SYSTEM, splitAcrossProviders } from '../../demo/data/split.mjs';
+import { SSN_SYSTEM } from '../../demo/data/split.mjs';
 import { LocalRecordStore } from '../../src/store/index.js';
-import { MINUTE, SOURCES, type SourceSeed } from './seed-store.js';
+import { fillSources, splitSample, type SourceSeed } from './seed-store.js';
 
 /**
  * Seeds a real record store with one of the demo patients for the medication list's stories and
@@ -43,16 +42,9 @@ export interface MedicationSeeded {
   refs: { clinic: string; hospital: string };
 }
 
-const splits = new Map<MedicationPatient, ReturnType<typeof splitAcrossProviders>>();
 function split(patient: MedicationPatient) {
-  let s = splits.get(patient);
-  if (!s) {
-    const { bundle, file } = BUNDLES[patient];
-    const { resources } = bundleToResources(bundle as never, { file });
-    s = splitAcrossProviders(resources, { file });
-    splits.set(patient, s);
-  }
-  return s;
+  const { bundle, file } = BUNDLES[patient];
+  return splitSample(bundle, file);
 }
 
 /** Opens a fresh store named `options.name` (deleting an old one) with the patient at both providers. */
@@ -62,30 +54,8 @@ export async function seedMedicationPatient(options: MedicationSeedOptions): Pro
   const store = await LocalRecordStore.open({ name, linkIdentifierSystems: LINK_SYSTEMS });
   const data = split(options.patient);
   const refs = { clinic: data.patient.clinic!, hospital: data.patient.hospital ?? data.patient.clinic! };
-  const now = Date.now();
-  const seeds: Record<string, SourceSeed> = {
-    clinic: options.clinic ?? { syncedAgo: 5 * MINUTE, status: 'ok' },
-    hospital: options.hospital ?? { syncedAgo: 12 * MINUTE, status: 'ok' },
-  };
-  for (const source of SOURCES) {
-    await store.addSource({ ...source });
-    const seed = seeds[source.id]!;
-    const side = source.id as 'clinic' | 'hospital';
-    const resources = [...(data[side] as Resource[]), ...(options.extra?.[side]?.(refs[side]) ?? [])];
-    if (!seed.empty) {
-      const at = now - (seed.syncedAgo ?? 0);
-      const lastUpdated = new Date(at).toISOString();
-      await store.applyPage(source.id, {
-        upserts: resources.map((r) => ({ ...r, meta: { versionId: '1', lastUpdated, ...r.meta } })),
-        fetchedAt: at,
-      });
-    }
-    await store.setSourceStatus(source.id, {
-      status: seed.status as never,
-      lastSyncAt: seed.syncedAgo === undefined ? undefined : new Date(now - seed.syncedAgo).toISOString(),
-      lastError: seed.lastError,
-    });
-  }
+  const side = (id: 'clinic' | 'hospital') => [...(data[id] as Resource[]), ...(options.extra?.[id]?.(refs[id]) ?? [])];
+  await fillSources(store, { clinic: side('clinic'), hospital: side('hospital') }, options);
   return { store, patient: { clinic: `clinic/${refs.clinic}`, hospital: `hospital/${refs.hospital}` }, refs };
 }
 

@@ -1,9 +1,8 @@
 import type { AllergyIntolerance, Patient, Resource } from 'fhir/r4';
-import { bundleToResources } from '../../demo/data/references.mjs';
-import { SSN_SYSTEM, splitAcrossProviders } from '../../demo/data/split.mjs';
+import { SSN_SYSTEM } from '../../demo/data/split.mjs';
 import { LocalRecordStore } from '../../src/store/index.js';
 import type { RecordQuery, RecordSource } from '../../src/elements/base/store-types.js';
-import { SOURCES, type SourceSeed } from './seed-store.js';
+import { fillSources, splitSample, type SourceSeed } from './seed-store.js';
 
 /**
  * Stores for the patient banner's stories and browser tests, seeded the way `seed-store.ts` does
@@ -14,7 +13,7 @@ import { SOURCES, type SourceSeed } from './seed-store.js';
 
 /** Sample bundles, loaded on demand (they are large). */
 const BUNDLES = {
-  versie: () => import('../fixtures/Versie_Botsford_56121408-15fe-47a5-8279-6f05dee51464.json'),
+  versie: () => import('../../demo/data/patients/Versie_Botsford_56121408-15fe-47a5-8279-6f05dee51464.json'),
   parker: () => import('../../demo/data/patients/Parker_Casper_6d0c6969-6843-47e1-9921-d9bf11b1df31.json'),
   chalmers: () => import('../../demo/data/patients/us_quality_core_bundle_patient.json'),
 } as const;
@@ -74,8 +73,7 @@ async function build(options: BannerSeedOptions): Promise<BannerSeed> {
   let keys: BannerSeed['patient'];
   if (options.sample) {
     const bundle = (await BUNDLES[options.sample]()).default;
-    const { resources } = bundleToResources(bundle, { file: options.sample });
-    const split = splitAcrossProviders(resources as never, { file: options.sample });
+    const split = splitSample(bundle, options.sample);
     clinic = (split.clinic as Resource[]).filter((r) => KEEP.has(r.resourceType));
     hospital = (split.hospital as Resource[]).filter((r) => KEEP.has(r.resourceType));
     if (options.editHospitalPatient) {
@@ -95,29 +93,7 @@ async function build(options: BannerSeedOptions): Promise<BannerSeed> {
   clinic = [...clinic, ...refer(options.extra?.clinic, idOf(keys.clinic))];
   hospital = [...hospital, ...refer(options.extra?.hospital, idOf(keys.hospital))];
 
-  const now = Date.now();
-  const seeds: Record<string, SourceSeed> = {
-    clinic: options.clinic ?? { syncedAgo: 5 * 60_000, status: 'ok' },
-    hospital: options.hospital ?? { syncedAgo: 12 * 60_000, status: 'ok' },
-  };
-  for (const source of SOURCES) {
-    await store.addSource({ ...source });
-    const seed = seeds[source.id]!;
-    const list = source.id === 'clinic' ? clinic : hospital;
-    const at = now - (seed.syncedAgo ?? 0);
-    if (!seed.empty && list.length) {
-      const lastUpdated = new Date(at).toISOString();
-      await store.applyPage(source.id, {
-        upserts: list.map((r) => ({ ...r, meta: { versionId: '1', lastUpdated, ...r.meta } })),
-        fetchedAt: at,
-      });
-    }
-    await store.setSourceStatus(source.id, {
-      status: seed.status as never,
-      lastSyncAt: seed.syncedAgo === undefined ? undefined : new Date(at).toISOString(),
-      lastError: seed.lastError,
-    });
-  }
+  await fillSources(store, { clinic, hospital }, options);
   return { store, patient: keys };
 }
 

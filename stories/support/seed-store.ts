@@ -1,13 +1,14 @@
 import type { Resource } from 'fhir/r4';
-import versieBundle from '../fixtures/Versie_Botsford_56121408-15fe-47a5-8279-6f05dee51464.json';
+import versieBundle from '../../demo/data/patients/Versie_Botsford_56121408-15fe-47a5-8279-6f05dee51464.json';
 import { bundleToResources } from '../../demo/data/references.mjs';
 import { SSN_SYSTEM, splitAcrossProviders } from '../../demo/data/split.mjs';
 import { LocalRecordStore } from '../../src/store/index.js';
 import type { RecordSource, SourceInfo } from '../../src/elements/base/store-types.js';
 
 /**
- * Seeds a record store for stories and browser tests from the fixture bundle in
- * `stories/fixtures/`, split between two simulated providers the way the demo splits it.
+ * Seeds a record store for stories and browser tests with Versie Botsford (a synthetic toddler
+ * with allergies, medications, immunizations and labs; `demo/data/patients/`, see its NOTICE for
+ * origin and license), split between two simulated providers the way the demo splits it.
  * Nothing touches the network: resources go in through the store's `applyPage`, exactly as a
  * downloaded page would, and the sources' sync status is set by hand.
  *
@@ -52,14 +53,23 @@ export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
-let split: ReturnType<typeof splitAcrossProviders> | undefined;
-function sample() {
-  if (!split) {
-    const { resources } = bundleToResources(versieBundle, { file: 'Versie_Botsford' });
-    split = splitAcrossProviders(resources, { file: 'Versie_Botsford' });
+const splits = new Map<string, ReturnType<typeof splitAcrossProviders>>();
+
+/**
+ * A sample bundle split between the clinic and the hospital as the demo splits it (`file` names
+ * the bundle for the splitter). Computed once per `file`; callers copy before changing anything.
+ */
+export function splitSample(bundle: unknown, file: string): ReturnType<typeof splitAcrossProviders> {
+  let s = splits.get(file);
+  if (!s) {
+    const { resources } = bundleToResources(bundle as never, { file });
+    s = splitAcrossProviders(resources as never, { file });
+    splits.set(file, s);
   }
-  return split;
+  return s;
 }
+
+const sample = () => splitSample(versieBundle, 'Versie_Botsford');
 
 const cache = new Map<string, Promise<SeededRecord>>();
 
@@ -83,24 +93,7 @@ async function build(options: SeedOptions): Promise<SeededRecord> {
   await LocalRecordStore.deleteDatabase(name);
   const store = await openStore(name);
   const data = sample();
-  const now = Date.now();
-  const seeds: Record<string, SourceSeed> = {
-    clinic: options.clinic ?? { syncedAgo: 5 * MINUTE, status: 'ok' },
-    hospital: options.hospital ?? { syncedAgo: 12 * MINUTE, status: 'ok' },
-  };
-  for (const source of SOURCES) {
-    await store.addSource({ ...source });
-    const seed = seeds[source.id]!;
-    const resources = (source.id === 'clinic' ? data.clinic : data.hospital) as Resource[];
-    if (!seed.empty) {
-      await store.applyPage(source.id, { upserts: withMeta(resources, now - (seed.syncedAgo ?? 0)), fetchedAt: now - (seed.syncedAgo ?? 0) });
-    }
-    await store.setSourceStatus(source.id, {
-      status: seed.status as never,
-      lastSyncAt: seed.syncedAgo === undefined ? undefined : new Date(now - seed.syncedAgo).toISOString(),
-      lastError: seed.lastError,
-    });
-  }
+  await fillSources(store, { clinic: data.clinic as Resource[], hospital: data.hospital as Resource[] }, options);
   return {
     store,
     patient: {
@@ -111,10 +104,40 @@ async function build(options: SeedOptions): Promise<SeededRecord> {
   };
 }
 
-/** Gives each resource the `meta.versionId` / `lastUpdated` a server would have added. */
+/** Gives each resource the `meta.versionId` / `lastUpdated` a server would have added, keeping any it has. */
 function withMeta(resources: Resource[], at: number): Resource[] {
   const lastUpdated = new Date(at).toISOString();
   return resources.map((r) => ({ ...r, meta: { versionId: '1', lastUpdated, ...r.meta } }));
+}
+
+/**
+ * Adds the clinic and the hospital (`SOURCES`) to `store`, puts each side's resources in through
+ * `applyPage` as a page downloaded `syncedAgo` ago would arrive (unless the side is `empty` or
+ * has nothing), and sets each source's sync status by hand. Defaults: both synced and `ok`, the
+ * clinic 5 minutes ago, the hospital 12.
+ */
+export async function fillSources(
+  store: Pick<SeededRecordStore, 'addSource' | 'applyPage' | 'setSourceStatus'>,
+  resources: { clinic: Resource[]; hospital: Resource[] },
+  seeds: { clinic?: SourceSeed; hospital?: SourceSeed },
+): Promise<void> {
+  const now = Date.now();
+  const bySource: Record<string, SourceSeed> = {
+    clinic: seeds.clinic ?? { syncedAgo: 5 * MINUTE, status: 'ok' },
+    hospital: seeds.hospital ?? { syncedAgo: 12 * MINUTE, status: 'ok' },
+  };
+  for (const source of SOURCES) {
+    await store.addSource({ ...source });
+    const seed = bySource[source.id]!;
+    const list = resources[source.id];
+    const at = now - (seed.syncedAgo ?? 0);
+    if (!seed.empty && list.length) await store.applyPage(source.id, { upserts: withMeta(list, at), fetchedAt: at });
+    await store.setSourceStatus(source.id, {
+      status: seed.status as never,
+      lastSyncAt: seed.syncedAgo === undefined ? undefined : new Date(at).toISOString(),
+      lastError: seed.lastError,
+    });
+  }
 }
 
 /** Type check: the seeded store is usable wherever elements expect a store. */
