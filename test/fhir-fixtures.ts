@@ -1,8 +1,20 @@
 /** Loads a fixture from test/fixtures/fhir (see its README for origins and licenses). */
 import { readFileSync } from 'node:fs';
 
+/**
+ * Specification examples the demo already ships byte for byte in
+ * `demo/data/patients/spec-examples/` (see `demo/data/NOTICE.md`): read from there, not copied.
+ */
+const DEMO_SPEC_EXAMPLES = new Set([
+  'AllergyIntolerance-nkda.json',
+  'Observation-f001.json',
+  'Observation-serum-creatinine-adult.json',
+  'Observation-urine-wbc-range.json',
+]);
+
 export function fixture<T>(name: string): T {
-  return JSON.parse(readFileSync(new URL(`./fixtures/fhir/${name}`, import.meta.url), 'utf8')) as T;
+  const path = DEMO_SPEC_EXAMPLES.has(name) ? `../demo/data/patients/spec-examples/${name}` : `./fixtures/fhir/${name}`;
+  return JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as T;
 }
 
 /** Strings that must never make a function throw. */
