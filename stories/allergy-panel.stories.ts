@@ -6,6 +6,7 @@ import { defineStoryElements } from './support/define-elements.js';
 import { defineElement } from '../src/elements/base/define.js';
 import { EhrAllergyPanel } from '../src/elements/allergy-panel/allergy-panel.js';
 import type { RecordSource } from '../src/elements/base/store-types.js';
+import { simulateOffline } from './support/offline.js';
 import { DAY } from './support/seed-store.js';
 import { SPEC_ALLERGIES, makeAllergy, seedAllergyStore, type AllergySeedOptions } from './support/seed-allergy-panel.js';
 
@@ -216,14 +217,7 @@ export const Stale: Story = {
 /** Offline (the browser says so): the cached allergies with an offline notice. */
 export const Offline: Story = {
   loaders: seeded({ name: 'story-offline', patient: 'versie' }),
-  beforeEach: () => {
-    Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
-    window.dispatchEvent(new Event('offline'));
-    return () => {
-      delete (navigator as { onLine?: boolean }).onLine;
-      window.dispatchEvent(new Event('online'));
-    };
-  },
+  beforeEach: simulateOffline,
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(panelText(canvasElement)).toContain('You are offline'));
   },

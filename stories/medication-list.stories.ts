@@ -5,6 +5,7 @@ import { defineStoryElements } from './support/define-elements.js';
 import { defineElement } from '../src/elements/base/define.js';
 import { EhrMedicationList } from '../src/elements/medication-list/medication-list.js';
 import type { RecordSource } from '../src/elements/base/store-types.js';
+import { simulateOffline } from './support/offline.js';
 import { DAY } from './support/seed-store.js';
 import { manyRequests, medicationRequest, seedMedicationPatient, type MedicationSeedOptions } from './support/seed-medication-list.js';
 
@@ -178,14 +179,7 @@ export const Stale: Story = {
 /** Offline (the browser says so): the cached list with an offline notice. */
 export const Offline: Story = {
   loaders: seeded({ name: 'story-offline', patient: 'margery' }),
-  beforeEach: () => {
-    Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
-    window.dispatchEvent(new Event('offline'));
-    return () => {
-      delete (navigator as { onLine?: boolean }).onLine;
-      window.dispatchEvent(new Event('online'));
-    };
-  },
+  beforeEach: simulateOffline,
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(listText(canvasElement)).toContain('You are offline'));
   },
