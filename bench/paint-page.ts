@@ -10,7 +10,6 @@
 import type { Resource } from 'fhir/r4';
 import { bundleToResources } from '../demo/data/references.mjs';
 import { SSN_SYSTEM, splitAcrossProviders } from '../demo/data/split.mjs';
-import type { RecordSource } from '../src/elements/base/store-types.js';
 import { RecordStore } from '../src/record-store.js';
 import { LocalRecordStore } from '../src/store/index.js';
 import '../src/elements/record-provider/define.js';
@@ -199,9 +198,7 @@ async function measure({ db, patient, tags, timeoutMs = 20_000 }: { db: string; 
   try {
     const t0 = performance.now();
     const provider = document.createElement('ehr-record-provider');
-    // The cast: RecordStore's SyncReport type is narrower than the one RecordSource declares
-    // (tsc: 'SourceReport' has no index signature); at runtime it is the store a host would pass.
-    provider.store = store as unknown as RecordSource;
+    provider.store = store;
     provider.patient = patient;
     const els = tags.map((tag) => {
       if (!PAINTED[tag]) throw new Error(`no "painted" rule for <${tag}>`);

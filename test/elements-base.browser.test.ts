@@ -347,14 +347,14 @@ describe('sync through the provider', () => {
     const signals: AbortSignal[] = [];
     store.syncImpl = (patient, signal) => {
       signals.push(signal!);
-      return new Promise((resolve) => setTimeout(() => resolve({ errors: [], sources: {}, patient }), 50));
+      return new Promise((resolve) => setTimeout(() => resolve({ errors: [], sources: { clinic: { status: patient } } }), 50));
     };
     const provider = await fixture<EhrRecordProvider>(html`<ehr-record-provider sync .store=${store} patient="clinic/Patient/1"></ehr-record-provider>`);
     await settle(provider);
     provider.patient = 'clinic/Patient/2';
     await vi.waitFor(() => expect(provider.syncState.status).toBe('complete'));
     expect(signals[0]!.aborted).toBe(true);
-    expect(provider.lastSyncReport?.patient).toBe('clinic/Patient/2');
+    expect(provider.lastSyncReport?.sources?.clinic?.status).toBe('clinic/Patient/2');
   });
 });
 

@@ -22,19 +22,20 @@ export function withFakeSync(
       });
     });
     const now = new Date().toISOString();
-    const report: SyncReport = { errors: [], sources: {} };
+    const errors: Array<{ source: string; message: string }> = [];
+    const bySource: Record<string, { status: 'ok' | 'error' }> = {};
     for (const s of sources) {
       const message = fail[s.id];
       if (message) {
         await store.setSourceStatus(s.id, { status: 'error', lastError: message });
-        report.errors!.push({ source: s.id, message });
-        report.sources![s.id] = { status: 'error' };
+        errors.push({ source: s.id, message });
+        bySource[s.id] = { status: 'error' };
       } else {
         await store.setSourceStatus(s.id, { status: 'ok', lastSyncAt: now, lastError: undefined });
-        report.sources![s.id] = { status: 'ok' };
+        bySource[s.id] = { status: 'ok' };
       }
     }
-    return report;
+    return { errors, sources: bySource };
   };
   // Everything else goes to the real store, bound so Dexie's `this` stays right.
   return new Proxy(store as unknown as RecordSource, {

@@ -47,11 +47,13 @@ export interface SourceInfo {
   lastError?: string;
 }
 
-/** What `syncPatient` reports. Only the parts elements read are typed; the rest passes through. */
+/**
+ * What `syncPatient` reports, as far as elements read it. No index signatures: the sync engine's
+ * richer `SyncReport` must be assignable to this as it is.
+ */
 export interface SyncReport {
-  errors?: Array<{ source: string; message: string; [k: string]: unknown }>;
-  sources?: Record<string, { status?: SourceSyncStatus; [k: string]: unknown }>;
-  [k: string]: unknown;
+  readonly errors?: ReadonlyArray<{ readonly source: string; readonly message: string }>;
+  readonly sources?: Readonly<Record<string, { readonly status?: SourceSyncStatus }>>;
 }
 
 export interface SyncOptions {
