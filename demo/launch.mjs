@@ -19,6 +19,8 @@ export async function startDemo(options = {}) {
   const bases =
     options.basesOverride ?? data.bases.map((b) => ({ id: b.id, label: b.label, url: fhir.baseUrl(b.id) }));
   process.env.VITE_FHIR_BASES = JSON.stringify(bases);
+  // The identifier systems that link one person's records across bases (RecordStore.open).
+  process.env.VITE_LINK_SYSTEMS = JSON.stringify(data.linkIdentifierSystems);
   const vite = await createServer({
     configFile: `${root}vite.config.ts`,
     root: `${root}demo`,

@@ -1,111 +1,137 @@
 /// <reference types="vite/client" />
-import type { Bundle, Patient } from 'fhir/r4';
+/**
+ * The demo SPA: the patient list read from every FHIR base, and one patient's record gathered
+ * from all of them through `<ehr-record-provider>` and the elements (hash routes, see routes.ts).
+ */
+import { html, render } from 'lit';
+import { lang, setLang, words, type Lang } from './app/i18n.js';
+import { renderOptions, saveTheme, storedTheme, type Theme } from './app/options.js';
+import { loadPatientList, renderPatientList, type PatientListResult } from './app/patient-list.js';
+import { renderPatientView, type SyncLine } from './app/patient-view.js';
+import { currentRoute, patientKey, type Route } from './app/routes.js';
+import { recordStore } from './app/store.js';
+import type { RecordStore } from '../src/record-store.js';
 
-/** One FHIR base the demo reads, as handed over by `npm start` in `VITE_FHIR_BASES`. */
-interface DemoBase {
-  id: string;
-  label: string;
-  url: string;
+interface AppState {
+  route: Route;
+  theme: Theme;
+  notice?: string;
+  list?: PatientListResult;
+  store?: RecordStore;
+  storeError?: string;
+  sync: SyncLine;
 }
 
-const fallbackBases: DemoBase[] = [
-  { id: 'clinic', label: 'Riverside Clinic', url: 'http://127.0.0.1:8103/clinic/fhir' },
-  { id: 'hospital', label: 'St Elsewhere Hospital', url: 'http://127.0.0.1:8103/hospital/fhir' },
-];
+const state: AppState = { route: currentRoute(), theme: storedTheme(), sync: { kind: 'idle' } };
+const root = document.getElementById('root')!;
+let listLoading: Promise<void> | undefined;
+/** Set on navigation: focus goes to the new view once it is on the page (the record waits for the store). */
+let focusPending = false;
 
-function configuredBases(): DemoBase[] {
-  const raw = import.meta.env.VITE_FHIR_BASES as string | undefined;
-  if (!raw) return fallbackBases;
-  try {
-    return JSON.parse(raw) as DemoBase[];
-  } catch {
-    return fallbackBases;
-  }
-}
-
-interface PatientRow {
-  base: DemoBase;
-  patient: Patient;
-}
-
-async function fetchPatients(base: DemoBase): Promise<PatientRow[]> {
-  const rows: PatientRow[] = [];
-  let next: string | undefined = `${base.url}/Patient?_count=100`;
-  while (next) {
-    const response: Response = await fetch(next, { headers: { Accept: 'application/fhir+json' } });
-    if (!response.ok) throw new Error(`${base.label} answered HTTP ${response.status}`);
-    const bundle = (await response.json()) as Bundle<Patient>;
-    for (const entry of bundle.entry ?? []) if (entry.resource) rows.push({ base, patient: entry.resource });
-    next = bundle.link?.find((l) => l.relation === 'next')?.url;
-  }
-  return rows;
-}
-
-function displayName(p: Patient): string {
-  const name = p.name?.find((n) => n.use === 'official') ?? p.name?.[0];
-  if (!name) return 'Not known';
-  const family = name.family ? name.family.toUpperCase() : '';
-  const given = (name.given ?? []).join(' ');
-  return [family, given].filter(Boolean).join(', ') || name.text || 'Not known';
-}
-
-function cell(text: string): HTMLTableCellElement {
-  const td = document.createElement('td');
-  td.textContent = text;
-  return td;
-}
-
-function renderTable(rows: PatientRow[]): HTMLTableElement {
-  const table = document.createElement('table');
-  table.setAttribute('aria-label', 'Patients by provider');
-  const head = table.createTHead().insertRow();
-  for (const h of ['Name', 'Born', 'Provider']) {
-    const th = document.createElement('th');
-    th.scope = 'col';
-    th.textContent = h;
-    head.append(th);
-  }
-  const body = table.createTBody();
-  rows.sort((a, b) => displayName(a.patient).localeCompare(displayName(b.patient)));
-  for (const { base, patient } of rows) {
-    const tr = body.insertRow();
-    tr.dataset.provider = base.id;
-    tr.append(cell(displayName(patient)), cell(patient.birthDate ?? 'Not known'), cell(base.label));
-  }
-  return table;
-}
-
-function renderError(failures: string[]): HTMLElement {
-  const box = document.createElement('div');
-  box.className = 'error';
-  box.setAttribute('role', 'alert');
-  const h = document.createElement('h2');
-  h.textContent = 'Some records could not be loaded';
-  const list = document.createElement('ul');
-  for (const f of failures) {
-    const li = document.createElement('li');
-    li.textContent = f;
-    list.append(li);
-  }
-  box.append(h, list);
-  return box;
-}
-
-async function main(): Promise<void> {
-  const app = document.getElementById('app')!;
-  const bases = configuredBases();
-  const results = await Promise.allSettled(bases.map(fetchPatients));
-  const rows: PatientRow[] = [];
-  const failures: string[] = [];
-  results.forEach((r, i) => {
-    const base = bases[i]!;
-    if (r.status === 'fulfilled') rows.push(...r.value);
-    else failures.push(`${base.label} (${base.url}) is unreachable: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
+function loadList(force = false): void {
+  if (listLoading && !force) return;
+  if (force) state.list = undefined;
+  listLoading = loadPatientList().then((result) => {
+    state.list = result;
+    update();
   });
-  app.replaceChildren();
-  if (failures.length) app.append(renderError(failures));
-  if (rows.length) app.append(renderTable(rows));
-  else if (!failures.length) app.textContent = 'No patients on these servers.';
 }
 
-void main();
+function openStore(): void {
+  if (state.store) return;
+  recordStore().then(
+    (store) => {
+      state.store = store;
+      state.storeError = undefined;
+      update();
+    },
+    (error: unknown) => {
+      state.storeError = error instanceof Error ? error.message : String(error);
+      update();
+    },
+  );
+}
+
+async function clearCache(): Promise<void> {
+  const w = words();
+  if (!confirm(w.clearConfirm)) return;
+  try {
+    const store = await recordStore();
+    const result = await store.purge({ force: true });
+    state.notice = w.cleared(result.resources);
+    state.sync = { kind: 'idle' };
+  } catch (error) {
+    state.notice = w.clearFailed(error instanceof Error ? error.message : String(error));
+  }
+  update();
+}
+
+function update(): void {
+  const w = words();
+  const route = state.route;
+  if (route.view === 'list') loadList();
+  else openStore();
+  document.title = route.view === 'patient' ? `${w.recordRegion} · ehr-elements demo` : 'ehr-elements demo';
+  render(
+    html`<div class="app" lang=${lang()} data-theme=${state.theme}>
+      <header class="app-header">
+        <div class="brand">
+          <h1>ehr-elements demo</h1>
+          <p>${w.tagline}</p>
+        </div>
+        ${renderOptions(state.theme, state.notice, {
+          onLang: (next: Lang) => {
+            setLang(next);
+            update();
+          },
+          onTheme: (next: Theme) => {
+            state.theme = next;
+            saveTheme(next);
+            update();
+          },
+          onClear: () => void clearCache(),
+        })}
+      </header>
+      <main id="app" tabindex="-1" data-view=${route.view}>
+        ${route.view === 'list'
+          ? renderPatientList(state.list, () => {
+              loadList(true);
+              update();
+            })
+          : renderPatientView(
+              { patient: patientKey(route), theme: state.theme, store: state.store, storeError: state.storeError, sync: state.sync },
+              {
+                onSync: (line) => {
+                  state.sync = line;
+                  update();
+                },
+              },
+            )}
+      </main>
+    </div>`,
+    root,
+  );
+  if (focusPending) {
+    const target = route.view === 'patient' ? document.querySelector<HTMLElement>('main .record') : document.querySelector<HTMLElement>('main');
+    if (target) {
+      focusPending = false;
+      // The record sits in the provider's slot, which exists only after the provider's first render.
+      const provider = target.closest('ehr-record-provider') as (HTMLElement & { updateComplete?: Promise<unknown> }) | null;
+      void Promise.resolve(provider?.updateComplete).then(() => target.focus());
+    }
+  }
+}
+
+window.addEventListener('hashchange', () => {
+  const before = state.route;
+  state.route = currentRoute();
+  if (before.view !== state.route.view || (before.view === 'patient' && state.route.view === 'patient' && patientKey(before) !== patientKey(state.route))) {
+    state.sync = { kind: 'idle' };
+    state.notice = undefined;
+  }
+  // Move focus to the new view, as a page load would, so keyboard and screen-reader users start there.
+  focusPending = true;
+  update();
+});
+
+update();
