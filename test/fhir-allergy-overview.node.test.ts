@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { AllergyIntolerance } from 'fhir/r4';
 import { allergyOverview } from '../src/fhir/allergy-overview.js';
+import { buildAllergyPanel } from '../src/fhir/allergy-rows.js';
 
 const VER = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification';
 const CLIN = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical';
 const SCT = 'http://snomed.info/sct';
 
-function allergy(code: string, text: string, opts: { verification?: string; clinical?: string; criticality?: 'high' | 'low' } = {}): AllergyIntolerance {
+function allergy(code: string, text: string, opts: { verification?: string; clinical?: string; criticality?: 'high' | 'low' | 'unable-to-assess' } = {}): AllergyIntolerance {
   return {
     resourceType: 'AllergyIntolerance',
     patient: { reference: 'Patient/1' },
@@ -89,6 +90,74 @@ describe('allergy overview for the banner', () => {
   it('known allergies are still shown when a provider failed, marked incomplete', () => {
     const o = allergyOverview([{ source: 'clinic', resource: peanut }], { queryOk: true, missingSources: ['hospital'] });
     expect(o).toMatchObject({ state: 'known-allergies', incomplete: true });
+  });
+
+  it('lists allergies in the allergy panel\'s order: high, not known, low; confirmed first; then by name', () => {
+    const rows = [
+      { source: 'clinic', resource: allergy('1', 'Zinc oxide', { criticality: 'low' }) },
+      { source: 'clinic', resource: allergy('2', 'Bee venom', { verification: 'unconfirmed', criticality: 'high' }) },
+      { source: 'clinic', resource: allergy('3', 'Walnut') },
+      { source: 'clinic', resource: allergy('4', 'Amoxicillin', { criticality: 'low' }) },
+      { source: 'hospital', resource: allergy('5', 'Penicillin', { criticality: 'high' }) },
+      { source: 'clinic', resource: allergy('6', 'Aspirin', { criticality: 'unable-to-assess' }) },
+      { source: 'clinic', resource: allergy('7', 'Cats', { verification: 'unconfirmed' }) },
+      { source: 'clinic', resource: allergy('8', 'Egg', { verification: 'unconfirmed', criticality: 'low' }) },
+    ];
+    const o = allergyOverview(rows, { queryOk: true });
+    expect(o.items.map((i) => [i.substance, i.criticality, i.unconfirmed])).toEqual([
+      ['Penicillin', 'high', false],
+      ['Bee venom', 'high', true],
+      ['Aspirin', 'not-known', false],
+      ['Walnut', 'not-known', false],
+      ['Cats', 'not-known', true],
+      ['Amoxicillin', 'low', false],
+      ['Zinc oxide', 'low', false],
+      ['Egg', 'low', true],
+    ]);
+    // The very same order the panel gives its current list.
+    expect(o.items.map((i) => i.substance)).toEqual(buildAllergyPanel(rows).current.map((r) => r.substance));
+  });
+
+  it('takes the most cautious criticality across sources, even from a record no longer in force', () => {
+    const rows = [
+      { source: 'clinic', resource: allergy('91935009', 'Allergy to peanuts', { criticality: 'low' }) },
+      { source: 'hospital', resource: allergy('91935009', 'Allergy to peanuts', { clinical: 'resolved', criticality: 'high' }) },
+    ];
+    const o = allergyOverview(rows, { queryOk: true });
+    // Listed because the clinic's record is in force; high because the hospital said so.
+    expect(o.items).toEqual([{ substance: 'Allergy to peanuts', unconfirmed: false, criticality: 'high', sources: ['clinic'] }]);
+    expect(o.items[0]!.criticality).toBe(buildAllergyPanel(rows).current[0]!.criticality);
+  });
+
+  it('ignores refuted and entered-in-error copies when merging criticality', () => {
+    const o = allergyOverview(
+      [
+        { source: 'clinic', resource: allergy('91935009', 'Allergy to peanuts', { criticality: 'low' }) },
+        { source: 'hospital', resource: allergy('91935009', 'Allergy to peanuts', { verification: 'refuted', criticality: 'high' }) },
+        { source: 'lab', resource: allergy('91935009', 'Allergy to peanuts', { verification: 'entered-in-error', criticality: 'high' }) },
+      ],
+      { queryOk: true },
+    );
+    expect(o.items).toEqual([{ substance: 'Allergy to peanuts', unconfirmed: false, criticality: 'low', sources: ['clinic'] }]);
+  });
+
+  it('"unable to assess" outranks low and reads as not known', () => {
+    const o = allergyOverview(
+      [
+        { source: 'clinic', resource: allergy('91935009', 'Allergy to peanuts', { criticality: 'low' }) },
+        { source: 'hospital', resource: allergy('91935009', 'Allergy to peanuts', { criticality: 'unable-to-assess' }) },
+      ],
+      { queryOk: true },
+    );
+    expect(o.items[0]!.criticality).toBe('not-known');
+  });
+
+  it('a substance resolved everywhere is not listed, however critical', () => {
+    const o = allergyOverview(
+      [{ source: 'hospital', resource: allergy('91935009', 'Allergy to peanuts', { clinical: 'resolved', criticality: 'high' }) }],
+      { queryOk: true },
+    );
+    expect(o.items).toEqual([]);
   });
 
   it('malformed rows are skipped', () => {

@@ -9,6 +9,7 @@ import {
   formatFhirDate,
   parseFhirDate,
   shortMonthNames,
+  usesCuiDates,
 } from '../src/fhir/index.js';
 import { HOSTILE_STRINGS, fixture } from './fhir-fixtures.js';
 
@@ -112,11 +113,41 @@ describe('formatFhirDate', () => {
       expect(formatFhirDate('1970-05', 'en-GB', { timeZone: tz })).toBe('May 1970');
     }
   });
-  it('uses Intl short months for other locales, keeping the same shape', () => {
-    expect(formatFhirDate('2018-05-22', 'de-DE')).toMatch(/^22-Mai-2018$/);
-    const fr = formatFhirDate('2018-07-14', 'fr-FR');
-    expect(fr).toMatch(/^14-juil-2018$/);
-    expect(formatFhirDate('1970-05', 'es')).toMatch(/^may 1970$/i);
+  it('uses the locale\'s own numeric date for other languages, never the English DD-Mmm-YYYY shape', () => {
+    expect(formatFhirDate('1952-07-31', 'de')).toBe('31.07.1952');
+    expect(formatFhirDate('2021-02-21', 'de-DE')).toBe('21.02.2021');
+    expect(formatFhirDate('2020-08-23', 'de-AT')).toBe('23.08.2020');
+    expect(formatFhirDate('2018-07-14', 'fr-FR')).toBe('14/07/2018');
+    expect(formatFhirDate('2018-07-14', 'ja')).toBe('2018/07/14');
+  });
+  it('keeps partial dates partial in other languages', () => {
+    expect(formatFhirDate('1952-07', 'de')).toBe('07.1952');
+    expect(formatFhirDate('1952', 'de')).toBe('1952');
+    expect(formatFhirDate('1970-05', 'fr-FR')).toBe('05/1970');
+    expect(formatFhirDate('1970-05', 'ja')).toBe('1970/05');
+    for (const l of ['de', 'fr-FR', 'es', 'nl', 'ja', 'pl']) {
+      expect(formatFhirDate('1970-05', l)).not.toMatch(/01/);
+      expect(formatFhirDate('1970', l)).toBe('1970');
+    }
+  });
+  it('shows German date-times as recorded, converting only when asked', () => {
+    expect(formatFhirDate('2026-11-22T00:51:00+01:00', 'de')).toBe('22.11.2026, 00:51');
+    expect(formatFhirDate('2026-11-22T00:51:00+01:00', 'de', { time: false })).toBe('22.11.2026');
+    expect(formatFhirDate('2015-02-14T01:00:00+10:00', 'de', { timeZone: 'UTC' })).toBe('13.02.2015, 15:00');
+    expect(formatFhirDate('2020-01-01T10:30', 'de', { timeZone: 'Asia/Tokyo' })).toBe('01.01.2020, 10:30');
+  });
+  it('never moves a German calendar date with the time zone', () => {
+    for (const tz of ['UTC', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'America/Los_Angeles']) {
+      expect(formatFhirDate('1952-07-31', 'de', { timeZone: tz })).toBe('31.07.1952');
+      expect(formatFhirDate('1952-07', 'de', { timeZone: tz })).toBe('07.1952');
+    }
+  });
+  it('uses the CUI form only for English (and unreadable locales)', () => {
+    expect(usesCuiDates('en-GB')).toBe(true);
+    expect(usesCuiDates('en-US')).toBe(true);
+    expect(usesCuiDates('not a locale!!')).toBe(true);
+    expect(usesCuiDates('de-DE')).toBe(false);
+    expect(usesCuiDates('fr')).toBe(false);
   });
   it('falls back to English for an invalid locale instead of throwing', () => {
     expect(formatFhirDate('2018-05-22', 'not a locale!!')).toBe('22-May-2018');

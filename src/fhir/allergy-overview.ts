@@ -8,10 +8,17 @@
  * answered and every provider the record is gathered from has synced successfully. If a provider
  * failed (or has never synced), what it holds is unknown, so the state is `unavailable` — unless
  * allergies are already known, which are always shown (with `incomplete` set).
+ *
+ * The list agrees with the allergy panel's current list (`src/fhir/allergy-rows.ts`): the same
+ * substances in the same order (criticality high, not known, low; then confirmed before
+ * unconfirmed; then substance name — the panel's `compareCurrent`), with the same merged, most
+ * cautious criticality. Whether a substance is listed at all stays the "in force" rule: at least
+ * one non-refuted, non-entered-in-error record of it is active or unconfirmed.
  */
 import type { AllergyIntolerance } from 'fhir/r4';
-import { groupDuplicateAllergies, type SourcedItem } from './medications.js';
-import { allergySummary, allergyState, criticalityKey, type AllergySummary, type CriticalityKey } from './status.js';
+import type { SourcedItem } from './medications.js';
+import { buildAllergyPanel, type DisplayCriticality } from './allergy-rows.js';
+import { allergySummary, allergyState, type AllergySummary } from './status.js';
 
 /** One allergy in force, once per substance. */
 export interface AllergyOverviewItem {
@@ -19,8 +26,13 @@ export interface AllergyOverviewItem {
   readonly substance: string | null;
   /** No source confirms it: every in-force record of it is unconfirmed/presumed. */
   readonly unconfirmed: boolean;
-  /** Highest recorded criticality among its in-force records. */
-  readonly criticality: CriticalityKey;
+  /**
+   * The most cautious criticality among all of the substance's non-refuted, non-entered-in-error
+   * records, in force or not (the panel's `mergedCriticality`): low at the clinic and high at
+   * the hospital is `high`, even if the hospital has since resolved it. `unable-to-assess` reads
+   * `not-known`.
+   */
+  readonly criticality: DisplayCriticality;
   /** Sources that recorded it (in force), first appearance first. */
   readonly sources: readonly string[];
 }
@@ -30,7 +42,10 @@ export type AllergyUnavailableReason = 'query-failed' | 'sources-missing';
 
 /** What the banner shows for allergies. */
 export interface AllergyOverview extends AllergySummary {
-  /** Allergies in force, one per substance; confirmed ones first, then record order. */
+  /**
+   * Allergies in force, one per substance, in the allergy panel's order: criticality high, then
+   * not known, then low; then confirmed before unconfirmed; then by substance name.
+   */
   readonly items: readonly AllergyOverviewItem[];
   /** For `unavailable`: why. */
   readonly reason?: AllergyUnavailableReason;
@@ -49,8 +64,6 @@ export interface AllergyOverviewOptions {
   readonly missingSources?: readonly string[];
 }
 
-const CRITICALITY_RANK: Readonly<Record<CriticalityKey, number>> = { high: 3, 'unable-to-assess': 2, low: 1, 'not-known': 0 };
-
 /**
  * Summarises allergy rows from several sources for a banner (see the module comment for the
  * completeness rule). Counts in the result (`activeCount`, `unconfirmedCount`) are per substance,
@@ -65,26 +78,23 @@ export function allergyOverview(
     list.map((r) => r.resource),
     { fetched: true },
   );
+  // The panel's own merge: same grouping, same cautious criticality, same order. Its `current`
+  // rows already leave out refuted and entered-in-error copies and coded "no known …" statements.
+  const panel = buildAllergyPanel(list);
   const items: AllergyOverviewItem[] = [];
-  for (const group of groupDuplicateAllergies(list)) {
-    const inForce = group.items.filter((i) => {
+  for (const row of panel.current) {
+    const inForce = row.items.filter((i) => {
       const s = allergyState(i.resource);
       return s === 'active' || s === 'unconfirmed';
     });
-    // Coded "no known allergy" statements are grouped too; they are not allergies.
-    const real = inForce.filter((i) => summaryIsAllergy(i.resource));
-    if (!real.length) continue;
-    const criticality = real
-      .map((i) => criticalityKey(i.resource))
-      .reduce<CriticalityKey>((best, c) => (CRITICALITY_RANK[c] > CRITICALITY_RANK[best] ? c : best), 'not-known');
+    if (!inForce.length) continue;
     items.push({
-      substance: group.substance,
-      unconfirmed: real.every((i) => allergyState(i.resource) === 'unconfirmed'),
-      criticality,
-      sources: [...new Set(real.map((i) => i.source))],
+      substance: row.substance,
+      unconfirmed: inForce.every((i) => allergyState(i.resource) === 'unconfirmed'),
+      criticality: row.criticality,
+      sources: [...new Set(inForce.map((i) => i.source))],
     });
   }
-  items.sort((a, b) => Number(a.unconfirmed) - Number(b.unconfirmed));
   const activeCount = items.filter((i) => !i.unconfirmed).length;
   const unconfirmedCount = items.length - activeCount;
   const missing = options.missingSources ?? [];
@@ -94,9 +104,4 @@ export function allergyOverview(
   if (items.length) return { ...base, state: 'known-allergies', incomplete: missing.length > 0 };
   if (missing.length) return { ...base, state: 'unavailable', reason: 'sources-missing' };
   return { ...base, state: summary.state === 'known-allergies' ? 'not-recorded' : summary.state };
-}
-
-/** An in-force row that is a real allergy, not a coded "no known …" statement. */
-function summaryIsAllergy(a: AllergyIntolerance): boolean {
-  return allergySummary([a], { fetched: true }).state === 'known-allergies';
 }

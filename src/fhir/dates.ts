@@ -171,6 +171,88 @@ export function shortMonthNames(locale = 'en-GB'): readonly string[] {
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
+const cuiCache = new Map<string, boolean>();
+
+/**
+ * Whether dates for this locale use the NHS CUI form (`22-May-2018`). That form is an English
+ * convention: English locales use it, and so does anything `Intl` cannot read (which falls back
+ * to English). Every other locale gets its own numeric date ({@link formatNumericDate}).
+ */
+export function usesCuiDates(locale = 'en-GB'): boolean {
+  const cached = cuiCache.get(locale);
+  if (cached !== undefined) return cached;
+  let cui: boolean;
+  try {
+    cui = new Intl.DateTimeFormat(locale).resolvedOptions().locale.toLowerCase().startsWith('en');
+  } catch {
+    cui = true;
+  }
+  cuiCache.set(locale, cui);
+  return cui;
+}
+
+/** Calendar (and optionally wall-clock) fields to format; absent fields were not recorded. */
+export interface DateFields {
+  readonly year: number;
+  readonly month?: number;
+  readonly day?: number;
+  readonly hour?: number;
+  readonly minute?: number;
+}
+
+const numericCache = new Map<string, Intl.DateTimeFormat>();
+
+function numericFormat(locale: string, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${locale}|${withTime}`;
+  let fmt = numericCache.get(key);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat(locale, {
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      ...(withTime ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : {}),
+      timeZone: 'UTC',
+    } as Intl.DateTimeFormatOptions);
+    numericCache.set(key, fmt);
+  }
+  return fmt;
+}
+
+/**
+ * Formats date fields in the locale's own numeric form (`Intl`), at exactly the precision given:
+ * de `31.07.1952`, `07.1952`, `1952`, `22.11.2026, 00:51`; fr `31/07/1952`; ja `1952/07/31`.
+ * A month-precision date is the locale's numeric date with the day (and its separator) taken
+ * out, so it never shows a day that was not recorded. The fields are shown as given: they are
+ * laid out in UTC, so the calendar day never moves with the viewer's time zone.
+ */
+export function formatNumericDate(fields: DateFields, locale: string): string {
+  const { year, month, day, hour, minute } = fields;
+  const withTime = day !== undefined && hour !== undefined && minute !== undefined;
+  const d = new Date(Date.UTC(2000, (month ?? 1) - 1, day ?? 1, withTime ? hour : 0, withTime ? minute : 0));
+  d.setUTCFullYear(year); // Date.UTC maps years 0–99 to 1900–1999
+  let fmt: Intl.DateTimeFormat;
+  try {
+    fmt = numericFormat(locale, withTime);
+  } catch {
+    fmt = numericFormat('en-GB', withTime);
+  }
+  if (month === undefined) {
+    return fmt.formatToParts(d).find((p) => p.type === 'year')?.value ?? String(year).padStart(4, '0');
+  }
+  if (day !== undefined) return fmt.format(d);
+  // Month precision: drop the day and the separator between it and its neighbour.
+  const parts = fmt.formatToParts(d);
+  const i = parts.findIndex((p) => p.type === 'day');
+  if (i < 0) return fmt.format(d);
+  const next = parts[i + 1];
+  const drop = next && next.type === 'literal' ? [i, i + 1] : parts[i - 1]?.type === 'literal' ? [i - 1, i] : [i];
+  return parts
+    .filter((_, k) => !drop.includes(k))
+    .map((p) => p.value)
+    .join('')
+    .trim();
+}
+
 function wallClockIn(p: ParsedFhirDate, timeZone: string): ParsedFhirDate | null {
   const range = fhirDateRange(p);
   if (!range) return null;
@@ -192,16 +274,30 @@ function wallClockIn(p: ParsedFhirDate, timeZone: string): ParsedFhirDate | null
 }
 
 /**
- * Formats already-parsed date fields for display, keeping the recorded precision:
- * year → `1970`; month → `May 1970`; day → `22-May-2018`; time → `22-May-2018 14:05`.
+ * Formats already-parsed date fields for display, keeping the recorded precision.
+ * English (NHS CUI): year → `1970`; month → `May 1970`; day → `22-May-2018`;
+ * time → `22-May-2018 14:05`. Other locales get their own numeric form through `Intl`
+ * (de: `1970`, `05.1970`, `22.05.2018`, `22.05.2018, 14:05`; see {@link formatNumericDate}).
  */
 export function formatParsedDate(p: ParsedFhirDate, locale = 'en-GB', options: FormatDateOptions = {}): string {
-  const months = shortMonthNames(locale);
   let q = p;
   // A time without an offset is a local time of unknown zone: it cannot be converted, so it is shown as written.
   if (p.precision === 'time' && p.offsetMinutes !== undefined && options.timeZone && options.time !== false) {
     q = wallClockIn(p, options.timeZone) ?? p;
   }
+  if (!usesCuiDates(locale)) {
+    const showTime = q.precision === 'time' && options.time !== false;
+    return formatNumericDate(
+      {
+        year: q.year,
+        ...(q.month !== undefined ? { month: q.month } : {}),
+        ...(q.day !== undefined ? { day: q.day } : {}),
+        ...(showTime ? { hour: q.hour!, minute: q.minute! } : {}),
+      },
+      locale,
+    );
+  }
+  const months = shortMonthNames(locale);
   switch (q.precision) {
     case 'year':
       return String(q.year).padStart(4, '0');
@@ -217,8 +313,9 @@ export function formatParsedDate(p: ParsedFhirDate, locale = 'en-GB', options: F
 }
 
 /**
- * Formats a FHIR date/dateTime/instant for display (NHS CUI style `DD-Mmm-YYYY`), keeping the
- * recorded precision: `1970-05` → `May 1970`, never `01-May-1970`. Returns `null` when the value
+ * Formats a FHIR date/dateTime/instant for display, keeping the recorded precision: in English
+ * NHS CUI style `DD-Mmm-YYYY` (`1970-05` → `May 1970`, never `01-May-1970`); in other locales
+ * the locale's numeric date (de `22.05.2018`, `05.1970`). Returns `null` when the value
  * is absent or not a valid FHIR date, so the caller can say "Not known".
  */
 export function formatFhirDate(value: unknown, locale = 'en-GB', options: FormatDateOptions = {}): string | null {

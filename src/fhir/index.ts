@@ -17,3 +17,4 @@ export * from './patient-details.js';
 export * from './allergy-overview.js';
 export * from './allergy-rows.js';
 export * from './medication-rows.js';
+export * from './identifier-systems.js';
