@@ -214,6 +214,24 @@ export const Stale: Story = {
   },
 };
 
+/**
+ * `hide-source-notices`: the page shows sync status itself, so the "may be incomplete" notice is
+ * left out; the allergies and their source badges are still shown.
+ */
+export const HideSourceNotices: Story = {
+  loaders: seeded({ name: 'story-hide-notices', patient: 'versie', hospital: { empty: true, status: 'error', lastError: 'HTTP 503 Service Unavailable' } }),
+  render: (args, { loaded }) => {
+    const { store, patient } = loaded as Loaded;
+    return html`<ehr-record-provider .store=${store} patient=${patient}>
+      <ehr-allergy-panel hide-source-notices heading-level=${args.headingLevel}></ehr-allergy-panel>
+    </ehr-record-provider>`;
+  },
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toContain('current allergies'));
+    await expect(panel(canvasElement).shadowRoot!.querySelector('[part~="notice"]')).toBeNull();
+  },
+};
+
 /** Offline (the browser says so): the cached allergies with an offline notice. */
 export const Offline: Story = {
   loaders: seeded({ name: 'story-offline', patient: 'versie' }),

@@ -185,6 +185,73 @@ export const Offline: Story = {
   },
 };
 
+/** Only stopped / completed prescriptions: "No active medications recorded" comes first. */
+export const NoActiveMedications: Story = {
+  loaders: [
+    async (): Promise<Loaded> => {
+      const patient = { resourceType: 'Patient', id: '1', name: [{ family: 'Tester', given: ['Alex'] }] };
+      const resources = [
+        patient,
+        medicationRequest('old-1', 'Patient/1', { status: 'stopped', medicationCodeableConcept: { text: 'Amoxicillin 500 MG Oral Capsule' } }),
+        medicationRequest('old-2', 'Patient/1', { status: 'completed', medicationCodeableConcept: { text: 'Ibuprofen 400 MG Oral Tablet' } }),
+      ];
+      const rows = resources.map((resource) => ({ source: 'clinic', patient: 'clinic/Patient/1', fetchedAt: Date.now(), resource }));
+      const store: RecordSource = {
+        search: async () => rows as never,
+        getSources: async () => [{ id: 'clinic', label: 'Riverside Clinic', lastSyncAt: Date.now() - 60_000, status: 'ok' }],
+        live: (query) => ({
+          subscribe: (observer) => {
+            const types = [query.type ?? []].flat();
+            queueMicrotask(() => observer.next?.(rows.filter((r) => types.includes(r.resource.resourceType)) as never));
+            return { unsubscribe() {} };
+          },
+        }),
+      };
+      return { store, patient: 'clinic/Patient/1' };
+    },
+  ],
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(listText(canvasElement)).toContain('No active medications recorded'));
+    await expect(listText(canvasElement)).toContain('Stopped / completed (2 medications)');
+  },
+};
+
+/** Parker Casper in a 700px column: rows stack, nothing runs past the element's edge. */
+export const Narrow: Story = {
+  loaders: seeded({ name: 'story-narrow', patient: 'parker' }),
+  render: (args, { loaded }) => {
+    const { store, patient } = loaded as Loaded;
+    return html`<div style="inline-size: 700px; outline: 1px dashed #8c959f">
+      <ehr-record-provider .store=${store} patient=${patient}>
+        <ehr-medication-list heading-level=${args.headingLevel} ?selectable=${args.selectable}></ehr-medication-list>
+      </ehr-record-provider>
+    </div>`;
+  },
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(listText(canvasElement)).toContain('Active after death'));
+    const base = list(canvasElement).shadowRoot!.querySelector<HTMLElement>('[part~="base"]')!;
+    await expect(base.scrollWidth).toBeLessThanOrEqual(base.clientWidth);
+  },
+};
+
+/**
+ * `hide-source-notices`: the page shows sync status itself, so the "may be incomplete" notice is
+ * left out here; the rows' source badges still say which provider is out of date.
+ */
+export const HideSourceNotices: Story = {
+  loaders: seeded({ name: 'story-hide-notices', patient: 'parker', hospital: { syncedAgo: 3 * DAY, status: 'ok' } }),
+  render: (args, { loaded }) => {
+    const { store, patient } = loaded as Loaded;
+    return html`<ehr-record-provider .store=${store} patient=${patient}>
+      <ehr-medication-list hide-source-notices heading-level=${args.headingLevel}></ehr-medication-list>
+    </ehr-record-provider>`;
+  },
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(listText(canvasElement)).toContain('Active after death'));
+    await expect(list(canvasElement).shadowRoot!.querySelector('[part~="notice"]')).toBeNull();
+  },
+};
+
 /** 200 synthetic prescriptions on top of Margery's record. */
 export const ManyRows: Story = {
   loaders: seeded({ name: 'story-many', patient: 'margery', extra: { clinic: (p) => manyRequests(p, 200) } }),

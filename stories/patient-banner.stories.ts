@@ -16,6 +16,7 @@ interface BannerArgs {
   minimal: boolean;
   expanded: boolean;
   identifierSystems: string[];
+  hideSourceNotices: boolean;
 }
 
 interface Loaded {
@@ -45,16 +46,22 @@ const text = (node: Element | null) => (node?.textContent ?? '').replace(/\s+/g,
 const meta: Meta<BannerArgs> = {
   title: 'Elements/Patient banner',
   component: 'ehr-patient-banner',
-  args: { minimal: false, expanded: false, identifierSystems: [] },
+  args: { minimal: false, expanded: false, identifierSystems: [], hideSourceNotices: false },
   argTypes: {
     minimal: { control: 'boolean' },
+    hideSourceNotices: { control: 'boolean' },
     expanded: { control: 'boolean' },
     identifierSystems: { control: 'object' },
   },
   render: (args, { loaded }) => {
     const l = loaded as Loaded;
     return html`<ehr-record-provider .store=${l.store} patient=${l.patient} .launch=${l.launch}>
-      <ehr-patient-banner ?minimal=${args.minimal} ?expanded=${args.expanded} .identifierSystems=${args.identifierSystems}></ehr-patient-banner>
+      <ehr-patient-banner
+        ?minimal=${args.minimal}
+        ?expanded=${args.expanded}
+        ?hide-source-notices=${args.hideSourceNotices}
+        .identifierSystems=${args.identifierSystems}
+      ></ehr-patient-banner>
     </ehr-record-provider>`;
   },
 };
@@ -143,6 +150,26 @@ export const NhsNumber: Story = {
   },
 };
 
+/** A New Zealand patient whose NHI has no recorded type: labelled by its system, `NHI ABC1234`. */
+export const NzNhi: Story = {
+  loaders: seeded({
+    name: 'story-nz-nhi',
+    resources: [
+      {
+        resourceType: 'Patient',
+        id: 'jordana',
+        name: [{ family: 'Jordana', given: ['Patricia'] }],
+        birthDate: '1956-09-30',
+        gender: 'female',
+        identifier: [{ system: 'https://standards.digital.health.nz/ns/nhi-id', value: 'ABC1234' }],
+      } as Patient,
+    ],
+  }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(text(part(canvasElement, 'identifier'))).toBe('NHI ABC1234'));
+  },
+};
+
 /** Coded "no known drug allergy" (SNOMED CT 409137002): said as exactly that, not "no known allergies". */
 export const NoKnownDrugAllergies: Story = {
   args: { expanded: true },
@@ -226,6 +253,20 @@ export const Partial: Story = {
   loaders: seeded({ name: 'story-partial', sample: 'versie', hospital: { status: 'error', lastError: 'HTTP 503 Service Unavailable' } }),
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(text(part(canvasElement, 'base'))).toContain('St Elsewhere Hospital could not be synced'));
+  },
+};
+
+/**
+ * `hide-source-notices`: the page shows sync status itself, so the banner leaves out its partial
+ * notice. The allergy summary still says the list may be incomplete.
+ */
+export const PartialNoticesHidden: Story = {
+  args: { expanded: true, hideSourceNotices: true },
+  loaders: seeded({ name: 'story-partial', sample: 'versie', hospital: { status: 'error', lastError: 'HTTP 503 Service Unavailable' } }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(part(canvasElement, 'allergies')?.dataset.state).toBe('known-allergies'));
+    await expect(text(part(canvasElement, 'allergies'))).toContain('May be incomplete');
+    await expect(text(part(canvasElement, 'base'))).not.toContain('could not be synced');
   },
 };
 
@@ -322,12 +363,13 @@ export const DarkTheme: Story = {
   loaders: seeded({ name: 'story-parker', sample: 'parker' }),
 };
 
-/** German: "Geboren", "Geschlecht Weiblich", "Bekannte Allergien". */
+/** German: "Geboren 22.05.2018" (the locale's numeric date), "Geschlecht Weiblich", "Bekannte Allergien". */
 export const German: Story = {
   parameters: { lang: 'de' },
   args: { expanded: true },
   loaders: seeded(versie),
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(text(part(canvasElement, 'gender'))).toBe('Geschlecht Weiblich'));
+    await expect(text(part(canvasElement, 'born'))).toMatch(/^Geboren 22\.05\.2018 /);
   },
 };

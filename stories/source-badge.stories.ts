@@ -11,6 +11,7 @@ interface BadgeArgs {
   label?: string;
   staleAfter: number;
   relative: boolean;
+  compact: boolean;
 }
 
 const seeded = (options: SeedOptions) => [
@@ -23,7 +24,7 @@ const seeded = (options: SeedOptions) => [
 const meta: Meta<BadgeArgs> = {
   title: 'Elements/Source badge',
   component: 'ehr-source-badge',
-  args: { source: 'clinic', staleAfter: DAY, relative: false },
+  args: { source: 'clinic', staleAfter: DAY, relative: false, compact: false },
   argTypes: {
     source: { control: 'inline-radio', options: ['clinic', 'hospital', 'lab'] },
     staleAfter: { control: { type: 'number', step: HOUR } },
@@ -34,6 +35,7 @@ const meta: Meta<BadgeArgs> = {
       label=${args.label ?? nothing}
       stale-after=${args.staleAfter}
       ?relative=${args.relative}
+      ?compact=${args.compact}
     ></ehr-source-badge>
   </ehr-record-provider>`,
 };
@@ -59,6 +61,38 @@ export const Stale: Story = {
     const badge = canvasElement.querySelector('ehr-source-badge')!;
     await waitFor(() => expect(badge.hasAttribute('stale')).toBe(true));
     await expect(badge.shadowRoot!.querySelector('[part=status]')!.textContent).toContain('Out of date');
+  },
+};
+
+/** Compact, for a badge in every row: the provider's name; the time is in the tooltip and read by screen readers. */
+export const Compact: Story = {
+  args: { compact: true },
+  loaders: seeded({ name: 'badge-default' }),
+  play: async ({ canvasElement }) => {
+    const badge = canvasElement.querySelector('ehr-source-badge')!;
+    await waitFor(() => expect(badge.shadowRoot!.querySelector('[part=label]')!.textContent).toBe('Riverside Clinic'));
+    await expect(badge.shadowRoot!.querySelector('[part=time]')!.classList.contains('visually-hidden')).toBe(true);
+    await expect(badge.shadowRoot!.querySelector('[part=base]')!.getAttribute('title')).toMatch(/^as of /);
+  },
+};
+
+/** Compact and out of date: "Out of date" is still shown in words. */
+export const CompactStale: Story = {
+  args: { source: 'hospital', compact: true },
+  loaders: seeded({ name: 'badge-stale', hospital: { syncedAgo: 3 * DAY, status: 'ok' } }),
+  play: async ({ canvasElement }) => {
+    const badge = canvasElement.querySelector('ehr-source-badge')!;
+    await waitFor(() => expect(badge.shadowRoot!.querySelector('[part=status]')?.textContent).toContain('Out of date'));
+  },
+};
+
+/** Compact, and the source's last sync failed: "Sync failed" in words. */
+export const CompactSyncFailed: Story = {
+  args: { source: 'hospital', compact: true },
+  loaders: seeded({ name: 'badge-failed', hospital: { syncedAgo: 2 * HOUR, status: 'error', lastError: 'HTTP 503' } }),
+  play: async ({ canvasElement }) => {
+    const badge = canvasElement.querySelector('ehr-source-badge')!;
+    await waitFor(() => expect(badge.shadowRoot!.querySelector('[part=status]')?.textContent).toContain('Sync failed'));
   },
 };
 

@@ -168,7 +168,7 @@ describe('<ehr-allergy-panel> clinical safety', () => {
     const penicillin = makeAllergy('pen', 'Penicillin allergy', { code: '91936005', category: ['medication'], criticality: 'high' });
     const { el } = await render({ name: 'nkda-conflict', clinicAllergies: [SPEC_ALLERGIES.nkda], hospitalAllergies: [penicillin] });
     expect(substances(el)).toEqual(['Penicillin allergy']);
-    expect(words(root(el))).toContain('Contradiction: "No known drug allergies" is recorded, but allergies are also listed.');
+    expect(words(root(el))).toContain('Contradiction: “No known drug allergies” is recorded, but allergies are also listed.');
   });
 
   it('every source synced and nothing recorded: "No allergies recorded"', async () => {
@@ -303,5 +303,88 @@ describe('<ehr-allergy-panel> language, headings and keyboard', () => {
     await userEvent.keyboard('{Enter}');
     await waitUntil(() => details.open, 'details did not open');
     before.remove();
+  });
+});
+
+describe('<ehr-allergy-panel> compact rows', () => {
+  it('keeps the required facts and folds empty optional ones', async () => {
+    const plain = makeAllergy('plain', 'Allergy to egg', { recordedDate: '2019-03-04' });
+    const unverified = makeAllergy('unverified', 'Allergy to kiwi');
+    delete (unverified as { verificationStatus?: unknown }).verificationStatus;
+    const { el } = await render({ name: 'compact-rows', clinicAllergies: [plain, unverified, SPEC_ALLERGIES.cashew] });
+    await badgesReady(el);
+
+    const egg = rowFor(el, 'Allergy to egg');
+    const facts = egg.querySelector('dl.facts')!;
+    // Criticality is always said, also when not recorded; so is the clinical status.
+    expect(words(egg.querySelector('[part~="criticality"]')!)).toBe('Criticality not known');
+    expect(words(facts)).toContain('Clinical status Active');
+    // No reactions: one short line (the "Reactions" label is for screen readers only).
+    const none = facts.querySelector('.no-reactions')!;
+    expect(none.querySelector('dt')!.classList.contains('visually-hidden')).toBe(true);
+    expect(words(none.querySelector('dd')!)).toBe('No reactions recorded');
+    expect(words(egg).match(/No reactions recorded/g)).toHaveLength(1);
+    // Onset not recorded: no onset line; confirmed: no verification line; the recorded date stays.
+    expect(words(facts)).not.toContain('Onset');
+    expect(words(facts)).not.toContain('Verification');
+    expect(words(facts)).not.toContain('Not known');
+    expect(words(facts)).toContain('Recorded 04-Mar-2019');
+    expect(facts.querySelectorAll('.fact')).toHaveLength(3);
+    // "Last updated" (server time) is beside the sources in small text, not among the facts.
+    expect(words(facts)).not.toContain('Last updated');
+    const source = egg.querySelector('[part~="source"]')!;
+    expect(words(source)).toMatch(/Last updated: \d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}/);
+    const updated = source.querySelector('.updated')!;
+    expect(parseFloat(getComputedStyle(updated).fontSize)).toBeLessThan(parseFloat(getComputedStyle(facts).fontSize));
+    // Compact badges: the provider's name, not a repeated "as of …" time.
+    const badge = source.querySelector('ehr-source-badge')!;
+    expect(badge.hasAttribute('compact')).toBe(true);
+    expect(badge.shadowRoot!.querySelector('[part~="time"]')!.classList.contains('visually-hidden')).toBe(true);
+
+    // A missing verification status is said.
+    expect(words(rowFor(el, 'Allergy to kiwi').querySelector('dl.facts')!)).toContain('Verification Not recorded');
+    // A recorded onset is still shown.
+    expect(words(rowFor(el, 'Cashew nuts'))).toContain('Onset 2004');
+    await expectNoAxeViolations(el);
+  });
+
+  it('says "no known allergies" with typographic quotes in English and German', async () => {
+    const { el } = await render({ name: 'quotes' });
+    expect(words(root(el).querySelector('[part~="empty"]')!)).toContain('an allergy or a “no known allergies” statement.');
+    fixtureCleanup();
+    const { el: de } = await render({ name: 'quotes-de' }, 'de');
+    expect(words(root(de).querySelector('[part~="empty"]')!)).toContain('„keine bekannten Allergien“');
+  });
+});
+
+describe('<ehr-allergy-panel hide-source-notices>', () => {
+  async function renderHidden(options: AllergySeedOptions) {
+    const seeded = await seedAllergyStore(options);
+    const el = await fixture<EhrAllergyPanel>(
+      html`<div lang="en"><ehr-allergy-panel hide-source-notices .store=${seeded.store} patient=${seeded.patient.clinic}></ehr-allergy-panel></div>`,
+    ).then((wrapper) => wrapper.querySelector('ehr-allergy-panel')!);
+    await waitUntil(() => !root(el).querySelector('[part~="skeleton"]') && root(el).querySelector('section'), 'panel did not finish loading', { timeout: 10_000 });
+    await el.updateComplete;
+    await new Promise((r) => setTimeout(r, 100));
+    return el;
+  }
+
+  it('hides the partial notice but keeps the rows and their source badges', async () => {
+    const options = { patient: 'versie', hospital: { empty: true, status: 'error', lastError: 'HTTP 503' } } as const;
+    const { el: shown } = await render({ name: 'notices-shown', ...options });
+    await waitUntil(() => words(root(shown)).includes('St Elsewhere Hospital could not be synced'), 'no partial notice by default', { timeout: 5000 });
+    fixtureCleanup();
+
+    const el = await renderHidden({ name: 'notices-hidden', ...options });
+    expect(el.hideSourceNotices).toBe(true);
+    expect(root(el).querySelector('[part~="notice"]')).toBeNull();
+    expect(rows(el).length).toBeGreaterThan(0);
+    expect(root(el).querySelectorAll('ehr-source-badge').length).toBeGreaterThan(0);
+  });
+
+  it('never hides "Allergy information unavailable"', async () => {
+    const el = await renderHidden({ name: 'notices-unavailable', clinic: { status: 'error', lastError: 'HTTP 503' }, hospital: {} });
+    expect(words(root(el))).toContain('Allergy information unavailable');
+    expect(words(root(el))).not.toContain('No allergies recorded');
   });
 });

@@ -23,6 +23,8 @@ import {
 } from '../src/elements/base/index.js';
 import { EhrRecordProvider } from '../src/elements/record-provider/define.js';
 import { EhrSourceBadge } from '../src/elements/source-badge/define.js';
+import { EhrAllergyPanel } from '../src/elements/allergy-panel/define.js';
+import { EhrMedicationList } from '../src/elements/medication-list/define.js';
 import { seedStore } from '../stories/support/seed-store.js';
 
 registerTranslation(de);
@@ -371,8 +373,9 @@ describe('localization', () => {
     expect(shadow(en).querySelector('.terms')!.textContent).toBe('No known allergies|Deceased');
     expect(shadow(deEl).querySelector('.terms')!.textContent).toBe('Keine bekannten Allergien|Verstorben');
     expect(shadow(en).querySelector('.date')!.textContent).toBe('25-Dec-1974');
-    expect(shadow(deEl).querySelector('.date')!.textContent).toBe('25-Dez-1974');
+    expect(shadow(deEl).querySelector('.date')!.textContent).toBe('25.12.1974');
     expect(shadow(en).querySelector('.datetime')!.textContent).toBe('21-Nov-2026 14:03');
+    expect(shadow(deEl).querySelector('.datetime')!.textContent).toBe('21.11.2026, 14:03');
   });
 
   it('re-renders when an ancestor’s lang changes', async () => {
@@ -392,6 +395,23 @@ describe('localization', () => {
     expect(l.clinicalDate(undefined)).toBe('Not known');
     expect(l.number(1234.5)).toBe('1,234.5');
     expect(l.relativeTime(Date.now() - 3 * 60 * MINUTE)).toBe('3 hours ago');
+  });
+
+  it('gives German the numeric date form at the recorded precision, never the English month-name shape', async () => {
+    const el = await fixture<TestTerms>(html`<test-terms lang="de-DE"></test-terms>`);
+    const l = (el as unknown as { localize: TestTerms['localize'] }).localize;
+    expect(l.clinicalDate('1952-07-31')).toBe('31.07.1952');
+    expect(l.clinicalDate('2021-02-21')).toBe('21.02.2021');
+    expect(l.clinicalDate('2020-08-23')).toBe('23.08.2020');
+    expect(l.clinicalDate('1952-07')).toBe('07.1952');
+    expect(l.clinicalDate('1952')).toBe('1952');
+    expect(l.clinicalDate('2019-02-30')).toBe('Nicht bekannt');
+    expect(l.clinicalDate(undefined)).toBe('Nicht bekannt');
+    // A calendar date never moves with the time zone, whatever is asked for.
+    expect(l.clinicalDate('1952-07-31', { timeZone: 'Pacific/Pago_Pago' })).toBe('31.07.1952');
+    expect(l.clinicalDate(Date.UTC(2026, 10, 21, 23, 51), { timeZone: 'Europe/Berlin' })).toBe('22.11.2026');
+    expect(l.clinicalDateTime(Date.UTC(2026, 10, 21, 23, 51), { timeZone: 'Europe/Berlin' })).toBe('22.11.2026, 00:51');
+    expect(l.clinicalDateTime('2020-08-23')).toBe('23.08.2020');
   });
 
   it('names failed and never-synced sources with plurals', async () => {
@@ -472,6 +492,80 @@ describe('<ehr-source-badge>', () => {
     const badge = provider.querySelector('ehr-source-badge')!;
     await vi.waitFor(() => expect(shadow(badge).querySelector('[part=status]')?.textContent).toContain('Sync failed'));
     await expectNoAxeViolations(provider);
+  });
+});
+
+describe('<ehr-source-badge compact>', () => {
+  function storeWith(sources: SourceInfo[]) {
+    const store = new ControlledStore();
+    store.sources = sources;
+    return store;
+  }
+  const visible = (el: Element | null) => !!el && !el.classList.contains('visually-hidden') && el.getBoundingClientRect().width > 1;
+
+  it('shows only the provider name; the "as of" time is for screen readers and the tooltip', async () => {
+    const store = storeWith([{ id: 'clinic', label: 'Riverside Clinic', lastSyncAt: Date.now() - 5 * MINUTE, status: 'ok' }]);
+    const badge = await fixture<EhrSourceBadge>(html`<ehr-source-badge compact lang="en" .store=${store} source="clinic"></ehr-source-badge>`);
+    await vi.waitFor(() => expect(shadow(badge).querySelector('[part=label]')?.textContent).toBe('Riverside Clinic'));
+    await settle(badge);
+    const time = shadow(badge).querySelector('[part=time]')!;
+    expect(time.textContent).toMatch(/as of \d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}$/);
+    expect(visible(time)).toBe(false);
+    expect(shadow(badge).querySelector('[part=base]')!.getAttribute('title')).toMatch(/^as of /);
+    expect(shadow(badge).querySelector('[part=status]')).toBeNull();
+    // One line: no taller than the full badge's single line of text.
+    expect(badge.getBoundingClientRect().height).toBeLessThan(24);
+    await expectNoAxeViolations(badge);
+  });
+
+  it('still says "Out of date" and "Sync failed" in words, with the dashed border', async () => {
+    const store = storeWith([
+      { id: 'hospital', label: 'St Elsewhere Hospital', lastSyncAt: Date.now() - 3 * DAY, status: 'ok' },
+      { id: 'lab', label: 'City Lab', lastSyncAt: Date.now() - MINUTE, status: 'error', lastError: 'HTTP 503' },
+    ]);
+    const wrapper = await fixture<HTMLElement>(html`<div lang="en">
+      <ehr-source-badge compact .store=${store} source="hospital"></ehr-source-badge>
+      <ehr-source-badge compact .store=${store} source="lab"></ehr-source-badge>
+    </div>`);
+    const [stale, failed] = [...wrapper.querySelectorAll('ehr-source-badge')] as EhrSourceBadge[];
+    await vi.waitFor(() => expect(stale!.hasAttribute('stale')).toBe(true));
+    await vi.waitFor(() => expect(shadow(failed!).querySelector('[part=status]')?.textContent).toContain('Sync failed'));
+    await settle(stale!);
+    const staleStatus = shadow(stale!).querySelector('[part=status]')!;
+    expect(staleStatus.textContent).toContain('Out of date');
+    expect(visible(staleStatus)).toBe(true);
+    expect(visible(shadow(failed!).querySelector('[part=status]'))).toBe(true);
+    expect(getComputedStyle(shadow(stale!).querySelector('[part=base]')!).borderStyle).toBe('dashed');
+    expect(getComputedStyle(shadow(failed!).querySelector('[part=base]')!).borderStyle).toBe('dashed');
+    await expectNoAxeViolations(wrapper);
+  });
+
+  it('is off by default (the full badge with its time)', async () => {
+    const store = storeWith([{ id: 'clinic', label: 'Riverside Clinic', lastSyncAt: Date.now(), status: 'ok' }]);
+    const badge = await fixture<EhrSourceBadge>(html`<ehr-source-badge lang="en" .store=${store} source="clinic"></ehr-source-badge>`);
+    await vi.waitFor(() => expect(shadow(badge).querySelector('[part=time]')).not.toBeNull());
+    expect(badge.compact).toBe(false);
+    expect(visible(shadow(badge).querySelector('[part=time]'))).toBe(true);
+  });
+});
+
+describe('shared look and options of the data elements', () => {
+  it('allergy panel and medication list headings have the same size', async () => {
+    const wrapper = await fixture<HTMLElement>(html`<div lang="en"><ehr-allergy-panel></ehr-allergy-panel><ehr-medication-list></ehr-medication-list></div>`);
+    const panel = wrapper.querySelector('ehr-allergy-panel') as EhrAllergyPanel;
+    const meds = wrapper.querySelector('ehr-medication-list') as EhrMedicationList;
+    await settle(panel);
+    await settle(meds);
+    const size = (el: Element) => getComputedStyle(shadow(el).querySelector('[part~="heading"]')!).fontSize;
+    expect(size(panel)).toBe('18px');
+    expect(size(meds)).toBe(size(panel));
+  });
+
+  it('hide-source-notices is a documented boolean attribute of every data element, off by default', async () => {
+    const el = await fixture<TestTerms>(html`<test-terms></test-terms>`);
+    expect(el.hideSourceNotices).toBe(false);
+    el.setAttribute('hide-source-notices', '');
+    expect(el.hideSourceNotices).toBe(true);
   });
 });
 

@@ -44,6 +44,7 @@ interface RenderOptions {
   minimal?: boolean;
   identifierSystems?: string[];
   lang?: string;
+  hideSourceNotices?: boolean;
   wrap?: (store: RecordSource) => RecordSource;
   patientKey?: (keys: { clinic: string; hospital?: string }) => string;
 }
@@ -58,6 +59,7 @@ async function render(seed: BannerSeedOptions, options: RenderOptions = {}) {
     .store=${source}
     patient=${key}
     ?minimal=${options.minimal ?? false}
+    ?hide-source-notices=${options.hideSourceNotices ?? false}
     .identifierSystems=${options.identifierSystems ?? []}
   ></ehr-patient-banner>`);
   return { el, store, patient };
@@ -66,6 +68,26 @@ async function render(seed: BannerSeedOptions, options: RenderOptions = {}) {
 async function expand(el: EhrPatientBanner) {
   part(el, 'toggle')!.click();
   await el.updateComplete;
+}
+
+/** An AllergyIntolerance made by hand (the seed points it at the right patient). */
+function handAllergy(
+  id: string,
+  code: string,
+  display: string,
+  opts: { criticality?: 'high' | 'low'; verification?: string; clinical?: string } = {},
+): AllergyIntolerance {
+  return {
+    resourceType: 'AllergyIntolerance',
+    id,
+    patient: { reference: 'Patient/x' },
+    clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: opts.clinical ?? 'active' }] },
+    verificationStatus: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification', code: opts.verification ?? 'confirmed' }],
+    },
+    code: { coding: [{ system: 'http://snomed.info/sct', code, display }] },
+    ...(opts.criticality ? { criticality: opts.criticality } : {}),
+  };
 }
 
 /** A Patient resource made by hand, for the odd case a sample patient does not have. */
@@ -131,6 +153,42 @@ describe('<ehr-patient-banner>: who the patient is (zone 1)', () => {
     });
     await until(() => expect(text(part(el, 'identifier'))).toBe('NHS No. 943 476 5919'));
     expect(text(part(el, 'name'))).toBe('JONES, Amy (Ms)');
+  });
+
+  it('labels an untyped national identifier by its system: NHI for a New Zealand patient, IHI for an Australian one', async () => {
+    const { el } = await render({
+      name: 'nz-nhi',
+      resources: [
+        handMade({
+          id: 'jordana',
+          name: [{ family: 'Jordana', given: ['Patricia'] }],
+          birthDate: '1956-09-30',
+          gender: 'female',
+          identifier: [{ system: 'https://standards.digital.health.nz/ns/nhi-id', value: 'ABC1234' }],
+        }),
+      ],
+    });
+    await until(() => expect(text(part(el, 'identifier'))).toBe('NHI ABC1234'));
+    const au = await render({
+      name: 'au-ihi',
+      resources: [handMade({ id: 'stella', identifier: [{ system: 'http://ns.electronichealth.net.au/id/hi/ihi/1.0', value: '8003608833357361' }] })],
+    });
+    await until(() => expect(text(part(au.el, 'identifier'))).toBe('IHI 8003608833357361'));
+  });
+
+  it('keeps the recorded type words over the system name, and "ID" for an unknown system', async () => {
+    const { el } = await render({
+      name: 'typed-nhi',
+      resources: [
+        handMade({
+          id: 'typed',
+          identifier: [{ system: 'https://standards.digital.health.nz/ns/nhi-id', value: 'ZZZ0016', type: { text: 'National Health Index' } }],
+        }),
+      ],
+    });
+    await until(() => expect(text(part(el, 'identifier'))).toBe('National Health Index ZZZ0016'));
+    const other = await render({ name: 'unknown-system', resources: [handMade({ id: 'local', identifier: [{ system: 'urn:local:x', value: 'X1' }] })] });
+    await until(() => expect(text(part(other.el, 'identifier'))).toBe('ID X1'));
   });
 
   it('says "Not known" for a missing name, birth date, gender and identifier — never blank or "?"', async () => {
@@ -273,6 +331,37 @@ describe('<ehr-patient-banner>: details zone and allergies', () => {
     await until(() => expect(part(el, 'allergies')?.dataset.state).toBe('known-allergies'));
     expect(text(part(el, 'allergies'))).toContain('May be incomplete: St Elsewhere Hospital could not be checked.');
   });
+  it('lists allergies in the allergy panel\'s order, with the most cautious criticality across providers', async () => {
+    const { el } = await render({
+      name: 'allergy-order',
+      sample: 'versie',
+      withoutAllergies: true,
+      hospital: { syncedAgo: 60_000, status: 'ok' },
+      extra: {
+        clinic: [
+          handAllergy('c-zinc', '111088007', 'Zinc oxide', { criticality: 'low' }),
+          handAllergy('c-peanut', '91935009', 'Peanut', { criticality: 'low' }),
+          handAllergy('c-cat', '232347008', 'Cat dander'),
+        ],
+        hospital: [
+          // Resolved at the hospital, but it said high: the clinic's active record is shown as high.
+          handAllergy('h-peanut', '91935009', 'Peanut', { criticality: 'high', clinical: 'resolved' }),
+          handAllergy('h-bee', '288328004', 'Bee venom', { criticality: 'high', verification: 'unconfirmed' }),
+          handAllergy('h-egg', '102263004', 'Egg', { criticality: 'high', clinical: 'resolved' }),
+        ],
+      },
+    });
+    await until(() => expect(part(el, 'toggle')).not.toBeNull());
+    await expand(el);
+    await until(() => expect(part(el, 'allergies')?.dataset.state).toBe('known-allergies'));
+    const items = [...part(el, 'allergies')!.querySelectorAll('li')];
+    expect(items.map((li) => text(li.querySelector('.substance')))).toEqual(['Peanut', 'Bee venom', 'Cat dander', 'Zinc oxide']);
+    expect(text(items[0])).toContain('High criticality');
+    expect(text(items[1])).toContain('Unconfirmed');
+    expect(text(items[3])).not.toContain('High criticality');
+    // Resolved everywhere: not listed, however critical.
+    expect(text(part(el, 'allergies'))).not.toContain('Egg');
+  });
 });
 
 describe('<ehr-patient-banner>: linked records', () => {
@@ -370,10 +459,50 @@ describe('<ehr-patient-banner>: states', () => {
   });
 });
 
+describe('<ehr-patient-banner>: hide-source-notices', () => {
+  it('leaves out the partial, stale and offline notices, but keeps the allergy summary\'s own warning', async () => {
+    const { el } = await render(
+      { name: 'hospital-failed-known', sample: 'versie', hospital: { status: 'error', lastError: 'HTTP 503' } },
+      { hideSourceNotices: true },
+    );
+    await until(() => expect(part(el, 'toggle')).not.toBeNull());
+    await expand(el);
+    await until(() => expect(part(el, 'allergies')?.dataset.state).toBe('known-allergies'));
+    expect(el.hasAttribute('hide-source-notices')).toBe(true);
+    expect(text(part(el, 'base'))).not.toContain('could not be synced');
+    expect(root(el).querySelector('.notice.partial, .notice.stale, .notice.offline')).toBeNull();
+    expect(text(part(el, 'allergies'))).toContain('May be incomplete: St Elsewhere Hospital could not be checked.');
+    // Turned off again, the notice comes back.
+    el.hideSourceNotices = false;
+    await until(() => expect(text(part(el, 'base'))).toContain('St Elsewhere Hospital could not be synced'));
+  });
+
+  it('hides the stale notice too', async () => {
+    const seed = { name: 'stale', sample: 'versie', hospital: { syncedAgo: 3 * DAY, status: 'ok' } } as const;
+    const shown = await render(seed);
+    const { el } = await render(seed, { hideSourceNotices: true });
+    // Same store: once the plain banner says it, the other one has had the same data.
+    await until(() => expect(text(part(shown.el, 'base'))).toContain('may be out of date'));
+    await until(() => expect(part(el, 'name')).not.toBeNull());
+    await el.updateComplete;
+    expect(text(part(el, 'base'))).not.toContain('may be out of date');
+  });
+
+  it('never hides an error or "Patient record not available"', async () => {
+    const broken = await render(
+      { name: 'versie', sample: 'versie' },
+      { hideSourceNotices: true, wrap: (s) => failingType(s, 'Patient', 'Disk read failed') },
+    );
+    await until(() => expect(part(broken.el, 'error')?.getAttribute('role')).toBe('alert'));
+    const missing = await render({ name: 'versie', sample: 'versie' }, { hideSourceNotices: true, patientKey: () => 'clinic/Patient/not-here' });
+    await until(() => expect(text(part(missing.el, 'base'))).toContain('Patient record not available'));
+  });
+});
+
 describe('<ehr-patient-banner>: language and hostile text', () => {
   it('speaks German', async () => {
     const { el } = await render({ name: 'versie', sample: 'versie' }, { lang: 'de' });
-    await until(() => expect(text(part(el, 'born'))).toMatch(/^Geboren 22-Mai-2018 \(\d+ J\.\)$/));
+    await until(() => expect(text(part(el, 'born'))).toMatch(/^Geboren 22\.05\.2018 \(\d+ J\.\)$/));
     expect(text(part(el, 'gender'))).toBe('Geschlecht Weiblich');
     expect(text(part(el, 'sources'))).toBe('Daten von Riverside Clinic und St Elsewhere Hospital');
     expect(text(part(el, 'toggle'))).toContain('Mehr Details');

@@ -10,12 +10,11 @@ export default css`
   }
   .base {
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: ${token('space-s')};
   }
-  .heading {
-    margin: 0;
-    font-size: ${token('font-size-l')};
-    font-weight: ${token('font-weight-bold')};
+  .base > * {
+    min-inline-size: 0;
   }
   .summary {
     margin: 0;
@@ -96,7 +95,7 @@ export default css`
   .facts {
     display: flex;
     flex-wrap: wrap;
-    gap: ${token('space-3xs')} ${token('space-l')};
+    gap: ${token('space-3xs')} ${token('space-m')};
     margin: ${token('space-xs')} 0 0;
     font-size: ${token('font-size-s')};
   }
@@ -107,6 +106,9 @@ export default css`
   }
   .fact.reactions-fact {
     flex-basis: 100%;
+  }
+  .no-reactions dd {
+    color: ${token('color-muted')};
   }
   .facts dt {
     color: ${token('color-muted')};
@@ -142,6 +144,12 @@ export default css`
     flex-wrap: wrap;
     gap: ${token('space-2xs')};
     align-items: center;
+    margin-block-start: ${token('space-xs')};
+  }
+  /* Server "last updated" time: metadata, not a clinical fact, so small and beside the sources. */
+  .updated {
+    color: ${token('color-muted')};
+    font-size: ${token('font-size-xs')};
   }
   .note {
     margin: ${token('space-xs')} 0 0;

@@ -4,7 +4,7 @@ import type { AllergyIntolerance } from 'fhir/r4';
 import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
 import { LiveQueryController } from '../base/live-query-controller.js';
 import { SourceStatusController } from '../base/source-status-controller.js';
-import { renderError, renderOffline, renderPartial, renderSkeleton, renderStale, stateStyles } from '../base/state-styles.js';
+import { headingStyles, renderError, renderOffline, renderPartial, renderSkeleton, renderStale, stateStyles } from '../base/state-styles.js';
 import type { TermKey } from '../base/localize/localize.js';
 import type { StoredRow } from '../base/store-types.js';
 import {
@@ -107,9 +107,20 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * - Criticality is shown as words and an icon shape (triangle: high; circle: low; dashed
  *   circle: not known — `unable-to-assess` and missing both read "Criticality not known").
  *
+ * - Each row says the substance, the criticality (also when not known), the clinical status and,
+ *   when the verification status is not "confirmed", that status ("Unconfirmed" beside the
+ *   substance; "Verification: Not recorded" when missing). Reactions are listed, or "No reactions
+ *   recorded" in one line; onset and recorded date only when recorded.
+ *
  * Record text (substances, manifestations, notes) is rendered as text inside `<bdi>`.
  *
- * Rows show their sources with `<ehr-source-badge>`; `define.js` registers it with this element.
+ * Rows show their sources with compact `<ehr-source-badge>`s (the provider's name; "Out of date" /
+ * "Sync failed" in words when so) and, in small text beside them, when the record was last updated
+ * on the server. `define.js` registers the badge with this element.
+ *
+ * Set `hide-source-notices` when the page shows sync status itself: the partial / stale / offline
+ * notices are then left out. "Allergy information unavailable", errors and the per-row source
+ * badges are always shown.
  *
  * @tag ehr-allergy-panel
  * @summary Allergies and intolerances from all providers: criticality, reactions, verification, source.
@@ -122,7 +133,7 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * @csspart criticality - The criticality label (icon and words).
  * @csspart reaction - One reaction (manifestations, severity, onset).
  * @csspart status - The "Unconfirmed" label, and the clinical status / "Sources differ" notes.
- * @csspart source - The box of source badges in a row.
+ * @csspart source - The box of source badges in a row, with the record's "Last updated" time.
  * @csspart empty - "No allergies recorded", "Allergy information unavailable".
  * @csspart skeleton - Loading placeholder.
  * @csspart error - Error box (role="alert").
@@ -134,7 +145,7 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * @cssproperty [--ehr-allergy-panel-row-border-color=var(--ehr-color-border-subtle, #d0d7de)] - Border of ordinary rows.
  */
 export class EhrAllergyPanel extends EhrDataElement {
-  static override styles: CSSResultGroup = [baseStyles, stateStyles, styles];
+  static override styles: CSSResultGroup = [baseStyles, stateStyles, headingStyles, styles];
 
   /** Level of the section heading (1–6). Default 2. */
   @property({ type: Number, attribute: 'heading-level' }) headingLevel = 2;
@@ -205,7 +216,8 @@ export class EhrAllergyPanel extends EhrDataElement {
   }
 
   private renderNotices() {
-    if (this.allergies.status === 'idle') return nothing;
+    // hide-source-notices: the host shows sync status itself. "Unavailable" and errors are in the body.
+    if (this.allergies.status === 'idle' || this.hideSourceNotices) return nothing;
     const s = this.status;
     const stale = s.stale;
     const staleAt = stale.length ? Math.min(...stale.map((x) => x.syncedAt!)) : undefined;
@@ -286,9 +298,8 @@ export class EhrAllergyPanel extends EhrDataElement {
       <p class="statement-text">${words}</p>
       <dl class="facts">
         ${this.fact('allergyRecorded', this.localize.clinicalDate(s.recordedDate))}
-        ${s.lastUpdated ? this.fact('allergyLastUpdated', this.localize.clinicalDateTime(s.lastUpdated)) : nothing}
       </dl>
-      ${this.renderSources(s.sources)}
+      ${this.renderSources(s.sources, s.lastUpdated)}
       ${s.contradicted
         ? html`<p class="note differs" part="status" role="note">
             <span aria-hidden="true">⚠</span><span>${this.localize.term('allergyContradiction', words)}</span>
@@ -302,11 +313,15 @@ export class EhrAllergyPanel extends EhrDataElement {
     return html`<div class="fact"><dt>${this.t(label)}</dt> <dd>${value}</dd></div>`;
   }
 
-  private renderSources(sources: readonly string[]) {
+  /** Compact badges, then (server metadata, not a clinical fact) when the record was last updated. */
+  private renderSources(sources: readonly string[], lastUpdated?: string) {
     const store = this.store;
     return html`<div part="source" class="sources">
       <span class="visually-hidden">${this.localize.term('allergySources')}:</span>
-      ${sources.map((s) => html`<ehr-source-badge source=${s} .store=${store}></ehr-source-badge>`)}
+      ${sources.map((s) => html`<ehr-source-badge compact source=${s} .store=${store}></ehr-source-badge>`)}
+      ${lastUpdated
+        ? html`<span class="updated">${this.localize.term('allergyLastUpdated')}: ${this.localize.clinicalDateTime(lastUpdated)}</span>`
+        : nothing}
     </div>`;
   }
 
@@ -322,17 +337,21 @@ export class EhrAllergyPanel extends EhrDataElement {
         ${kind.length ? html`<span class="kind"><bdi>${kind.join(' · ')}</bdi></span>` : nothing}
       </div>
       <dl class="facts">
-        <div class="fact reactions-fact">
-          <dt>${this.localize.term('allergyReactions')}</dt>
-          <dd>${this.renderReactions(row.reactions)}</dd>
-        </div>
-        ${this.fact('allergyOnset', this.formatOnset(row.onset))}
+        ${row.reactions.length
+          ? html`<div class="fact reactions-fact">
+              <dt>${this.localize.term('allergyReactions')}</dt>
+              <dd>${this.renderReactions(row.reactions)}</dd>
+            </div>`
+          : html`<div class="fact reactions-fact no-reactions">
+              <dt class="visually-hidden">${this.localize.term('allergyReactions')}</dt>
+              <dd>${this.localize.term('allergyNoReactions')}</dd>
+            </div>`}
         ${this.fact('allergyClinicalStatus', this.t(CLINICAL_TERMS[row.clinicalStatus]))}
-        ${this.fact('allergyVerification', this.t(VERIFICATION_TERMS[row.verification]))}
-        ${this.fact('allergyRecorded', this.localize.clinicalDate(row.recordedDate))}
-        ${this.fact('allergyLastUpdated', row.lastUpdated ? this.localize.clinicalDateTime(row.lastUpdated) : this.localize.term('notKnown'))}
+        ${row.verification === 'not-known' ? this.fact('allergyVerification', this.t(VERIFICATION_TERMS[row.verification])) : nothing}
+        ${row.onset ? this.fact('allergyOnset', this.formatOnset(row.onset)) : nothing}
+        ${row.recordedDate ? this.fact('allergyRecorded', this.localize.clinicalDate(row.recordedDate)) : nothing}
       </dl>
-      ${this.renderSources(row.sources)} ${this.renderRecordCount(row)} ${this.renderDifferences(row)}
+      ${this.renderSources(row.sources, row.lastUpdated)} ${this.renderRecordCount(row)} ${this.renderDifferences(row)}
     </li>`;
   }
 
@@ -364,7 +383,6 @@ export class EhrAllergyPanel extends EhrDataElement {
   }
 
   private renderReactions(reactions: readonly AllergyReactionView[]) {
-    if (!reactions.length) return this.localize.term('allergyNoReactions');
     return html`<ul class="reactions">
       ${reactions.map((r) => {
         const meta: TemplateResult[] = [];
@@ -386,8 +404,7 @@ export class EhrAllergyPanel extends EhrDataElement {
     </ul>`;
   }
 
-  private formatOnset(onset: AllergyOnset | undefined): TemplateResult | string {
-    if (!onset) return this.localize.term('notKnown');
+  private formatOnset(onset: AllergyOnset): TemplateResult | string {
     switch (onset.kind) {
       case 'date':
         return this.localize.clinicalDate(onset.value);

@@ -98,6 +98,16 @@ export class EhrDataElement extends EhrElement {
    */
   @property() patient?: PatientKey;
 
+  /**
+   * Hides the element's record-wide source notices: "This record may be incomplete" (partial),
+   * "may be out of date" (stale) and "You are offline". For hosts that already show sync status
+   * once for the whole page, so the same notice is not repeated in every element. It never hides
+   * error states (`role="alert"`), "information unavailable" messages, or anything per row:
+   * source badges still say "Out of date" / "Sync failed". Off by default (notices shown).
+   * Elements without such notices (e.g. `<ehr-source-badge>`) ignore it.
+   */
+  @property({ type: Boolean, attribute: 'hide-source-notices' }) hideSourceNotices = false;
+
   @state() private contextStore?: RecordSource;
   @state() private contextPatient?: PatientKey;
   @state() private contextLaunch?: LaunchContext;

@@ -113,6 +113,21 @@ export const stateStyles = css`
   }
 `;
 
+/**
+ * The one heading look every element uses for its own heading (class `heading`), so elements
+ * placed side by side (allergies beside medications) have headings of the same size. Sub-headings
+ * inside an element (e.g. medication groups) are one step smaller (`font-size-m`).
+ */
+export const headingStyles = css`
+  .heading {
+    margin: 0;
+    font-size: ${token('font-size-l')};
+    font-weight: ${token('font-weight-bold')};
+    line-height: 1.3;
+    overflow-wrap: anywhere;
+  }
+`;
+
 /** Describes what went wrong in words, without leaking stack traces. */
 export function errorMessage(error: unknown, localize: Localize): string {
   if (error instanceof Error && error.message) return error.message;

@@ -6,23 +6,35 @@ export default css`
     display: block;
     container-type: inline-size;
   }
-  .base {
-    display: grid;
-    gap: ${token('space-m')};
-  }
-  .heading {
-    margin: 0;
-    font-size: ${token('font-size-xl')};
-    font-weight: ${token('font-weight-bold')};
-  }
+  /* One column that may shrink below its content (minmax(0, 1fr) and min-inline-size: 0 on every
+     child): the list never grows wider than its host; long text wraps instead. */
+  .base,
   .group {
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
+  }
+  .base {
+    gap: ${token('space-m')};
+  }
+  .group {
     gap: ${token('space-xs')};
   }
+  .base > *,
+  .group > * {
+    min-inline-size: 0;
+  }
+  /* The element heading is the shared .heading (state-styles.ts); group headings are one step down. */
   .group-heading {
     margin: 0;
-    font-size: ${token('font-size-l')};
+    font-size: ${token('font-size-m')};
     font-weight: ${token('font-weight-bold')};
+    overflow-wrap: anywhere;
+  }
+  .no-active {
+    font-style: normal;
+    font-weight: ${token('font-weight-bold')};
+    color: ${token('color-text')};
+    padding-block: 0;
   }
   .count {
     font-weight: ${token('font-weight-normal')};
@@ -65,10 +77,31 @@ export default css`
     font-weight: ${token('font-weight-bold')};
   }
 
+  /* Fixed layout with the same <colgroup> in every group: the columns of Active, Stopped and the
+     other groups line up, and content can not push the table wider than the element. */
   .table {
     inline-size: 100%;
+    table-layout: fixed;
     border-collapse: collapse;
     font-size: ${token('font-size-s')};
+  }
+  /* Date and source get what a date and a compact badge need; dose, status and prescriber a share;
+     the name column (no width) takes the rest, so it grows most on wide screens. Above the
+     stacking width (56rem) the widths always add up to less than the table. */
+  .col-dose {
+    inline-size: 19%;
+  }
+  .col-status {
+    inline-size: 15%;
+  }
+  .col-prescriber {
+    inline-size: 13%;
+  }
+  .col-date {
+    inline-size: 7.5rem;
+  }
+  .col-source {
+    inline-size: 8.5rem;
   }
   th,
   td {
@@ -76,33 +109,13 @@ export default css`
     vertical-align: top;
     padding: ${token('space-xs')} ${token('space-s')};
     border-block-end: 1px solid var(--ehr-medication-list-row-border, ${token('color-border-subtle')});
-    /* break-word (not anywhere) keeps columns from being squeezed to a letter per line; a single
-       unbroken 10,000-character word still wraps because cells have a maximum width. */
-    overflow-wrap: break-word;
+    /* Columns have fixed widths, so a long word (record text) breaks inside its cell. */
+    overflow-wrap: anywhere;
   }
   thead th {
     background: var(--ehr-medication-list-header-background, ${token('color-surface-raised')});
     font-weight: ${token('font-weight-bold')};
     border-block-end-color: ${token('color-border')};
-  }
-  .cell-name {
-    min-inline-size: 14rem;
-    max-inline-size: 28rem;
-  }
-  .cell-dose {
-    min-inline-size: 9rem;
-    max-inline-size: 20rem;
-  }
-  .cell-status {
-    min-inline-size: 8rem;
-    max-inline-size: 16rem;
-  }
-  .cell-prescriber {
-    min-inline-size: 9rem;
-    max-inline-size: 16rem;
-  }
-  .cell-source {
-    max-inline-size: 13rem;
   }
   .cell-name bdi,
   .cell-dose bdi,
@@ -138,20 +151,22 @@ export default css`
   .date-kind {
     color: ${token('color-muted')};
   }
-  .date-value {
+  .history .date-value {
     white-space: nowrap;
   }
+  /* On its own line under the status, as wide as its words (it wraps only in a narrow column). */
   .after-death-mark {
-    display: inline-flex;
+    display: flex;
+    inline-size: fit-content;
+    max-inline-size: 100%;
     gap: ${token('space-3xs')};
-    margin-inline-start: ${token('space-2xs')};
+    margin-block-start: ${token('space-3xs')};
     padding: 0 ${token('space-2xs')};
     border: 1px solid ${token('color-deceased')};
     border-radius: ${token('radius-m')};
     background: ${token('color-deceased-surface')};
     color: ${token('color-deceased')};
     font-weight: ${token('font-weight-bold')};
-    white-space: nowrap;
   }
   .row.after-death td {
     background-image: repeating-linear-gradient(135deg, transparent 0 8px, ${token('color-deceased-surface')} 8px 9px);
@@ -176,8 +191,12 @@ export default css`
     padding-inline-start: ${token('space-l')};
   }
 
-  /* Narrow containers: each row becomes a block of "label: value" lines. */
-  @container (max-width: 40rem) {
+  /* Narrow containers: each row becomes a block of "label: value" lines. Below 56rem the six
+     columns would be too narrow for names, dates and prescribers. */
+  @container (max-width: 56rem) {
+    .table colgroup {
+      display: none;
+    }
     .table,
     .table tbody,
     .table tr,

@@ -4,7 +4,7 @@ import type { MedicationRequest, MedicationStatement, Patient, Resource } from '
 import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
 import { LiveQueryController } from '../base/live-query-controller.js';
 import { DEFAULT_STALE_AFTER, SourceStatusController } from '../base/source-status-controller.js';
-import { renderEmpty, renderError, renderOffline, renderPartial, renderSkeleton, renderStale, stateStyles } from '../base/state-styles.js';
+import { headingStyles, renderEmpty, renderError, renderOffline, renderPartial, renderSkeleton, renderStale, stateStyles } from '../base/state-styles.js';
 import type { RecordSource, StoredRow } from '../base/store-types.js';
 import {
   buildMedicationList,
@@ -65,7 +65,16 @@ async function readKey(store: RecordSource, key: string): Promise<Resource | nul
  * under the row or in *Stopped / completed*, never dropped. `entered-in-error` records are never
  * shown. `doNotPerform` requests are listed only under *Do not take*. For a patient recorded as
  * deceased, "active" prescriptions are titled "Recorded as active — patient deceased on …", with
- * a warning, and each is marked "Active after death".
+ * a warning, and each is marked "Active after death". When nothing is in *Active* but other groups
+ * have entries, the list says "No active medications recorded" above them.
+ *
+ * Every group's table has the same fixed column widths, so the groups' columns line up, and the
+ * list never grows wider than its host: long record text wraps inside its cell. Below a container
+ * width of 56rem each row is stacked as "label: value" lines. Source badges are compact (the
+ * provider's name; the sync time is in the badge's tooltip and read by screen readers).
+ *
+ * Set `hide-source-notices` when the page shows sync status itself: the partial / stale / offline
+ * notices are then left out (errors and per-row source badges are always shown).
  *
  * Referenced Medications and prescribers are read from the store (`read('<source>/Type/id')`) after
  * the records arrive; the list shows its skeleton until they are looked up the first time.
@@ -93,17 +102,17 @@ async function readKey(store: RecordSource, key: string): Promise<Resource | nul
  * @csspart warning - Deceased warning and the "Active after death" marks.
  * @csspart history - The disclosure listing a drug's earlier records.
  * @csspart skeleton - Loading placeholder.
- * @csspart empty - "No medications recorded".
+ * @csspart empty - "No medications recorded", and "No active medications recorded" above the other groups.
  * @csspart error - Error box with Retry.
  * @csspart notice - Partial, stale and offline notices.
  * @csspart retry-button - Retry buttons.
  *
  * @cssproperty [--ehr-medication-list-row-border=var(--ehr-color-border-subtle, #d0d7de)] - Lines between rows.
  * @cssproperty [--ehr-medication-list-header-background=var(--ehr-color-surface-raised, #f6f8fa)] - Table header background.
- * @cssproperty [--ehr-medication-list-stack-below=40rem] - Informational: below this container width, rows stack (label: value).
+ * @cssproperty [--ehr-medication-list-stack-below=56rem] - Informational: below this container width, rows stack (label: value).
  */
 export class EhrMedicationList extends EhrDataElement {
-  static override styles: CSSResultGroup = [baseStyles, stateStyles, styles];
+  static override styles: CSSResultGroup = [baseStyles, stateStyles, headingStyles, styles];
 
   /** Level of the list heading (1–6); group headings are one level below. */
   @property({ type: Number, attribute: 'heading-level' }) headingLevel = 2;
@@ -214,7 +223,8 @@ export class EhrMedicationList extends EhrDataElement {
   }
 
   private renderNotices(): TemplateResult | typeof nothing {
-    if (!this.activeStore || !this.activePatient) return nothing;
+    // hide-source-notices: the host shows sync status itself. Errors are in the body, never hidden.
+    if (!this.activeStore || !this.activePatient || this.hideSourceNotices) return nothing;
     const s = this.sourceStatus;
     const stale = s.stale;
     const staleAsOf = stale.length ? Math.min(...stale.map((x) => x.syncedAt!)) : undefined;
@@ -270,7 +280,9 @@ export class EhrMedicationList extends EhrDataElement {
 
   private renderList(view: MedicationListView, level: number): TemplateResult {
     if (!view.total) return renderEmpty(this.localize.term('medsNone'));
-    return html`${view.groups.map((g) => this.renderGroup(view, g.group, g.rows, Math.min(6, level + 1)))}`;
+    const noActive = !view.groups.some((g) => g.group === 'active' && g.rows.length);
+    return html`${noActive ? html`<p class="empty no-active" part="empty">${this.localize.term('medsNoneActive')}</p>` : nothing}
+    ${view.groups.map((g) => this.renderGroup(view, g.group, g.rows, Math.min(6, level + 1)))}`;
   }
 
   private groupTitle(view: MedicationListView, group: MedicationDisplayGroup, rows: readonly MedicationRowView[]): string {
@@ -308,6 +320,14 @@ export class EhrMedicationList extends EhrDataElement {
           </p>`
         : nothing}
       <table class="table" aria-labelledby=${id}>
+        <colgroup>
+          <col class="col-name" />
+          <col class="col-dose" />
+          <col class="col-status" />
+          <col class="col-prescriber" />
+          <col class="col-date" />
+          <col class="col-source" />
+        </colgroup>
         <thead>
           <tr>
             <th scope="col">${t.term('medsColumnName')}</th>
@@ -467,7 +487,7 @@ export class EhrMedicationList extends EhrDataElement {
       <td class="cell-prescriber" part="prescriber" data-label=${t.term('medsColumnPrescriber')}>${this.renderPrescriber(e)}</td>
       <td class="cell-date" part="date" data-label=${t.term('medsColumnDate')}>${this.renderDate(e)}</td>
       <td class="cell-source" part="source" data-label=${t.term('medsColumnSource')}>
-        ${row.sources.map((s) => html`<ehr-source-badge .store=${store} source=${s} stale-after=${this.staleAfter}></ehr-source-badge>`)}
+        ${row.sources.map((s) => html`<ehr-source-badge compact .store=${store} source=${s} stale-after=${this.staleAfter}></ehr-source-badge>`)}
       </td>
     </tr>`;
   }

@@ -11,6 +11,7 @@ import { ageAt, type Age, type ParsedFhirDate } from '../../fhir/dates.js';
 import { displayName } from '../../fhir/names.js';
 import { genderKey, type GenderKey } from '../../fhir/gender.js';
 import { describeIdentifier, selectMainIdentifier, type IdentifierLabelKey } from '../../fhir/identifiers.js';
+import { nationalIdentifierSystem, type NationalIdentifierKey } from '../../fhir/identifier-systems.js';
 import { deceasedInfo, type NoKnownAllergyKind } from '../../fhir/status.js';
 import { compareLinkedPatients, deceasedAcross, type IdentityDifference, type SourcedPatient } from '../../fhir/patient-identity.js';
 import { allergyOverview, type AllergyOverview } from '../../fhir/allergy-overview.js';
@@ -55,6 +56,16 @@ const IDENTIFIER_TERMS: Record<IdentifierLabelKey, TermKey> = {
   'account-number': 'bannerIdAccount',
   'tax-id': 'bannerIdTax',
   identifier: 'bannerIdGeneric',
+};
+
+/** Labels for well-known national systems, used when the identifier has no recorded type. */
+const NATIONAL_ID_TERMS: Record<NationalIdentifierKey, TermKey> = {
+  'nhs-number': 'bannerIdNhs',
+  'nz-nhi': 'bannerIdNzNhi',
+  'us-ssn': 'bannerIdSsn',
+  'au-ihi': 'bannerIdAuIhi',
+  'ca-on-hcn': 'bannerIdCaOnHcn',
+  'ca-bc-phn': 'bannerIdCaBcPhn',
 };
 
 const NO_KNOWN_TERMS: Record<NoKnownAllergyKind, TermKey> = {
@@ -108,7 +119,9 @@ let nextId = 0;
  * patient banner guidance.
  *
  * **Zone 1** (always shown, in this order): name as `FAMILY, Given (Title)`; `Born 22-May-2018 (8y)`;
- * `Gender Female`; the main identifier with its type label (`NHS No. 943 476 5919`, `MRN …`).
+ * `Gender Female`; the main identifier with its type label (`NHS No. 943 476 5919`, `MRN …`; an
+ * identifier recorded without a type is named by its system when that is a well-known national
+ * one — `NHI ABC1234`, `IHI …`, `SSN …`, see `src/fhir/identifier-systems.ts` — else "ID").
  * Labels have no colon; any value the record lacks reads "Not known", never blank. Ages follow
  * `ageAt`: days under a week, weeks and days under a month, months and days under a year, years
  * and months under two, then years; a partial birth date gives years only (or a range).
@@ -145,7 +158,10 @@ let nextId = 0;
  *
  * States: loading (skeleton), error (`role="alert"` with Retry), patient not found in the store
  * ("Patient record not available"), partial (names the providers that failed or never synced,
- * with Retry asking the provider to sync), stale ("as of …"), offline.
+ * with Retry asking the provider to sync), stale ("as of …"), offline. Set `hide-source-notices`
+ * when the page shows sync status itself: the partial / stale / offline notices are then left
+ * out; errors, "Patient record not available" and the allergy summary's "unavailable" and
+ * "may be incomplete" notes are always shown.
  *
  * @tag ehr-patient-banner
  * @summary Patient banner (NHS CUI): name, born, gender, main identifier, deceased state, and an expandable details zone with contacts and the allergy summary.
@@ -354,14 +370,23 @@ export class EhrPatientBanner extends EhrDataElement {
     const chosen = selectMainIdentifier(patient.identifier, { preferredSystems: this.identifierSystems });
     const shown = describeIdentifier(chosen);
     if (!shown) return this.field('identifier', this.localize.term('bannerIdGeneric'), this.localize.term('notKnown'));
-    const label =
-      shown.label.key === 'identifier' && shown.label.text ? shown.label.text : this.localize.term(IDENTIFIER_TERMS[shown.label.key]);
+    const label = shown.label.key === 'identifier' ? this.untypedIdentifierLabel(chosen?.system, shown.label.text) : this.localize.term(IDENTIFIER_TERMS[shown.label.key]);
     return this.field(
       'identifier',
       label,
       html`<bdi class="id-value">${shown.value}</bdi>`,
       shown.valid === false ? html` <span class="flag invalid"><span aria-hidden="true">⚠</span> ${this.localize.term('bannerNhsNumberInvalid')}</span>` : nothing,
     );
+  }
+
+  /**
+   * Label of an identifier without a known type code: the type's recorded words if any, else the
+   * name of a well-known national system (`NHI`, `IHI`, `SSN` …), else the generic "ID".
+   */
+  private untypedIdentifierLabel(system: string | undefined, recorded: string | undefined): string {
+    if (recorded) return recorded;
+    const national = nationalIdentifierSystem(system);
+    return this.localize.term(national ? NATIONAL_ID_TERMS[national.key] : 'bannerIdGeneric');
   }
 
   /** "Died 21-Feb-2021 (68y)": date of death as recorded (calendar day, no time-zone shift) and age at death. */
@@ -449,7 +474,10 @@ export class EhrPatientBanner extends EhrDataElement {
     </p>`;
   }
 
-  private renderNotices(): TemplateResult {
+  private renderNotices(): TemplateResult | typeof nothing {
+    // hide-source-notices: the host shows sync status itself. Errors, "not available" and the
+    // allergy summary's own "unavailable" / "may be incomplete" notes are never hidden.
+    if (this.hideSourceNotices) return nothing;
     const s = this.status;
     const stale = s.stale;
     const oldest = s.oldestSync;

@@ -6,6 +6,7 @@ export default css`
     display: inline-block;
     vertical-align: middle;
     font-size: var(--ehr-source-badge-font-size, ${token('font-size-xs')});
+    max-inline-size: 100%;
   }
   .base {
     display: inline-flex;
@@ -21,6 +22,13 @@ export default css`
   }
   .label {
     font-weight: ${token('font-weight-bold')};
+    min-inline-size: 0;
+    overflow-wrap: anywhere;
+  }
+  /* Compact (rows): a slimmer box; the name wraps inside a narrow column rather than overflowing. */
+  :host([compact]) .base {
+    padding: 0 ${token('space-2xs')};
+    gap: ${token('space-3xs')} ${token('space-2xs')};
   }
   .time {
     color: ${token('color-muted')};

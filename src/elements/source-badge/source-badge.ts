@@ -19,12 +19,17 @@ function toMillis(value: string | number | Date | undefined | null): number | un
  * border (the `stale` attribute is set for styling); when the source's last sync failed it says
  * "Sync failed". Colour is never the only signal.
  *
+ * The `compact` form, for a badge in every row of a list or table, shows only the provider's
+ * name: the "as of …" time is kept for screen readers (visually hidden text) and as the badge's
+ * tooltip (`title`). "Out of date" and "Sync failed" are still shown in words, with their icon and
+ * dashed border. The full form is the default.
+ *
  * @tag ehr-source-badge
  * @summary Shows the source of a record row and when it was last synced.
  *
  * @csspart base - The badge box.
  * @csspart label - The provider's name.
- * @csspart time - The "as of …" text.
+ * @csspart time - The "as of …" text (visually hidden when `compact`).
  * @csspart status - The "Out of date" / "Sync failed" marker, when shown.
  *
  * @cssproperty [--ehr-source-badge-font-size=var(--ehr-font-size-xs, 0.75rem)] - Text size of the badge.
@@ -51,6 +56,12 @@ export class EhrSourceBadge extends EhrDataElement {
 
   /** Also show the age in words ("3 hours ago") after the time. */
   @property({ type: Boolean }) relative = false;
+
+  /**
+   * Compact form for rows: only the provider's name is shown; the "as of …" time is read out by
+   * screen readers and shown as a tooltip. "Out of date" / "Sync failed" still show in words.
+   */
+  @property({ type: Boolean, reflect: true }) compact = false;
 
   /** Reflects whether the badge currently counts as out of date (read-only, for styling). */
   @property({ type: Boolean, reflect: true }) stale = false;
@@ -82,10 +93,15 @@ export class EhrSourceBadge extends EhrDataElement {
           ? this.localize.term('notSyncedYet')
           : '';
     const statusText = failed ? this.localize.term('syncFailed') : this.stale ? this.localize.term('outOfDate') : '';
-    return html`<span part="base" class="base ${failed ? 'failed' : ''}" title=${info?.message ?? nothing}>
+    const compact = this.compact;
+    // Compact: the time moves into the tooltip (with the failure message, when there is one).
+    const title = (compact ? [timeText, info?.message] : [info?.message]).filter(Boolean).join(' — ');
+    return html`<span part="base" class="base ${failed ? 'failed' : ''}" title=${title || nothing}>
       <span class="visually-hidden">${this.localize.term('source')}:</span>
       <span part="label" class="label">${name}</span>
-      ${timeText ? html`<span part="time" class="time">${timeText}</span>` : nothing}
+      ${timeText
+        ? html`<span part="time" class=${compact ? 'time visually-hidden' : 'time'}>${compact ? `, ${timeText}` : timeText}</span>`
+        : nothing}
       ${statusText
         ? html`<span part="status" class="status"><span aria-hidden="true">${failed ? '✕' : '⚠'}</span>${statusText}</span>`
         : nothing}

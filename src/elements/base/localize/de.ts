@@ -154,6 +154,10 @@ const de: Translation = {
   bannerIdAccount: 'Konto-Nr.',
   bannerIdTax: 'Steuer-ID',
   bannerIdGeneric: 'ID',
+  bannerIdNzNhi: 'NHI',
+  bannerIdAuIhi: 'IHI',
+  bannerIdCaOnHcn: 'HCN',
+  bannerIdCaBcPhn: 'PHN',
   // <ehr-patient-banner> terms (end)
 
   // <ehr-allergy-panel> terms (start)
@@ -278,6 +282,7 @@ const de: Translation = {
   medsAlsoDoNotGive: (sources: string) => `Außerdem als „nicht verabreichen“ dokumentiert von ${sources}`,
   medsAlsoPrescribed: (sources: string) => `Außerdem verordnet von ${sources}: bitte prüfen, was gilt`,
   medsEarlier: (count: number) => plural('de', count, { one: '1 früherer Eintrag', other: `${count} frühere Einträge` }),
+  medsNoneActive: 'Keine aktiven Medikamente dokumentiert',
   // <ehr-medication-list> terms (end)
 };
 

@@ -158,6 +158,10 @@ const en = {
   bannerIdAccount: 'Account No.',
   bannerIdTax: 'Tax ID',
   bannerIdGeneric: 'ID',
+  bannerIdNzNhi: 'NHI',
+  bannerIdAuIhi: 'IHI',
+  bannerIdCaOnHcn: 'HCN',
+  bannerIdCaBcPhn: 'PHN',
   // <ehr-patient-banner> terms (end)
 
   // <ehr-allergy-panel> terms (start)
@@ -169,7 +173,7 @@ const en = {
   allergySummaryHigh: (count: number) => `${count} high criticality`,
   allergySummaryUnconfirmed: (count: number) => `${count} unconfirmed`,
   allergyNoneRecorded: 'No allergies recorded',
-  allergyNoneRecordedDetail: 'No provider has recorded an allergy or a "no known allergies" statement.',
+  allergyNoneRecordedDetail: 'No provider has recorded an allergy or a “no known allergies” statement.',
   allergyUnavailableDetail: 'No provider could be synced, so it is not known whether the patient has allergies.',
   allergyNoneCurrent: 'No current allergies recorded',
   allergySubstanceNotKnown: 'Substance not known',
@@ -220,7 +224,7 @@ const en = {
   allergyNoKnownInsect: 'No known insect allergies',
   allergyNoKnownAnimal: 'No known animal allergies',
   allergyNoAllergyInfo: 'No allergy information',
-  allergyContradiction: (statement: string) => `Contradiction: "${statement}" is recorded, but allergies are also listed. Check with the patient.`,
+  allergyContradiction: (statement: string) => `Contradiction: “${statement}” is recorded, but allergies are also listed. Check with the patient.`,
   allergyHidden: (count: number) =>
     plural('en', count, {
       one: '1 entry marked refuted or entered in error is not shown.',
@@ -280,6 +284,7 @@ const en = {
   medsAlsoDoNotGive: (sources: string) => `Also recorded as not to be given by ${sources}`,
   medsAlsoPrescribed: (sources: string) => `Also prescribed by ${sources}: check which applies`,
   medsEarlier: (count: number) => plural('en', count, { one: '1 earlier record', other: `${count} earlier records` }),
+  medsNoneActive: 'No active medications recorded',
   // <ehr-medication-list> terms (end)
 };
 

@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import en, { type Translation } from './en.js';
+import { formatNumericDate, usesCuiDates } from '../../../fhir/dates.js';
 
 /** Keys of every term (`$code`, `$name`, `$dir` are metadata, not terms). */
 export type TermKey = Exclude<keyof Translation, `$${string}`>;
@@ -147,8 +148,11 @@ export class Localize implements ReactiveController {
   }
 
   /**
-   * Clinical date `DD-Mmm-YYYY` (NHS style: `25-Dec-1974`), month name in the current language.
-   * Partial FHIR dates keep their precision: `Dec-1974`, `1974`. Unparseable input → "Not known".
+   * Clinical date. English: `DD-Mmm-YYYY` (NHS CUI: `25-Dec-1974`); partial FHIR dates keep their
+   * precision: `Dec-1974`, `1974`. Other languages: the locale's own numeric date through `Intl`
+   * (de `25.12.1974`, `12.1974`, `1974`) — the three-letter-month form is an English convention.
+   * Date-only FHIR strings are calendar dates and never move with the time zone.
+   * Unparseable input → "Not known".
    */
   clinicalDate(value: DateInput | undefined | null, options: { timeZone?: string } = {}): string {
     if (value === undefined || value === null || value === '') return this.term('notKnown');
@@ -157,18 +161,43 @@ export class Localize implements ReactiveController {
     const d = toDate(value);
     if (Number.isNaN(d.getTime())) return this.term('notKnown');
     const timeZone = m ? 'UTC' : options.timeZone;
+    if (!usesCuiDates(this.lang)) {
+      if (m) {
+        // The fields exactly as written; a day that does not exist (`2019-02-30`) is not known.
+        const month = Number(m[2]);
+        const day = m[3] ? Number(m[3]) : undefined;
+        if (d.getUTCMonth() + 1 !== month || (day !== undefined && d.getUTCDate() !== day)) return this.term('notKnown');
+        return formatNumericDate({ year: Number(m[1]), month, ...(day !== undefined ? { day } : {}) }, this.lang);
+      }
+      return new Intl.DateTimeFormat(this.lang, { day: '2-digit', month: '2-digit', year: 'numeric', timeZone }).format(d);
+    }
     const parts = new Intl.DateTimeFormat(this.lang, { day: '2-digit', month: 'short', year: 'numeric', timeZone }).formatToParts(d);
     const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
     const month = part('month').replace(/\.$/, '');
     return m && !m[3] ? `${month}-${part('year')}` : `${part('day')}-${month}-${part('year')}`;
   }
 
-  /** `DD-Mmm-YYYY HH:mm` in 24-hour time, e.g. `21-Nov-2026 14:03`. */
+  /**
+   * Clinical date and time in 24-hour time. English: `DD-Mmm-YYYY HH:mm` (`21-Nov-2026 14:03`);
+   * other languages: the locale's numeric form (de `21.11.2026, 14:03`). A date-only FHIR string
+   * is shown as a date ({@link clinicalDate}).
+   */
   clinicalDateTime(value: DateInput | undefined | null, options: { timeZone?: string } = {}): string {
     if (value === undefined || value === null || value === '') return this.term('notKnown');
     if (typeof value === 'string' && DATE_ONLY.test(value)) return this.clinicalDate(value);
     const d = toDate(value);
     if (Number.isNaN(d.getTime())) return this.term('notKnown');
+    if (!usesCuiDates(this.lang)) {
+      return new Intl.DateTimeFormat(this.lang, {
+        day: '2-digit',
+        month: '2-digit',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+        timeZone: options.timeZone,
+      }).format(d);
+    }
     const time = new Intl.DateTimeFormat(this.lang, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: options.timeZone }).format(d);
     return `${this.clinicalDate(d, options)} ${time}`;
   }
