@@ -12,9 +12,9 @@
  * `runPaintBench` with its own browser and server instead.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchEnv } from './env.mjs';
 
 /** What is timed: one element per entry, and the provider holding all three. */
 const TARGETS = [
@@ -158,14 +158,7 @@ async function main() {
     const address = vite.httpServer?.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs });
-    const env = {
-      chromium: browser.version(),
-      node: process.version,
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model,
-      platform: `${os.platform()} ${os.release()}`,
-      quick,
-    };
+    const env = benchEnv(browser, quick);
     const results = await runPaintBench({ browser, baseUrl: `http://127.0.0.1:${port}`, runs: quick ? 1 : 5, log, env });
     const json = JSON.stringify(results, null, 2);
     process.stdout.write(`${json}\n`);

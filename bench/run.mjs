@@ -11,7 +11,6 @@
  * bench/results/latest.json. A missed target is reported in the JSON, never as a failed exit.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
@@ -19,6 +18,7 @@ import { startFhirServer } from '../demo/fhir-server/server.mjs';
 import { chromiumArgs, findChromium } from '../test/support/chromium.mjs';
 import { amendObservations, syntheticPatient } from './synthetic-patient.mjs';
 import { runPaintBench } from './paint.mjs';
+import { benchEnv } from './env.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.argv.includes('--quick');
@@ -76,14 +76,7 @@ async function main() {
       page.evaluate(([n, a]) => /** @type {any} */ (window).bench[/** @type {string} */ (n)](a), /** @type {[string, unknown]} */ ([name, arg]));
     await call('deleteAll');
 
-    const env = {
-      chromium: browser.version(),
-      node: process.version,
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model,
-      platform: `${os.platform()} ${os.release()}`,
-      quick,
-    };
+    const env = benchEnv(browser, quick);
     const syncArgs = (/** @type {string} */ db) => ({ db, baseUrl: base.url, patientId: patient.patientId });
 
     // Warm-up (not measured): loads every module, warms the JIT and the server, and tells us the
