@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fixture, fixtureCleanup, html, nextFrame } from '@open-wc/testing-helpers';
 import axe from 'axe-core';
-import { html as litHtml, type TemplateResult } from 'lit';
+import { html as litHtml, nothing, type TemplateResult } from 'lit';
 import type { AllergyIntolerance } from 'fhir/r4';
 import {
   EhrDataElement,
@@ -136,6 +136,41 @@ async function expectNoAxeViolations(el: Element) {
   expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
+/** A controlled store whose `getSources()` answers `sources`. */
+function storeWith(sources: SourceInfo[]) {
+  const store = new ControlledStore();
+  store.sources = sources;
+  return store;
+}
+
+/**
+ * `<test-allergy-list>` inside a provider holding `store` and clinic patient 1 (with the provider's
+ * `theme`, and the list's own `patient`, when given; `nothing` leaves an attribute out), after the
+ * list's first render.
+ */
+async function listInProvider(store: RecordSource, options: { theme?: string; listPatient?: string } = {}) {
+  const provider = await fixture<EhrRecordProvider>(html`<ehr-record-provider theme=${options.theme ?? nothing} .store=${store} patient="clinic/Patient/1">
+    <test-allergy-list patient=${options.listPatient ?? nothing}></test-allergy-list>
+  </ehr-record-provider>`);
+  const el = list(provider);
+  await settle(el);
+  return { provider, el };
+}
+
+/** `<test-allergy-list>` on its own with `store` and clinic patient 1, after its first render. */
+async function standaloneList(store: RecordSource) {
+  const el = await fixture<TestAllergyList>(html`<test-allergy-list .store=${store} patient="clinic/Patient/1"></test-allergy-list>`);
+  await settle(el);
+  return el;
+}
+
+/** A lone `<ehr-source-badge lang="en">` for `source`, reading `sources` from its own store. */
+function badgeFor(sources: SourceInfo[], source: string, options: { compact?: boolean } = {}) {
+  return fixture<EhrSourceBadge>(
+    html`<ehr-source-badge ?compact=${options.compact ?? false} lang="en" .store=${storeWith(sources)} source=${source}></ehr-source-badge>`,
+  );
+}
+
 afterEach(() => {
   fixtureCleanup();
 });
@@ -143,11 +178,7 @@ afterEach(() => {
 describe('record provider and data elements', () => {
   it('gives the store and patient to an element inside it, which queries the store', async () => {
     const store = new ControlledStore();
-    const provider = await fixture<EhrRecordProvider>(html`<ehr-record-provider .store=${store} patient="clinic/Patient/1">
-      <test-allergy-list></test-allergy-list>
-    </ehr-record-provider>`);
-    const el = list(provider);
-    await settle(el);
+    const { el } = await listInProvider(store);
     expect(el.activeStore).toBe(store);
     expect(el.activePatient).toBe('clinic/Patient/1');
     expect(store.queries).toEqual([{ patient: 'clinic/Patient/1', type: 'AllergyIntolerance' }]);
@@ -165,11 +196,7 @@ describe('record provider and data elements', () => {
 
   it('re-provides on a patient change: the element re-queries and never shows the old patient’s rows', async () => {
     const store = new ControlledStore();
-    const provider = await fixture<EhrRecordProvider>(html`<ehr-record-provider .store=${store} patient="clinic/Patient/1">
-      <test-allergy-list></test-allergy-list>
-    </ehr-record-provider>`);
-    const el = list(provider);
-    await settle(el);
+    const { provider, el } = await listInProvider(store);
     store.emit([allergyRow('a1')]);
     await settle(el);
     const first = store.current;
@@ -192,11 +219,7 @@ describe('record provider and data elements', () => {
   it('re-provides on a store change, and unsubscribes when the element leaves the page', async () => {
     const one = new ControlledStore();
     const two = new ControlledStore();
-    const provider = await fixture<EhrRecordProvider>(html`<ehr-record-provider .store=${one} patient="clinic/Patient/1">
-      <test-allergy-list></test-allergy-list>
-    </ehr-record-provider>`);
-    const el = list(provider);
-    await settle(el);
+    const { provider, el } = await listInProvider(one);
     provider.store = two;
     await settle(provider);
     await settle(el);
@@ -208,19 +231,14 @@ describe('record provider and data elements', () => {
 
   it('lets an element’s own patient win over the provider’s', async () => {
     const store = new ControlledStore();
-    const provider = await fixture<EhrRecordProvider>(html`<ehr-record-provider .store=${store} patient="clinic/Patient/1">
-      <test-allergy-list patient="hospital/Patient/9"></test-allergy-list>
-    </ehr-record-provider>`);
-    const el = list(provider);
-    await settle(el);
+    const { el } = await listInProvider(store, { listPatient: 'hospital/Patient/9' });
     expect(el.activePatient).toBe('hospital/Patient/9');
     expect(store.queries[0]!.patient).toBe('hospital/Patient/9');
   });
 
   it('keeps the rows of the same patient on screen while re-querying (no flicker)', async () => {
     const store = new ControlledStore();
-    const el = await fixture<TestAllergyList>(html`<test-allergy-list .store=${store} patient="clinic/Patient/1"></test-allergy-list>`);
-    await settle(el);
+    const el = await standaloneList(store);
     store.emit([allergyRow('a1')]);
     await settle(el);
     el.allergies.retry();
@@ -257,8 +275,7 @@ describe('record provider and data elements', () => {
 
   it('shows an error with role=alert, a reachable Retry button, and recovers on retry', async () => {
     const store = new ControlledStore();
-    const el = await fixture<TestAllergyList>(html`<test-allergy-list .store=${store} patient="clinic/Patient/1"></test-allergy-list>`);
-    await settle(el);
+    const el = await standaloneList(store);
     store.fail(new Error('IndexedDB is not available'));
     await settle(el);
     expect(el.allergies.status).toBe('error');
@@ -291,8 +308,7 @@ describe('record provider and data elements', () => {
       calls++;
       throw new Error('closed');
     };
-    const el = await fixture<TestAllergyList>(html`<test-allergy-list .store=${store} patient="clinic/Patient/1"></test-allergy-list>`);
-    await settle(el);
+    const el = await standaloneList(store);
     await settle(el);
     expect(calls).toBe(1);
     expect(shadow(el).querySelector('[role=alert]')).not.toBeNull();
@@ -415,13 +431,12 @@ describe('localization', () => {
   });
 
   it('names failed and never-synced sources with plurals', async () => {
-    const store = new ControlledStore();
-    store.sources = [
+    const store = storeWith([
       { id: 'clinic', label: 'Riverside Clinic', lastSyncAt: new Date().toISOString(), status: 'ok' },
       { id: 'hospital', label: 'St Elsewhere Hospital', status: 'error', lastError: 'HTTP 503' },
       { id: 'lab', label: 'City Lab', status: 'error' },
       { id: 'gp', label: 'Hillside GP' },
-    ];
+    ]);
     const el = await fixture<TestTerms>(html`<test-terms lang="en" .store=${store} patient="clinic/Patient/1"></test-terms>`);
     await vi.waitFor(() => expect(el.status.loaded).toBe(true));
     await settle(el);
@@ -434,12 +449,6 @@ describe('localization', () => {
 });
 
 describe('<ehr-source-badge>', () => {
-  function storeWith(sources: SourceInfo[]) {
-    const store = new ControlledStore();
-    store.sources = sources;
-    return store;
-  }
-
   it('shows the source label and "as of" time, not stale when recent', async () => {
     const at = Date.now() - 5 * MINUTE;
     const store = storeWith([{ id: 'clinic', label: 'Riverside Clinic', lastSyncAt: new Date(at).toISOString(), status: 'ok' }]);
@@ -455,8 +464,7 @@ describe('<ehr-source-badge>', () => {
   });
 
   it('is stale (attribute, icon and words) when older than stale-after', async () => {
-    const store = storeWith([{ id: 'hospital', label: 'St Elsewhere Hospital', lastSyncAt: Date.now() - 3 * DAY, status: 'ok' }]);
-    const badge = await fixture<EhrSourceBadge>(html`<ehr-source-badge lang="en" .store=${store} source="hospital"></ehr-source-badge>`);
+    const badge = await badgeFor([{ id: 'hospital', label: 'St Elsewhere Hospital', lastSyncAt: Date.now() - 3 * DAY, status: 'ok' }], 'hospital');
     await vi.waitFor(() => expect(badge.hasAttribute('stale')).toBe(true));
     await settle(badge);
     expect(shadow(badge).querySelector('[part=status]')!.textContent).toContain('Out of date');
@@ -471,8 +479,7 @@ describe('<ehr-source-badge>', () => {
   });
 
   it('takes as-of and label overrides, and says "Not synced yet" for a never-synced source', async () => {
-    const store = storeWith([{ id: 'lab', label: 'City Lab' }]);
-    const badge = await fixture<EhrSourceBadge>(html`<ehr-source-badge lang="en" .store=${store} source="lab"></ehr-source-badge>`);
+    const badge = await badgeFor([{ id: 'lab', label: 'City Lab' }], 'lab');
     await vi.waitFor(() => expect(shadow(badge).textContent).toContain('Not synced yet'));
     badge.asOf = '2026-11-21T14:03:00Z';
     badge.label = 'Lab (override)';
@@ -496,16 +503,10 @@ describe('<ehr-source-badge>', () => {
 });
 
 describe('<ehr-source-badge compact>', () => {
-  function storeWith(sources: SourceInfo[]) {
-    const store = new ControlledStore();
-    store.sources = sources;
-    return store;
-  }
   const visible = (el: Element | null) => !!el && !el.classList.contains('visually-hidden') && el.getBoundingClientRect().width > 1;
 
   it('shows only the provider name; the "as of" time is for screen readers and the tooltip', async () => {
-    const store = storeWith([{ id: 'clinic', label: 'Riverside Clinic', lastSyncAt: Date.now() - 5 * MINUTE, status: 'ok' }]);
-    const badge = await fixture<EhrSourceBadge>(html`<ehr-source-badge compact lang="en" .store=${store} source="clinic"></ehr-source-badge>`);
+    const badge = await badgeFor([{ id: 'clinic', label: 'Riverside Clinic', lastSyncAt: Date.now() - 5 * MINUTE, status: 'ok' }], 'clinic', { compact: true });
     await vi.waitFor(() => expect(shadow(badge).querySelector('[part=label]')?.textContent).toBe('Riverside Clinic'));
     await settle(badge);
     const time = shadow(badge).querySelector('[part=time]')!;
@@ -541,8 +542,7 @@ describe('<ehr-source-badge compact>', () => {
   });
 
   it('is off by default (the full badge with its time)', async () => {
-    const store = storeWith([{ id: 'clinic', label: 'Riverside Clinic', lastSyncAt: Date.now(), status: 'ok' }]);
-    const badge = await fixture<EhrSourceBadge>(html`<ehr-source-badge lang="en" .store=${store} source="clinic"></ehr-source-badge>`);
+    const badge = await badgeFor([{ id: 'clinic', label: 'Riverside Clinic', lastSyncAt: Date.now(), status: 'ok' }], 'clinic');
     await vi.waitFor(() => expect(shadow(badge).querySelector('[part=time]')).not.toBeNull());
     expect(badge.compact).toBe(false);
     expect(visible(shadow(badge).querySelector('[part=time]'))).toBe(true);
@@ -572,11 +572,7 @@ describe('shared look and options of the data elements', () => {
 describe('theme and base', () => {
   it('switches the tokens for everything inside theme="dark"', async () => {
     const store = new ControlledStore();
-    const provider = await fixture<EhrRecordProvider>(html`<ehr-record-provider theme="dark" .store=${store} patient="clinic/Patient/1">
-      <test-allergy-list></test-allergy-list>
-    </ehr-record-provider>`);
-    const el = list(provider);
-    await settle(el);
+    const { provider, el } = await listInProvider(store, { theme: 'dark' });
     expect(getComputedStyle(el).color).toBe('rgb(230, 237, 243)');
     provider.theme = 'light';
     await settle(provider);
