@@ -150,6 +150,13 @@ export function renderEmpty(message: string): TemplateResult {
   return html`<p class="empty" part="empty">${message}</p>`;
 }
 
+/** The Retry button at the end of an error or partial notice; nothing without `onRetry`. */
+function renderRetry(localize: Localize, onRetry: (() => void) | undefined): TemplateResult | typeof nothing {
+  return onRetry
+    ? html`<button type="button" class="retry" part="retry-button" @click=${onRetry}>${localize.term('retry')}</button>`
+    : nothing;
+}
+
 /**
  * Error box with `role="alert"`: what failed ("Allergies could not be loaded"), the reason, and a
  * Retry button (when `onRetry` is given) that keeps keyboard focus reachable.
@@ -166,9 +173,7 @@ export function renderError(
         ? html`<p class="notice-detail">${localize.term('errorDetails', errorMessage(options.error, localize))}</p>`
         : nothing}
     </div>
-    ${options.onRetry
-      ? html`<button type="button" class="retry" part="retry-button" @click=${options.onRetry}>${localize.term('retry')}</button>`
-      : nothing}
+    ${renderRetry(localize, options.onRetry)}
   </div>`;
 }
 
@@ -194,9 +199,7 @@ export function renderPartial(
         ? html`<p class="notice-detail">${localize.term('sourcesNotSynced', pending.length, localize.list(pending.map((s) => s.name)))}</p>`
         : nothing}
     </div>
-    ${options.onRetry
-      ? html`<button type="button" class="retry" part="retry-button" @click=${options.onRetry}>${localize.term('retry')}</button>`
-      : nothing}
+    ${renderRetry(localize, options.onRetry)}
   </div>`;
 }
 
