@@ -2,8 +2,7 @@ import { html, nothing, type CSSResultGroup, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { AllergyIntolerance } from 'fhir/r4';
 import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
-import { LiveQueryController } from '../base/live-query-controller.js';
-import { SourceStatusController } from '../base/source-status-controller.js';
+import { patientQuery, sourceStatus } from '../base/patient-query.js';
 import { headingStyles, renderError, renderOffline, renderPartial, renderSkeleton, renderStale, stateStyles } from '../base/state-styles.js';
 import type { TermKey } from '../base/localize/localize.js';
 import type { StoredRow } from '../base/store-types.js';
@@ -153,15 +152,9 @@ export class EhrAllergyPanel extends EhrDataElement {
   /** Open the "Inactive or resolved" group initially. */
   @property({ type: Boolean, attribute: 'show-inactive' }) showInactive = false;
 
-  private readonly allergies = new LiveQueryController<AllergyIntolerance>(this, {
-    store: () => this.activeStore,
-    query: () => (this.activePatient ? { patient: this.activePatient, type: 'AllergyIntolerance' } : undefined),
-  });
+  private readonly allergies = patientQuery<AllergyIntolerance>(this, 'AllergyIntolerance');
 
-  private readonly status = new SourceStatusController(this, {
-    store: () => this.activeStore,
-    syncState: () => this.syncState,
-  });
+  private readonly status = sourceStatus(this);
 
   private readonly headingId = `ehr-allergy-heading-${Math.random().toString(36).slice(2, 10)}`;
 

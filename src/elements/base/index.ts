@@ -2,6 +2,7 @@ export { EhrElement, EhrDataElement, baseStyles, type EmitOptions } from './ehr-
 export { defineElement } from './define.js';
 export { storeContext, patientContext, launchContext, syncStateContext } from './context.js';
 export { LiveQueryController, type LiveQueryStatus, type LiveQueryOptions, type LiveQueryRenderers } from './live-query-controller.js';
+export { patientQuery, sourceStatus } from './patient-query.js';
 export {
   SourceStatusController,
   OnlineController,

@@ -47,6 +47,8 @@ function queryKey(query: RecordQuery | undefined): string {
  * });
  * render() { return this.allergies.render({ loading: () => renderSkeleton(), ready: (rows) => ..., error: ... }); }
  * ```
+ *
+ * `patientQuery(this, 'AllergyIntolerance')` (`patient-query.ts`) builds exactly this controller.
  */
 export class LiveQueryController<T extends Resource = Resource> implements ReactiveController {
   private readonly host: ReactiveControllerHost;

@@ -2,8 +2,8 @@ import { html, nothing, type CSSResultGroup, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { MedicationRequest, MedicationStatement, Patient, Resource } from 'fhir/r4';
 import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
-import { LiveQueryController } from '../base/live-query-controller.js';
-import { DEFAULT_STALE_AFTER, SourceStatusController } from '../base/source-status-controller.js';
+import { patientQuery, sourceStatus } from '../base/patient-query.js';
+import { DEFAULT_STALE_AFTER } from '../base/source-status-controller.js';
 import { headingStyles, renderEmpty, renderError, renderOffline, renderPartial, renderSkeleton, renderStale, stateStyles } from '../base/state-styles.js';
 import type { RecordSource, StoredRow } from '../base/store-types.js';
 import {
@@ -126,21 +126,11 @@ export class EhrMedicationList extends EhrDataElement {
   /** Age in ms after which a source's data counts as out of date. Default 24 h. */
   @property({ type: Number, attribute: 'stale-after' }) staleAfter = DEFAULT_STALE_AFTER;
 
-  private readonly meds = new LiveQueryController<MedicationUse>(this, {
-    store: () => this.activeStore,
-    query: () => (this.activePatient ? { patient: this.activePatient, type: MED_TYPES } : undefined),
-  });
+  private readonly meds = patientQuery<MedicationUse>(this, MED_TYPES);
 
-  private readonly patients = new LiveQueryController<Patient>(this, {
-    store: () => this.activeStore,
-    query: () => (this.activePatient ? { patient: this.activePatient, type: 'Patient' } : undefined),
-  });
+  private readonly patients = patientQuery<Patient>(this, 'Patient');
 
-  private readonly sourceStatus = new SourceStatusController(this, {
-    store: () => this.activeStore,
-    syncState: () => this.syncState,
-    staleAfter: () => this.staleAfter,
-  });
+  private readonly sourceStatus = sourceStatus(this, { staleAfter: () => this.staleAfter });
 
   /** Referenced resources by store key; `null` = looked up, not there. Reset per store/patient. */
   private readonly cache = new Map<string, Resource | null>();

@@ -2,8 +2,7 @@ import { html, nothing, type CSSResultGroup, type PropertyValues, type TemplateR
 import { property } from 'lit/decorators.js';
 import type { AllergyIntolerance, Patient } from 'fhir/r4';
 import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
-import { LiveQueryController } from '../base/live-query-controller.js';
-import { SourceStatusController } from '../base/source-status-controller.js';
+import { patientQuery, sourceStatus } from '../base/patient-query.js';
 import { renderError, renderOffline, renderPartial, renderSkeleton, renderStale, stateStyles } from '../base/state-styles.js';
 import type { TermKey } from '../base/localize/localize.js';
 import type { StoredRow } from '../base/store-types.js';
@@ -226,21 +225,11 @@ export class EhrPatientBanner extends EhrDataElement {
 
   private readonly detailsId = `ehr-patient-banner-details-${++nextId}`;
 
-  private readonly patients = new LiveQueryController<Patient>(this, {
-    store: () => this.activeStore,
-    query: () => (this.activePatient ? { patient: this.activePatient, type: 'Patient' } : undefined),
-  });
+  private readonly patients = patientQuery<Patient>(this, 'Patient');
 
-  private readonly allergies = new LiveQueryController<AllergyIntolerance>(this, {
-    store: () => this.activeStore,
-    query: () => (this.activePatient && !this.isMinimal ? { patient: this.activePatient, type: 'AllergyIntolerance' } : undefined),
-  });
+  private readonly allergies = patientQuery<AllergyIntolerance>(this, 'AllergyIntolerance', () => !this.isMinimal);
 
-  private readonly status = new SourceStatusController(this, {
-    store: () => this.activeStore,
-    syncState: () => this.syncState,
-    staleAfter: () => this.staleAfter,
-  });
+  private readonly status = sourceStatus(this, { staleAfter: () => this.staleAfter });
 
   /** Minimal mode in effect: the attribute, or a SMART launch that says the host shows its own banner. */
   get isMinimal(): boolean {

@@ -1,7 +1,8 @@
 import { html, nothing, type CSSResultGroup } from 'lit';
 import { property } from 'lit/decorators.js';
 import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
-import { DEFAULT_STALE_AFTER, SourceStatusController } from '../base/source-status-controller.js';
+import { sourceStatus } from '../base/patient-query.js';
+import { DEFAULT_STALE_AFTER } from '../base/source-status-controller.js';
 import styles from './source-badge.styles.js';
 
 function toMillis(value: string | number | Date | undefined | null): number | undefined {
@@ -66,11 +67,7 @@ export class EhrSourceBadge extends EhrDataElement {
   /** Reflects whether the badge currently counts as out of date (read-only, for styling). */
   @property({ type: Boolean, reflect: true }) stale = false;
 
-  private readonly status = new SourceStatusController(this, {
-    store: () => this.activeStore,
-    syncState: () => this.syncState,
-    staleAfter: () => this.staleAfter,
-  });
+  private readonly status = sourceStatus(this, { staleAfter: () => this.staleAfter });
 
   protected override willUpdate(): void {
     const time = this.effectiveTime();
