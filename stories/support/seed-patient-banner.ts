@@ -2,7 +2,7 @@ import type { AllergyIntolerance, Patient, Resource } from 'fhir/r4';
 import { SSN_SYSTEM } from '../../demo/data/split.mjs';
 import { LocalRecordStore } from '../../src/store/index.js';
 import type { RecordQuery, RecordSource } from '../../src/elements/base/store-types.js';
-import { fillSources, splitSample, type SourceSeed } from './seed-store.js';
+import { fillSources, seedOncePerKey, splitSample, type SourceSeed } from './seed-store.js';
 
 /**
  * Stores for the patient banner's stories and browser tests, seeded the way `seed-store.ts` does
@@ -44,18 +44,11 @@ export interface BannerSeed {
 }
 
 const KEEP = new Set(['Patient', 'AllergyIntolerance']);
-const cache = new Map<string, Promise<BannerSeed>>();
+const seeded = seedOncePerKey<BannerSeed>();
 
 /** Opens a fresh store named `banner-<name>` with the requested data. Same options → same store. */
 export function seedBannerStore(options: BannerSeedOptions): Promise<BannerSeed> {
-  const key = options.name;
-  let pending = cache.get(key);
-  if (!pending) {
-    pending = build(options);
-    cache.set(key, pending);
-    pending.catch(() => cache.delete(key));
-  }
-  return pending;
+  return seeded(options.name, () => build(options));
 }
 
 function refer(resources: Resource[] | undefined, patientId: string): Resource[] {

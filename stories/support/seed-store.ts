@@ -71,21 +71,32 @@ export function splitSample(bundle: unknown, file: string): ReturnType<typeof sp
 
 const sample = () => splitSample(versieBundle, 'Versie_Botsford');
 
-const cache = new Map<string, Promise<SeededRecord>>();
+/**
+ * One seeding per key: `seed(key, build)` runs `build` the first time it sees `key` and hands every
+ * later call the same promise, so a story rendered again reuses its store. A seeding that fails
+ * is forgotten, and the next call builds again.
+ */
+export function seedOncePerKey<T>(): (key: string, build: () => Promise<T>) => Promise<T> {
+  const cache = new Map<string, Promise<T>>();
+  return (key, build) => {
+    let pending = cache.get(key);
+    if (!pending) {
+      pending = build();
+      cache.set(key, pending);
+      pending.catch(() => cache.delete(key));
+    }
+    return pending;
+  };
+}
+
+const seeded = seedOncePerKey<SeededRecord>();
 
 /**
  * Opens a fresh store named `options.name` (its old database is deleted first) holding the
  * sample patient at both providers. Calls with the same options share one store.
  */
 export function seedStore(options: SeedOptions): Promise<SeededRecord> {
-  const key = JSON.stringify(options);
-  let pending = cache.get(key);
-  if (!pending) {
-    pending = build(options);
-    cache.set(key, pending);
-    pending.catch(() => cache.delete(key));
-  }
-  return pending;
+  return seeded(JSON.stringify(options), () => build(options));
 }
 
 async function build(options: SeedOptions): Promise<SeededRecord> {
