@@ -79,4 +79,35 @@ describe('record store on real IndexedDB', () => {
     const sources = await second.getSources();
     expect(sources.find((s) => s.id === 'clinic')?.status).toBe('offline');
   });
+
+  it('an insert-first page (expectNew) over stored rows commits: refused inserts do not abort it', async () => {
+    // Chromium's own ConstraintError path: rows already stored are refused by `add`, then judged.
+    const store = await LocalRecordStore.open({ name: uniqueName('idb-insert-first') });
+    names.push(store.name);
+    try {
+      await store.addSource({ id: 'clinic', baseUrl: baseUrl('clinic') });
+      const patient = { resourceType: 'Patient' as const, id: 'p1', meta: { versionId: '1', lastUpdated: '2024-03-01T10:00:00Z' } };
+      const obs = (id: string, versionId: string, status: 'final' | 'amended') => ({
+        resourceType: 'Observation' as const,
+        id,
+        status,
+        code: { text: 'Heart rate' },
+        subject: { reference: 'Patient/p1' },
+        effectiveDateTime: '2024-03-01T09:00:00Z',
+        meta: { versionId, lastUpdated: `2024-03-0${versionId}T10:00:00Z` },
+      });
+      await store.applyPage('clinic', { upserts: [patient, obs('o1', '1', 'final'), obs('o2', '1', 'final')], expectNew: true });
+      const result = await store.applyPage('clinic', {
+        upserts: [patient, obs('o1', '2', 'amended'), obs('o2', '1', 'final'), obs('o3', '1', 'final')],
+        checkpoint: { key: 'everything', value: '2024-03-02T10:00:01Z' },
+        expectNew: true,
+      });
+      expect(result).toEqual({ written: 2, skipped: 2, deleted: 0, held: 0, invalid: 0 });
+      const rows = await store.search({ patient: 'clinic/Patient/p1', type: 'Observation' });
+      expect(rows.map((r) => `${r.resource.id}@${r.versionId}`).sort()).toEqual(['o1@2', 'o2@1', 'o3@1']);
+      expect(await store.getCheckpoint('clinic', 'everything')).toBe('2024-03-02T10:00:01Z');
+    } finally {
+      store.close();
+    }
+  });
 });

@@ -39,6 +39,19 @@ describe('storage quota', () => {
     expect(await store.getCheckpoint('clinic', 'all')).toBe('T1');
   });
 
+  it('rolls back an insert-first page (expectNew) whose insert runs out of quota', async () => {
+    const store = await arrange();
+    await store.applyPage('clinic', { upserts: servedAll(versie()).filter((r) => r.resourceType !== 'Observation'), checkpoint: { key: 'all', value: 'T1' } });
+    const before = await store.search({ patient: VERSIE_CLINIC, includeDeleted: true });
+    const page = servedAll(labs(), '1', '2024-03-02T10:00:00Z');
+    const failingId = page[2]!.id;
+    cleanups.push(failWrites('resources', (v) => (v as { id?: string }).id === failingId, quota));
+    const err = await store.applyPage('clinic', { upserts: page, checkpoint: { key: 'all', value: 'T2' }, expectNew: true }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'quota-exceeded' });
+    expect(await store.search({ patient: VERSIE_CLINIC, includeDeleted: true })).toEqual(before);
+    expect(await store.getCheckpoint('clinic', 'all')).toBe('T1');
+  });
+
   it('saves neither the row nor the outbox entry when the outbox write hits the quota', async () => {
     const store = await arrange();
     cleanups.push(failWrites('outbox', () => true, quota));

@@ -124,6 +124,63 @@ describe('applyPage', () => {
     expect(await store.applyPage('clinic', { upserts: [], deletes: [{ type: 'AllergyIntolerance', id: allergy.id!, versionId: '3', at: '2024-03-03T00:00:00Z' }] })).toMatchObject({ held: 1, deleted: 0 });
     expect(await store.get('clinic', 'AllergyIntolerance', allergy.id!)).toMatchObject({ local: 'pending' });
   });
+
+  it('insert-first (expectNew) ends exactly like reading first: skips, held versions, tombstones, repeats, links', async () => {
+    // The same history applied to two stores; only the last page's hint differs.
+    const arrangeState = async () => {
+      const store = await arrange();
+      await store.applyPage('clinic', { upserts: servedAll(versie(), '1', '2024-03-01T10:00:00Z'), fetchedAt: 1 });
+      const [gone, edited] = allergies();
+      await store.applyPage('clinic', { upserts: [], deletes: [{ type: 'AllergyIntolerance', id: gone!.id!, versionId: '2', at: '2024-03-02T10:00:00Z' }], fetchedAt: 2 });
+      await store.save({ ...edited!, criticality: 'high' }, { source: 'clinic' });
+      return store;
+    };
+    const [gone, edited] = allergies();
+    const [lab0, lab1] = labs();
+    const patient = versie().find((r) => r.resourceType === 'Patient')!;
+    const page = () => ({
+      upserts: [
+        ...servedAll(versie(), '1', '2024-03-01T10:00:00Z').filter((r) => r.resourceType === 'Condition'), // stored: skipped
+        served(gone!, '1', '2024-03-01T10:00:00Z'), // older than its tombstone: not revived
+        served({ ...edited!, criticality: 'low' as const }, '3', '2024-03-03T10:00:00Z'), // local edit pending: held
+        served({ ...lab0!, status: 'amended' as const }, '4', '2024-03-04T10:00:00Z'), // stored, newer: written
+        served({ ...lab1!, id: 'lab-new', status: 'preliminary' as const }, '1', '2024-03-04T10:00:00Z'), // new
+        served({ ...lab1!, id: 'lab-new', status: 'final' as const }, '2', '2024-03-04T11:00:00Z'), // listed twice
+        served({ ...lab1!, id: 'lab-newer' }, '1', '2024-03-04T10:00:00Z'), // new
+        served({ ...patient, id: 'p-new', identifier: [{ system: 'http://hl7.org/fhir/sid/us-ssn', value: '999-00-1234' }] }, '1', '2024-03-04T10:00:00Z'),
+        { resourceType: 'Observation' } as Resource, // invalid
+      ],
+      deletes: [{ type: 'Observation', id: 'lab-newer', versionId: '2', at: '2024-03-04T12:00:00Z' }],
+      checkpoint: { key: 'everything', value: '2024-03-04T12:00:01Z', patient: VERSIE_CLINIC },
+      fetchedAt: 3,
+    });
+    const plain = await arrangeState();
+    const hinted = await arrangeState();
+    const expected = await plain.applyPage('clinic', page());
+    expect(expected).toEqual({ written: 5, skipped: versie().filter((r) => r.resourceType === 'Condition').length + 1, deleted: 1, held: 1, invalid: 1 });
+    expect(await hinted.applyPage('clinic', { ...page(), expectNew: true })).toEqual(expected);
+
+    const state = async (store: LocalRecordStore) => ({
+      // The local save's own time differs between the two stores; everything else must not.
+      versie: (await store.search({ patient: VERSIE_CLINIC, includeDeleted: true })).map((r) => (r.local ? { ...r, fetchedAt: 0 } : r)),
+      other: await store.search({ patient: 'clinic/Patient/p-new', includeDeleted: true }),
+      linked: await store.linkedPatients('clinic/Patient/p-new'),
+      writes: (await store.listOutbox()).map(({ createdAt: _c, ...e }) => e),
+      checkpoint: await store.getCheckpointRecord('clinic', 'everything'),
+    });
+    const a = await state(plain);
+    const b = await state(hinted);
+    expect(b.checkpoint).toMatchObject({ value: '2024-03-04T12:00:01Z' });
+    expect({ ...b, checkpoint: { ...b.checkpoint, savedAt: 0 } }).toEqual({ ...a, checkpoint: { ...a.checkpoint, savedAt: 0 } });
+    // Spot checks of the state both reached.
+    const byId = new Map(b.versie.map((r) => [r.resource.id, r]));
+    expect(byId.get(gone!.id!)).toMatchObject({ deleted: true, versionId: '2' });
+    expect(byId.get(edited!.id!)).toMatchObject({ local: 'pending', resource: { criticality: 'high' } });
+    expect(byId.get(lab0!.id!)).toMatchObject({ versionId: '4', resource: { status: 'amended' } });
+    expect(byId.get('lab-new')).toMatchObject({ versionId: '2', resource: { status: 'final' } });
+    expect(byId.get('lab-newer')).toMatchObject({ deleted: true });
+    expect(b.other.map((r) => r.resource.id)).toEqual(['p-new']);
+  });
 });
 
 describe('upload bookkeeping', () => {

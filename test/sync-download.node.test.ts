@@ -4,6 +4,9 @@
  * its faults are reset after each test.
  */
 import { describe, expect, test } from 'vitest';
+import { Dexie } from 'dexie';
+import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import { LocalRecordStore } from '../src/store/index.js';
 import { DEFAULT_TYPES } from '../src/sync/download.js';
 import type { SyncProgress } from '../src/sync/progress.js';
 import { http, openStore, requestLines, samplePatient, serverCount, serverResources, snapshot, useWorld } from './support/sync-harness.js';
@@ -142,6 +145,27 @@ describe('deletes reach the cache whatever the server supports', () => {
     const asked = requestLines(world, 'clinic');
     expect(asked.some((l) => l.includes('_history'))).toBe(false);
     expect(asked.some((l) => l.includes('$everything') && !l.includes('_since'))).toBe(true);
+    store.close();
+  });
+
+  test('rows stored but no checkpoint (e.g. lost): the full listing is still compared with them', async () => {
+    const versie = samplePatient(world, 'Versie Botsford');
+    const { store } = await openStore(world);
+    await store.syncPatient(versie.clinicKey);
+    const victim = (await store.search({ patient: versie.clinicKey, type: 'Immunization' })).find((r) => r.source === 'clinic')!;
+    await http(`${world.server.baseUrl('clinic')}/Immunization/${victim.resource.id}`, { method: 'DELETE' });
+    // Drop every checkpoint behind the store's back, keeping the rows.
+    const raw = new Dexie(LocalRecordStore.databaseName(store.name), { indexedDB, IDBKeyRange });
+    await raw.open();
+    await raw.table('checkpoints').clear();
+    raw.close();
+    world.server.base('clinic').clearRequests();
+
+    const report = await store.syncPatient(versie.clinicKey);
+    expect(report.errors).toEqual([]);
+    expect(report.sources.clinic).toMatchObject({ status: 'ok', deleted: 1 });
+    expect(await store.get('clinic', 'Immunization', victim.resource.id!)).toBeUndefined();
+    expect(requestLines(world, 'clinic').some((l) => l.includes('$everything') && !l.includes('_since'))).toBe(true);
     store.close();
   });
 

@@ -68,6 +68,8 @@ export interface PurgeResult {
 const RESOURCE_TYPE = /^[A-Z][A-Za-z]{1,63}$/;
 const SOURCE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 const ALL_TABLES = ['resources', 'sources', 'checkpoints', 'outbox', 'conflicts', 'links'] as const;
+/** The index every by-patient read uses (schema v3). */
+const BY_PATIENT = '[patient+type+deleted+date]';
 
 function describe(r: { resourceType?: unknown; id?: unknown }): string {
   return `${String(r.resourceType ?? '?')}/${String(r.id ?? '(no id)')}`;
@@ -125,12 +127,14 @@ function toConflictRecord(row: ConflictRow): ConflictRecord {
   return { ...rest, id: row.id!, resolved: resolved === 1 };
 }
 
-/** Newest clinical date first, undated last; then by source, type, id for a stable order. */
+/** Newest clinical date first, undated (`''`) last; then by source, type, id for a stable order. */
 function compareRows(a: ResourceRow, b: ResourceRow): number {
-  if (a.date !== b.date) {
-    if (a.date === undefined) return 1;
-    if (b.date === undefined) return -1;
-    return a.date < b.date ? 1 : -1;
+  const da = a.date ?? '';
+  const db = b.date ?? '';
+  if (da !== db) {
+    if (!da) return 1;
+    if (!db) return -1;
+    return da < db ? 1 : -1;
   }
   return keyString(a.source, a.type, a.id) < keyString(b.source, b.type, b.id) ? -1 : 1;
 }
@@ -231,11 +235,11 @@ export class LocalRecordStore {
       resource,
       fetchedAt,
       deleted: 0,
+      // '' when undated: the row must still have a key in `[patient+type+deleted+date]`.
+      date: clinicalDate(resource) ?? '',
     };
     if (resource.meta?.versionId) row.versionId = resource.meta.versionId;
     if (resource.meta?.lastUpdated) row.lastUpdated = resource.meta.lastUpdated;
-    const date = clinicalDate(resource);
-    if (date) row.date = date;
     const codes = codesOf(resource);
     if (codes.length) row.codes = codes;
     return row;
@@ -328,22 +332,32 @@ export class LocalRecordStore {
           .distinct()
           .filter((r) => keySet.has(r.patient) && (!types || types.includes(r.type)))
           .toArray();
-      } else if (types && (q.from !== undefined || q.to !== undefined)) {
+      } else if (types) {
+        // `[patient+type+deleted+date]`: live rows (deleted 0) of each patient and type, plus
+        // the tombstones (1) when asked for; a date range narrows the date part. Undated rows
+        // have date '' and are outside any range that has a bound (the filter below repeats it).
+        const deletedStates = q.includeDeleted ? [0, 1] : [0];
+        const dated = q.from !== undefined || q.to !== undefined;
         const lower = q.from ?? '';
         const upper = q.to !== undefined ? `${q.to}\uffff` : '\uffff';
         rows = (
           await Promise.all(
             keys.flatMap((k) =>
-              types.map((t) => resources.where('[patient+type+date]').between([k, t, lower], [k, t, upper], true, true).toArray()),
+              types.flatMap((t) =>
+                deletedStates.map((d) =>
+                  (dated
+                    ? resources.where(BY_PATIENT).between([k, t, d, lower], [k, t, d, upper], true, true)
+                    : resources.where(BY_PATIENT).between([k, t, d, Dexie.minKey], [k, t, d, Dexie.maxKey], true, true)
+                  ).toArray(),
+                ),
+              ),
             ),
           )
         ).flat();
-      } else if (types) {
-        rows = await resources.where('[patient+type]').anyOf(keys.flatMap((k) => types.map((t) => [k, t]))).toArray();
       } else {
         rows = (
           await Promise.all(
-            keys.map((k) => resources.where('[patient+type]').between([k, Dexie.minKey], [k, Dexie.maxKey], true, true).toArray()),
+            keys.map((k) => resources.where(BY_PATIENT).between([k, Dexie.minKey], [k, Dexie.maxKey], true, true).toArray()),
           )
         ).flat();
       }
@@ -351,7 +365,7 @@ export class LocalRecordStore {
       const to = q.to !== undefined ? `${q.to}\uffff` : undefined;
       return rows
         .filter((r) => q.includeDeleted || !r.deleted)
-        .filter((r) => (from === undefined || (r.date !== undefined && r.date >= from)) && (to === undefined || (r.date !== undefined && r.date <= to)))
+        .filter((r) => (from === undefined || (!!r.date && r.date >= from)) && (to === undefined || (!!r.date && r.date <= to)))
         .sort(compareRows)
         .map((r) => toStoredRow(r));
     });
@@ -554,7 +568,7 @@ export class LocalRecordStore {
         const keys = await linkedKeys(this.db, patient, this.linkIdentifierSystems);
         const rowKeys = (
           await Promise.all(
-            keys.map((k) => this.db.resources.where('[patient+type]').between([k, Dexie.minKey], [k, Dexie.maxKey], true, true).primaryKeys()),
+            keys.map((k) => this.db.resources.where(BY_PATIENT).between([k, Dexie.minKey], [k, Dexie.maxKey], true, true).primaryKeys()),
           )
         ).flat();
         const targets = new Set(rowKeys.map(([s, t, i]) => keyString(s, t, i)));
@@ -663,7 +677,7 @@ export class LocalRecordStore {
               ? this.buildRow(source, final, sources, now)
               : existing
                 ? { ...existing, deleted: 1, fetchedAt: now }
-                : { source, type, id: resourceId, patient: '', resource: { resourceType: type, id: resourceId } as Resource, fetchedAt: now, deleted: 1 };
+                : { source, type, id: resourceId, patient: '', resource: { resourceType: type, id: resourceId } as Resource, fetchedAt: now, deleted: 1, date: '' };
             delete row.versionId;
             delete row.lastUpdated;
             delete row.server;
@@ -735,8 +749,48 @@ export class LocalRecordStore {
           if (!del || typeof del.type !== 'string' || !RESOURCE_TYPE.test(del.type) || !isFhirId(del.id)) result.invalid++;
           else deletes.push(del);
         }
+        const keyOf = (type: string, id: string) => keyString(source, type, id);
+
+        // Insert-first (`page.expectNew`, a first download): a resource listed once in the page
+        // (and not among its deletes) is written with `add`, which IndexedDB refuses with a
+        // ConstraintError, writing nothing, when the key is already stored. Only those refused
+        // are then read and judged like any other, so for new rows the read round trips are
+        // saved and the outcome is exactly that of reading first.
+        const added = new Map<string, ResourceRow>();
+        if (page.expectNew) {
+          const listed = new Map<string, number>();
+          for (const k of [...upserts.map((r) => keyOf(r.resourceType, r.id!)), ...deletes.map((d) => keyOf(d.type, d.id))]) {
+            listed.set(k, (listed.get(k) ?? 0) + 1);
+          }
+          const rows = upserts
+            .filter((r) => listed.get(keyOf(r.resourceType, r.id!)) === 1)
+            .map((r) => this.buildRow(source, r, sources, fetchedAt));
+          let refused: Record<number, unknown> = {};
+          if (rows.length) {
+            try {
+              await this.db.resources.bulkAdd(rows);
+            } catch (error) {
+              // Caught, the refused adds do not abort the transaction; anything else than
+              // "key exists" (quota, ...) is rethrown and rolls the page back. (On localhost,
+              // Dexie's debug mode console.trace()s the BulkError anyway; it is handled.)
+              const byPos = (error as { name?: string; failuresByPos?: Record<number, unknown> }).failuresByPos;
+              const onlyExisting =
+                (error as { name?: string }).name === 'BulkError' &&
+                !!byPos &&
+                Object.values(byPos).every((e) => (e as { name?: string } | undefined)?.name === 'ConstraintError');
+              if (!onlyExisting) throw error;
+              refused = byPos!;
+            }
+          }
+          rows.forEach((row, i) => {
+            if (i in refused) return;
+            added.set(keyOf(row.type, row.id), row);
+            result.written++;
+          });
+        }
+
         const keys: Array<[string, string, string]> = [
-          ...upserts.map((r) => [source, r.resourceType, r.id!] as [string, string, string]),
+          ...upserts.filter((r) => !added.has(keyOf(r.resourceType, r.id!))).map((r) => [source, r.resourceType, r.id!] as [string, string, string]),
           ...deletes.map((d) => [source, d.type, d.id] as [string, string, string]),
         ];
         const found = keys.length ? await this.db.resources.bulkGet(keys) : [];
@@ -753,6 +807,7 @@ export class LocalRecordStore {
         };
 
         for (const resource of upserts) {
+          if (added.has(keyOf(resource.resourceType, resource.id!))) continue;
           const versionId = resource.meta?.versionId;
           const lastUpdated = resource.meta?.lastUpdated;
           const existing = current.get(keyString(source, resource.resourceType, resource.id!));
@@ -798,7 +853,7 @@ export class LocalRecordStore {
           }
           const row: ResourceRow = existing
             ? { ...existing, deleted: 1, fetchedAt }
-            : { source, type: del.type, id: del.id, patient: '', resource: { resourceType: del.type, id: del.id } as Resource, fetchedAt, deleted: 1 };
+            : { source, type: del.type, id: del.id, patient: '', resource: { resourceType: del.type, id: del.id } as Resource, fetchedAt, deleted: 1, date: '' };
           if (del.versionId) row.versionId = del.versionId;
           if (del.at) row.lastUpdated = del.at;
           write(row);
@@ -810,7 +865,7 @@ export class LocalRecordStore {
         // not change the row's resource, so they leave links alone, as before).
         const linkPuts: LinkRow[] = [];
         const linkDeletes: string[] = [];
-        for (const row of changed.values()) {
+        for (const row of [...added.values(), ...changed.values()]) {
           if (row.type !== 'Patient' || row.local) continue;
           if (row.deleted) linkDeletes.push(`${row.source}/Patient/${row.id}`);
           else linkPuts.push(linkRowFor(row.resource as Patient, row.source));
@@ -845,10 +900,42 @@ export class LocalRecordStore {
    * detect deletes (`applyPage` with `deletes` for the ids the server no longer has).
    */
   async localIds(source: string, type: string, patientKey: PatientKey): Promise<string[]> {
-    return this.run('localIds', async () => {
-      const rows = await this.db.resources.where('[patient+type]').equals([patientKey, type]).toArray();
-      return rows.filter((r) => r.source === source && !r.deleted && !r.local).map((r) => r.id).sort();
-    });
+    return this.run('localIds', async () =>
+      this.db.transaction('r', [this.db.resources, this.db.outbox], async () => {
+        // Keys only (no row is read or deserialized): the index range of live rows (deleted 0)
+        // gives source, type and id. Rows with a local write pending or in conflict are the ones
+        // with outbox entries (save/remove add one, completeWrite/resolveConflict clear `local`
+        // with the last one), so they are left out by the outbox, which is small.
+        const keys = await this.db.resources
+          .where(BY_PATIENT)
+          .between([patientKey, type, 0, Dexie.minKey], [patientKey, type, 0, Dexie.maxKey], true, true)
+          .primaryKeys();
+        const entries = await this.db.outbox.where('source').equals(source).toArray();
+        const held = new Set(entries.filter((e) => e.type === type).map((e) => e.id));
+        return keys
+          .filter(([s, , id]) => s === source && !held.has(id))
+          .map(([, , id]) => id)
+          .sort();
+      }),
+    );
+  }
+
+  /**
+   * Whether any row of `types` (tombstones and rows with local changes included) is filed under
+   * `patientKey`. Keys only, at most one per type. The sync engine asks this before a first full
+   * listing: when nothing was stored, there is nothing to compare with the server's id set.
+   */
+  async hasRows(patientKey: PatientKey, types: readonly string[]): Promise<boolean> {
+    return this.run('hasRows', async () =>
+      this.db.transaction('r', this.db.resources, async () => {
+        const found = await Promise.all(
+          types.map((t) =>
+            this.db.resources.where(BY_PATIENT).between([patientKey, t, Dexie.minKey], [patientKey, t, Dexie.maxKey], true, true).limit(1).primaryKeys(),
+          ),
+        );
+        return found.some((keys) => keys.length > 0);
+      }),
+    );
   }
 
   /**

@@ -13,7 +13,7 @@ import type { CheckpointRecord, ConflictRecord, LocalState, OutboxEntry, SourceR
 export const DB_PREFIX = 'ehr-elements/';
 
 /** Current schema version. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** The server's version of a row, kept aside while a local write is pending or in conflict. */
 export interface HeldServerVersion {
@@ -35,8 +35,11 @@ export interface ResourceRow {
   fetchedAt: number;
   /** 0/1 rather than boolean: IndexedDB cannot index booleans. */
   deleted: 0 | 1;
-  /** Normalized clinical date (v2). */
-  date?: string;
+  /**
+   * Normalized clinical date (v2); `''` when the resource has none (v3: every row has a date, so
+   * every row is in `[patient+type+deleted+date]`).
+   */
+  date: string;
   /** `system|code` of the main code(s) (v2, multi-entry index). */
   codes?: string[];
   local?: LocalState;
@@ -94,13 +97,25 @@ export const SCHEMA_V2 = {
   checkpoints: '[source+key], source, patient',
 } as const;
 
+/**
+ * Version 3: fewer indexes to maintain on every write (5 → 2). `lastUpdated` and `deleted` were
+ * never queried; `[patient+type]` and `[patient+type+date]` become one
+ * `[patient+type+deleted+date]`, which answers by-patient, by-type and date-range reads, leaves
+ * tombstones out of a range unless asked for, and lists the live ids of a record
+ * (`localIds`) from keys alone. A compound index only holds rows that have every part, so from
+ * v3 on every row has a `date` (`''` when undated); the upgrade fills it in for older rows.
+ */
+export const SCHEMA_V3 = {
+  resources: '[source+type+id], [patient+type+deleted+date], *codes',
+} as const;
+
 /** Declares version 1 only. For tests of the upgrade path. */
 export function declareV1(db: Dexie): void {
   db.version(1).stores(SCHEMA_V1);
 }
 
-/** Declares every version up to the current one, with upgrades. */
-export function declareSchema(db: Dexie): void {
+/** Declares versions 1 and 2 (with the v2 upgrade). For tests of the upgrade path. */
+export function declareV2(db: Dexie): void {
   declareV1(db);
   db.version(2)
     .stores(SCHEMA_V2)
@@ -114,6 +129,22 @@ export function declareSchema(db: Dexie): void {
           const codes = codesOf(row.resource);
           if (date) row.date = date;
           if (codes.length) row.codes = codes;
+        });
+    });
+}
+
+/** Declares every version up to the current one, with upgrades. */
+export function declareSchema(db: Dexie): void {
+  declareV2(db);
+  db.version(3)
+    .stores(SCHEMA_V3)
+    .upgrade(async (tx) => {
+      // Undated rows had no entry in a date index; give them '' so the new index holds them.
+      await tx
+        .table<ResourceRow>('resources')
+        .filter((row) => typeof row.date !== 'string')
+        .modify((row) => {
+          row.date = '';
         });
     });
 }

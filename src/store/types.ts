@@ -150,6 +150,13 @@ export interface DownloadPage {
   checkpoint?: { key: string; value: string; data?: unknown; patient?: PatientKey };
   /** `Date.now()` of the download; defaults to now. */
   fetchedAt?: number;
+  /**
+   * Performance hint, never a change in outcome: most upserts are probably not stored yet (a
+   * first download). They are then inserted without being read first, and only those already
+   * stored are read and judged. Leave it unset when most are expected to be stored (re-listings),
+   * where it would cost a refused insert per row.
+   */
+  expectNew?: boolean;
 }
 
 /** Counts returned by `applyPage`. */

@@ -206,6 +206,13 @@ export async function runQuery(
     }
   }
   result.incremental = since !== undefined;
+  // A full listing compares the server's ids with the cache's to find deletes. On a first
+  // listing (no checkpoint) of a record of which nothing is stored yet, every row the comparison
+  // could look at is one this run wrote itself: skip it (and its read of every stored id).
+  const compareIds = !!checkpoint || (await store.hasRows(ctx.patientKey, query.types));
+  // A first listing writes mostly new rows: let the store insert first instead of reading every
+  // key (`expectNew`). Dropped as soon as a page turns out to be mostly stored already.
+  let expectNew = !checkpoint;
 
   const wanted = new Set([...query.types, ...REFERENCED_TYPES]);
   const seen = new Map<string, Set<string>>(); // type -> ids seen in this run
@@ -242,7 +249,9 @@ export async function runQuery(
 
       if (page.next) {
         if (!visited.has(page.next)) ahead = readAhead(ctx, page.next);
-        add(result, await store.applyPage(source, { upserts }));
+        const applied = await store.applyPage(source, { upserts, ...(expectNew ? { expectNew } : {}) });
+        add(result, applied);
+        if (applied.written * 2 < upserts.length) expectNew = false;
         url = page.next;
         continue;
       }
@@ -252,9 +261,10 @@ export async function runQuery(
       const extra: Resource[] = [];
       if (historyDeletes) {
         deletes = await historyDeletesForPatient(ctx, query.types, historyDeletes, seen);
+      } else if (compareIds) {
+        deletes = await idSetDeletes(ctx, query.types, seen, extra);
       } else {
-        const gone = await idSetDeletes(ctx, query.types, seen, extra);
-        deletes = gone;
+        deletes = [];
       }
       const checkpointValue = runTime;
       add(
@@ -262,6 +272,7 @@ export async function runQuery(
         await store.applyPage(source, {
           upserts: [...upserts, ...extra],
           deletes,
+          ...(expectNew ? { expectNew } : {}),
           ...(checkpointValue
             ? { checkpoint: { key: query.key, value: checkpointValue, patient: ctx.patientKey, data: { incremental: result.incremental } } }
             : {}),

@@ -10,6 +10,7 @@ export type SyncStore = Pick<
   | 'applyPage'
   | 'getCheckpointRecord'
   | 'localIds'
+  | 'hasRows'
   | 'pendingWrites'
   | 'completeWrite'
   | 'failWrite'
