@@ -13,8 +13,12 @@ import { measureBundle } from './support/bundle-size.js';
 // elements' own cost (without the shared store) is held to tight budgets of its own.
 const KB = 1000;
 const BUDGET = {
-  /** The banner with Lit, the store and Dexie (issue 4 asked 50 KB: see above). */
-  bannerWithStore: 70 * KB,
+  /**
+   * The banner with Lit, the store and Dexie (issue 4 asked 50 KB: see above). Measured 70.1 KB
+   * once it shared the allergy panel's merge rules (same order, cautious criticality) and named
+   * national identifiers; the budget leaves ~2 KB for growth before someone has to look.
+   */
+  bannerWithStore: 72 * KB,
   /** Any other single element with Lit, the store and Dexie. */
   elementWithStore: 72 * KB,
   /** All elements of the kit together, with the store (issue 4 asked 70 KB: see above). */
