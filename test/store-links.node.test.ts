@@ -1,9 +1,10 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Patient } from 'fhir/r4';
+import type { Observation, Patient } from 'fhir/r4';
 import type { LocalRecordStore } from '../src/store/index.js';
 import {
   CLINIC_BASE,
+  HOSPITAL_BASE,
   SSN,
   VERSIE_CLINIC,
   VERSIE_ID,
@@ -84,6 +85,76 @@ describe('patient links', () => {
     const pointer: Patient = { resourceType: 'Patient', id: 'p1', link: [{ type: 'refer', other: { reference: 'Patient/not-yet-synced' } }] };
     await store.applyPage('hospital', { upserts: [served(pointer, '1', '2024-03-01T10:00:00Z')] });
     expect(await store.linkedPatients('hospital/Patient/p1')).toEqual(['hospital/Patient/p1', 'hospital/Patient/not-yet-synced']);
+  });
+
+  it('does not link by Patient.link to a server that is not a registered source (no wrong-patient merge)', async () => {
+    const store = await arrange();
+    // The clinic's patient 7 points at patient 12 of an MPI we do not sync from; the clinic's
+    // own patient 12 is somebody else and must not be merged into 7's chart.
+    const seven: Patient = {
+      resourceType: 'Patient',
+      id: '7',
+      name: [{ family: 'Alpha' }],
+      link: [
+        { type: 'seealso', other: { reference: 'http://mpi.elsewhere.org/fhir/Patient/12' } },
+        { type: 'seealso', other: { reference: 'urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0' } },
+        { type: 'seealso', other: { reference: '#contained-patient' } },
+      ],
+    };
+    const twelve: Patient = { resourceType: 'Patient', id: '12', name: [{ family: 'Unrelated' }] };
+    const obs: Observation = {
+      resourceType: 'Observation',
+      id: 'o12',
+      status: 'final',
+      code: { text: 'HIV viral load' },
+      subject: { reference: 'Patient/12' },
+    };
+    await store.applyPage('clinic', { upserts: servedAll([seven, twelve, obs]) });
+    expect(await store.linkedPatients('clinic/Patient/7')).toEqual(['clinic/Patient/7']);
+    expect(await store.linkedPatients('clinic/Patient/12')).toEqual(['clinic/Patient/12']);
+    expect(await store.search({ patient: 'clinic/Patient/7', type: 'Observation' })).toEqual([]);
+    expect((await store.search({ patient: 'clinic/Patient/7' })).map((r) => r.resource.id)).toEqual(['7']);
+    // Purging 7 leaves 12 and 12's data alone.
+    await store.purge({ patient: 'clinic/Patient/7' });
+    expect(await store.get('clinic', 'Observation', 'o12')).toBeDefined();
+    expect(await store.get('clinic', 'Patient', '12')).toBeDefined();
+  });
+
+  it('links by Patient.link to a registered source\'s absolute URL, also when the source is added later', async () => {
+    const store = await arrange();
+    const seven: Patient = {
+      resourceType: 'Patient',
+      id: '7',
+      link: [
+        // The hospital's base is registered with a trailing slash; references compare normalized.
+        { type: 'seealso', other: { reference: `${HOSPITAL_BASE}/Patient/h-12/_history/3` } },
+        { type: 'seealso', other: { reference: 'https://registry.example.org/fhir/Patient/r-5' } },
+      ],
+    };
+    await store.applyPage('clinic', { upserts: servedAll([seven]) });
+    expect(await store.linkedPatients('clinic/Patient/7')).toEqual(['clinic/Patient/7', 'hospital/Patient/h-12']);
+    expect(await store.linkedPatients('hospital/Patient/h-12')).toEqual(['hospital/Patient/h-12', 'clinic/Patient/7']);
+    // The registry becomes a source after the Patient was stored: links are resolved on read.
+    await store.addSource({ id: 'registry', baseUrl: 'https://registry.example.org/fhir' });
+    expect(await store.linkedPatients('clinic/Patient/7')).toEqual([
+      'clinic/Patient/7',
+      'hospital/Patient/h-12',
+      'registry/Patient/r-5',
+    ]);
+    expect(await store.linkedPatients('registry/Patient/r-5')).toEqual([
+      'registry/Patient/r-5',
+      'clinic/Patient/7',
+      'hospital/Patient/h-12',
+    ]);
+  });
+
+  it('links by a relative Patient.link within the row\'s own source only', async () => {
+    const store = await arrange();
+    const seven: Patient = { resourceType: 'Patient', id: '7', link: [{ type: 'replaced-by', other: { reference: 'Patient/12' } }] };
+    await store.applyPage('hospital', { upserts: servedAll([seven]) });
+    await store.applyPage('clinic', { upserts: servedAll([{ resourceType: 'Patient', id: '12' } as Patient]) });
+    expect(await store.linkedPatients('hospital/Patient/7')).toEqual(['hospital/Patient/7', 'hospital/Patient/12']);
+    expect(await store.linkedPatients('clinic/Patient/12')).toEqual(['clinic/Patient/12']);
   });
 
   it('unlinks when the identifier changes or the patient is deleted', async () => {

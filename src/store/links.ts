@@ -7,7 +7,7 @@
  * inside a live query also make the query re-run when any link row changes.
  */
 import type { Patient } from 'fhir/r4';
-import { normalizeBase, parsePatientKey, parsePatientReference, patientKeyFromRef, type SourceBases } from './compartment.js';
+import { normalizeBase, parsePatientKey, parsePatientReference, type SourceBases } from './compartment.js';
 import type { LinkRow, RecordDatabase } from './schema.js';
 
 /** Builds the `links` row for a Patient stored in `source`. */
@@ -25,11 +25,19 @@ export function linkRowFor(patient: Patient, source: string): LinkRow {
   return { key: `${source}/Patient/${patient.id}`, source, idents: [...idents], refs: [...refs] };
 }
 
-/** Maps a stored link target (key or absolute URL) to a patient key. */
-function refToKey(ref: string, source: string, sources: SourceBases): string | undefined {
+/**
+ * Maps a stored link target to a patient key: a key (from a relative reference, already in the
+ * row's own source) as is; an absolute URL only when its base is exactly a registered source's
+ * base, else no link. Unlike compartment references (`patientKeyFromRef`), an unknown base is
+ * never taken to be the row's own server: that would merge the chart with whoever has the same
+ * id there (mirrors `linkTargets` in `src/sync/linking.ts`). Resolved on read, so a source added
+ * after the Patient was stored makes its link count from then on.
+ */
+function refToKey(ref: string, sources: SourceBases): string | undefined {
   if (!/^https?:\/\//.test(ref)) return ref;
   const parsed = parsePatientReference(ref);
-  return parsed ? patientKeyFromRef(parsed, source, sources) : undefined;
+  const match = parsed?.base !== undefined ? sources.find((s) => normalizeBase(s.baseUrl) === parsed.base) : undefined;
+  return match && parsed ? `${match.id}/Patient/${parsed.id}` : undefined;
 }
 
 /** The absolute URL a patient key would have in another source's `Patient.link`. */
@@ -68,7 +76,7 @@ export async function linkedKeys(
     if (idents.length) {
       for (const key of await db.links.where('idents').anyOf(idents).primaryKeys()) add(key);
     }
-    for (const r of rows) for (const ref of r.refs) add(refToKey(ref, r.source, sources));
+    for (const r of rows) for (const ref of r.refs) add(refToKey(ref, sources));
     // Patients whose Patient.link points at one of the frontier keys.
     const targets = frontier.flatMap((k) => [k, urlOfKey(k, sources)]).filter((t): t is string => !!t);
     for (const key of await db.links.where('refs').anyOf(targets).primaryKeys()) add(key);
