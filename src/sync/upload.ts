@@ -12,7 +12,10 @@
  * - Create: `PUT` to the id chosen on this device, after a read. PUT to a fixed id cannot create a
  *   second copy however often it is repeated; the read tells "our earlier attempt already landed"
  *   (same content → done) apart from "someone else has this id" (different content → conflict).
- *   Servers without update-as-create get `POST` with `If-None-Exist` on the resource's identifier.
+ *   Servers without update-as-create get `POST` with `If-None-Exist` on the resource's identifier:
+ *   201 → done; 200 (an existing match) → done only if it has our content, else a conflict.
+ *   A plain POST is not idempotent: when its answer is lost (network, timeout, 5xx, abort) it may
+ *   have been created, so it is recorded as a conflict (server `null`) for a person, never resent.
  * - Delete: `DELETE` with If-Match; 404/410 mean it is already gone, which is what we wanted.
  * - 412/409: the server's version is read; if it already equals what we sent (our own retried
  *   write), the write is complete; otherwise `recordConflict` keeps both for a person to decide.
@@ -69,8 +72,9 @@ export async function uploadSource(ctx: UploadContext): Promise<UploadResult> {
     for (const e of group) attempted.add(e.seq);
     const last = group[group.length - 1]!;
     const first = group[0]!;
+    const sent: SendState = { plainPost: false };
     try {
-      const outcome = await send(ctx, first, last);
+      const outcome = await send(ctx, first, last, sent);
       if (outcome.kind === 'done') {
         for (const e of group) await ctx.store.completeWrite(e.seq, outcome.server);
         result.uploaded += group.length;
@@ -82,12 +86,29 @@ export async function uploadSource(ctx: UploadContext): Promise<UploadResult> {
         skipKeys.add(keyOf(first));
       }
     } catch (error) {
-      if (isAbort(error, ctx.signal)) throw error;
-      const err = toSyncError(error, ctx.source);
-      const message = err.message;
+      const aborted = isAbort(error, ctx.signal);
+      const err = aborted ? undefined : toSyncError(error, ctx.source);
+      if (sent.plainPost && (aborted || mayHaveLanded(err!))) {
+        // A plain POST whose answer never came may have created the resource on the server;
+        // sending it again could create a second copy. Hand it to a person instead.
+        const why = aborted ? 'the sync was aborted' : err!.message;
+        const note = `${POST_UNKNOWN} (${why})`;
+        for (const e of group) await ctx.store.failWrite(e.seq, note).catch(() => undefined);
+        await ctx.store.recordConflict(last.seq, null);
+        result.conflicts += 1;
+        skipKeys.add(keyOf(first));
+        if (aborted) throw error;
+        if (stopsSource(err!)) {
+          result.stopped = err;
+          break;
+        }
+        continue;
+      }
+      if (aborted) throw error;
+      const message = err!.message;
       for (const e of group) await ctx.store.failWrite(e.seq, message).catch(() => undefined);
-      result.failed.push({ seq: first.seq, type: first.type, id: first.id, error: err });
-      if (err.code === 'unauthorized' || err.code === 'forbidden' || stopsSource(err)) {
+      result.failed.push({ seq: first.seq, type: first.type, id: first.id, error: err! });
+      if (err!.code === 'unauthorized' || err!.code === 'forbidden' || stopsSource(err!)) {
         result.stopped = err;
         break;
       }
@@ -95,6 +116,20 @@ export async function uploadSource(ctx: UploadContext): Promise<UploadResult> {
     }
   }
   return result;
+}
+
+/** `lastError` of a plain POST whose answer was lost; the entry is held as a conflict. */
+export const POST_UNKNOWN = 'may have been created on the server; check before resending';
+
+/** Tells the caller how far `send` got. */
+interface SendState {
+  /** A POST without If-None-Exist was handed to the network (not idempotent). */
+  plainPost: boolean;
+}
+
+/** The request may have reached the server and been processed although no answer came. */
+function mayHaveLanded(err: SyncError): boolean {
+  return err.code === 'network' || err.code === 'timeout' || (err.status !== undefined && err.status >= 500);
 }
 
 /** Server trouble (not our request's fault): later writes would fail the same way, and must keep order. */
@@ -126,7 +161,7 @@ function keyOf(e: { type: string; id: string }): string {
  * Sends the net effect of a group: `first` gives the operation kind and base version, `last` the
  * body (or a delete).
  */
-async function send(ctx: UploadContext, first: OutboxEntry, last: OutboxEntry): Promise<Outcome> {
+async function send(ctx: UploadContext, first: OutboxEntry, last: OutboxEntry, sent: SendState): Promise<Outcome> {
   const { client, signal } = ctx;
   const type = first.type;
   const path = `${type}/${encodeURIComponent(first.id)}`;
@@ -168,12 +203,21 @@ async function send(ctx: UploadContext, first: OutboxEntry, last: OutboxEntry): 
     const headers: Record<string, string> = { prefer: 'return=representation' };
     const ident = firstIdentifier(body);
     if (ident && ctx.caps.conditionalCreate.has(type)) headers['if-none-exist'] = `identifier=${encodeURIComponent(ident)}`;
-    const r = await client.request<Resource>(type, { method: 'POST', body, signal, headers, retries: headers['if-none-exist'] ? undefined : 0 });
+    const conditional = headers['if-none-exist'] !== undefined;
+    // Until the answer is in hand, a plain POST may or may not have created the resource.
+    sent.plainPost = !conditional;
+    const r = await client.request<Resource>(type, { method: 'POST', body, signal, headers, retries: conditional ? undefined : 0 });
     const location = r.headers.get('location');
-    const created = r.body && (r.body as Resource).resourceType === type ? (r.body as Resource) : undefined;
-    if (created) return { kind: 'done', server: created };
-    const ref = location ? /([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(location) : null;
-    return { kind: 'done', server: ref ? await readCurrent(ctx, `${ref[1]}/${ref[2]}`) : null };
+    const returned = r.body && (r.body as Resource).resourceType === type ? (r.body as Resource) : undefined;
+    const ref = !returned && location ? /([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(location) : null;
+    const server = returned ?? (ref ? await readCurrent(ctx, `${ref[1]}/${ref[2]}`) : null);
+    if (conditional && r.status !== 201) {
+      // 200: the server already holds a resource with this identifier and created nothing. It is
+      // our own earlier POST only if it has our content; otherwise it is someone else's.
+      const mine = server !== null && sameContent(withoutId(server), withoutId(body));
+      return { kind: mine ? 'done' : 'conflict', server };
+    }
+    return { kind: 'done', server };
   }
 
   // Update.
@@ -219,6 +263,12 @@ async function resultResource(ctx: UploadContext, r: FhirResponse<Resource>, pat
     return body;
   }
   return readCurrent(ctx, path);
+}
+
+function withoutId(resource: Resource): Resource {
+  const copy = { ...resource };
+  delete copy.id;
+  return copy;
 }
 
 function withId(resource: Resource, id: string): Resource {
