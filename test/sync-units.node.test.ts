@@ -171,6 +171,38 @@ describe('bundle pages', () => {
     expect([...deletedInHistory([...page.history].reverse()).keys()]).toEqual(['AllergyIntolerance/a1']);
   });
 
+  test('a delete whose time is missing or equal to the write before it is found in both listing orders', () => {
+    const del = (lastModified?: string) => ({
+      request: { method: 'DELETE', url: 'Observation/1' },
+      response: { status: '204', ...(lastModified ? { lastModified } : {}) },
+    });
+    const put = (lastUpdated?: string) => ({
+      request: { method: 'PUT', url: 'Observation/1' },
+      response: { status: '200' },
+      resource: { resourceType: 'Observation', id: '1', meta: { versionId: '2', ...(lastUpdated ? { lastUpdated } : {}) } },
+    });
+    const t = '2024-01-01T00:00:00Z';
+    const cases = {
+      'newest-first, delete without a time': [del(), put(t)],
+      'newest-first, equal times': [del(t), put(t)],
+      'newest-first, no times at all': [del(), put()],
+      'oldest-first, delete without a time': [put(t), del()],
+      'oldest-first, equal times': [put(t), del(t)],
+      'oldest-first, no times at all': [put(), del()],
+    };
+    for (const [name, entry] of Object.entries(cases)) {
+      const page = readBundlePage({ resourceType: 'Bundle', type: 'history', entry }, { source: 'c', url: 'x' });
+      expect(page.history, name).toHaveLength(2);
+      expect([...deletedInHistory(page.history).keys()], name).toEqual(['Observation/1']);
+    }
+    // With distinct times the later event wins whatever the order.
+    const recreated = [del('2024-01-01T00:00:00Z'), put('2024-01-01T00:00:05Z')];
+    for (const entry of [recreated, [...recreated].reverse()]) {
+      const page = readBundlePage({ resourceType: 'Bundle', type: 'history', entry }, { source: 'c', url: 'x' });
+      expect(deletedInHistory(page.history).size).toBe(0);
+    }
+  });
+
   test('etags and references', () => {
     expect(parseEtag('W/"3f2a"')).toBe('3f2a');
     expect(parseEtag('"7"')).toBe('7');
