@@ -51,7 +51,12 @@ export function linkTargets(
   return out;
 }
 
-/** Ids of the Patients in the client's source that carry any of the identifiers. */
+/**
+ * Ids of the Patients in the client's source that carry any of the identifiers. Each result is
+ * checked: a lenient server that ignores an unknown or unsupported `identifier` parameter answers
+ * with every Patient, and only those that really carry the exact `system|value` searched for are
+ * the same person.
+ */
 export async function findPatientsByIdentifier(client: FhirClient, identifiers: string[], signal?: AbortSignal): Promise<string[]> {
   const ids = new Set<string>();
   for (const identifier of identifiers) {
@@ -61,9 +66,19 @@ export async function findPatientsByIdentifier(client: FhirClient, identifiers: 
       visited.add(url);
       const response = await client.get(url, { signal });
       const page = readBundlePage(response.body, { source: client.source, url: response.url });
-      for (const r of page.resources) if (r.resourceType === 'Patient' && r.id) ids.add(r.id);
+      for (const r of page.resources) {
+        if (r.resourceType === 'Patient' && r.id && carries(r as Patient, identifier)) ids.add(r.id);
+      }
       url = page.next;
     }
   }
   return [...ids];
+}
+
+/** Whether the patient has the identifier `system|value` (exact match on both). */
+function carries(patient: Patient, identifier: string): boolean {
+  const bar = identifier.indexOf('|');
+  const system = identifier.slice(0, bar);
+  const value = identifier.slice(bar + 1);
+  return linkingIdentifiers(patient, [system]).includes(`${system}|${value}`);
 }
