@@ -151,3 +151,27 @@ describe('buildAllergyPanel', () => {
     expect(buildAllergyPanel(undefined).current).toEqual([]);
   });
 });
+
+describe('buildAllergyPanel: placeholder and category codes never merge substances (clinical-safety review)', () => {
+  const withCode = (id: string, text: string, coding: { system: string; code: string; display?: string }, over: Partial<AllergyIntolerance> = {}): AllergyIntolerance => ({
+    ...allergy(id, over),
+    code: { text, coding: [coding] },
+  });
+  it('shows Penicillin and Latex as two rows when both are coded 419199007 "allergy to substance"', () => {
+    const generic = { system: 'http://snomed.info/sct', code: '419199007', display: 'Allergy to substance' };
+    const view = buildAllergyPanel([
+      { source: 'hospital', resource: withCode('a1', 'Penicillin', generic, { criticality: 'low' }) },
+      { source: 'hospital', resource: withCode('a2', 'Latex', generic, { criticality: 'high' }) },
+    ]);
+    expect(view.current.map((r) => r.substance).sort()).toEqual(['Latex', 'Penicillin']);
+    expect(view.current.every((r) => r.items.length === 1)).toBe(true);
+  });
+  it('shows two rows for two substances coded data-absent-reason "unknown"', () => {
+    const dar = { system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason', code: 'unknown' };
+    const view = buildAllergyPanel([
+      { source: 'c', resource: withCode('b1', 'Shellfish', dar) },
+      { source: 'c', resource: withCode('b2', 'Peanut', dar) },
+    ]);
+    expect(view.current.map((r) => r.substance).sort()).toEqual(['Peanut', 'Shellfish']);
+  });
+});

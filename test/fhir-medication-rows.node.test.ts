@@ -224,3 +224,38 @@ describe('buildMedicationList: reconciliation across sources', () => {
     expect(list.total).toBeGreaterThan(0);
   });
 });
+
+describe('buildMedicationList: placeholder codes and incomplete doses (clinical-safety review)', () => {
+  const DAR = 'http://terminology.hl7.org/CodeSystem/data-absent-reason';
+  const mr = (id: string, text: string, dosageInstruction: MedicationRequest['dosageInstruction']): MedicationRequest => ({
+    resourceType: 'MedicationRequest',
+    id,
+    status: 'active',
+    intent: 'order',
+    subject: { reference: 'Patient/p' },
+    medicationCodeableConcept: { coding: [{ system: DAR, code: 'unknown' }], text },
+    dosageInstruction,
+  });
+  it('keeps Warfarin and Insulin coded data-absent-reason "unknown" as two current rows', () => {
+    const list = buildMedicationList([
+      { source: 'c', resource: mr('m1', 'Warfarin 5 mg', [{ text: 'once daily' }]) },
+      { source: 'c', resource: mr('m2', 'Insulin glargine', [{ text: '20 units at night' }]) },
+    ]);
+    const rows = list.groups.flatMap((g) => g.rows);
+    expect(rows.map((r) => r.name).sort()).toEqual(['Insulin glargine', 'Warfarin 5 mg']);
+    expect(rows.every((r) => r.earlier.length === 0 && r.current.length === 1)).toBe(true);
+  });
+  it('flags a structured dose it cannot fully render, and shows infusion rates', () => {
+    const list = buildMedicationList([
+      { source: 'c', resource: mr('m1', 'Heparin', [{ doseAndRate: [{ rateQuantity: { value: 18, unit: 'units/kg/h' } }], route: { text: 'IV' } }]) },
+      { source: 'c', resource: mr('m2', 'Insulin', [{ doseAndRate: [{ doseQuantity: { unit: 'units' } }] }]) },
+    ]);
+    const rows = list.groups.flatMap((g) => g.rows);
+    const heparin = rows.find((r) => r.name === 'Heparin')!;
+    expect(heparin.primary.dose).toContain('18 units/kg/h');
+    expect(heparin.primary.doseIncomplete).toBe(false);
+    const insulin = rows.find((r) => r.name === 'Insulin')!;
+    expect(insulin.primary.doseIncomplete).toBe(true);
+    expect(insulin.primary.dose).toMatch(/^Dose incomplete/);
+  });
+});

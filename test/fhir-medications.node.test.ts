@@ -4,6 +4,7 @@ import {
   dosageParts,
   dosageText,
   groupDuplicateAllergies,
+  medicationDosageSummary,
   medicationDosageText,
   medicationName,
   medicationStrengths,
@@ -267,5 +268,121 @@ describe('groupDuplicateAllergies', () => {
     const eie: AllergyIntolerance = { ...cashew, verificationStatus: { coding: [{ code: 'entered-in-error' }] } };
     expect(groupDuplicateAllergies([item('a', eie)])).toEqual([]);
     expect(groupDuplicateAllergies([null as never])).toEqual([]);
+  });
+});
+
+describe('dosage: rates, several doseAndRate entries and maximum doses (clinical-safety review)', () => {
+  it('shows an infusion rate when there is no dose', () => {
+    const d: Dosage = {
+      route: { text: 'IV' },
+      doseAndRate: [{ rateQuantity: { value: 18, unit: 'units/kg/h' } }],
+    };
+    expect(dosageText(d)).toContain('18 units/kg/h');
+    expect(dosageText(d)).toContain('IV');
+    expect(dosageText({ doseAndRate: [{ rateRatio: { numerator: { value: 5, unit: 'mL' }, denominator: { value: 1, unit: 'h' } } }] })).toContain('5 mL/h');
+    expect(dosageText({ doseAndRate: [{ rateRange: { low: { value: 2, unit: 'mL/h' }, high: { value: 4, unit: 'mL/h' } } }] })).toContain('2–4 mL/h');
+  });
+  it('shows dose and rate of the same entry', () => {
+    expect(dosageText({ doseAndRate: [{ doseQuantity: { value: 500, unit: 'mL' }, rateQuantity: { value: 125, unit: 'mL/h' } }] })).toBe('500 mL at 125 mL/h');
+  });
+  it('appends the maximum dose per period (paracetamol 1 g every 4–6 h as needed, max 4 g a day)', () => {
+    const d: Dosage = {
+      doseAndRate: [{ doseQuantity: { value: 1, unit: 'g' } }],
+      timing: { repeat: { frequency: 1, period: 4, periodMax: 6, periodUnit: 'h' } },
+      asNeededBoolean: true,
+      maxDosePerPeriod: { numerator: { value: 4, unit: 'g' }, denominator: { value: 1, unit: 'd' } },
+    };
+    const text = dosageText(d)!;
+    expect(text).toContain('1 g');
+    expect(text).toContain('every 4–6 hours');
+    expect(text).toContain('as needed');
+    expect(text).toContain('max 4 g per 1 d');
+    expect(dosageText({ doseAndRate: [{ doseQuantity: { value: 1, unit: 'g' } }], maxDosePerAdministration: { value: 2, unit: 'g' } })).toContain(
+      'max 2 g per dose',
+    );
+  });
+  it('shows every doseAndRate entry with its type', () => {
+    const text = dosageText({
+      doseAndRate: [
+        { type: { text: 'calculated' }, doseQuantity: { value: 250, unit: 'mg' } },
+        { type: { text: 'ordered' }, doseQuantity: { value: 5, unit: 'mL' } },
+      ],
+    })!;
+    expect(text).toContain('calculated: 250 mg');
+    expect(text).toContain('ordered: 5 mL');
+  });
+  it('says the dose is incomplete instead of showing part of it', () => {
+    const d: Dosage = {
+      route: { coding: [{ system: 'http://snomed.info/sct', code: '47625008' }] },
+      doseAndRate: [{ doseQuantity: { value: 10, unit: 'mg' }, rateQuantity: { unit: 'mg/h' } }],
+    };
+    expect(dosageParts(d).incomplete).toBe(true);
+    expect(dosageText(d)).toMatch(/^Dose incomplete/);
+    const max: Dosage = { doseAndRate: [{ doseQuantity: { value: 1, unit: 'g' } }], maxDosePerPeriod: { denominator: { value: 1, unit: 'd' } } };
+    expect(dosageText(max)).toMatch(/^Dose incomplete/);
+    const req: MedicationRequest = { resourceType: 'MedicationRequest', status: 'active', intent: 'order', subject: {}, dosageInstruction: [d] };
+    expect(medicationDosageSummary(req)).toMatchObject({ incomplete: true });
+    expect(medicationDosageText(req)).toMatch(/^Dose incomplete/);
+    // Complete structured doses and written text are not flagged.
+    expect(dosageParts({ doseAndRate: [{ doseQuantity: { value: 1, unit: 'g' } }] }).incomplete).toBeUndefined();
+    expect(medicationDosageSummary({ ...req, dosageInstruction: [{ ...d, text: '10 mg IV then 2 mg/h' }] })).toEqual({ text: '10 mg IV then 2 mg/h', incomplete: false });
+  });
+});
+
+describe('reconciliation never merges different drugs/substances through placeholder or category codes', () => {
+  const DAR = 'http://terminology.hl7.org/CodeSystem/data-absent-reason';
+  const NULL_FLAVOR = 'http://terminology.hl7.org/CodeSystem/v3-NullFlavor';
+  const SNOMED = 'http://snomed.info/sct';
+  const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+  const med = (text: string, coding: { system: string; code: string; display?: string }[]): MedicationRequest => ({
+    resourceType: 'MedicationRequest',
+    status: 'active',
+    intent: 'order',
+    subject: {},
+    medicationCodeableConcept: { text, coding },
+  });
+  const allergy = (text: string | undefined, coding: { system: string; code: string; display?: string }[]): AllergyIntolerance => ({
+    resourceType: 'AllergyIntolerance',
+    patient: {},
+    clinicalStatus: { coding: [{ code: 'active' }] },
+    code: { ...(text ? { text } : {}), coding },
+  });
+  const it2 = <T>(a: T, b: T) => [
+    { source: 'c', resource: a },
+    { source: 'c', resource: b },
+  ];
+
+  it('keeps two medications coded data-absent-reason "unknown" apart', () => {
+    const groups = reconcileMedications(it2<MedicationUse>(med('Warfarin 5 mg', [{ system: DAR, code: 'unknown' }]), med('Insulin glargine', [{ system: DAR, code: 'unknown' }])));
+    expect(groups.map((g) => g.name)).toEqual(['Warfarin 5 mg', 'Insulin glargine']);
+  });
+  it('keeps two medications coded NullFlavor UNK apart', () => {
+    const groups = reconcileMedications(it2<MedicationUse>(med('Warfarin 5 mg', [{ system: NULL_FLAVOR, code: 'UNK' }]), med('Metformin', [{ system: NULL_FLAVOR, code: 'UNK' }])));
+    expect(groups).toHaveLength(2);
+  });
+  it('keeps differently named medications apart when they share only a SNOMED CT code', () => {
+    const groups = reconcileMedications(it2<MedicationUse>(med('Amoxicillin', [{ system: SNOMED, code: '763158003' }]), med('Flucloxacillin', [{ system: SNOMED, code: '763158003' }])));
+    expect(groups).toHaveLength(2);
+  });
+  it('still merges the same RxNorm code under different names, and the same name', () => {
+    expect(reconcileMedications(it2<MedicationUse>(med('Lisinopril 10 MG Oral Tablet', [{ system: RXNORM, code: '314076' }]), med('Zestril 10mg', [{ system: RXNORM, code: '314076' }])))).toHaveLength(1);
+    expect(reconcileMedications(it2<MedicationUse>(med('Warfarin 5 mg', [{ system: DAR, code: 'unknown' }]), med('warfarin  5 MG', [])))).toHaveLength(1);
+  });
+  it('keeps Penicillin and Latex apart when both are coded 419199007 "allergy to substance"', () => {
+    const generic = { system: SNOMED, code: '419199007', display: 'Allergy to substance' };
+    const groups = groupDuplicateAllergies(it2(allergy('Penicillin', [generic]), allergy('Latex', [generic])));
+    expect(groups.map((g) => g.substance)).toEqual(['Penicillin', 'Latex']);
+    // A record carrying only the category code joins neither.
+    expect(groupDuplicateAllergies([...it2(allergy('Penicillin', [generic]), allergy('Latex', [generic])), { source: 'd', resource: allergy(undefined, [{ system: SNOMED, code: '419199007' }]) }])).toHaveLength(3);
+  });
+  it('keeps allergies coded data-absent-reason / NullFlavor apart', () => {
+    expect(groupDuplicateAllergies(it2(allergy('Shellfish', [{ system: DAR, code: 'unknown' }]), allergy('Peanut', [{ system: DAR, code: 'unknown' }])))).toHaveLength(2);
+    expect(groupDuplicateAllergies(it2(allergy('Shellfish', [{ system: NULL_FLAVOR, code: 'NI' }]), allergy('Peanut', [{ system: NULL_FLAVOR, code: 'NI' }])))).toHaveLength(2);
+  });
+  it('keeps allergies with different written names apart even with a shared substance code', () => {
+    const code = { system: SNOMED, code: '373270004', display: 'Penicillin -class of antibiotic-' };
+    expect(groupDuplicateAllergies(it2(allergy('Penicillin', [code]), allergy('Amoxicillin', [code])))).toHaveLength(2);
+    // Same substance code, one side with no written name: still one allergy.
+    expect(groupDuplicateAllergies(it2(allergy('Penicillin', [code]), allergy(undefined, [{ system: SNOMED, code: '373270004' }])))).toHaveLength(1);
   });
 });

@@ -306,3 +306,29 @@ describe('deceasedInfo', () => {
     expect(deceasedInfo({ resourceType: 'Patient', deceasedBoolean: 'yes' as unknown as boolean })).toEqual({ deceased: 'not-known' });
   });
 });
+
+describe('STU3 plain-string statuses (clinical-safety review)', () => {
+  const stu3 = (over: Record<string, unknown>): AllergyIntolerance => ({ resourceType: 'AllergyIntolerance', patient: {}, ...over }) as unknown as AllergyIntolerance;
+  it('reads a refuted verificationStatus string: never an active allergy', () => {
+    const a = stu3({ verificationStatus: 'refuted', clinicalStatus: 'active' });
+    expect(allergyVerification(a)).toBe('refuted');
+    expect(allergyState(a)).toBe('refuted');
+    expect(partitionAllergies([a]).active).toHaveLength(0);
+    expect(allergySummary([a], { fetched: true }).state).toBe('not-recorded');
+  });
+  it('reads an entered-in-error verificationStatus string', () => {
+    const a = stu3({ verificationStatus: 'entered-in-error' });
+    expect(isEnteredInError(a)).toBe(true);
+    expect(allergyVerification(a)).toBe('entered-in-error');
+    expect(allergyState(a)).toBe('entered-in-error');
+    expect(partitionAllergies([a]).enteredInError).toEqual([a]);
+  });
+  it('reads unconfirmed/confirmed verification and clinical status strings', () => {
+    expect(allergyState(stu3({ verificationStatus: 'unconfirmed', clinicalStatus: 'active' }))).toBe('unconfirmed');
+    expect(allergyVerification(stu3({ verificationStatus: 'confirmed' }))).toBe('confirmed');
+    expect(allergyClinicalStatus(stu3({ clinicalStatus: 'resolved' }))).toBe('resolved');
+    expect(allergyState(stu3({ verificationStatus: 'confirmed', clinicalStatus: 'inactive' }))).toBe('inactive');
+    expect(allergyState(stu3({ verificationStatus: 'confirmed', clinicalStatus: 'active' }))).toBe('active');
+    expect(allergyVerification(stu3({ verificationStatus: '  ' }))).toBe('not-known');
+  });
+});

@@ -7,6 +7,8 @@
  * - `entered-in-error` records are dropped: they are not clinical fact.
  * - Records of the same drug (shared RxNorm/SNOMED CT/dm+d/NDC or substance-level ATC code, or the
  *   same normalized name — `reconcileMedications`) form one cluster, whatever their source.
+ *   Placeholder codes ("unknown") never join records, and differently named records are joined
+ *   only by a shared RxNorm/dm+d/NDC/substance-level ATC code: two rows beat one hidden drug.
  * - A `doNotPerform` request is an instruction NOT to give the drug: it gets its own row in the
  *   "do not take" group and never counts as a prescription of the drug. When the same drug is
  *   also prescribed (by any source), both rows say so.
@@ -27,7 +29,7 @@ import type { Medication, MedicationRequest, MedicationStatement, Organization, 
 import { conceptText, normalizeConceptName } from './codings.js';
 import { fhirDateSortKey, type ParsedFhirDate } from './dates.js';
 import {
-  medicationDosageText,
+  medicationDosageSummary,
   medicationName,
   medicationStrengths,
   reconcileMedications,
@@ -168,6 +170,11 @@ export interface MedicationEntryView {
   readonly dose: string | null;
   /** `true` when `dose` was built from structured fields rather than written text. */
   readonly doseBuilt: boolean;
+  /**
+   * `true` when a structured dose, rate or maximum dose is recorded but could not be rendered:
+   * `dose` then starts with "Dose incomplete – check source record" and the list may flag it.
+   */
+  readonly doseIncomplete: boolean;
   readonly date: MedicationDate;
   readonly prescriber: PrescriberView;
 }
@@ -304,7 +311,7 @@ export function buildMedicationList(records: readonly MedicationRecord[] | undef
     const medicationMissing = !!ref && !name.medication;
     const dosageTexts = r.resource.resourceType === 'MedicationStatement' ? r.resource.dosage : (r.resource as MedicationRequest).dosageInstruction;
     const written = Array.isArray(dosageTexts) && dosageTexts.some((d) => typeof d?.text === 'string' && d.text.trim());
-    const dose = medicationDosageText(r.resource);
+    const { text: dose, incomplete: doseIncomplete } = medicationDosageSummary(r.resource);
     entries.set(r, {
       source: r.source,
       resource: r.resource,
@@ -319,6 +326,7 @@ export function buildMedicationList(records: readonly MedicationRecord[] | undef
       form: name.medication ? conceptText(name.medication.form) : null,
       dose,
       doseBuilt: dose !== null && !written,
+      doseIncomplete,
       date: medicationDate(r.resource),
       prescriber: prescriberOf(r, lookup, sources),
     });

@@ -13,7 +13,7 @@ import type {
   Reference,
   Timing,
 } from 'fhir/r4';
-import { SYSTEMS, canonicalSystem, codingKey, conceptKeys, conceptText, normalizeConceptName } from './codings.js';
+import { SYSTEMS, canonicalSystem, codingKey, conceptText, normalizeConceptName } from './codings.js';
 import { formatDecimal, formatQuantity, formatRange, formatRatio } from './quantities.js';
 import type { NumberDisplayOptions } from './quantities.js';
 import { resolveContained } from './references.js';
@@ -249,7 +249,11 @@ export function timingText(timing: Timing | undefined | null): string | null {
 
 /** The parts of a dosage instruction, each in words (English) or as recorded. */
 export interface DosageParts {
-  /** Dose as recorded (`1 TAB`, `1–2 TAB`, `5 ml`), or `null`. */
+  /**
+   * Dose and/or rate as recorded (`1 TAB`, `1–2 TAB`, `5 ml`, `at 18 units/kg/h`), every
+   * `doseAndRate` entry joined with `; ` (each prefixed with its `type` when there are several);
+   * or `null`. Maximum doses are not part of it: see {@link maxDoseText}.
+   */
   readonly dose: string | null;
   /** Route phrase (`by mouth`) or the route as recorded, or `null`. */
   readonly route: string | null;
@@ -259,15 +263,101 @@ export interface DosageParts {
   readonly asNeeded: string | null;
   /** Free-text instruction recorded by the prescriber, if any. */
   readonly text: string | null;
+  /**
+   * Present (and `true`) only when a structured dose or rate is recorded but could not be
+   * rendered (e.g. a quantity without a value): `dose` then lacks part of the instruction.
+   */
+  readonly incomplete?: true;
+}
+
+/** A dosage instruction in words, and whether part of its structured dose could not be shown. */
+export interface DosageSummary {
+  /** As {@link dosageText}. */
+  readonly text: string | null;
+  /** Structured dose/rate/maximum recorded but not renderable: show "check the source record". */
+  readonly incomplete: boolean;
+}
+
+/** Words put before a built instruction whose structured dose could not be fully rendered. */
+export const INCOMPLETE_DOSE_PREFIX = 'Dose incomplete – check source record';
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+/** Whether an element is recorded (present and not `null`/`undefined`). */
+const has = (o: Record<string, unknown> | undefined, key: string): boolean => o !== undefined && o[key] !== undefined && o[key] !== null;
+
+/** One `doseAndRate` entry in words; `incomplete` when a dose[x]/rate[x] is present but unreadable. */
+function doseAndRateText(dr: Record<string, unknown>, options: NumberDisplayOptions): { text: string | null; incomplete: boolean } {
+  const parts: string[] = [];
+  let incomplete = false;
+  const add = (present: boolean, text: string | null): void => {
+    if (!present) return;
+    if (text) parts.push(text);
+    else incomplete = true;
+  };
+  add(has(dr, 'doseQuantity'), isObject(dr.doseQuantity) ? formatQuantity(dr.doseQuantity, options) : null);
+  add(has(dr, 'doseRange'), isObject(dr.doseRange) ? formatRange(dr.doseRange, options).text : null);
+  const dose = parts.length ? parts.join(' ') : null;
+  parts.length = 0;
+  add(has(dr, 'rateQuantity'), isObject(dr.rateQuantity) ? formatQuantity(dr.rateQuantity, options) : null);
+  add(has(dr, 'rateRange'), isObject(dr.rateRange) ? formatRange(dr.rateRange, options).text : null);
+  add(has(dr, 'rateRatio'), isObject(dr.rateRatio) ? formatRatio(dr.rateRatio, options) : null);
+  const rate = parts.length ? parts.join(' ') : null;
+  // Any other dose*/rate* element (not R4, or misspelt) is something we cannot show.
+  if (Object.keys(dr).some((k) => has(dr, k) && /^(dose|rate)/.test(k) && !/^(doseQuantity|doseRange|rateQuantity|rateRange|rateRatio)$/.test(k))) incomplete = true;
+  const text = dose && rate ? `${dose} at ${rate}` : (dose ?? (rate ? `at ${rate}` : null));
+  return { text, incomplete };
+}
+
+/** `max 4 g per 1 d`: a Ratio whose denominator is shown with its value. */
+function perPeriodText(ratio: unknown, options: NumberDisplayOptions): string | null {
+  if (!isObject(ratio)) return null;
+  const num = formatQuantity(ratio.numerator as never, options);
+  if (num === null) return null;
+  if (!has(ratio, 'denominator')) return `max ${num}`;
+  const den = isObject(ratio.denominator) ? formatQuantity(ratio.denominator, options) : null;
+  return den === null ? null : `max ${num} per ${den}`;
+}
+
+/**
+ * The maximum doses of a Dosage in words (`max 4 g per 1 d`, `max 1 g per dose`,
+ * `max 300 mg per lifetime`), joined with `; `, or `null`; `incomplete` when one is recorded but
+ * cannot be rendered (e.g. no numerator value).
+ */
+export function maxDoseText(dosage: Dosage | undefined | null, options: NumberDisplayOptions = {}): { text: string | null; incomplete: boolean } {
+  const raw = isObject(dosage) ? (dosage as Record<string, unknown>) : undefined;
+  const texts: string[] = [];
+  let incomplete = false;
+  if (has(raw, 'maxDosePerPeriod')) {
+    const max = perPeriodText(raw!.maxDosePerPeriod, options);
+    if (max) texts.push(max);
+    else incomplete = true;
+  }
+  for (const [key, per] of [
+    ['maxDosePerAdministration', 'per dose'],
+    ['maxDosePerLifetime', 'per lifetime'],
+  ] as const) {
+    if (!has(raw, key)) continue;
+    const q = isObject(raw![key]) ? formatQuantity(raw![key] as never, options) : null;
+    if (q) texts.push(`max ${q} ${per}`);
+    else incomplete = true;
+  }
+  return { text: texts.length ? texts.join('; ') : null, incomplete };
 }
 
 /** Splits a Dosage into display parts (English phrases for route/frequency/as-needed). */
 export function dosageParts(dosage: Dosage | undefined | null, options: NumberDisplayOptions = {}): DosageParts {
   const d = dosage && typeof dosage === 'object' ? dosage : undefined;
-  const dr = Array.isArray(d?.doseAndRate) ? d!.doseAndRate!.find((x) => x && (x.doseQuantity || x.doseRange)) : undefined;
-  let dose: string | null = null;
-  if (dr?.doseQuantity) dose = formatQuantity(dr.doseQuantity, options);
-  else if (dr?.doseRange) dose = formatRange(dr.doseRange, options).text;
+  let incomplete = false;
+  const entries = (Array.isArray(d?.doseAndRate) ? (d!.doseAndRate as unknown[]) : []).filter(isObject);
+  const doseTexts: string[] = [];
+  for (const dr of entries) {
+    const r = doseAndRateText(dr, options);
+    if (r.incomplete) incomplete = true;
+    if (!r.text) continue;
+    const type = entries.length > 1 && isObject(dr.type) ? conceptText(dr.type) : null;
+    doseTexts.push(type ? `${type}: ${r.text}` : r.text);
+  }
+  const dose = doseTexts.length ? doseTexts.join('; ') : null;
   let route: string | null = null;
   if (d?.route) {
     const coded = d.route.coding?.find((c) => canonicalSystem(c?.system) === SYSTEMS.SNOMED_CT && typeof c.code === 'string' && ROUTE_WORDS[c.code]);
@@ -280,34 +370,57 @@ export function dosageParts(dosage: Dosage | undefined | null, options: NumberDi
     asNeeded = reason ? `as needed for ${reason}` : 'as needed';
   }
   const text = typeof d?.text === 'string' && d.text.trim() ? d.text.replace(/\s+/g, ' ').trim() : null;
-  return { dose, route, frequency: timingText(d?.timing), asNeeded, text };
+  return { dose, route, frequency: timingText(d?.timing), asNeeded, text, ...(incomplete ? { incomplete: true as const } : {}) };
+}
+
+/**
+ * A dosage instruction in words and whether it is complete. The prescriber's `text` when recorded
+ * (it is what they wrote; then `incomplete` is `false`), else built from the structured parts. When
+ * a structured dose/rate/maximum cannot be rendered, the built text starts with
+ * {@link INCOMPLETE_DOSE_PREFIX} so it is never read as the whole instruction.
+ */
+export function dosageSummary(dosage: Dosage | undefined | null, options: NumberDisplayOptions = {}): DosageSummary {
+  const p = dosageParts(dosage, options);
+  if (p.text) return { text: p.text, incomplete: false };
+  let route = p.route;
+  if (route && !/^(by|into|under|to|through|in|intra|sub|buccal|rectal|vaginal)/i.test(route)) route = `(${route})`;
+  const max = maxDoseText(dosage, options);
+  const built = [p.dose, route, p.frequency, p.asNeeded].filter(Boolean).join(' ');
+  const full = max.text ? (built ? `${built}; ${max.text}` : max.text) : built;
+  if (p.incomplete || max.incomplete) return { text: full ? `${INCOMPLETE_DOSE_PREFIX}: ${full}` : INCOMPLETE_DOSE_PREFIX, incomplete: true };
+  return { text: full || null, incomplete: false };
 }
 
 /**
  * A dosage instruction in words: the prescriber's `text` when recorded (it is what they
  * wrote), else built from the structured parts: `1 TAB by mouth twice a day`,
- * `every 8 hours as needed`. `null` when there is nothing at all (common in Synthea data).
+ * `every 8 hours as needed`, `at 18 units/kg/h intravenously`. `null` when there is nothing at
+ * all (common in Synthea data). See {@link dosageSummary} for incomplete structured doses.
  */
 export function dosageText(dosage: Dosage | undefined | null, options: NumberDisplayOptions = {}): string | null {
-  const p = dosageParts(dosage, options);
-  if (p.text) return p.text;
-  let route = p.route;
-  if (route && !/^(by|into|under|to|through|in|intra|sub|buccal|rectal|vaginal)/i.test(route)) route = `(${route})`;
-  const built = [p.dose, route, p.frequency, p.asNeeded].filter(Boolean).join(' ');
-  return built || null;
+  return dosageSummary(dosage, options).text;
 }
 
-/** Dosage of a MedicationRequest (`dosageInstruction`) or MedicationStatement (`dosage`), joined with `; `. */
-export function medicationDosageText(resource: MedicationUse | undefined | null, options: NumberDisplayOptions = {}): string | null {
+/**
+ * Dosage of a MedicationRequest (`dosageInstruction`) or MedicationStatement (`dosage`), joined
+ * with `; `, and whether any of them has a structured dose that could not be fully rendered.
+ */
+export function medicationDosageSummary(resource: MedicationUse | undefined | null, options: NumberDisplayOptions = {}): DosageSummary {
   const list =
     resource?.resourceType === 'MedicationStatement'
       ? resource.dosage
       : resource?.resourceType === 'MedicationRequest'
         ? resource.dosageInstruction
         : undefined;
-  if (!Array.isArray(list)) return null;
-  const texts = list.map((d) => dosageText(d, options)).filter((t): t is string => t !== null);
-  return texts.length ? texts.join('; ') : null;
+  if (!Array.isArray(list)) return { text: null, incomplete: false };
+  const summaries = list.map((d) => dosageSummary(d, options));
+  const texts = summaries.map((s) => s.text).filter((t): t is string => t !== null);
+  return { text: texts.length ? texts.join('; ') : null, incomplete: summaries.some((s) => s.incomplete) };
+}
+
+/** Dosage of a MedicationRequest (`dosageInstruction`) or MedicationStatement (`dosage`), joined with `; `. */
+export function medicationDosageText(resource: MedicationUse | undefined | null, options: NumberDisplayOptions = {}): string | null {
+  return medicationDosageSummary(resource, options).text;
 }
 
 /** One source's record in a reconciliation group. */
@@ -334,20 +447,128 @@ export interface ReconciledMedication {
   readonly statusDiffers: boolean;
 }
 
-/** ATC codes below substance level (fewer than 7 characters) name drug classes, not drugs. */
-function matchKeys(concept: CodeableConcept | undefined, name: string | null): string[] {
-  const keys = (concept ? (concept.coding ?? []) : [])
-    .filter((c): c is Coding => Boolean(c))
-    .filter((c) => canonicalSystem(c.system) !== SYSTEMS.ATC || (typeof c.code === 'string' && c.code.trim().length >= 7))
-    .map(codingKey)
-    .filter((k): k is string => k !== undefined);
-  const n = normalizeConceptName(name);
-  if (n) keys.push(`name:${n}`);
-  return keys;
+/**
+ * Code systems that only say a value is missing (data-absent-reason, v3 NullFlavor, IPS
+ * absent/unknown): two records coded "unknown" are not the same drug or substance, so these
+ * codings never join records.
+ */
+const PLACEHOLDER_SYSTEMS: ReadonlySet<string> = new Set([
+  SYSTEMS.DATA_ABSENT_REASON,
+  'http://hl7.org/fhir/data-absent-reason',
+  'http://terminology.hl7.org/CodeSystem/v3-NullFlavor',
+  'http://hl7.org/fhir/v3/NullFlavor',
+  'http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips',
+]);
+
+/**
+ * SNOMED CT codes for allergy *categories* ("allergy to substance", "drug allergy", "food
+ * intolerance" …) that systems put in `code` beside the real substance in `text`. They name no
+ * substance, so they never join two allergy records.
+ */
+const GENERIC_ALLERGY_SNOMED: ReadonlySet<string> = new Set([
+  '419199007', // Allergy to substance
+  '609328004', // Allergic disposition
+  '420134006', // Propensity to adverse reaction
+  '418038007', // Propensity to adverse reaction to substance
+  '419511003', // Propensity to adverse reaction to drug
+  '418471000', // Propensity to adverse reaction to food
+  '416098002', // Allergy to drug
+  '414285001', // Allergy to food
+  '59037007', // Intolerance to drug
+  '235719002', // Intolerance to food
+]);
+
+/** Drug codes that identify one drug product/substance (a shared one may join differently named records). */
+const DRUG_IDENTITY_SYSTEMS: ReadonlySet<string> = new Set([SYSTEMS.RXNORM, SYSTEMS.DMD, SYSTEMS.NDC]);
+
+/** Substance terminologies whose codes may join allergy records. */
+const UNII_SYSTEM = 'http://fdasis.nlm.nih.gov';
+const ALLERGY_SUBSTANCE_SYSTEMS: ReadonlySet<string> = new Set([SYSTEMS.SNOMED_CT, SYSTEMS.RXNORM, SYSTEMS.DMD, UNII_SYSTEM]);
+
+function usableCodings(concept: CodeableConcept | undefined | null): Coding[] {
+  return concept && typeof concept === 'object' && Array.isArray(concept.coding)
+    ? concept.coding.filter((c): c is Coding => Boolean(c) && typeof c === 'object' && !PLACEHOLDER_SYSTEMS.has(canonicalSystem(c.system) ?? ''))
+    : [];
 }
 
-/** Union-find grouping of items that share any key. */
-function groupByKeys<T>(items: readonly T[], keysOf: (item: T) => string[]): T[][] {
+/**
+ * The name a person wrote for a concept (its `text`, else a coding `display`), normalized for
+ * matching; `''` when there is none. Placeholder codings' displays ("Unknown") and names made up
+ * from a bare code do not count.
+ */
+function writtenName(concept: CodeableConcept | undefined | null, preferredSystems: readonly string[]): string {
+  if (!concept || typeof concept !== 'object') return '';
+  const displays = usableCodings(concept)
+    .filter((c) => typeof c.display === 'string' && c.display.trim())
+    .map((c) => ({ system: c.system, display: c.display }));
+  return normalizeConceptName(conceptText({ text: concept.text, coding: displays }, { preferredSystems }));
+}
+
+/** What two records are compared on: their normalized written name and their coding keys. */
+interface MatchInfo {
+  /** Normalized written name, `''` when none. */
+  readonly name: string;
+  /** `system|code` keys that may join records (placeholders and class codes removed). */
+  readonly keys: readonly string[];
+  /** The subset of `keys` strong enough to join records whose names differ. */
+  readonly strong: ReadonlySet<string>;
+}
+
+/**
+ * Match data of a medication. ATC codes below substance level (fewer than 7 characters) name
+ * drug classes, not drugs, and placeholder codings name nothing: neither is a key. Only
+ * RxNorm/dm+d/NDC and substance-level ATC codes are strong enough to join two differently named
+ * records (SNOMED CT is not: a shared SNOMED CT code may be a parent concept).
+ */
+function medicationMatchInfo(n: MedicationName): MatchInfo {
+  const codings = usableCodings(n.concept).filter(
+    (c) => canonicalSystem(c.system) !== SYSTEMS.ATC || (typeof c.code === 'string' && c.code.trim().length >= 7),
+  );
+  const keys = codings.map(codingKey).filter((k): k is string => k !== undefined);
+  const strong = new Set(
+    codings
+      .filter((c) => DRUG_IDENTITY_SYSTEMS.has(canonicalSystem(c.system) ?? '') || canonicalSystem(c.system) === SYSTEMS.ATC)
+      .map(codingKey)
+      .filter((k): k is string => k !== undefined),
+  );
+  const name = n.concept ? writtenName(n.concept, MEDICATION_SYSTEMS) : normalizeConceptName(n.text);
+  return { name, keys: name ? [...keys, `name:${name}`] : keys, strong };
+}
+
+/**
+ * Match data of an allergy. Only SNOMED CT/RxNorm/dm+d/UNII codes that name a substance are
+ * keys (not placeholder codes, not category codes such as 419199007 "allergy to substance"), and
+ * no code is strong enough to join two records whose written names differ.
+ */
+function allergyMatchInfo(a: AllergyIntolerance): MatchInfo {
+  const keys = usableCodings(a.code)
+    .filter((c) => {
+      const system = canonicalSystem(c.system) ?? '';
+      return ALLERGY_SUBSTANCE_SYSTEMS.has(system) && !(system === SYSTEMS.SNOMED_CT && GENERIC_ALLERGY_SNOMED.has(String(c.code).trim()));
+    })
+    .map(codingKey)
+    .filter((k): k is string => k !== undefined);
+  const name = writtenName(a.code, [SYSTEMS.SNOMED_CT, SYSTEMS.RXNORM]);
+  return { name, keys: name ? [...keys, `name:${name}`] : keys, strong: new Set() };
+}
+
+/**
+ * Whether two records that share a key may be joined. Showing two rows for one drug is
+ * recoverable; hiding a drug or an allergy inside another's row is not. So two records whose
+ * written names are both present and differ are joined only through a shared strong code.
+ */
+function compatible(a: MatchInfo, b: MatchInfo): boolean {
+  if (!a.name || !b.name || a.name === b.name) return true;
+  for (const k of a.strong) if (b.strong.has(k)) return true;
+  return false;
+}
+
+/**
+ * Groups items that share a key, pair by pair (an item joins a group through any member it shares
+ * a key with and is {@link compatible} with); groups keep the order of their first item.
+ */
+function groupByKeys<T>(items: readonly T[], infoOf: (item: T) => MatchInfo): T[][] {
+  const infos = items.map(infoOf);
   const parent = items.map((_, i) => i);
   const find = (i: number): number => {
     while (parent[i] !== i) {
@@ -356,12 +577,20 @@ function groupByKeys<T>(items: readonly T[], keysOf: (item: T) => string[]): T[]
     }
     return i;
   };
-  const owner = new Map<string, number>();
-  items.forEach((item, i) => {
-    for (const k of keysOf(item)) {
-      const j = owner.get(k);
-      if (j === undefined) owner.set(k, i);
-      else parent[find(i)] = find(j);
+  const holders = new Map<string, number[]>();
+  infos.forEach((info, i) => {
+    for (const k of new Set(info.keys)) {
+      const earlier = holders.get(k);
+      if (!earlier) {
+        holders.set(k, [i]);
+        continue;
+      }
+      for (const j of earlier) {
+        const ri = find(i);
+        const rj = find(j);
+        if (ri !== rj && compatible(info, infos[j]!)) parent[Math.max(ri, rj)] = Math.min(ri, rj);
+      }
+      earlier.push(i);
     }
   });
   const groups = new Map<number, T[]>();
@@ -380,6 +609,11 @@ function groupByKeys<T>(items: readonly T[], keysOf: (item: T) => string[]): T[]
  * two different penicillins never merge) or have the same normalized name. Each group lists its
  * sources and flags differing dose text or status. Entered-in-error records are left out: they
  * are not clinical fact and must not vouch for a drug. Items with no name and no code stay alone.
+ *
+ * Safety rule (two rows are better than one hidden drug): data-absent-reason / NullFlavor codings
+ * ("unknown") never join records, and two records whose written names are both present and
+ * differ are joined only by a shared RxNorm, dm+d, NDC or substance-level ATC code — a shared
+ * SNOMED CT or local code with different names keeps them apart.
  */
 export function reconcileMedications(
   items: ReadonlyArray<SourcedItem<MedicationUse>>,
@@ -391,10 +625,7 @@ export function reconcileMedications(
   const names = new Map<SourcedItem<MedicationUse>, MedicationName>();
   const resolve = options.resolve;
   for (const i of usable) names.set(i, medicationName(i.resource, resolve && ((ref) => resolve(ref, i.source))));
-  const grouped = groupByKeys(usable, (i) => {
-    const n = names.get(i)!;
-    return matchKeys(n.concept, n.text);
-  });
+  const grouped = groupByKeys(usable, (i) => medicationMatchInfo(names.get(i)!));
   return grouped.map((group) => {
     const doses = group.map((i) => medicationDosageText(i.resource, options));
     const norm = (s: string | null): string => normalizeConceptName(s ?? '');
@@ -426,21 +657,22 @@ export interface AllergyGroup {
 }
 
 /**
- * Groups allergy records that name the same substance (a shared coding, or the same normalized
- * text), so one allergy reported by three sources — or copied twenty times — is shown once with
- * all its sources. Entered-in-error records are left out. Disagreements (criticality,
- * verification, clinical status) are flagged so the panel can show each version.
+ * Groups allergy records that name the same substance (a shared SNOMED CT/RxNorm/dm+d/UNII
+ * coding, or the same normalized text), so one allergy reported by three sources — or copied
+ * twenty times — is shown once with all its sources. Entered-in-error records are left out.
+ * Disagreements (criticality, verification, clinical status) are flagged so the panel can show
+ * each version.
+ *
+ * Safety rule (two rows are better than one hidden allergy): a shared code joins two records only
+ * when their written names (text or display) are equal or one of them has none. Placeholder codes
+ * (data-absent-reason, NullFlavor) and SNOMED CT category codes such as 419199007 "allergy to
+ * substance" never join records, so Penicillin and Latex both coded 419199007 stay two allergies.
  */
 export function groupDuplicateAllergies(items: ReadonlyArray<SourcedItem<AllergyIntolerance>>): AllergyGroup[] {
   const usable = (Array.isArray(items) ? items : []).filter(
     (i) => i && i.resource && typeof i.resource === 'object' && !isEnteredInError(i.resource),
   );
-  const grouped = groupByKeys(usable, (i) => {
-    const keys = conceptKeys(i.resource.code);
-    const n = normalizeConceptName(conceptText(i.resource.code));
-    if (n) keys.push(`name:${n}`);
-    return keys;
-  });
+  const grouped = groupByKeys(usable, (i) => allergyMatchInfo(i.resource));
   const differs = <V>(g: ReadonlyArray<SourcedItem<AllergyIntolerance>>, f: (a: AllergyIntolerance) => V): boolean =>
     new Set(g.map((i) => f(i.resource))).size > 1;
   return grouped.map((g) => ({

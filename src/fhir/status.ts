@@ -16,7 +16,12 @@ import { SYSTEMS, canonicalSystem } from './codings.js';
 import { parseFhirDate } from './dates.js';
 import type { ParsedFhirDate } from './dates.js';
 
-function codesOf(cc: unknown): string[] {
+/**
+ * The codes of a status: a CodeableConcept's coding codes (R4), or — with `plainString`, for
+ * elements that were a plain `code` in STU3 (`"verificationStatus": "refuted"`) — that string.
+ */
+function codesOf(cc: unknown, plainString = false): string[] {
+  if (typeof cc === 'string') return plainString && cc.trim() ? [cc.trim()] : [];
   if (!cc || typeof cc !== 'object') return [];
   const coding = (cc as CodeableConcept).coding;
   return Array.isArray(coding)
@@ -24,11 +29,15 @@ function codesOf(cc: unknown): string[] {
     : [];
 }
 
+/** Resources whose verification/clinical status was a plain code string in STU3. */
+const STU3_STRING_STATUS_TYPES: ReadonlySet<string> = new Set(['AllergyIntolerance', 'Condition']);
+
 /**
  * Whether a resource was recorded in error and must not be shown as clinical fact. Checks every
  * place FHIR R4 puts that state: `status` (most request/event resources), `verificationStatus`
  * (AllergyIntolerance, Condition), `clinicalStatus`, `docStatus` (DocumentReference),
- * `lifecycleStatus` (Goal).
+ * `lifecycleStatus` (Goal). On AllergyIntolerance and Condition, verification/clinical status may
+ * be a CodeableConcept (R4) or a plain code string (STU3); elsewhere a string there is malformed.
  */
 export function isEnteredInError(resource: Resource | undefined | null): boolean {
   if (!resource || typeof resource !== 'object') return false;
@@ -36,8 +45,9 @@ export function isEnteredInError(resource: Resource | undefined | null): boolean
   for (const key of ['status', 'docStatus', 'lifecycleStatus']) {
     if (r[key] === 'entered-in-error') return true;
   }
+  const stu3Strings = STU3_STRING_STATUS_TYPES.has(r.resourceType as string);
   for (const key of ['verificationStatus', 'clinicalStatus']) {
-    if (codesOf(r[key]).includes('entered-in-error')) return true;
+    if (codesOf(r[key], stu3Strings).includes('entered-in-error')) return true;
   }
   return false;
 }
@@ -50,15 +60,18 @@ export type AllergyClinicalKey = 'active' | 'inactive' | 'resolved' | 'not-known
 const VERIFICATION: ReadonlySet<string> = new Set(['confirmed', 'unconfirmed', 'presumed', 'refuted', 'entered-in-error']);
 const ALLERGY_CLINICAL: ReadonlySet<string> = new Set(['active', 'inactive', 'resolved']);
 
-/** The verification status of an allergy (`presumed` is R5's refinement of unconfirmed). */
+/**
+ * The verification status of an allergy (`presumed` is R5's refinement of unconfirmed). Reads an
+ * R4 CodeableConcept or an STU3 plain code string.
+ */
 export function allergyVerification(a: AllergyIntolerance | undefined | null): VerificationKey {
-  const code = codesOf(a?.verificationStatus).find((c) => VERIFICATION.has(c));
+  const code = codesOf(a?.verificationStatus, true).find((c) => VERIFICATION.has(c));
   return (code as VerificationKey | undefined) ?? 'not-known';
 }
 
-/** The clinical status of an allergy. */
+/** The clinical status of an allergy (R4 CodeableConcept or STU3 plain code string). */
 export function allergyClinicalStatus(a: AllergyIntolerance | undefined | null): AllergyClinicalKey {
-  const code = codesOf(a?.clinicalStatus).find((c) => ALLERGY_CLINICAL.has(c));
+  const code = codesOf(a?.clinicalStatus, true).find((c) => ALLERGY_CLINICAL.has(c));
   return (code as AllergyClinicalKey | undefined) ?? 'not-known';
 }
 
