@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { fixture, fixtureCleanup, html } from '@open-wc/testing-helpers';
 import axe from 'axe-core';
-import type { MedicationStatement, Resource } from 'fhir/r4';
+import type { Medication, MedicationStatement, Resource } from 'fhir/r4';
 import example001 from './fixtures/fhir/MedicationStatement-example001.json';
 import example003 from './fixtures/fhir/MedicationStatement-example003.json';
 import { de, registerTranslation, type RecordSource, type StoredRow } from '../src/elements/base/index.js';
@@ -272,6 +272,81 @@ describe('<ehr-medication-list> safety of record text', () => {
     expect(script.querySelector('[part~="prescriber"] bdi')!.textContent).toBe('\u202Eevil\u202C Dr');
     expect(script.querySelector('[part~="name"] bdi')).not.toBeNull();
     rowNamed(el, 'active', long.trim());
+  });
+});
+
+describe('<ehr-medication-list> bidi isolation of record pieces', () => {
+  it('isolates ingredient, strength, form and each dose piece in its own <bdi> (a U+202E cannot reverse a neighbour)', async () => {
+    const rlo = '\u202E';
+    const { el } = await render({
+      name: 'bidi-pieces',
+      patient: 'margery',
+      extra: {
+        clinic: (p) => [
+          medicationRequest('bidi-1', p, {
+            contained: [
+              {
+                resourceType: 'Medication',
+                id: 'm1',
+                code: { text: 'Bidi test drug' },
+                form: { text: 'Tablet' },
+                ingredient: [{ itemCodeableConcept: { text: `Paracetamol${rlo}` }, strength: { numerator: { value: 500, unit: 'mg' } } }],
+              } as Medication,
+            ],
+            medicationCodeableConcept: undefined,
+            medicationReference: { reference: '#m1' },
+            dosageInstruction: [
+              {
+                doseAndRate: [{ doseQuantity: { value: 1, unit: 'tablet' } }],
+                route: { text: `Oral${rlo}` },
+                timing: { repeat: { frequency: 2, period: 1, periodUnit: 'd' } },
+              },
+            ],
+          }),
+        ],
+      },
+    });
+    const row = rowNamed(el, 'active', 'Bidi test drug');
+    const strength = row.querySelector('[part~="strength"]')!;
+    const bdis = [...strength.querySelectorAll('bdi')];
+    // Three separate isolates, none nested in another: name, strength, form.
+    expect(bdis.map((b) => b.textContent)).toEqual([`Paracetamol${rlo}`, '500 mg', 'Tablet']);
+    for (const b of bdis) expect(b.querySelector('bdi')).toBeNull();
+    const ingredient = bdis[0]!;
+    const dose500 = bdis[1]!;
+    expect(ingredient.contains(dose500)).toBe(false);
+    expect(dose500.contains(ingredient)).toBe(false);
+    expect(text(strength)).toBe(`Paracetamol${rlo} 500 mg; Tablet`);
+
+    // The dose: recorded dose, route (as recorded, in brackets) and frequency are separate isolates.
+    const dose = row.querySelector('[part~="dose"]')!;
+    const doseBdis = [...dose.querySelectorAll('bdi')].map((b) => b.textContent);
+    expect(doseBdis).toContain(`Oral${rlo}`);
+    expect(doseBdis).toContain('twice a day');
+    expect(doseBdis.some((t) => t!.includes(rlo) && t!.includes('twice'))).toBe(false);
+    expect(text(dose)).toBe(`1 tablet (Oral${rlo}) twice a day`);
+  });
+
+  it('isolates each source’s dose and each source name in a difference note', async () => {
+    const rlo = '\u202E';
+    const at = (p: string, id: string, dose: string) =>
+      medicationRequest(id, p, {
+        medicationCodeableConcept: { coding: [{ system: RXNORM, code: '314231', display: 'Simvastatin 10 MG Oral Tablet' }] },
+        authoredOn: '2024-01-10',
+        dosageInstruction: [{ text: dose }],
+      });
+    const { el } = await render({
+      name: 'bidi-diff',
+      patient: 'margery',
+      extra: { clinic: (p) => [at(p, 'bd-c', `1 tablet daily${rlo}`)], hospital: (p) => [at(p, 'bd-h', '2 tablets daily')] },
+    });
+    const row = rows(el, 'active').find((r) => text(r.querySelector('[part~="name"]')!) === 'Simvastatin 10 MG Oral Tablet')!;
+    const diff = row.querySelector('[part~="difference"]')!;
+    const bdis = [...diff.querySelectorAll('bdi')].map((b) => b.textContent);
+    expect(bdis).toEqual(expect.arrayContaining([`1 tablet daily${rlo}`, '2 tablets daily', 'Riverside Clinic', 'St Elsewhere Hospital']));
+    for (const b of diff.querySelectorAll('bdi')) expect(b.querySelector('bdi')).toBeNull();
+    expect(text(diff)).toMatch(/^≠ Differs between sources: dose /);
+    expect(text(diff)).toContain(`1 tablet daily${rlo} at Riverside Clinic`);
   });
 });
 

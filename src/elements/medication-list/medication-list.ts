@@ -15,9 +15,50 @@ import {
   type MedicationRecord,
   type MedicationRowView,
 } from '../../fhir/medication-rows.js';
+import { dosageParts, dosageText } from '../../fhir/medications.js';
 import styles from './medication-list.styles.js';
 
 type MedicationUse = MedicationRequest | MedicationStatement;
+
+/** One piece of a dose: text from the record or built in words, `paren` when shown in brackets. */
+type DosePiece = { readonly text: string; readonly paren?: boolean };
+
+/**
+ * The dose text of an entry split into the pieces it was built from (one list per dosage), so
+ * that each record-derived piece can be isolated on its own. `null` when the pieces do not
+ * reproduce `e.dose` exactly (then the dose is shown as one piece).
+ */
+function dosePieces(e: MedicationEntryView): DosePiece[][] | null {
+  const r = e.resource;
+  const list = r.resourceType === 'MedicationStatement' ? r.dosage : r.dosageInstruction;
+  if (!Array.isArray(list)) return null;
+  const out: DosePiece[][] = [];
+  for (const d of list) {
+    const p = dosageParts(d);
+    if (p.text) {
+      out.push([{ text: p.text }]);
+      continue;
+    }
+    // The route as dosageText shows it: a phrase (`by mouth`) or the recorded route in brackets.
+    const route = p.route ? dosageText({ route: d.route }) : null;
+    const routePiece = route
+      ? route.startsWith('(') && route.endsWith(')') && route !== p.route
+        ? { text: route.slice(1, -1), paren: true }
+        : { text: route }
+      : null;
+    const pieces = [p.dose ? { text: p.dose } : null, routePiece, p.frequency ? { text: p.frequency } : null, p.asNeeded ? { text: p.asNeeded } : null].filter(
+      (x): x is DosePiece => x !== null,
+    );
+    if (pieces.length) out.push(pieces);
+  }
+  const joined = out.map((ps) => ps.map((x) => (x.paren ? `(${x.text})` : x.text)).join(' ')).join('; ');
+  return out.length && joined === e.dose ? out : null;
+}
+
+/** Each piece in its own `<bdi>`, separated by `sep`. */
+function isolated(pieces: readonly (string | TemplateResult)[], sep: string): TemplateResult {
+  return html`${pieces.map((x, i) => html`${i ? sep : nothing}${typeof x === 'string' ? html`<bdi>${x}</bdi>` : x}`)}`;
+}
 
 /** Detail of `ehr-medication-select`. */
 export interface MedicationSelectDetail {
@@ -363,34 +404,62 @@ export class EhrMedicationList extends EhrDataElement {
   }
 
   private renderStrength(e: MedicationEntryView): TemplateResult | typeof nothing {
-    const parts = e.strengths
+    // Ingredient, strength and form each in their own <bdi>: a bidi control in one cannot reorder another.
+    const parts: TemplateResult[] = e.strengths
       .filter((s) => s.ingredient || s.strength)
-      .map((s) => [s.ingredient, s.strength].filter(Boolean).join(' '));
-    if (e.form) parts.push(e.form);
+      .map((s) => isolated([s.ingredient, s.strength].filter((x): x is string => !!x), ' '));
+    if (e.form) parts.push(html`<bdi>${e.form}</bdi>`);
     if (!parts.length) return nothing;
-    return html`<span class="strength" part="strength"><bdi>${parts.join('; ')}</bdi></span>`;
+    return html`<span class="strength" part="strength">${isolated(parts, '; ')}</span>`;
   }
 
   private renderDifferences(row: MedicationRowView): TemplateResult | typeof nothing {
     const t = this.localize;
     const notes: TemplateResult[] = [];
+    // The sentence is built from the localized terms with placeholders; each dose and each
+    // source name (record or configuration text) then goes into its own <bdi>.
+    const slots: TemplateResult[] = [];
+    const slot = (value: TemplateResult): string => `\uE000${slots.push(value) - 1}\uE001`;
     const parts: string[] = [];
     if (row.doseDiffers) {
       const doseNotRecorded = t.term('medsDoseNotRecorded');
-      parts.push(t.term('medsDoseDiffers', t.list(row.doses.map((d) => t.term('medsDoseAt', d.value ?? doseNotRecorded, this.sourceName(d.source))))));
+      // `row.doses` is `row.current` in order; the entry gives the dose its pieces.
+      const entries = row.doses.length === row.current.length ? row.current : undefined;
+      parts.push(
+        t.term(
+          'medsDoseDiffers',
+          t.list(
+            row.doses.map((d, i) =>
+              t.term(
+                'medsDoseAt',
+                d.value === null ? doseNotRecorded : slot(this.renderDoseText(d.value, entries?.[i])),
+                slot(html`<bdi>${this.sourceName(d.source)}</bdi>`),
+              ),
+            ),
+          ),
+        ),
+      );
     }
     if (row.statusDiffers) {
       parts.push(
         t.term(
           'medsStatusDiffers',
-          t.list(row.statuses.map((s) => t.term('medsStatusAt', this.statusWords(s.value).toLocaleLowerCase(t.lang), this.sourceName(s.source)))),
+          t.list(
+            row.statuses.map((s) =>
+              t.term('medsStatusAt', this.statusWords(s.value).toLocaleLowerCase(t.lang), slot(html`<bdi>${this.sourceName(s.source)}</bdi>`)),
+            ),
+          ),
         ),
       );
     }
     if (parts.length) {
+      const sentence = parts
+        .join('; ')
+        .split(/\uE000(\d+)\uE001/)
+        .map((x, i) => (i % 2 ? slots[Number(x)] : x));
       notes.push(html`<p class="difference" part="difference">
         <span class="icon" aria-hidden="true">≠</span>
-        <span><strong>${t.term('medsDiffers')}:</strong> <bdi>${parts.join('; ')}</bdi></span>
+        <span><strong>${t.term('medsDiffers')}:</strong> ${sentence}</span>
       </p>`);
     }
     if (row.conflictingSources.length) {
@@ -407,7 +476,17 @@ export class EhrMedicationList extends EhrDataElement {
     if (!e.dose) return html`<span class="not-recorded">${this.localize.term('medsDoseNotRecorded')}</span>`;
     // Dosage built from structured fields is worded in English by src/fhir: say so to screen readers.
     const lang = e.doseBuilt && !this.localize.lang.toLowerCase().startsWith('en') ? 'en' : nothing;
-    return html`<bdi lang=${lang}>${e.dose}</bdi>`;
+    return html`<span lang=${lang}>${this.renderDoseText(e.dose, e)}</span>`;
+  }
+
+  /** A dose with each record-derived piece (dose, route, reason…) in its own `<bdi>`. */
+  private renderDoseText(dose: string, e: MedicationEntryView | undefined): TemplateResult {
+    const pieces = e && e.dose === dose ? dosePieces(e) : null;
+    if (!pieces) return html`<bdi>${dose}</bdi>`;
+    return isolated(
+      pieces.map((ps) => isolated(ps.map((x) => (x.paren ? html`(<bdi>${x.text}</bdi>)` : x.text)), ' ')),
+      '; ',
+    );
   }
 
   private renderDate(e: MedicationEntryView): TemplateResult {
@@ -451,7 +530,7 @@ export class EhrMedicationList extends EhrDataElement {
         ${row.earlier.map(
           (e) => html`<li>
             <span class="date-value">${e.date.value ? t.clinicalDate(e.date.value) : t.term('notKnown')}</span> ·
-            ${this.statusWords(e)} · ${e.dose ? html`<bdi>${e.dose}</bdi>` : t.term('medsDoseNotRecorded')} ·
+            ${this.statusWords(e)} · ${e.dose ? this.renderDoseText(e.dose, e) : t.term('medsDoseNotRecorded')} ·
             <bdi>${this.sourceName(e.source)}</bdi>
           </li>`,
         )}

@@ -1,6 +1,14 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import en, { type Translation } from './en.js';
-import { formatNumericDate, usesCuiDates } from '../../../fhir/dates.js';
+import {
+  calendarDateOf,
+  fhirDateRange,
+  formatParsedDate,
+  parseFhirDate,
+  shortMonthNames,
+  usesCuiDates,
+  type ParsedFhirDate,
+} from '../../../fhir/dates.js';
 
 /** Keys of every term (`$code`, `$name`, `$dir` are metadata, not terms). */
 export type TermKey = Exclude<keyof Translation, `$${string}`>;
@@ -151,55 +159,89 @@ export class Localize implements ReactiveController {
    * Clinical date. English: `DD-Mmm-YYYY` (NHS CUI: `25-Dec-1974`); partial FHIR dates keep their
    * precision: `Dec-1974`, `1974`. Other languages: the locale's own numeric date through `Intl`
    * (de `25.12.1974`, `12.1974`, `1974`) — the three-letter-month form is an English convention.
-   * Date-only FHIR strings are calendar dates and never move with the time zone.
-   * Unparseable input → "Not known".
+   *
+   * Strings are FHIR date/dateTime/instant values from the record: they are shown as recorded —
+   * the calendar day as written, in the source's own offset, never moved by the viewer's time
+   * zone (unless `options.timeZone` asks for a conversion). A day that does not exist
+   * (`1970-02-30`), or anything that is not a FHIR date, is "Not known" in every language.
+   * A `Date` or epoch number (the app's own instants, e.g. sync times) is shown in local time
+   * (or `options.timeZone`).
    */
   clinicalDate(value: DateInput | undefined | null, options: { timeZone?: string } = {}): string {
     if (value === undefined || value === null || value === '') return this.term('notKnown');
-    const m = typeof value === 'string' ? DATE_ONLY.exec(value) : null;
-    if (m && !m[2]) return m[1]!;
+    if (typeof value === 'string') {
+      const p = parseFhirDate(value);
+      if (!p) return this.term('notKnown');
+      return this.formatRecordedDate(p, options.timeZone);
+    }
     const d = toDate(value);
     if (Number.isNaN(d.getTime())) return this.term('notKnown');
-    const timeZone = m ? 'UTC' : options.timeZone;
-    if (!usesCuiDates(this.lang)) {
-      if (m) {
-        // The fields exactly as written; a day that does not exist (`2019-02-30`) is not known.
-        const month = Number(m[2]);
-        const day = m[3] ? Number(m[3]) : undefined;
-        if (d.getUTCMonth() + 1 !== month || (day !== undefined && d.getUTCDate() !== day)) return this.term('notKnown');
-        return formatNumericDate({ year: Number(m[1]), month, ...(day !== undefined ? { day } : {}) }, this.lang);
-      }
-      return new Intl.DateTimeFormat(this.lang, { day: '2-digit', month: '2-digit', year: 'numeric', timeZone }).format(d);
-    }
-    const parts = new Intl.DateTimeFormat(this.lang, { day: '2-digit', month: 'short', year: 'numeric', timeZone }).formatToParts(d);
-    const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-    const month = part('month').replace(/\.$/, '');
-    return m && !m[3] ? `${month}-${part('year')}` : `${part('day')}-${month}-${part('year')}`;
+    return this.formatRecordedDate(this.localFields(d, options.timeZone), undefined);
   }
 
   /**
    * Clinical date and time in 24-hour time. English: `DD-Mmm-YYYY HH:mm` (`21-Nov-2026 14:03`);
-   * other languages: the locale's numeric form (de `21.11.2026, 14:03`). A date-only FHIR string
-   * is shown as a date ({@link clinicalDate}).
+   * other languages: the locale's numeric form (de `21.11.2026, 14:03`). A FHIR string without a
+   * time is shown as a date ({@link clinicalDate}); one with a time shows the wall clock as
+   * recorded (no time-zone conversion unless `options.timeZone` is given). A `Date` or epoch
+   * number is shown in local time (or `options.timeZone`).
    */
   clinicalDateTime(value: DateInput | undefined | null, options: { timeZone?: string } = {}): string {
     if (value === undefined || value === null || value === '') return this.term('notKnown');
-    if (typeof value === 'string' && DATE_ONLY.test(value)) return this.clinicalDate(value);
+    let p: ParsedFhirDate | null;
+    if (typeof value === 'string') {
+      p = parseFhirDate(value);
+      if (!p) return this.term('notKnown');
+      if (p.precision !== 'time') return this.formatRecordedDate(p, undefined);
+      return formatParsedDate(p, this.lang, { time: true, ...(options.timeZone ? { timeZone: options.timeZone } : {}) });
+    }
     const d = toDate(value);
     if (Number.isNaN(d.getTime())) return this.term('notKnown');
-    if (!usesCuiDates(this.lang)) {
-      return new Intl.DateTimeFormat(this.lang, {
-        day: '2-digit',
-        month: '2-digit',
-        year: 'numeric',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-        timeZone: options.timeZone,
-      }).format(d);
+    return formatParsedDate(this.localFields(d, options.timeZone), this.lang, { time: true });
+  }
+
+  /** The wall-clock fields of an instant in `timeZone` (the runtime's own zone when absent). */
+  private localFields(d: Date, timeZone: string | undefined): ParsedFhirDate {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      hourCycle: 'h23',
+      ...(timeZone ? { timeZone } : {}),
+    }).formatToParts(d);
+    const get = (t: Intl.DateTimeFormatPartTypes): number => Number(parts.find((x) => x.type === t)?.value);
+    return {
+      original: '',
+      precision: 'time',
+      year: get('year'),
+      month: get('month'),
+      day: get('day'),
+      hour: get('hour') % 24,
+      minute: get('minute'),
+    };
+  }
+
+  /** A parsed date as a clinical date (no time), at its recorded precision. */
+  private formatRecordedDate(p: ParsedFhirDate, timeZone: string | undefined): string {
+    let q = p;
+    // An explicit zone converts a dateTime that carries an offset; nothing else ever moves.
+    if (timeZone && p.precision === 'time' && p.offsetMinutes !== undefined) {
+      const range = fhirDateRange(p);
+      if (range) {
+        try {
+          q = { ...p, ...calendarDateOf(new Date(range.start), timeZone) };
+        } catch {
+          q = p;
+        }
+      }
     }
-    const time = new Intl.DateTimeFormat(this.lang, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: options.timeZone }).format(d);
-    return `${this.clinicalDate(d, options)} ${time}`;
+    // English month precision keeps its `Dec-1974` form.
+    if (q.precision === 'month' && usesCuiDates(this.lang)) {
+      return `${shortMonthNames(this.lang)[q.month! - 1]}-${String(q.year).padStart(4, '0')}`;
+    }
+    return formatParsedDate(q, this.lang, { time: false });
   }
 
   /** Locale number formatting (`Intl.NumberFormat`). */
