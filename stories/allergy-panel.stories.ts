@@ -7,7 +7,7 @@ import { defineElement } from '../src/elements/base/define.js';
 import { EhrAllergyPanel } from '../src/elements/allergy-panel/allergy-panel.js';
 import type { RecordSource } from '../src/elements/base/store-types.js';
 import { simulateOffline } from './support/offline.js';
-import { DAY } from './support/seed-store.js';
+import { DAY, MINUTE } from './support/seed-store.js';
 import { SPEC_ALLERGIES, makeAllergy, seedAllergyStore, type AllergySeedOptions } from './support/seed-allergy-panel.js';
 
 defineStoryElements();
@@ -153,6 +153,23 @@ export const NoKnownDrugAllergies: Story = {
 };
 
 /** NKDA at the clinic, a penicillin allergy at the hospital: both shown, contradiction flagged. */
+/**
+ * A coded NKDA at the clinic while the hospital's sync of THIS patient is still running (the
+ * hospital last synced another patient a minute ago): the statement is shown with "May be
+ * incomplete", never as a bare negative.
+ */
+export const NoKnownWhileProviderSyncing: Story = {
+  loaders: seeded({
+    name: 'story-nkda-syncing',
+    clinicAllergies: [SPEC_ALLERGIES.nkda],
+    hospital: { syncedAgo: MINUTE, status: 'syncing', syncedPatient: 'hospital/Patient/someone-else' },
+  }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toContain('No known drug allergies'));
+    await expect(panelText(canvasElement)).toContain('May be incomplete: St Elsewhere Hospital could not be checked.');
+  },
+};
+
 export const Contradiction: Story = {
   loaders: seeded({
     name: 'story-contradiction',

@@ -357,6 +357,58 @@ describe('<ehr-allergy-panel> compact rows', () => {
   });
 });
 
+describe('<ehr-allergy-panel> completeness for THIS patient (clinical safety)', () => {
+  const MINUTE = 60_000;
+  const nka = () => makeAllergy('nka', 'No known allergy', { code: '716186003' });
+  /** The hospital synced recently, but for another patient: its lastSyncAt says nothing about this one. */
+  const otherPatientOnly = { syncedAgo: MINUTE, syncedPatient: 'hospital/Patient/someone-else' } as const;
+  const incomplete = (el: EhrAllergyPanel) => root(el).querySelector('[part~="incomplete"]');
+
+  for (const status of ['syncing', 'offline'] as const) {
+    it(`coded NKA at the clinic while the hospital is "${status}" for this patient: never a bare "No known allergies"`, async () => {
+      const { el } = await render({ name: `nka-hospital-${status}`, clinicAllergies: [nka()], hospital: { ...otherPatientOnly, status } });
+      const text = words(root(el));
+      expect(text).toContain('No known allergies');
+      expect(words(incomplete(el)!)).toBe('⚠ May be incomplete: St Elsewhere Hospital could not be checked.');
+      // The caveat comes before the statement, so the negative never reads on its own.
+      expect(text.indexOf('May be incomplete')).toBeLessThan(text.indexOf('No known allergies'));
+      expect(text).not.toContain('No allergies recorded');
+      await expectNoAxeViolations(el);
+    });
+  }
+
+  it('clinic synced, hospital failed, nothing recorded: "Allergy information unavailable" naming the hospital, not "No allergies recorded"', async () => {
+    const { el } = await render({ name: 'hospital-failed-empty', hospital: { syncedAgo: 60 * MINUTE, status: 'error', lastError: 'HTTP 503' } });
+    const empty = words(root(el).querySelector('[part~="empty"]')!);
+    expect(empty).toContain('Allergy information unavailable');
+    expect(empty).toContain('St Elsewhere Hospital');
+    expect(empty).not.toContain('Riverside Clinic');
+    expect(words(root(el))).not.toContain('No allergies recorded');
+  });
+
+  it('the hospital synced for ANOTHER patient only: incomplete for this one (unavailable when empty, caveat on a list)', async () => {
+    const { el } = await render({ name: 'hospital-other-patient', hospital: { ...otherPatientOnly, status: 'ok' } });
+    expect(words(root(el))).toContain('Allergy information unavailable');
+    expect(words(root(el))).not.toContain('No allergies recorded');
+    fixtureCleanup();
+    const peanut = makeAllergy('peanut', 'Allergy to peanuts', { code: '91935009', category: ['food'] });
+    const { el: listed } = await render({ name: 'hospital-other-patient-list', clinicAllergies: [peanut], hospital: { ...otherPatientOnly, status: 'ok' } });
+    expect(substances(listed)).toEqual(['Allergy to peanuts']);
+    expect(words(incomplete(listed)!)).toContain('May be incomplete: St Elsewhere Hospital could not be checked.');
+  });
+
+  it('everything synced for this patient: "No known allergies" / "No allergies recorded" as before, with no caveat', async () => {
+    const { el } = await render({ name: 'nka-all-synced', clinicAllergies: [nka()] });
+    expect(words(root(el))).toContain('No known allergies');
+    expect(incomplete(el)).toBeNull();
+    fixtureCleanup();
+    const { el: empty } = await render({ name: 'empty-all-synced' });
+    expect(words(root(empty))).toContain('No allergies recorded');
+    expect(incomplete(empty)).toBeNull();
+    expect(words(root(empty))).not.toContain('unavailable');
+  });
+});
+
 describe('<ehr-allergy-panel hide-source-notices>', () => {
   async function renderHidden(options: AllergySeedOptions) {
     const seeded = await seedAllergyStore(options);
@@ -380,6 +432,29 @@ describe('<ehr-allergy-panel hide-source-notices>', () => {
     expect(root(el).querySelector('[part~="notice"]')).toBeNull();
     expect(rows(el).length).toBeGreaterThan(0);
     expect(root(el).querySelectorAll('ehr-source-badge').length).toBeGreaterThan(0);
+  });
+
+  it('keeps the "May be incomplete" caveat on the rows when a provider failed', async () => {
+    const el = await renderHidden({ name: 'notices-hidden-caveat', patient: 'versie', hospital: { empty: true, status: 'error', lastError: 'HTTP 503' } });
+    expect(rows(el).length).toBeGreaterThan(0);
+    expect(words(root(el).querySelector('[part~="incomplete"]')!)).toContain('May be incomplete: St Elsewhere Hospital could not be checked.');
+  });
+
+  it('one provider failed and nothing recorded: still "unavailable", never "No allergies recorded"', async () => {
+    const el = await renderHidden({ name: 'notices-hidden-one-failed', hospital: { syncedAgo: 3_600_000, status: 'error', lastError: 'HTTP 503' } });
+    expect(words(root(el))).toContain('Allergy information unavailable');
+    expect(words(root(el))).toContain('St Elsewhere Hospital');
+    expect(words(root(el))).not.toContain('No allergies recorded');
+  });
+
+  it('a coded NKA with the hospital still syncing keeps its caveat', async () => {
+    const el = await renderHidden({
+      name: 'notices-hidden-nka-syncing',
+      clinicAllergies: [makeAllergy('nka', 'No known allergy', { code: '716186003' })],
+      hospital: { syncedAgo: 60_000, status: 'syncing', syncedPatient: 'hospital/Patient/someone-else' },
+    });
+    expect(words(root(el))).toContain('No known allergies');
+    expect(words(root(el).querySelector('[part~="incomplete"]')!)).toContain('May be incomplete: St Elsewhere Hospital could not be checked.');
   });
 
   it('never hides "Allergy information unavailable"', async () => {

@@ -20,6 +20,7 @@ import {
   type SourceInfo,
   type StoredRow,
   type SyncReport,
+  type SyncState,
 } from '../src/elements/base/index.js';
 import { EhrRecordProvider } from '../src/elements/record-provider/define.js';
 import { EhrSourceBadge } from '../src/elements/source-badge/define.js';
@@ -123,6 +124,34 @@ class TestTerms extends EhrDataElement {
   }
 }
 defineElement('test-terms', TestTerms);
+
+/** Exposes a SourceStatusController with a patient, and a sync state the test sets by hand. */
+class TestCompleteness extends EhrDataElement {
+  fakeSync?: SyncState;
+  readonly status = new SourceStatusController(this, {
+    store: () => this.activeStore,
+    syncState: () => this.fakeSync ?? this.syncState,
+    patient: () => this.activePatient,
+  });
+  protected override render() {
+    return litHtml`<p>${this.status.complete ? 'complete' : `incomplete: ${this.status.incomplete.map((s) => s.id).join(',')}`}</p>`;
+  }
+}
+defineElement('test-completeness', TestCompleteness);
+
+/** A controlled store that also answers `syncedSources` (patient key → source ids). */
+function storeWithSynced(sources: SourceInfo[], synced: Record<string, string[]>) {
+  const store = storeWith(sources) as ControlledStore & { syncedSources(key: string): Promise<string[]> };
+  store.syncedSources = async (key: string) => synced[key] ?? [];
+  return store;
+}
+
+async function completeness(store: RecordSource, patient = 'clinic/Patient/1') {
+  const el = await fixture<TestCompleteness>(html`<test-completeness lang="en" .store=${store} patient=${patient}></test-completeness>`);
+  await vi.waitFor(() => expect(el.status.loaded).toBe(true));
+  await settle(el);
+  return el;
+}
 
 const list = (el: Element) => el.querySelector('test-allergy-list') as TestAllergyList;
 const shadow = (el: Element) => el.shadowRoot!;
@@ -413,6 +442,41 @@ describe('localization', () => {
     expect(l.relativeTime(Date.now() - 3 * 60 * MINUTE)).toBe('3 hours ago');
   });
 
+  it('says "Not known" for a day that does not exist in English too (never rolls it over)', async () => {
+    const el = await fixture<TestTerms>(html`<test-terms lang="en"></test-terms>`);
+    const l = (el as unknown as { localize: TestTerms['localize'] }).localize;
+    expect(l.clinicalDate('1970-02-30')).toBe('Not known');
+    expect(l.clinicalDate('2019-02-29')).toBe('Not known');
+    expect(l.clinicalDate('2019-13')).toBe('Not known');
+    expect(l.clinicalDateTime('1970-02-30')).toBe('Not known');
+    expect(l.clinicalDateTime('1970-02-30T10:00:00Z')).toBe('Not known');
+    expect(l.clinicalDate('2020-02-29')).toBe('29-Feb-2020');
+    expect(l.clinicalDate('1974-12-25')).toBe('25-Dec-1974');
+  });
+
+  it('shows a recorded date-time on its recorded calendar day and wall clock, whatever the viewer’s zone', async () => {
+    for (const lang of ['en', 'de-DE']) {
+      const el = await fixture<TestTerms>(html`<test-terms lang=${lang}></test-terms>`);
+      const l = (el as unknown as { localize: TestTerms['localize'] }).localize;
+      const en = lang === 'en';
+      // At least one of these is on another day in any real time zone, were it converted.
+      expect(l.clinicalDate('2021-02-21T23:30:00-05:00')).toBe(en ? '21-Feb-2021' : '21.02.2021');
+      expect(l.clinicalDate('2021-02-21T00:30:00+14:00')).toBe(en ? '21-Feb-2021' : '21.02.2021');
+      expect(l.clinicalDate('2021-02-21T08:45:12-05:00')).toBe(en ? '21-Feb-2021' : '21.02.2021');
+      expect(l.clinicalDateTime('2021-02-21T08:45:12-05:00')).toBe(en ? '21-Feb-2021 08:45' : '21.02.2021, 08:45');
+      expect(l.clinicalDateTime('2021-02-21T23:30:00-05:00')).toBe(en ? '21-Feb-2021 23:30' : '21.02.2021, 23:30');
+      expect(l.clinicalDateTime('2021-02-21T00:30:00+14:00')).toBe(en ? '21-Feb-2021 00:30' : '21.02.2021, 00:30');
+      // Asked for explicitly, a zone converts a date-time that carries an offset.
+      expect(l.clinicalDateTime('2021-02-21T23:30:00-05:00', { timeZone: 'UTC' })).toBe(en ? '22-Feb-2021 04:30' : '22.02.2021, 04:30');
+      expect(l.clinicalDate('2021-02-21T23:30:00-05:00', { timeZone: 'UTC' })).toBe(en ? '22-Feb-2021' : '22.02.2021');
+      // The app's own instants (epoch numbers, Dates) are still shown in the viewer's local time.
+      const local = new Date(2026, 10, 21, 14, 3);
+      expect(l.clinicalDateTime(local.getTime())).toBe(en ? '21-Nov-2026 14:03' : '21.11.2026, 14:03');
+      expect(l.clinicalDate(local)).toBe(en ? '21-Nov-2026' : '21.11.2026');
+      expect(l.clinicalDateTime(Date.UTC(2026, 10, 21, 23, 51), { timeZone: 'Europe/Berlin' })).toBe(en ? '22-Nov-2026 00:51' : '22.11.2026, 00:51');
+    }
+  });
+
   it('gives German the numeric date form at the recorded precision, never the English month-name shape', async () => {
     const el = await fixture<TestTerms>(html`<test-terms lang="de-DE"></test-terms>`);
     const l = (el as unknown as { localize: TestTerms['localize'] }).localize;
@@ -445,6 +509,92 @@ describe('localization', () => {
     expect(notice.textContent).toContain('2 providers could not be synced: St Elsewhere Hospital and City Lab');
     expect(notice.textContent).toContain('Hillside GP has not been synced yet');
     await expectNoAxeViolations(el);
+  });
+});
+
+describe('source completeness for the current patient', () => {
+  const recent = () => new Date(Date.now() - MINUTE).toISOString();
+  const both = (hospital: Partial<SourceInfo> = {}): SourceInfo[] => [
+    { id: 'clinic', label: 'Riverside Clinic', lastSyncAt: recent(), status: 'ok' },
+    { id: 'hospital', label: 'St Elsewhere Hospital', lastSyncAt: recent(), status: 'ok', ...hospital },
+  ];
+
+  it('a source synced (lastSyncAt, ok) for another patient only is NOT complete for this one', async () => {
+    const store = storeWithSynced(both(), { 'clinic/Patient/1': ['clinic'], 'clinic/Patient/2': ['clinic', 'hospital'] });
+    const el = await completeness(store);
+    expect(el.status.complete).toBe(false);
+    expect(el.status.incomplete.map((s) => s.name)).toEqual(['St Elsewhere Hospital']);
+    const other = await completeness(store, 'clinic/Patient/2');
+    expect(other.status.complete).toBe(true);
+    expect(other.status.incomplete).toEqual([]);
+  });
+
+  it('a store that cannot say per patient (no syncedSources): lastSyncAt alone never makes a source complete', async () => {
+    const el = await completeness(storeWith(both()));
+    expect(el.status.complete).toBe(false);
+    expect(el.status.incomplete.map((s) => s.id)).toEqual(['clinic', 'hospital']);
+  });
+
+  for (const status of ['syncing', 'offline', 'error', 'unauthorized'] as const) {
+    it(`status "${status}" is not complete, even with an earlier completed download for this patient`, async () => {
+      const store = storeWithSynced(both({ status }), { 'clinic/Patient/1': ['clinic', 'hospital'] });
+      const el = await completeness(store);
+      expect(el.status.complete).toBe(false);
+      expect(el.status.incomplete.map((s) => s.id)).toEqual(['hospital']);
+    });
+  }
+
+  it("the provider's finished sync of THIS patient reporting ok counts; a report for another patient or a running sync does not", async () => {
+    const store = storeWith(both());
+    const el = await completeness(store);
+    expect(el.status.complete).toBe(false);
+    const report: SyncReport = { errors: [], sources: { clinic: { status: 'ok' }, hospital: { status: 'ok' } } };
+    el.fakeSync = { status: 'complete', patient: 'clinic/Patient/2', report };
+    el.requestUpdate();
+    await settle(el);
+    await settle(el);
+    expect(el.status.complete).toBe(false);
+    el.fakeSync = { status: 'syncing', patient: 'clinic/Patient/1', report };
+    el.requestUpdate();
+    await settle(el);
+    expect(el.status.complete).toBe(false);
+    el.fakeSync = { status: 'complete', patient: 'clinic/Patient/1', report };
+    el.requestUpdate();
+    await settle(el);
+    expect(el.status.complete).toBe(true);
+    el.fakeSync = {
+      status: 'complete',
+      patient: 'clinic/Patient/1',
+      report: { errors: [{ source: 'hospital', message: 'HTTP 503' }], sources: { clinic: { status: 'ok' }, hospital: { status: 'error' } } },
+    };
+    el.requestUpdate();
+    await settle(el);
+    expect(el.status.complete).toBe(false);
+    expect(el.status.incomplete.map((s) => s.id)).toEqual(['hospital']);
+  });
+
+  it('sources unknown (no getSources, or it throws): completeness unknown, so NOT complete', async () => {
+    const controlled = new ControlledStore();
+    const bare: RecordSource = { search: async () => [], live: (query) => controlled.live(query) };
+    const none = await completeness(bare);
+    expect(none.status.known).toBe(false);
+    expect(none.status.complete).toBe(false);
+    const throwing = storeWith([]);
+    throwing.getSources = async () => {
+      throw new Error('IndexedDB gone');
+    };
+    const failed = await completeness(throwing);
+    expect(failed.status.known).toBe(false);
+    expect(failed.status.complete).toBe(false);
+  });
+
+  it('the real store: syncedSources answers from checkpoints tagged with the patient or a linked one', async () => {
+    const { store, patient } = await seedStore({ name: `synced-sources-${Date.now()}`, hospital: { syncedAgo: MINUTE, status: 'ok', syncedPatient: 'hospital/Patient/someone-else' } });
+    expect(await store.syncedSources(patient.clinic as never)).toEqual(['clinic']);
+    expect(await store.syncedSources(patient.hospital as never)).toEqual(['clinic']);
+    expect(await store.syncedSources('hospital/Patient/someone-else' as never)).toEqual(['hospital']);
+    const everything = await seedStore({ name: `synced-sources-all-${Date.now()}` });
+    expect(await everything.store.syncedSources(everything.patient.clinic as never)).toEqual(['clinic', 'hospital']);
   });
 });
 

@@ -324,6 +324,42 @@ describe('<ehr-patient-banner>: details zone and allergies', () => {
     expect(text(part(el, 'allergies'))).not.toContain('not recorded');
   });
 
+  // A source's lastSyncAt is set by a sync of ANY patient: here the hospital last synced someone
+  // else, and for this patient its sync is running, failed offline, or never happened.
+  for (const [label, hospital] of [
+    ['still syncing', { syncedAgo: 60_000, status: 'syncing', syncedPatient: 'hospital/Patient/someone-else' }],
+    ['offline (network error)', { syncedAgo: 60_000, status: 'offline', lastError: 'Failed to fetch', syncedPatient: 'hospital/Patient/someone-else' }],
+    ['synced for another patient only', { syncedAgo: 60_000, status: 'ok', syncedPatient: 'hospital/Patient/someone-else' }],
+  ] as const) {
+    it(`a coded NKA at the clinic while the hospital is ${label}: "unavailable", never "No known allergies"`, async () => {
+      const { el } = await render({
+        name: `nka-hospital-${label.replace(/\W+/g, '-')}`,
+        resources: [handMade({ id: 'pat-b', name: [{ family: 'Bee', given: ['Pat'] }] })],
+        extra: { clinic: [handAllergy('nka', '716186003', 'No known allergy')] },
+        hospital,
+      });
+      await until(() => expect(part(el, 'toggle')).not.toBeNull());
+      await expand(el);
+      await until(() => expect(part(el, 'allergies')?.dataset.state).toBe('unavailable'));
+      const shown = text(part(el, 'allergies'));
+      expect(shown).toContain('Allergy information unavailable');
+      expect(shown).toContain('St Elsewhere Hospital');
+      expect(shown).not.toContain('No known allergies');
+    });
+  }
+
+  it('a coded NKA with every provider synced for this patient: "No known allergies" as before', async () => {
+    const { el } = await render({
+      name: 'nka-all-synced',
+      resources: [handMade({ id: 'pat-c', name: [{ family: 'Sea', given: ['Pat'] }] })],
+      extra: { clinic: [handAllergy('nka', '716186003', 'No known allergy')] },
+    });
+    await until(() => expect(part(el, 'toggle')).not.toBeNull());
+    await expand(el);
+    await until(() => expect(part(el, 'allergies')?.dataset.state).toBe('no-known-allergies'));
+    expect(text(part(el, 'allergies'))).toContain('No known allergies');
+  });
+
   it('keeps known allergies visible when a provider failed, and says the list may be incomplete', async () => {
     const { el } = await render({ name: 'hospital-failed-known', sample: 'versie', hospital: { status: 'error', lastError: 'HTTP 503' } });
     await until(() => expect(part(el, 'toggle')).not.toBeNull());

@@ -1128,6 +1128,25 @@ export class LocalRecordStore {
       }),
     );
   }
+
+  /**
+   * Ids of the sources from which a download for `patient` (or any patient linked to it) has
+   * completed at least once: sources holding a checkpoint tagged with one of those patient keys
+   * (checkpoints are written only with the last page of a query, see `src/sync/checkpoint.ts`).
+   * Read-only; sorted. Says nothing about whether the LAST sync of the source succeeded.
+   */
+  async syncedSources(patient: PatientKey): Promise<string[]> {
+    return this.run('syncedSources', async () => {
+      if (!parsePatientKey(patient)) {
+        throw new StoreError('invalid-argument', `syncedSources: expected "<source>/Patient/<id>" (got ${JSON.stringify(patient)}).`);
+      }
+      return this.db.transaction('r', [this.db.links, this.db.sources, this.db.checkpoints], async () => {
+        const keys = new Set<string>([patient, ...(await linkedKeys(this.db, patient, this.linkIdentifierSystems))]);
+        const rows = await this.db.checkpoints.where('patient').anyOf([...keys]).toArray();
+        return [...new Set(rows.map((r) => r.source))].sort();
+      });
+    });
+  }
 }
 
 /**

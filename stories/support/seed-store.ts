@@ -27,6 +27,13 @@ export interface SourceSeed {
   lastError?: string;
   /** Leave this source's resources out of the cache (e.g. it has never been downloaded). */
   empty?: boolean;
+  /**
+   * Patient key the completed download (a checkpoint, as sync writes it) is tagged with, which is
+   * what makes the source "complete for this patient" in the elements. Default: this side's
+   * patient whenever `syncedAgo` is set; `null` writes no checkpoint. Give another patient's key
+   * for "the source synced, but for someone else".
+   */
+  syncedPatient?: string | null;
 }
 
 export interface SeedOptions {
@@ -142,13 +149,36 @@ export async function fillSources(
     const seed = bySource[source.id]!;
     const list = resources[source.id];
     const at = now - (seed.syncedAgo ?? 0);
-    if (!seed.empty && list.length) await store.applyPage(source.id, { upserts: withMeta(list, at), fetchedAt: at });
+    const syncedPatient = seed.syncedPatient === undefined ? (seed.syncedAgo === undefined ? null : patientOf(source.id, resources)) : seed.syncedPatient;
+    const checkpoint = syncedPatient ? { key: `seed/${syncedPatient}`, value: new Date(at).toISOString(), patient: syncedPatient } : undefined;
+    const upserts = !seed.empty && list.length ? withMeta(list, at) : [];
+    if (upserts.length || checkpoint) await store.applyPage(source.id, { upserts, fetchedAt: at, ...(checkpoint ? { checkpoint } : {}) });
     await store.setSourceStatus(source.id, {
       status: seed.status as never,
       lastSyncAt: seed.syncedAgo === undefined ? undefined : new Date(at).toISOString(),
       lastError: seed.lastError,
     });
   }
+}
+
+/**
+ * `<source>/Patient/<id>` of the patient a side's resources belong to: its Patient resource, else
+ * the patient its other resources point at, else the other side's patient key.
+ */
+function patientOf(source: 'clinic' | 'hospital', resources: { clinic: Resource[]; hospital: Resource[] }): string | null {
+  const own = resources[source].find((r) => r.resourceType === 'Patient')?.id;
+  if (own) return `${source}/Patient/${own}`;
+  for (const r of resources[source]) {
+    const ref = (r as { patient?: { reference?: string }; subject?: { reference?: string } }).patient?.reference ??
+      (r as { subject?: { reference?: string } }).subject?.reference;
+    const m = ref ? /^Patient\/([^/]+)$/.exec(ref) : null;
+    if (m) return `${source}/Patient/${m[1]}`;
+  }
+  // Nothing of this patient at this side (it holds no record of them): tag the completed search
+  // with the other side's patient, so it counts as "synced for this patient, nothing found".
+  const otherSide = source === 'clinic' ? 'hospital' : 'clinic';
+  const other = resources[otherSide].find((r) => r.resourceType === 'Patient')?.id;
+  return other ? `${otherSide}/Patient/${other}` : null;
 }
 
 /** Type check: the seeded store is usable wherever elements expect a store. */

@@ -100,9 +100,16 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  *   mentioned ("1 entry marked refuted or entered in error is not shown"), without the substance.
  * - Coded "no known …" statements (e.g. SNOMED CT 409137002 NKDA) are shown as that statement,
  *   with date and source, and flagged when an allergy in force contradicts them. "No allergies
- *   recorded" (nothing at all, every source synced) and "Allergy information unavailable" (the
- *   query failed, or no source has ever synced, or every source's last sync failed) are different
- *   messages.
+ *   recorded" (nothing at all, every source complete for this patient) and "Allergy information
+ *   unavailable" (the query failed, or ANY source is not complete for this patient) are different
+ *   messages. The patient banner uses the same rule.
+ * - A source is complete for this patient only when that is positively known: the provider's
+ *   finished sync of this patient reports it `ok`, or the store holds a completed download from
+ *   it for this patient or a linked one (`store.syncedSources`) and it is not syncing or failing
+ *   now. A source's `lastSyncAt` alone does not count (it is set by a sync of any patient); nor
+ *   does anything when the store cannot list its sources. When allergies or a "no known …"
+ *   statement are shown while a source is not complete, a "May be incomplete: …" note names the
+ *   providers (`part="incomplete"`).
  * - Criticality is shown as words and an icon shape (triangle: high; circle: low; dashed
  *   circle: not known — `unable-to-assess` and missing both read "Criticality not known").
  *
@@ -118,8 +125,8 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * on the server. `define.js` registers the badge with this element.
  *
  * Set `hide-source-notices` when the page shows sync status itself: the partial / stale / offline
- * notices are then left out. "Allergy information unavailable", errors and the per-row source
- * badges are always shown.
+ * notices are then left out. "Allergy information unavailable", the "May be incomplete" note,
+ * errors and the per-row source badges are always shown.
  *
  * @tag ehr-allergy-panel
  * @summary Allergies and intolerances from all providers: criticality, reactions, verification, source.
@@ -137,6 +144,7 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * @csspart skeleton - Loading placeholder.
  * @csspart error - Error box (role="alert").
  * @csspart notice - Partial / stale / offline notices.
+ * @csspart incomplete - "May be incomplete: …" above the allergies or statements when a provider's data for this patient is missing.
  * @csspart retry-button - Retry buttons.
  *
  * @cssproperty [--ehr-allergy-panel-high-color=var(--ehr-color-danger, #b3261e)] - Border and label colour of high-criticality rows.
@@ -154,7 +162,7 @@ export class EhrAllergyPanel extends EhrDataElement {
 
   private readonly allergies = patientQuery<AllergyIntolerance>(this, 'AllergyIntolerance');
 
-  private readonly status = sourceStatus(this);
+  private readonly status = sourceStatus(this, { patient: () => this.activePatient });
 
   private readonly headingId = `ehr-allergy-heading-${Math.random().toString(36).slice(2, 10)}`;
 
@@ -219,21 +227,29 @@ export class EhrAllergyPanel extends EhrDataElement {
     ${staleAt !== undefined ? renderStale(this.localize, staleAt) : nothing}`;
   }
 
-  /** No source has data we can trust to say "nothing recorded". */
-  private get unavailable(): boolean {
-    const sources = this.status.sources;
-    if (!sources.length) return false;
-    return sources.every((s) => s.notSynced || s.failed);
+  /** Names of the providers not known to be complete for this patient. */
+  private get incompleteNames(): string[] {
+    return this.status.incomplete.map((s) => s.name);
+  }
+
+  /** "May be incomplete: …": some provider's data for this patient may be missing. Never hidden. */
+  private renderIncomplete() {
+    if (this.status.complete) return nothing;
+    const names = this.incompleteNames;
+    return html`<p part="incomplete" class="note incomplete" role="note">
+      <span aria-hidden="true">⚠</span>
+      <span>${names.length ? this.localize.term('bannerAllergyIncomplete', this.localize.list(names)) : this.localize.term('allergyIncompleteUnknown')}</span>
+    </p>`;
   }
 
   private renderReady(rows: StoredRow<AllergyIntolerance>[]) {
     const view = this.view(rows);
     const anything = view.current.length + view.past.length + view.noKnown.length > 0;
-    if (!anything && !this.status.loaded && this.activeStore?.getSources) {
-      // Sources not read yet: do not flash "No allergies recorded".
+    if (!this.status.loaded && this.activeStore?.getSources) {
+      // Sources not read yet: completeness unknown; do not flash "No allergies recorded" or an uncaveated list.
       return renderSkeleton(this.localize, { what: this.localize.term('allergies') });
     }
-    return html`${this.renderSummary(view)} ${this.renderStatements(view)}
+    return html`${this.renderSummary(view)} ${anything ? this.renderIncomplete() : nothing} ${this.renderStatements(view)}
     ${view.current.length
       ? html`<ul class="rows current" aria-label=${this.localize.term('allergyCurrentList')}>
           ${view.current.map((row) => this.renderRow(row))}
@@ -257,10 +273,14 @@ export class EhrAllergyPanel extends EhrDataElement {
   }
 
   private renderEmpty() {
-    if (this.unavailable) {
+    if (!this.status.complete) {
+      const names = this.incompleteNames;
+      const detail = names.length
+        ? this.localize.term('allergyUnavailableSources', this.localize.list(names))
+        : this.localize.term('allergyUnavailableUnknown');
       return html`<div part="empty" role="status">
         <p class="unavailable">${this.localize.term('allergyInfoUnavailable')}</p>
-        <p class="detail">${this.localize.term('allergyUnavailableDetail')}</p>
+        <p class="detail">${detail}</p>
       </div>`;
     }
     return html`<div part="empty">

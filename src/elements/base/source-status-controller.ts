@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { RecordSource, SourceInfo, SyncState } from './store-types.js';
+import type { PatientKey, RecordSource, SourceInfo, SyncState } from './store-types.js';
 
 /**
  * Tracks `navigator.onLine` and re-renders the host on `online` / `offline` events.
@@ -49,7 +49,19 @@ export interface SourceState extends SourceInfo {
   failed: boolean;
   /** Error message, when failed. */
   message?: string;
+  /**
+   * Positively known to hold everything this source has for the current patient (the `patient`
+   * option): the provider's finished sync of this very patient reports the source `ok`, or the
+   * store has a completed download from it for this patient or a linked one (`syncedSources`).
+   * Never while the source's status is `syncing`, `offline`, `error` or `unauthorized`, or when
+   * it failed or never synced. Always false without a `patient` option. `lastSyncAt` alone does
+   * not count: it is per source, set by a sync of ANY patient.
+   */
+  complete: boolean;
 }
+
+/** Statuses under which a source is never complete for anyone. */
+const NOT_COMPLETE_STATUSES: ReadonlySet<string> = new Set(['syncing', 'offline', 'error', 'unauthorized']);
 
 export interface SourceStatusOptions {
   store: () => RecordSource | undefined;
@@ -59,6 +71,8 @@ export interface SourceStatusOptions {
   staleAfter?: () => number;
   /** Re-evaluate staleness this often (ms). Default 60 s; 0 turns the timer off. */
   tickInterval?: number;
+  /** The patient whose completeness `complete` / `incomplete` describe (the element's active patient). */
+  patient?: () => PatientKey | undefined;
 }
 
 export const DEFAULT_STALE_AFTER = 24 * 60 * 60 * 1000;
@@ -81,12 +95,21 @@ export class SourceStatusController implements ReactiveController {
   private readonly onlineController: OnlineController;
   private lastStore?: RecordSource;
   private lastSync?: SyncState;
+  private lastPatient?: PatientKey;
   private timer?: ReturnType<typeof setInterval>;
   private generation = 0;
   private raw: SourceInfo[] = [];
+  /** Sources with a completed download for `syncedFor` (from `store.syncedSources`). */
+  private synced: ReadonlySet<string> = new Set();
+  private syncedFor?: PatientKey;
 
-  /** False until the first `getSources()` answer (or when the store has no `getSources`). */
+  /** False until the first `getSources()` answer (or failure, or when the store has no `getSources`). */
   loaded = false;
+  /**
+   * True when the sources are known: `getSources()` answered. False when the store has no
+   * `getSources` or it threw: completeness is then unknown, and `complete` is false.
+   */
+  known = false;
 
   constructor(host: ReactiveControllerHost, options: SourceStatusOptions) {
     this.host = host;
@@ -118,21 +141,48 @@ export class SourceStatusController implements ReactiveController {
   /** Reads the sources again now. */
   async refresh(): Promise<void> {
     const store = this.options.store();
+    const patient = this.options.patient?.();
     const generation = ++this.generation;
     if (!store?.getSources) {
       this.raw = [];
+      this.known = false;
+      this.synced = new Set();
+      this.syncedFor = patient;
       this.loaded = !!store;
       this.host.requestUpdate();
       return;
     }
-    try {
-      const sources = await store.getSources();
-      if (generation !== this.generation) return;
-      this.raw = sources;
-    } catch {
-      if (generation !== this.generation) return;
-      this.raw = [];
-    }
+    // Both reads at once. The sources (labels) are shown as soon as they answer; `loaded` waits
+    // for both. Meanwhile `sources` uses the per-patient answer only if it is for this patient.
+    const syncedRead =
+      patient && store.syncedSources
+        ? Promise.resolve()
+            .then(() => store.syncedSources!(patient))
+            .then(
+            (ids) => (Array.isArray(ids) ? ids : []),
+            // No per-patient record: only the provider's report for this patient can make a source complete.
+            () => [] as string[],
+          )
+        : Promise.resolve([] as string[]);
+    const sources = await Promise.resolve()
+      .then(() => store.getSources!())
+      .then(
+      (r) => (Array.isArray(r) ? r : undefined),
+      // Unknown sources: completeness unknown (not "nothing missing").
+      () => undefined,
+    );
+    if (generation !== this.generation) return;
+    const known = sources !== undefined;
+    const raw = sources ?? [];
+    this.raw = raw;
+    this.known = known;
+    this.host.requestUpdate();
+    const synced: ReadonlySet<string> = new Set(await syncedRead);
+    if (generation !== this.generation) return;
+    this.raw = raw;
+    this.known = known;
+    this.synced = synced;
+    this.syncedFor = patient;
     this.loaded = true;
     this.host.requestUpdate();
   }
@@ -140,9 +190,12 @@ export class SourceStatusController implements ReactiveController {
   private check() {
     const store = this.options.store();
     const sync = this.options.syncState?.();
-    if (store !== this.lastStore || sync !== this.lastSync) {
+    const patient = this.options.patient?.();
+    if (store !== this.lastStore || sync !== this.lastSync || patient !== this.lastPatient) {
+      if (patient !== this.lastPatient) this.loaded = false;
       this.lastStore = store;
       this.lastSync = sync;
+      this.lastPatient = patient;
       void this.refresh();
     }
   }
@@ -151,14 +204,28 @@ export class SourceStatusController implements ReactiveController {
   get sources(): SourceState[] {
     const staleAfter = this.options.staleAfter?.() ?? DEFAULT_STALE_AFTER;
     const now = Date.now();
-    const report = this.options.syncState?.()?.report;
+    const sync = this.options.syncState?.();
+    const report = sync?.report;
+    const patient = this.options.patient?.();
+    // The provider's report speaks for this patient only when its finished sync was of this patient.
+    const reportForPatient = !!patient && sync?.patient === patient && sync.status !== 'syncing' ? report : undefined;
+    const synced = patient && this.syncedFor === patient ? this.synced : new Set<string>();
     return this.raw.map((s) => {
       const syncedAt = toMillis(s.lastSyncAt);
       const reported = report?.errors?.find((e) => e.source === s.id);
       const reportedStatus = report?.sources?.[s.id]?.status;
       const status = reportedStatus ?? s.status;
       const failed = !!reported || status === 'error' || status === 'unauthorized';
+      // (i) this patient's finished sync reports the source `ok`; otherwise (ii) a completed
+      // download for this patient is stored and the source is not syncing / failing right now.
+      const patientReported = reportForPatient?.sources?.[s.id]?.status;
+      const complete =
+        !failed &&
+        (patientReported !== undefined
+          ? patientReported === 'ok'
+          : synced.has(s.id) && !NOT_COMPLETE_STATUSES.has(String(s.status ?? '')));
       return {
+        complete,
         ...s,
         status,
         name: s.label || s.id,
@@ -189,6 +256,19 @@ export class SourceStatusController implements ReactiveController {
   }
   get stale(): SourceState[] {
     return this.sources.filter((s) => s.stale);
+  }
+  /**
+   * Every source is complete for the current patient (see `SourceState.complete`). False when
+   * the sources are unknown (no `getSources`, or it threw) or there are none, or no `patient`.
+   */
+  get complete(): boolean {
+    if (!this.known) return false;
+    const sources = this.sources;
+    return sources.length > 0 && sources.every((s) => s.complete);
+  }
+  /** Sources not complete for the current patient: syncing, offline, failed, never synced, or synced for other patients only. */
+  get incomplete(): SourceState[] {
+    return this.sources.filter((s) => !s.complete);
   }
   /** Some source failed or has never synced: what is shown may be incomplete. */
   get partial(): boolean {

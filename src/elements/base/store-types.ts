@@ -72,6 +72,12 @@ export interface RecordSource {
   get?(source: string, type: string, id: string): Promise<StoredRow | undefined>;
   linkedPatients?(key: PatientKey): Promise<string[]>;
   getSources?(): Promise<SourceInfo[]>;
+  /**
+   * Ids of the sources from which a download for this patient (or a linked one) has completed:
+   * what makes a source "complete for this patient" across reloads (`lastSyncAt` is per source,
+   * set by a sync of any patient). Without it only the provider's report for this patient counts.
+   */
+  syncedSources?(key: PatientKey): Promise<string[]>;
   /** Present on a store with sync attached (`RecordStore`); `<ehr-record-provider sync>` calls it. */
   syncPatient?(key: PatientKey, options?: SyncOptions): Promise<SyncReport>;
 }

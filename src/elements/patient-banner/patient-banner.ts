@@ -141,9 +141,13 @@ let nextId = 0;
  * summary in one of four states — "Known allergies" (each substance once, however many providers
  * recorded it; unconfirmed ones marked), "No known allergies" (or the narrower coded statement,
  * e.g. "No known drug allergies"), "Allergies not recorded", "Allergy information unavailable".
- * A negative statement is only made when the allergy query answered and every provider synced;
- * if one failed or never synced the state is "unavailable" (known allergies are still listed,
- * marked as possibly incomplete). See `src/fhir/allergy-overview.ts`.
+ * A negative statement is only made when the allergy query answered and every provider is
+ * complete for THIS patient (its finished sync of this patient reported `ok`, or the store holds
+ * a completed download for this patient or a linked one, `store.syncedSources`; a source's
+ * `lastSyncAt` alone does not count, and syncing / offline / failed / never synced never do); if
+ * one is not, or the sources cannot be read, the state is "unavailable" (known allergies are still
+ * listed, marked as possibly incomplete). `<ehr-allergy-panel>` uses the same rule. See
+ * `src/fhir/allergy-overview.ts`.
  *
  * **Minimal** (`minimal`, or a SMART launch with `need_patient_banner: false`, i.e.
  * `launch.needPatientBanner === false`): one line with name, born and main identifier only —
@@ -229,7 +233,7 @@ export class EhrPatientBanner extends EhrDataElement {
 
   private readonly allergies = patientQuery<AllergyIntolerance>(this, 'AllergyIntolerance', () => !this.isMinimal);
 
-  private readonly status = sourceStatus(this, { staleAfter: () => this.staleAfter });
+  private readonly status = sourceStatus(this, { staleAfter: () => this.staleAfter, patient: () => this.activePatient });
 
   /** Minimal mode in effect: the attribute, or a SMART launch that says the host shows its own banner. */
   get isMinimal(): boolean {
@@ -539,10 +543,15 @@ export class EhrPatientBanner extends EhrDataElement {
     if (q.status === 'idle' || (q.status === 'loading' && !q.rows) || !this.status.loaded) {
       return wrap(renderSkeleton(t, { what: heading, lines: 1 }), 'loading');
     }
-    const missing = [...this.status.failed, ...this.status.notSynced].map((s) => s.name);
+    // Providers not positively known to be complete for THIS patient (a source's `lastSyncAt` is
+    // set by a sync of any patient; syncing / offline / failed / never synced are not complete).
+    // Sources unknown (no `getSources`, or it threw): completeness unknown, so not complete.
+    const complete = this.status.complete;
+    const missing = complete ? [] : this.status.incomplete.map((s) => s.name);
+    const unknown = !complete && !missing.length;
     const overview: AllergyOverview = allergyOverview(
       (q.rows ?? []).map((r) => ({ source: r.source, resource: r.resource })),
-      { queryOk: q.status !== 'error', missingSources: missing },
+      { queryOk: q.status !== 'error', missingSources: unknown ? ['?'] : missing },
     );
     const list = t.list(missing);
     switch (overview.state) {
@@ -565,7 +574,9 @@ export class EhrPatientBanner extends EhrDataElement {
               )}
             </ul>
             ${overview.conflicting ? html`<p class="allergy-note">${t.term('bannerAllergyConflict')}</p>` : nothing}
-            ${overview.incomplete ? html`<p class="allergy-note">${t.term('bannerAllergyIncomplete', list)}</p>` : nothing}`,
+            ${overview.incomplete
+              ? html`<p class="allergy-note">${unknown ? t.term('allergyIncompleteUnknown') : t.term('bannerAllergyIncomplete', list)}</p>`
+              : nothing}`,
           'known-allergies',
         );
       }
@@ -597,7 +608,11 @@ export class EhrPatientBanner extends EhrDataElement {
               <span class="allergy-title">${t.term('allergyInfoUnavailable')}</span>
             </p>
             <p class="allergy-note">
-              ${overview.reason === 'query-failed' ? t.term('bannerAllergyQueryFailed') : t.term('bannerAllergySourcesMissing', list)}
+              ${overview.reason === 'query-failed'
+                ? t.term('bannerAllergyQueryFailed')
+                : unknown
+                  ? t.term('allergyUnavailableUnknown')
+                  : t.term('bannerAllergySourcesMissing', list)}
             </p>
             ${overview.reason === 'query-failed'
               ? html`<button type="button" class="retry" part="retry-button" @click=${() => this.allergies.retry()}>

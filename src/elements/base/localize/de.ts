@@ -229,6 +229,10 @@ const de: Translation = {
     }),
   allergyCriticalityValueHigh: 'hoch',
   allergyCriticalityValueLow: 'niedrig',
+  allergyIncompleteUnknown: 'Möglicherweise unvollständig: Der Synchronisationsstatus der Einrichtungen konnte nicht gelesen werden.',
+  allergyUnavailableUnknown: 'Der Synchronisationsstatus der Einrichtungen konnte nicht gelesen werden; ob Allergien bestehen, ist daher nicht bekannt.',
+  allergyUnavailableSources: (sources: string) =>
+    `Nicht alle Daten der Einrichtungen zu diesem Patienten liegen vor (${sources}); ob Allergien bestehen, ist daher nicht bekannt.`,
   // <ehr-allergy-panel> terms (end)
 
   // <ehr-medication-list> terms (start)

@@ -232,6 +232,10 @@ const en = {
     }),
   allergyCriticalityValueHigh: 'high',
   allergyCriticalityValueLow: 'low',
+  allergyIncompleteUnknown: 'May be incomplete: the providers’ sync status could not be read.',
+  allergyUnavailableUnknown: 'The providers’ sync status could not be read, so it is not known whether the patient has allergies.',
+  allergyUnavailableSources: (sources: string) =>
+    `Not every provider’s data for this patient is here (${sources}), so it is not known whether the patient has allergies.`,
   // <ehr-allergy-panel> terms (end)
 
   // <ehr-medication-list> terms (start)
