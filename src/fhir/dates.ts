@@ -253,21 +253,32 @@ export function formatNumericDate(fields: DateFields, locale: string): string {
     .trim();
 }
 
+/**
+ * The wall-clock year, month, day, hour and minute of instant `d` in `timeZone` (the runtime's own
+ * zone when absent). Throws a RangeError for an unknown zone, as Intl does.
+ */
+export function wallClockOf(
+  d: Date,
+  timeZone?: string,
+): { year: number; month: number; day: number; hour: number; minute: number } {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    hourCycle: 'h23',
+    ...(timeZone ? { timeZone } : {}),
+  }).formatToParts(d);
+  const get = (t: Intl.DateTimeFormatPartTypes): number => Number(parts.find((x) => x.type === t)?.value);
+  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour') % 24, minute: get('minute') };
+}
+
 function wallClockIn(p: ParsedFhirDate, timeZone: string): ParsedFhirDate | null {
   const range = fhirDateRange(p);
   if (!range) return null;
   try {
-    const parts = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      hourCycle: 'h23',
-    }).formatToParts(new Date(range.start));
-    const get = (t: string): number => Number(parts.find((x) => x.type === t)?.value);
-    return { ...p, year: get('year'), month: get('month'), day: get('day'), hour: get('hour') % 24, minute: get('minute') };
+    return { ...p, ...wallClockOf(new Date(range.start), timeZone) };
   } catch {
     return null;
   }

@@ -7,6 +7,7 @@ import {
   parseFhirDate,
   shortMonthNames,
   usesCuiDates,
+  wallClockOf,
   type ParsedFhirDate,
 } from '../../../fhir/dates.js';
 
@@ -202,25 +203,7 @@ export class Localize implements ReactiveController {
 
   /** The wall-clock fields of an instant in `timeZone` (the runtime's own zone when absent). */
   private localFields(d: Date, timeZone: string | undefined): ParsedFhirDate {
-    const parts = new Intl.DateTimeFormat('en-US', {
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      hourCycle: 'h23',
-      ...(timeZone ? { timeZone } : {}),
-    }).formatToParts(d);
-    const get = (t: Intl.DateTimeFormatPartTypes): number => Number(parts.find((x) => x.type === t)?.value);
-    return {
-      original: '',
-      precision: 'time',
-      year: get('year'),
-      month: get('month'),
-      day: get('day'),
-      hour: get('hour') % 24,
-      minute: get('minute'),
-    };
+    return { original: '', precision: 'time', ...wallClockOf(d, timeZone) };
   }
 
   /** A parsed date as a clinical date (no time), at its recorded precision. */
