@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import type { Bundle, Resource } from 'fhir/r4';
 import type { RecordStore, RecordStoreOpenOptions } from '../../src/record-store.js';
 import { DEFAULT_TYPES } from '../../src/sync/download.js';
+import type { RequestLogEntry } from '../../demo/fhir-server/server.mjs';
 
 export const SSN = 'http://hl7.org/fhir/sid/us-ssn';
 export const server = inject('fhirUrl');
@@ -67,14 +68,8 @@ export async function resetFaults(base: string): Promise<void> {
   await fetch(`${server}/__admin/${base}/faults`, { method: 'DELETE' });
 }
 
-export interface LoggedRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  status: number;
-  time: string;
-  fault?: string;
-}
+/** One entry of the server's request log (its own type, from the server's declarations). */
+export type LoggedRequest = RequestLogEntry;
 
 /** The server's request log for `base`, only requests carrying `tag` in {@link TAG_HEADER} when given. */
 export async function requestLog(base: string, tag?: string | ((t: string | undefined) => boolean)): Promise<LoggedRequest[]> {
