@@ -58,6 +58,12 @@ export interface SourceState extends SourceInfo {
    * not count: it is per source, set by a sync of ANY patient.
    */
   complete: boolean;
+  /**
+   * The sync engine searched this source for the current patient (by the linking identifiers)
+   * and it has no record of them: complete, with nothing to contribute. Elements say "No record
+   * at <name>" next to a negative. False until the store reports such a state.
+   */
+  noRecord: boolean;
 }
 
 /** Statuses under which a source is never complete for anyone. */
@@ -226,6 +232,7 @@ export class SourceStatusController implements ReactiveController {
           : synced.has(s.id) && !NOT_COMPLETE_STATUSES.has(String(s.status ?? '')));
       return {
         complete,
+        noRecord: false,
         ...s,
         status,
         name: s.label || s.id,
