@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // custom-elements.json is committed (Storybook's docs and editors read it); it must say what the
@@ -17,6 +17,36 @@ describe('custom-elements.json', () => {
       expect(committed, 'custom-elements.json is stale: run `npm run analyze` and commit it').toEqual(fresh);
     } finally {
       rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('comes out the same from a copy of src written in reverse order, under CPU load', async () => {
+    // The analyzer lists files in the order its glob finds them; the config sorts the result.
+    // A copy whose files are created last-first, analysed while other processes keep the CPU
+    // busy, must still give the committed manifest.
+    const work = mkdtempSync(join(tmpdir(), 'cem-reverse-'));
+    const busy = Array.from({ length: 2 }, () =>
+      spawn(process.execPath, ['-e', 'const end = Date.now() + 20000; while (Date.now() < end) {}'], { stdio: 'ignore' }),
+    );
+    try {
+      const files = (readdirSync('src/elements', { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+        .filter((d) => d.isFile())
+        .map((d) => relative('.', join(d.parentPath, d.name)))
+        .sort()
+        .reverse();
+      for (const file of files) {
+        mkdirSync(join(work, dirname(file)), { recursive: true });
+        copyFileSync(file, join(work, file));
+      }
+      // The analyzer finds the project root by its package.json (without one it walks the disk).
+      for (const f of ['custom-elements-manifest.config.mjs', 'package.json']) copyFileSync(f, join(work, f));
+      execFileSync(process.execPath, [resolve('node_modules/@custom-elements-manifest/analyzer/cem.js'), 'analyze'], { cwd: work, stdio: 'pipe' });
+      const fresh = JSON.parse(readFileSync(join(work, 'custom-elements.json'), 'utf8'));
+      const committed = JSON.parse(readFileSync('custom-elements.json', 'utf8'));
+      expect(fresh).toEqual(committed);
+    } finally {
+      for (const b of busy) b.kill();
+      rmSync(work, { recursive: true, force: true });
     }
   });
 
