@@ -17,7 +17,7 @@
  * @property {CountedFault} [dropMidBody]                           headers + part of the body, then the socket is destroyed
  * @property {number | { ms: number, match?: string }} [latencyMs]  added delay before answering
  * @property {number | { size: number, match?: string }} [pageSize] forced page size for search, history, $everything
- * @property {Array<'history' | 'everything' | 'ifMatch'>} [disable] capabilities switched off
+ * @property {Array<'history' | 'everything' | 'ifMatch' | 'updateCreate'>} [disable] capabilities switched off
  * @property {string} [match]  default `match` for every fault in this call
  */
 
@@ -32,7 +32,7 @@
  */
 
 const COUNTED = /** @type {const} */ (['unauthorized', 'throttle', 'errors', 'malformed', 'dropMidBody']);
-const CAPABILITIES = new Set(['history', 'everything', 'ifMatch']);
+const CAPABILITIES = new Set(['history', 'everything', 'ifMatch', 'updateCreate']);
 const KNOWN = new Set([...COUNTED, 'latencyMs', 'pageSize', 'disable', 'match']);
 
 export class Faults {
@@ -101,7 +101,7 @@ export class Faults {
       else {
         if (!Array.isArray(s.disable)) throw new Error('disable must be an array');
         for (const c of s.disable) {
-          if (!CAPABILITIES.has(c)) throw new Error(`unknown capability "${c}" (history, everything, ifMatch)`);
+          if (!CAPABILITIES.has(c)) throw new Error(`unknown capability "${c}" (history, everything, ifMatch, updateCreate)`);
         }
         this.state.disable = [...s.disable];
       }
