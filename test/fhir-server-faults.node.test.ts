@@ -280,3 +280,17 @@ describe('admin endpoint over HTTP', () => {
     expect(await status(`${url}/Patient/pat-0`)).toBe(200);
   });
 });
+
+describe('faults limited to one method', () => {
+  it('dropMidBody with method PUT spares the GET before it and loses the PUT answer after storing it', async () => {
+    base.faults.set({ dropMidBody: { count: 1, method: 'put' } });
+    expect(await status(`${url}/Patient/pat-5`)).toBe(200);
+    const body = JSON.stringify({ resourceType: 'Patient', id: 'pat-5', gender: 'other' });
+    await expect(
+      fetch(`${url}/Patient/pat-5`, { method: 'PUT', headers: { 'Content-Type': 'application/fhir+json' }, body }).then((r) => r.text()),
+    ).rejects.toThrow();
+    expect(((await (await fetch(`${url}/Patient/pat-5`)).json()) as Patient).gender).toBe('other');
+    expect(base.faults.get()).toEqual({});
+    expect(() => base.faults.set({ errors: { method: 'P UT' } })).toThrow(/method/);
+  });
+});

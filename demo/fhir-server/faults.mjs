@@ -70,6 +70,10 @@ export class Faults {
       }
       f.count ??= Infinity;
       f.match ??= defaultMatch;
+      if (f.method !== undefined) {
+        if (typeof f.method !== 'string' || !/^[A-Za-z]+$/.test(f.method)) throw new Error(`${key}.method must be an HTTP method`);
+        f.method = f.method.toUpperCase();
+      }
       if (key === 'errors') f.status ??= 500;
       if (key === 'throttle') {
         f.status ??= 429;
@@ -123,11 +127,13 @@ export class Faults {
    * At most one counted fault fires per request, in the order: unauthorized, throttle, errors,
    * malformed, dropMidBody.
    * @param {string} pathAndQuery
+   * @param {string} [method] the request's method; a fault with `method` hits only that one
    * @returns {FaultDecision}
    */
-  decide(pathAndQuery) {
-    /** @param {{ match?: string } | undefined} f */
-    const applies = (f) => Boolean(f) && (!f?.match || pathAndQuery.includes(f.match));
+  decide(pathAndQuery, method) {
+    /** @param {{ match?: string, method?: string } | undefined} f */
+    const applies = (f) =>
+      Boolean(f) && (!f?.match || pathAndQuery.includes(f.match)) && (!f?.method || f.method === method?.toUpperCase());
     const lat = this.state.latencyMs;
     const ps = this.state.pageSize;
     /** @type {FaultDecision} */

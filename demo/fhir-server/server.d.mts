@@ -40,6 +40,8 @@ export interface CountedFault {
   count?: number;
   /** only requests whose path+query contains this substring */
   match?: string;
+  /** only requests with this HTTP method (e.g. 'PUT'), so a write's answer can be dropped but not the read before it */
+  method?: string;
 }
 
 /** Capabilities `disable` can switch off; `updateCreate` makes PUT to an unknown id answer 405. */

@@ -480,7 +480,7 @@ export class FhirServer {
       }
     });
 
-    const decision = base.faults.decide(rawUrl);
+    const decision = base.faults.decide(rawUrl, method);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     const action = decision.action;
     if (action) entry.fault = action.kind;

@@ -206,7 +206,9 @@ async function send(ctx: UploadContext, first: OutboxEntry, last: OutboxEntry, s
     const conditional = headers['if-none-exist'] !== undefined;
     // Until the answer is in hand, a plain POST may or may not have created the resource.
     sent.plainPost = !conditional;
-    const r = await client.request<Resource>(type, { method: 'POST', body, signal, headers, retries: conditional ? undefined : 0 });
+    // POST without our id: the server chooses one (a server may refuse a body id it did not pick,
+    // e.g. Medplum answers a matching If-None-Exist with 400); completeWrite moves the row to it.
+    const r = await client.request<Resource>(type, { method: 'POST', body: withoutId(body), signal, headers, retries: conditional ? undefined : 0 });
     const location = r.headers.get('location');
     const returned = r.body && (r.body as Resource).resourceType === type ? (r.body as Resource) : undefined;
     const ref = !returned && location ? /([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(location) : null;

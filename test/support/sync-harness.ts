@@ -24,8 +24,10 @@ export async function startWorld(): Promise<World> {
 
 /**
  * Starts the world once for the calling test file (before all its tests), resets the server's
- * faults and request logs after each test, and closes the server after all. The returned object
- * is filled in by `beforeAll`, so read its properties inside tests, not at module level.
+ * data (back to the sample patients), faults and request logs after each test, and closes the
+ * server after all. So every test starts from the same server data and may change any row. The
+ * returned object is filled in by `beforeAll`, so read its properties inside tests, not at
+ * module level.
  */
 export function useWorld(): World {
   const world = {} as World;
@@ -39,6 +41,7 @@ export function useWorld(): World {
     for (const b of world.server.bases) {
       b.faults.reset();
       b.clearRequests();
+      b.reset();
     }
   });
   return world;
