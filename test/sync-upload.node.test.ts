@@ -116,7 +116,7 @@ test('412: the conflict is kept with both versions, the local change survives do
   const versie = samplePatient(world, 'Versie Botsford');
   const { store } = await openStore(world);
   await store.syncPatient(versie.clinicKey);
-  const row = (await store.search<AllergyIntolerance>({ patient: versie.clinicKey, type: 'AllergyIntolerance' })).filter((r) => r.source === 'clinic')[1]!;
+  const row = (await store.search<AllergyIntolerance>({ patient: versie.clinicKey, type: 'AllergyIntolerance' })).filter((r) => r.source === 'clinic')[0]!;
   const id = row.resource.id!;
   await store.save({ ...row.resource, criticality: 'high' }, { source: 'clinic' });
 
@@ -161,7 +161,7 @@ test('a server that ignores If-Match: the version is compared before writing, so
   world.server.base('clinic').faults.set({ disable: ['ifMatch'] });
   const { store } = await openStore(world);
   await store.syncPatient(versie.clinicKey);
-  const row = (await store.search<AllergyIntolerance>({ patient: versie.clinicKey, type: 'AllergyIntolerance' })).filter((r) => r.source === 'clinic')[2]!;
+  const row = (await store.search<AllergyIntolerance>({ patient: versie.clinicKey, type: 'AllergyIntolerance' })).filter((r) => r.source === 'clinic')[0]!;
   const id = row.resource.id!;
   await store.save({ ...row.resource, criticality: 'high' }, { source: 'clinic' });
   const url = `${world.server.baseUrl('clinic')}/AllergyIntolerance/${id}`;
@@ -182,7 +182,7 @@ test('a local delete is uploaded with If-Match and the row stays a tombstone', a
   const versie = samplePatient(world, 'Versie Botsford');
   const { store } = await openStore(world);
   await store.syncPatient(versie.clinicKey);
-  const row = (await store.search({ patient: versie.clinicKey, type: 'Immunization' })).filter((r) => r.source === 'clinic')[3]!;
+  const row = (await store.search({ patient: versie.clinicKey, type: 'Immunization' })).filter((r) => r.source === 'clinic')[0]!;
   await store.remove('clinic', 'Immunization', row.resource.id!);
   const report = await store.sync();
   expect(report.uploaded).toBe(1);
