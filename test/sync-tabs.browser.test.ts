@@ -30,8 +30,9 @@ import {
   type LoggedRequest,
   type SecondTab,
 } from './support/browser-sync.js';
+import { SAMPLE_SSN } from './support/constants.js';
 
-const SSN = { versie: '999-69-1123', dustin: '999-61-9797', parker: '999-40-9332', neva: '999-13-2345' };
+const SSN = SAMPLE_SSN;
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {

@@ -9,7 +9,8 @@ import type { RecordStore, RecordStoreOpenOptions } from '../../src/record-store
 import { DEFAULT_TYPES } from '../../src/sync/download.js';
 import type { RequestLogEntry } from '../../demo/fhir-server/server.mjs';
 
-export const SSN = 'http://hl7.org/fhir/sid/us-ssn';
+import { SSN } from './constants.js';
+export { SSN };
 export const server = inject('fhirUrl');
 const adminToken = inject('fhirAdminToken');
 
@@ -170,12 +171,7 @@ export async function openSecondTab(): Promise<SecondTab> {
   };
 }
 
-let counter = 0;
-
-/** A database name no other test uses. */
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
-}
+export { uniqueName } from './names.js';
 
 /** Open options shared by the tests: SSN links patients; retries are quick. */
 export function openOptions(name: string, extra: Partial<RecordStoreOpenOptions> = {}): RecordStoreOpenOptions {

@@ -9,7 +9,8 @@ import { startFhirServer, type FhirServer } from '../../demo/fhir-server/server.
 import { RecordStore } from '../../src/record-store.js';
 import type { SyncEngineOptions } from '../../src/sync/engine.js';
 
-export const SSN = 'http://hl7.org/fhir/sid/us-ssn';
+import { SSN } from './constants.js';
+export { SSN };
 
 export interface World {
   server: FhirServer;
