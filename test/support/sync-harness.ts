@@ -10,6 +10,7 @@ import { RecordStore } from '../../src/record-store.js';
 import type { SyncEngineOptions } from '../../src/sync/engine.js';
 
 import { SSN } from './constants.js';
+import { uniqueName } from './names.js';
 export { SSN };
 
 export interface World {
@@ -70,8 +71,6 @@ export function samplePatient(world: World, name: string): SamplePatient {
   };
 }
 
-let counter = 0;
-
 export interface TestStore {
   store: RecordStore;
   /** Every wait the HTTP client asked for, ms (nothing is actually slept). */
@@ -84,7 +83,7 @@ export async function openStore(
 ): Promise<TestStore> {
   const sleeps: number[] = [];
   const store = await RecordStore.open({
-    name: `sync-test-${process.pid}-${++counter}-${Math.random().toString(36).slice(2)}`,
+    name: uniqueName(`sync-test-${process.pid}`),
     linkIdentifierSystems: [SSN],
     indexedDB,
     IDBKeyRange,
