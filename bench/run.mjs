@@ -63,6 +63,8 @@ async function main() {
     await vite.listen();
     const address = vite.httpServer?.address();
     const port = typeof address === 'object' && address ? address.port : 0;
+    // The bench pages call the FHIR server from this origin; it answers CORS for no other.
+    fhir.allowOrigin(`http://127.0.0.1:${port}`);
     browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs });
     const page = await browser.newPage();
     page.on('pageerror', (e) => log(`page error: ${e.message}`));

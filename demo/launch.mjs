@@ -32,6 +32,9 @@ export async function startDemo(options = {}) {
   const address = vite.httpServer?.address();
   const port = typeof address === 'object' && address ? address.port : options.demoPort;
   const demoUrl = `http://127.0.0.1:${port}/`;
+  // The FHIR server answers CORS only for the demo page's own origin (by either loopback name).
+  fhir.allowOrigin(`http://127.0.0.1:${port}`);
+  fhir.allowOrigin(`http://localhost:${port}`);
   return {
     demoUrl,
     fhir,

@@ -112,7 +112,10 @@ describe('buildAllergyPanel', () => {
     ]);
     expect(view.past.map((r) => r.substance)).toEqual(['Latex allergy', 'Soya']);
     expect(view.current.map((r) => r.substance)).toEqual(['Mould']);
-    expect(view.current[0]!.differences.clinicalStatus).toBeDefined();
+    expect(view.current[0]!.differences.clinicalStatus).toEqual([
+      { value: 'resolved', sources: ['clinic'] },
+      { value: 'active', sources: ['hospital'] },
+    ]);
   });
 
   it('reads a coded NKDA as a statement, not as an allergy and not as "nothing recorded"', () => {

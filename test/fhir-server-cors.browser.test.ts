@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import type { Bundle, CapabilityStatement, Patient } from 'fhir/r4';
+import { clearFaults, createServerBase, requestLog, setFaults } from './support/browser-sync.js';
 
 // Runs in Chromium on the test runner's own origin: every call below is cross-origin, so these
 // pass only when the local FHIR server answers CORS (preflight included) as a browser needs.
@@ -31,5 +32,17 @@ describe('local FHIR server seen from a browser', () => {
       body: JSON.stringify(patient),
     });
     expect(stale.status).toBe(412);
+  });
+
+  it('refuses /__admin without the token; the browser-sync helpers send it', async () => {
+    const bare = await fetch(`${server}/__admin/clinic/requests`);
+    expect(bare.status).toBe(401);
+    // A base of this test's own, so its faults touch no other test file.
+    const url = await createServerBase('cors-admin', [{ resourceType: 'Patient', id: 'a-1' }]);
+    await setFaults('cors-admin', { errors: { status: 503 } });
+    expect((await fetch(`${url}/Patient/a-1`)).status).toBe(503);
+    await clearFaults('cors-admin');
+    expect((await fetch(`${url}/Patient/a-1`)).status).toBe(200);
+    expect((await requestLog('cors-admin')).map((r) => r.status)).toEqual([503, 200]);
   });
 });

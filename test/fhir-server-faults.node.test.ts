@@ -30,7 +30,7 @@ let base: FhirBase;
 let url: string;
 
 beforeAll(async () => {
-  srv = await startFhirServer({ port: 0, bases: [{ id: 'clinic', label: 'Riverside Clinic', resources: patients }] });
+  srv = await startFhirServer({ port: 0, bases: [{ id: 'clinic', label: 'Riverside Clinic', resources: patients }], allowedOrigins: ['http://127.0.0.1:5173'] });
   base = srv.base('clinic');
   url = srv.baseUrl('clinic');
 });
@@ -207,53 +207,57 @@ describe('request log', () => {
       ['POST', '/clinic/fhir/Patient', 201],
     ]);
     expect(log[0]!.headers['x-trace']).toBe('abc');
-    expect(log[0]!.headers.authorization).toBe('Bearer t');
+    // Credentials are never logged (fhir-server-safety.node.test.ts covers cookies too).
+    expect(log[0]!.headers).not.toHaveProperty('authorization');
     expect(Date.parse(log[0]!.time)).not.toBeNaN();
     base.clearRequests();
     expect(base.requests).toEqual([]);
   });
 
   it('does not log CORS preflights', async () => {
-    await fetch(`${url}/Patient`, { method: 'OPTIONS', headers: { Origin: 'http://x.test', 'Access-Control-Request-Method': 'POST' } });
+    await fetch(`${url}/Patient`, { method: 'OPTIONS', headers: { Origin: 'http://127.0.0.1:5173', 'Access-Control-Request-Method': 'POST' } });
     expect(base.requests).toEqual([]);
   });
 });
 
 describe('admin endpoint over HTTP', () => {
   const admin = () => `${srv.url}/__admin/clinic`;
+  /** fetch with the server's admin token (fhir-server-safety.node.test.ts: without it, 401). */
+  const withToken = (u: string, init: RequestInit = {}) =>
+    fetch(u, { ...init, headers: { ...(init.headers as Record<string, string>), 'x-admin-token': srv.adminToken } });
 
   it('sets, reads and clears faults; admin calls are neither faulted nor logged', async () => {
-    const set = await fetch(`${admin()}/faults`, {
+    const set = await withToken(`${admin()}/faults`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ errors: { status: 503, count: 1 }, latencyMs: 1 }),
     });
     expect(set.status).toBe(200);
-    const current = (await (await fetch(`${admin()}/faults`)).json()) as Record<string, { count: number }>;
+    const current = (await (await withToken(`${admin()}/faults`)).json()) as Record<string, { count: number }>;
     expect(current.errors!.count).toBe(1);
     expect(await status(`${url}/Patient/pat-1`)).toBe(503);
     expect(await status(`${url}/Patient/pat-1`)).toBe(200);
 
-    await fetch(`${admin()}/faults`, {
+    await withToken(`${admin()}/faults`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ errors: { count: 5 } }),
     });
-    const del = await fetch(`${admin()}/faults`, { method: 'DELETE' });
+    const del = await withToken(`${admin()}/faults`, { method: 'DELETE' });
     expect(del.status).toBe(200);
     expect(await status(`${url}/Patient/pat-1`)).toBe(200);
 
-    const log = (await (await fetch(`${admin()}/requests`)).json()) as Array<{ url: string; status: number }>;
+    const log = (await (await withToken(`${admin()}/requests`)).json()) as Array<{ url: string; status: number }>;
     expect(log.map((r) => r.status)).toEqual([503, 200, 200]);
     expect(log.every((r) => r.url.startsWith('/clinic/fhir/'))).toBe(true);
-    await fetch(`${admin()}/requests`, { method: 'DELETE' });
+    await withToken(`${admin()}/requests`, { method: 'DELETE' });
     expect(base.requests).toEqual([]);
   });
 
   it('rejects unknown faults with 400 and unknown bases with 404', async () => {
-    const bad = await fetch(`${admin()}/faults`, { method: 'POST', body: JSON.stringify({ explode: true }) });
+    const bad = await withToken(`${admin()}/faults`, { method: 'POST', body: JSON.stringify({ explode: true }) });
     expect(bad.status).toBe(400);
-    expect(await status(`${srv.url}/__admin/nowhere/faults`)).toBe(404);
+    expect((await withToken(`${srv.url}/__admin/nowhere/faults`)).status).toBe(404);
   });
 
   it('reset restores the initial data; seed adds resources', async () => {
@@ -263,16 +267,30 @@ describe('admin endpoint over HTTP', () => {
       body: JSON.stringify({ resourceType: 'Patient', name: [{ family: 'Temp' }] }),
     });
     const id = ((await created.json()) as Patient).id;
-    const seed = await fetch(`${admin()}/seed`, {
+    const seed = await withToken(`${admin()}/seed`, {
       method: 'POST',
       body: JSON.stringify([{ resourceType: 'Patient', id: 'seeded-over-http' }]),
     });
     expect(await seed.json()).toEqual({ count: 1 });
     expect(await status(`${url}/Patient/seeded-over-http`)).toBe(200);
-    const reset = await fetch(`${admin()}/reset`, { method: 'POST' });
+    const reset = await withToken(`${admin()}/reset`, { method: 'POST' });
     expect(await reset.json()).toEqual({ count: patients.length });
     expect(await status(`${url}/Patient/${id}`)).toBe(404);
     expect(await status(`${url}/Patient/seeded-over-http`)).toBe(404);
     expect(await status(`${url}/Patient/pat-0`)).toBe(200);
+  });
+});
+
+describe('faults limited to one method', () => {
+  it('dropMidBody with method PUT spares the GET before it and loses the PUT answer after storing it', async () => {
+    base.faults.set({ dropMidBody: { count: 1, method: 'put' } });
+    expect(await status(`${url}/Patient/pat-5`)).toBe(200);
+    const body = JSON.stringify({ resourceType: 'Patient', id: 'pat-5', gender: 'other' });
+    await expect(
+      fetch(`${url}/Patient/pat-5`, { method: 'PUT', headers: { 'Content-Type': 'application/fhir+json' }, body }).then((r) => r.text()),
+    ).rejects.toThrow();
+    expect(((await (await fetch(`${url}/Patient/pat-5`)).json()) as Patient).gender).toBe('other');
+    expect(base.faults.get()).toEqual({});
+    expect(() => base.faults.set({ errors: { method: 'P UT' } })).toThrow(/method/);
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { fixture, fixtureCleanup, html } from '@open-wc/testing-helpers';
-import axe from 'axe-core';
+import { expectNoAxeViolations, trackSourceReads } from './support/elements.js';
 import type { Medication, MedicationStatement, Resource } from 'fhir/r4';
 import example001 from './fixtures/fhir/MedicationStatement-example001.json';
 import example003 from './fixtures/fhir/MedicationStatement-example003.json';
@@ -44,10 +44,6 @@ function rowNamed(el: EhrMedicationList, groupName: string, name: string): HTMLT
 }
 const cell = (row: Element, part: string) => text(row.querySelector(`[part~="${part}"]`)!);
 
-async function expectNoAxeViolations(el: Element) {
-  const result = await axe.run(el, { resultTypes: ['violations'] });
-  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 async function render(options: MedicationSeedOptions, attrs: { lang?: string; selectable?: boolean } = {}) {
   const seeded = await seedMedicationPatient(options);
@@ -556,12 +552,15 @@ describe('<ehr-medication-list hide-source-notices>', () => {
     await vi.waitFor(() => expect(root(shown).querySelectorAll('[part~="notice"]')).toHaveLength(2));
     expect(shown.hideSourceNotices).toBe(false);
 
+    // Wait until the list has read the sources' states, so no notice means "hidden", not "not yet".
+    const { store: tracked, sourcesRead } = trackSourceReads(failedHospital());
     const hidden = await fixture<EhrMedicationList>(
-      html`<ehr-medication-list hide-source-notices .store=${failedHospital()} patient="clinic/Patient/1"></ehr-medication-list>`,
+      html`<ehr-medication-list hide-source-notices .store=${tracked} patient="clinic/Patient/1"></ehr-medication-list>`,
     );
     await ready(hidden);
     expect(hidden.hideSourceNotices).toBe(true);
-    await new Promise((r) => setTimeout(r, 100));
+    await sourcesRead();
+    await hidden.updateComplete;
     expect(root(hidden).querySelector('[part~="notice"]')).toBeNull();
     expect(text(root(hidden).querySelector('[part~="empty"]')!)).toBe('No medications recorded');
   });

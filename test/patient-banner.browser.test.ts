@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { fixture, fixtureCleanup, html } from '@open-wc/testing-helpers';
-import axe from 'axe-core';
+import { expectNoAxeViolations } from './support/elements.js';
 import type { AllergyIntolerance, Patient } from 'fhir/r4';
 import nkda from '../demo/data/patients/spec-examples/AllergyIntolerance-nkda.json';
 import { de, registerTranslation } from '../src/elements/base/index.js';
@@ -35,10 +35,6 @@ async function until(check: () => void, timeout = 8000) {
   }
 }
 
-async function expectNoAxeViolations(el: Element) {
-  const result = await axe.run(el, { resultTypes: ['violations'] });
-  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 interface RenderOptions {
   minimal?: boolean;

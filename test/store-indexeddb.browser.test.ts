@@ -6,8 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RecordStore } from '../src/record-store.js';
 import { LocalRecordStore } from '../src/store/index.js';
 import { baseUrl, openOptions, patientIdBySsn, serverRecord, storeRecord, uniqueName } from './support/browser-sync.js';
+import { SAMPLE_SSN } from './support/constants.js';
 
-const VERSIE_SSN = '999-69-1123';
+const VERSIE_SSN = SAMPLE_SSN.versie;
 
 const opened: RecordStore[] = [];
 const names: string[] = [];

@@ -116,8 +116,8 @@ describe('patient links', () => {
     expect((await store.search({ patient: 'clinic/Patient/7' })).map((r) => r.resource.id)).toEqual(['7']);
     // Purging 7 leaves 12 and 12's data alone.
     await store.purge({ patient: 'clinic/Patient/7' });
-    expect(await store.get('clinic', 'Observation', 'o12')).toBeDefined();
-    expect(await store.get('clinic', 'Patient', '12')).toBeDefined();
+    expect((await store.get('clinic', 'Observation', 'o12'))?.patient).toBe('clinic/Patient/12');
+    expect((await store.get('clinic', 'Patient', '12'))?.resource.id).toBe('12');
   });
 
   it('links by Patient.link to a registered source\'s absolute URL, also when the source is added later', async () => {

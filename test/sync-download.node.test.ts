@@ -39,8 +39,9 @@ describe('first sync', () => {
     }
     // Referenced practitioners/organizations came along.
     const enc = rows.find((r) => r.source === 'clinic' && r.resource.resourceType === 'Encounter')!.resource as any;
-    const org = enc.serviceProvider?.reference as string | undefined;
-    if (org) expect(await store.read(`clinic/${org}`)).toBeDefined();
+    const org = enc.serviceProvider?.reference as string;
+    expect(org).toMatch(/^Organization\/[^/]+$/);
+    expect((await store.read(`clinic/${org}`))?.resource).toMatchObject({ resourceType: 'Organization', id: org.split('/')[1] });
     // The hospital was found by the shared identifier.
     expect(requestLines(world, 'hospital').some((l) => l.includes('Patient?identifier=http://hl7.org/fhir/sid/us-ssn|'))).toBe(true);
     store.close();

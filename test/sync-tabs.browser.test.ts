@@ -11,8 +11,11 @@ import { RecordStore } from '../src/record-store.js';
 import { LocalRecordStore } from '../src/store/index.js';
 import { checkpointKey } from '../src/sync/checkpoint.js';
 import type { SyncProgress } from '../src/sync/progress.js';
+import type { AllergyIntolerance, Patient } from 'fhir/r4';
 import {
   baseUrl,
+  createServerBase,
+  getJson,
   openOptions,
   openSecondTab,
   patientIdBySsn,
@@ -27,8 +30,9 @@ import {
   type LoggedRequest,
   type SecondTab,
 } from './support/browser-sync.js';
+import { SAMPLE_SSN } from './support/constants.js';
 
-const SSN = { versie: '999-69-1123', dustin: '999-61-9797', parker: '999-40-9332', neva: '999-13-2345' };
+const SSN = SAMPLE_SSN;
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
@@ -163,6 +167,56 @@ describe('sync seen from another tab', () => {
     expect(heard.some((p) => p.source === 'clinic' && p.phase === 'download' && p.done > 0)).toBe(true);
     expect(heard.some((p) => p.source === 'clinic' && p.phase === 'done' && p.done > 0 && !p.estimated)).toBe(true);
     expect(heard.every((p) => p.done <= p.total)).toBe(true);
+  });
+});
+
+describe('two tabs uploading the same outbox', () => {
+  it('each write reaches the server once: no duplicate, no self-inflicted conflict, both tabs see an empty outbox', async () => {
+    // A server base of this test's own, so its writes touch no data other test files read.
+    const serverBase = uniqueName('tabs-upload').replace(/[^A-Za-z0-9_-]/g, '-');
+    const patient: Patient = { resourceType: 'Patient', id: 'p1', name: [{ family: 'Upload', given: ['Tabs'] }] };
+    const peanut: AllergyIntolerance = {
+      resourceType: 'AllergyIntolerance',
+      id: 'a1',
+      patient: { reference: 'Patient/p1' },
+      code: { text: 'Peanut' },
+      criticality: 'low',
+    };
+    const url = await createServerBase(serverBase, [patient, peanut]);
+    const key = 'clinic/Patient/p1';
+    const name = dbName('tabs-upload');
+    const tab = await secondTab();
+    const tags = { a: uniqueName('up-a'), b: uniqueName('up-b') };
+    const a = track(await RecordStore.open(openOptions(name)));
+    const b = track(await tab.RecordStore.open(openOptions(name)));
+    await a.addSource({ id: 'clinic', baseUrl: url, fetch: taggedFetch(tags.a) });
+    await b.addSource({ id: 'clinic', baseUrl: url, fetch: taggedFetch(tags.b, tab.window) });
+    expect((await a.syncPatient(key)).errors).toEqual([]);
+
+    const row = await a.get<AllergyIntolerance>('clinic', 'AllergyIntolerance', 'a1');
+    await a.save({ ...row!.resource, criticality: 'high' }, { source: 'clinic' });
+    const created = await a.save<AllergyIntolerance>({ resourceType: 'AllergyIntolerance', patient: { reference: 'Patient/p1' }, code: { text: 'Latex' } }, { source: 'clinic' });
+    const newId = created.resource.id!;
+    expect((await b.pendingWrites()).map((w) => w.id).sort()).toEqual(['a1', newId].sort());
+
+    const [ra, rb] = await Promise.all([a.sync(), b.sync()]);
+    expect(ra.errors).toEqual([]);
+    expect(rb.errors).toEqual([]);
+    expect(ra.uploaded + rb.uploaded).toBe(2);
+    expect(ra.conflicts + rb.conflicts).toBe(0);
+
+    const writes = (await requestLog(serverBase, (t) => t === tags.a || t === tags.b)).filter((r) => r.method !== 'GET');
+    expect(writes.map((r) => `${r.method} ${r.url} ${r.status}`).sort()).toEqual(
+      [`PUT /${serverBase}/fhir/AllergyIntolerance/a1 200`, `PUT /${serverBase}/fhir/AllergyIntolerance/${newId} 201`].sort(),
+    );
+    const onServer = await getJson<AllergyIntolerance>(`${url}/AllergyIntolerance/a1`);
+    expect(onServer.criticality).toBe('high');
+    expect((await getJson<AllergyIntolerance>(`${url}/AllergyIntolerance/${newId}`)).code?.text).toBe('Latex');
+    for (const store of [a, b]) {
+      expect(await store.pendingWrites()).toEqual([]);
+      expect(await store.listConflicts()).toEqual([]);
+    }
+    expect(await b.get('clinic', 'AllergyIntolerance', 'a1')).toMatchObject({ versionId: onServer.meta!.versionId, resource: { criticality: 'high' } });
   });
 });
 

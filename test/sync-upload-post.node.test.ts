@@ -1,168 +1,156 @@
 /**
- * Creates sent with POST (servers without update-as-create, which the local FHIR server cannot
- * imitate): `uploadSource` against a scripted fetch.
+ * Creates sent with POST: the real local FHIR server with update-as-create switched off
+ * (`disable: ['updateCreate']`, so its CapabilityStatement says `updateCreate: false` and a PUT to
+ * a new id answers 405). Lost answers and failures come from the server's own faults.
  */
-import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import type { Observation } from 'fhir/r4';
-import { describe, expect, test } from 'vitest';
-import { LocalRecordStore } from '../src/store/index.js';
-import { parseCapabilities } from '../src/sync/capabilities.js';
-import { FhirClient } from '../src/sync/http.js';
-import { POST_UNKNOWN, uploadSource } from '../src/sync/upload.js';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { POST_UNKNOWN } from '../src/sync/upload.js';
+import { http, openStore, samplePatient, useWorld, type World } from './support/sync-harness.js';
 
-let n = 0;
-async function openLocal(): Promise<LocalRecordStore> {
-  const s = await LocalRecordStore.open({ name: `sync-post-${process.pid}-${++n}-${Math.random().toString(36).slice(2)}`, indexedDB, IDBKeyRange });
-  await s.addSource({ id: 'clinic', baseUrl: 'http://clinic.example/fhir' });
-  return s;
-}
+const world = useWorld();
+const LAB = 'urn:lab';
 
-/** Observation: create and update, but no update-as-create, so creates are POSTed. */
-function caps(extra: Record<string, unknown> = {}) {
-  return parseCapabilities({
-    resourceType: 'CapabilityStatement',
-    rest: [{ mode: 'server', resource: [{ type: 'Observation', interaction: [{ code: 'create' }, { code: 'update' }, { code: 'read' }], ...extra }] }],
-  });
-}
-
-const json = (body: unknown, status: number) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/fhir+json' } });
-
-describe('conditional create (POST with If-None-Exist)', () => {
-  const potassium = (value: number): Observation => ({
-    resourceType: 'Observation',
-    status: 'final',
-    identifier: [{ system: 'urn:lab', value: 'A1' }],
-    code: { text: 'K+' },
-    valueQuantity: { value, unit: 'mmol/L' },
-  });
-
-  test('200 with someone else’s resource is a conflict: the local write is kept, nothing is replaced', async () => {
-    const s = await openLocal();
-    const saved = await s.save(potassium(6.1), { source: 'clinic' });
-    const theirs = { ...potassium(4.0), id: 'other', meta: { versionId: '3' } };
-    const seen: Array<{ method?: string; ifNoneExist?: string }> = [];
-    const fetchImpl = (async (_url: string, init: RequestInit) => {
-      seen.push({ method: init.method, ifNoneExist: (init.headers as Record<string, string>)['if-none-exist'] });
-      if (init.method === 'POST') return json(theirs, 200);
-      return new Response('', { status: 404 });
-    }) as unknown as typeof fetch;
-    const client = new FhirClient('clinic', 'http://clinic.example/fhir', fetchImpl, { sleep: async () => {} });
-
-    const r = await uploadSource({ client, store: s as never, source: 'clinic', caps: caps({ conditionalCreate: true }) });
-    expect(seen[0]).toEqual({ method: 'POST', ifNoneExist: `identifier=${encodeURIComponent('urn:lab|A1')}` });
-    expect(r).toMatchObject({ uploaded: 0, conflicts: 1, failed: [] });
-    const mine = await s.get<Observation>('clinic', 'Observation', saved.resource.id!);
-    expect(mine?.resource.valueQuantity?.value).toBe(6.1);
-    expect(mine?.local).toBe('conflict');
-    expect(await s.get('clinic', 'Observation', 'other')).toBeUndefined();
-    const conflicts = await s.listConflicts();
-    expect(conflicts).toHaveLength(1);
-    expect(conflicts[0]).toMatchObject({ resourceId: saved.resource.id, server: { id: 'other', valueQuantity: { value: 4.0 } } });
-    expect(await s.pendingWrites('clinic')).toEqual([]);
-    s.close();
-  });
-
-  test('200 with our own content (an earlier attempt landed) is done; 201 is done', async () => {
-    for (const status of [200, 201]) {
-      const s = await openLocal();
-      const saved = await s.save(potassium(6.1), { source: 'clinic' });
-      const fetchImpl = (async (_url: string, init: RequestInit) => {
-        if (init.method === 'POST') {
-          const sent = JSON.parse(init.body as string);
-          return json({ ...sent, id: 'srv-1', meta: { versionId: '1', lastUpdated: '2025-01-01T00:00:00Z' } }, status);
-        }
-        return new Response('', { status: 404 });
-      }) as unknown as typeof fetch;
-      const client = new FhirClient('clinic', 'http://clinic.example/fhir', fetchImpl, { sleep: async () => {} });
-      const r = await uploadSource({ client, store: s as never, source: 'clinic', caps: caps({ conditionalCreate: true }) });
-      expect(r, `status ${status}`).toMatchObject({ uploaded: 1, conflicts: 0, failed: [] });
-      expect(await s.listConflicts()).toEqual([]);
-      expect(await s.listOutbox('clinic')).toEqual([]);
-      expect(saved.resource.id).toBeDefined();
-      s.close();
-    }
-  });
+beforeEach(() => {
+  world.server.base('clinic').faults.set({ disable: ['updateCreate'] });
 });
 
-describe('plain POST (no identifier)', () => {
-  test('a POST whose answer was lost is not re-sent on the next sync; it waits in listConflicts()', async () => {
-    const s = await openLocal();
-    const saved = await s.save({ resourceType: 'Observation', status: 'final', code: { text: 'BP' } } as Observation, { source: 'clinic' });
-    let posts = 0;
-    const fetchImpl = (async (_url: string, init: RequestInit) => {
-      if (init.method === 'POST') {
-        posts++;
-        // The server stored it, but the answer never arrived.
-        if (posts === 1) throw new TypeError('fetch failed');
-        return json({ ...JSON.parse(init.body as string), id: `srv-${posts}`, meta: { versionId: '1' } }, 201);
-      }
-      return new Response('', { status: 404 });
-    }) as unknown as typeof fetch;
-    const client = new FhirClient('clinic', 'http://clinic.example/fhir', fetchImpl, { sleep: async () => {} });
+function observation(patientId: string, text: string, extra: Partial<Observation> = {}): Observation {
+  return { resourceType: 'Observation', status: 'final', code: { text }, subject: { reference: `Patient/${patientId}` }, ...extra };
+}
 
-    const r1 = await uploadSource({ client, store: s as never, source: 'clinic', caps: caps() });
-    expect(r1).toMatchObject({ uploaded: 0, conflicts: 1, stopped: { code: 'network' } });
-    expect(await s.pendingWrites('clinic')).toEqual([]);
-    const outbox = await s.listOutbox('clinic');
+/** The server's Observations of a patient with this code text. */
+async function onServer(w: World, patientId: string, text: string): Promise<Observation[]> {
+  const { body } = await http(`${w.server.baseUrl('clinic')}/Observation?subject=Patient/${patientId}&_count=1000`);
+  return (body.entry ?? []).map((e: { resource: Observation }) => e.resource).filter((o: Observation) => o.code.text === text);
+}
+
+const writes = (w: World) =>
+  w.server.base('clinic').requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.url} ${r.status}${r.fault ? ` ${r.fault}` : ''}`);
+
+async function syncedStore(extra: Parameters<typeof openStore>[1] = {}) {
+  const versie = samplePatient(world, 'Versie Botsford');
+  const { store } = await openStore(world, { sources: ['clinic'], ...extra });
+  await store.syncPatient(versie.clinicKey);
+  world.server.base('clinic').clearRequests();
+  return { store, versie };
+}
+
+describe('plain POST (no identifier)', () => {
+  test('a new Observation is created with one POST (without our id), never a PUT; the local row moves to the server’s id and version', async () => {
+    const { store, versie } = await syncedStore();
+    const saved = await store.save(observation(versie.clinicId, 'BP posted'), { source: 'clinic' });
+
+    const report = await store.sync();
+    expect(report.errors).toEqual([]);
+    expect(report.uploaded).toBe(1);
+    expect(writes(world)).toEqual(['POST /clinic/fhir/Observation 201']);
+    const created = await onServer(world, versie.clinicId, 'BP posted');
+    expect(created).toHaveLength(1);
+    expect(await store.pendingWrites()).toEqual([]);
+    expect(await store.listConflicts()).toEqual([]);
+    const rows = (await store.search<Observation>({ patient: versie.clinicKey, type: 'Observation' })).filter((r) => r.resource.code.text === 'BP posted');
+    expect(rows.map((r) => [r.resource.id, r.versionId, r.local])).toEqual([[created[0]!.id, created[0]!.meta!.versionId, undefined]]);
+    expect(created[0]!.id).not.toBe(saved.resource.id);
+    expect(await store.get('clinic', 'Observation', saved.resource.id!)).toBeUndefined();
+    store.close();
+  });
+
+  test('a POST whose answer was lost (the server stored it) is not re-sent; it waits in listConflicts()', async () => {
+    const { store, versie } = await syncedStore();
+    const saved = await store.save(observation(versie.clinicId, 'BP lost answer'), { source: 'clinic' });
+    world.server.base('clinic').faults.set({ dropMidBody: { count: 1, method: 'POST' } });
+
+    const r1 = await store.sync();
+    expect(r1).toMatchObject({ uploaded: 0, conflicts: 1 });
+    expect(r1.sources.clinic).toMatchObject({ error: { code: 'network' } });
+    expect(writes(world)).toEqual(['POST /clinic/fhir/Observation 200 dropMidBody']);
+    expect(await onServer(world, versie.clinicId, 'BP lost answer')).toHaveLength(1);
+    expect(await store.pendingWrites('clinic')).toEqual([]);
+    const outbox = await store.listOutbox('clinic');
     expect(outbox).toHaveLength(1);
     expect(outbox[0]).toMatchObject({ status: 'conflict', attempts: 1 });
     expect(outbox[0]!.lastError).toContain(POST_UNKNOWN);
-    const conflicts = await s.listConflicts();
+    const conflicts = await store.listConflicts();
     expect(conflicts).toHaveLength(1);
     expect(conflicts[0]).toMatchObject({ resourceId: saved.resource.id, operation: 'create', server: null });
 
-    const r2 = await uploadSource({ client, store: s as never, source: 'clinic', caps: caps() });
-    expect(r2).toMatchObject({ uploaded: 0, conflicts: 0, failed: [] });
-    expect(posts).toBe(1);
-    s.close();
+    world.server.base('clinic').clearRequests();
+    const r2 = await store.sync();
+    expect(r2).toMatchObject({ uploaded: 0, conflicts: 0, errors: [] });
+    expect(writes(world)).toEqual([]);
+    expect(await onServer(world, versie.clinicId, 'BP lost answer')).toHaveLength(1);
+    store.close();
   });
 
-  test('a 500 to a plain POST is handled the same way (the server may have stored it)', async () => {
-    const s = await openLocal();
-    await s.save({ resourceType: 'Observation', status: 'final', code: { text: 'BP' } } as Observation, { source: 'clinic' });
-    let posts = 0;
-    const fetchImpl = (async (_url: string, init: RequestInit) => {
-      if (init.method === 'POST') posts++;
-      return json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] }, 500);
-    }) as unknown as typeof fetch;
-    const client = new FhirClient('clinic', 'http://clinic.example/fhir', fetchImpl, { sleep: async () => {} });
-    const r = await uploadSource({ client, store: s as never, source: 'clinic', caps: caps() });
-    expect(r).toMatchObject({ conflicts: 1, stopped: { status: 500 } });
-    expect(posts).toBe(1);
-    expect(await s.pendingWrites('clinic')).toEqual([]);
-    expect(await s.listConflicts()).toHaveLength(1);
-    s.close();
+  test('a 500 to a plain POST is held the same way (the server may have stored it), and sent once', async () => {
+    const { store, versie } = await syncedStore();
+    await store.save(observation(versie.clinicId, 'BP 500'), { source: 'clinic' });
+    world.server.base('clinic').faults.set({ errors: { status: 500, method: 'POST' } });
+
+    const r = await store.sync();
+    expect(r).toMatchObject({ uploaded: 0, conflicts: 1 });
+    expect(r.sources.clinic).toMatchObject({ error: { status: 500 } });
+    expect(writes(world)).toEqual(['POST /clinic/fhir/Observation 500 errors']);
+    expect(await store.pendingWrites('clinic')).toEqual([]);
+    expect(await store.listConflicts()).toHaveLength(1);
+    store.close();
   });
 
-  test('a 4xx to a plain POST (rejected, nothing created) stays pending as before', async () => {
-    const s = await openLocal();
-    await s.save({ resourceType: 'Observation', status: 'final', code: { text: 'BP' } } as Observation, { source: 'clinic' });
-    const fetchImpl = (async () => json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'invalid' }] }, 422)) as unknown as typeof fetch;
-    const client = new FhirClient('clinic', 'http://clinic.example/fhir', fetchImpl, { sleep: async () => {} });
-    const r = await uploadSource({ client, store: s as never, source: 'clinic', caps: caps() });
-    expect(r).toMatchObject({ conflicts: 0, failed: [{ error: { status: 422 } }] });
-    expect(await s.pendingWrites('clinic')).toHaveLength(1);
-    expect(await s.listConflicts()).toEqual([]);
-    s.close();
+  test('a POST the server rejects (4xx: nothing created) stays pending, no conflict', async () => {
+    const { store, versie } = await syncedStore();
+    await store.save(observation(versie.clinicId, 'BP invalid'), { source: 'clinic' });
+    // The in-memory server validates nothing; its injected 422 answers before storing anything.
+    world.server.base('clinic').faults.set({ errors: { status: 422, count: 1, method: 'POST' } });
+
+    const r = await store.sync();
+    expect(r.uploaded).toBe(0);
+    expect(r.sources.clinic).toMatchObject({ conflicts: 0 });
+    expect(writes(world)).toEqual(['POST /clinic/fhir/Observation 422 errors']);
+    expect(await store.pendingWrites('clinic')).toHaveLength(1);
+    expect(await store.listConflicts()).toEqual([]);
+    expect(await onServer(world, versie.clinicId, 'BP invalid')).toEqual([]);
+    store.close();
+  });
+});
+
+describe('conditional create (POST with If-None-Exist)', () => {
+  const potassium = (patientId: string, value: number, lab: string): Observation =>
+    observation(patientId, 'K+', { identifier: [{ system: LAB, value: lab }], valueQuantity: { value, unit: 'mmol/L' } });
+
+  test('the server already holds someone else’s resource with this identifier: a conflict; the local write is kept, nothing replaced', async () => {
+    const { store, versie } = await syncedStore();
+    world.server.base('clinic').seed([{ ...potassium(versie.clinicId, 4.0, 'A1'), id: 'their-k' }]);
+    const saved = await store.save(potassium(versie.clinicId, 6.1, 'A1'), { source: 'clinic' });
+
+    const r = await store.sync();
+    expect(r).toMatchObject({ uploaded: 0, conflicts: 1 });
+    const post = world.server.base('clinic').requests.find((x) => x.method === 'POST')!;
+    expect(post.headers['if-none-exist']).toBe(`identifier=${encodeURIComponent(`${LAB}|A1`)}`);
+    expect(post.status).toBe(200);
+    const mine = await store.get<Observation>('clinic', 'Observation', saved.resource.id!);
+    expect(mine).toMatchObject({ local: 'conflict', resource: { valueQuantity: { value: 6.1 } } });
+    const conflicts = await store.listConflicts();
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts[0]).toMatchObject({ resourceId: saved.resource.id, server: { id: 'their-k', valueQuantity: { value: 4.0 } } });
+    const { body } = await http(`${world.server.baseUrl('clinic')}/Observation?identifier=${encodeURIComponent(`${LAB}|A1`)}`);
+    expect(body.entry.map((e: { resource: Observation }) => [e.resource.id, e.resource.valueQuantity?.value])).toEqual([['their-k', 4.0]]);
+    expect(await store.pendingWrites('clinic')).toEqual([]);
+    store.close();
   });
 
-  test('a create sent as PUT to the client’s id stays retryable after a lost answer (idempotent)', async () => {
-    const s = await openLocal();
-    await s.save({ resourceType: 'Observation', status: 'final', code: { text: 'BP' } } as Observation, { source: 'clinic' });
-    let puts = 0;
-    const fetchImpl = (async (_url: string, init: RequestInit) => {
-      if (init.method === 'PUT') {
-        puts++;
-        throw new TypeError('fetch failed');
-      }
-      return new Response('', { status: 404 });
-    }) as unknown as typeof fetch;
-    const client = new FhirClient('clinic', 'http://clinic.example/fhir', fetchImpl, { sleep: async () => {}, retry: { retries: 0 } });
-    const r = await uploadSource({ client, store: s as never, source: 'clinic', caps: caps({ updateCreate: true }) });
-    expect(r).toMatchObject({ conflicts: 0, stopped: { code: 'network' } });
-    expect(puts).toBe(1);
-    expect(await s.pendingWrites('clinic')).toHaveLength(1);
-    expect(await s.listConflicts()).toEqual([]);
-    s.close();
+  test('its answer lost after the server stored it: the retry finds our own resource, done, one copy', async () => {
+    const { store, versie } = await syncedStore();
+    await store.save(potassium(versie.clinicId, 5.2, 'B7'), { source: 'clinic' });
+    world.server.base('clinic').faults.set({ dropMidBody: { count: 1, method: 'POST' } });
+
+    const r = await store.sync();
+    expect(r).toMatchObject({ uploaded: 1, conflicts: 0, errors: [] });
+    expect(writes(world)).toEqual(['POST /clinic/fhir/Observation 200 dropMidBody', 'POST /clinic/fhir/Observation 200']);
+    const { body } = await http(`${world.server.baseUrl('clinic')}/Observation?identifier=${encodeURIComponent(`${LAB}|B7`)}`);
+    expect(body.total).toBe(1);
+    expect(await store.listConflicts()).toEqual([]);
+    expect(await store.pendingWrites()).toEqual([]);
+    store.close();
   });
 });

@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Bundle, Patient } from 'fhir/r4';
+import { resolveSourceLink } from '../../src/sync/source-links.js';
 import { bases, type DemoBase } from './config.js';
 import { words } from './i18n.js';
 import { patientHref } from './routes.js';
@@ -15,22 +16,39 @@ export interface PatientListResult {
   failures: Array<{ base: DemoBase; reason: string }>;
 }
 
-async function fetchPatients(base: DemoBase): Promise<PatientRow[]> {
+/**
+ * Every Patient of one base, following the server's `next` links under the sync engine's own
+ * rule (`resolveSourceLink`): a link that leaves the base's origin is not followed (it would
+ * carry the user's credentials elsewhere), and a link to a page already read stops the walk
+ * instead of looping for ever. Both are reported as failures of that base.
+ */
+export async function fetchPatients(base: DemoBase, fetchImpl: typeof fetch = (input, init) => fetch(input, init)): Promise<PatientRow[]> {
   const rows: PatientRow[] = [];
-  let next: string | undefined = `${base.url}/Patient?_count=100`;
-  while (next) {
-    const response: Response = await fetch(next, { headers: { Accept: 'application/fhir+json' } });
+  const visited = new Set<string>();
+  let link: string | undefined = 'Patient?_count=100';
+  while (link !== undefined) {
+    const url = resolveSourceLink(base.url, link);
+    if (url === undefined) throw new Error(`the server linked to another site (${safeOrigin(link)}); not followed`);
+    if (visited.has(url)) throw new Error('the server linked back to a page already read; stopped');
+    visited.add(url);
+    const response: Response = await fetchImpl(url, { headers: { Accept: 'application/fhir+json' } });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const bundle = (await response.json()) as Bundle<Patient>;
     for (const entry of bundle.entry ?? []) if (entry.resource?.id) rows.push({ base, patient: entry.resource });
-    next = bundle.link?.find((l) => l.relation === 'next')?.url;
+    const next = bundle.link?.find((l) => l.relation === 'next')?.url;
+    link = typeof next === 'string' && next !== '' ? next : undefined;
   }
   return rows;
 }
 
+/** The origin of a URL for a message (never its path or query), or a placeholder. */
+function safeOrigin(link: string): string {
+  return URL.canParse(link) ? new URL(link).origin : 'an unreadable URL';
+}
+
 /** Reads the patients of every base; a base that fails is reported, never thrown. */
 export async function loadPatientList(): Promise<PatientListResult> {
-  const results = await Promise.allSettled(bases.map(fetchPatients));
+  const results = await Promise.allSettled(bases.map((b) => fetchPatients(b)));
   const out: PatientListResult = { rows: [], failures: [] };
   results.forEach((r, i) => {
     const base = bases[i]!;

@@ -17,6 +17,7 @@ export function capabilityStatement({ url, label, disabled, software }) {
   const history = !disabled.has('history');
   const everything = !disabled.has('everything');
   const versioned = !disabled.has('ifMatch');
+  const updateCreate = !disabled.has('updateCreate');
 
   const typeInteractions = ['read', 'vread', 'update', 'patch', 'delete', 'create', 'search-type'];
   if (history) typeInteractions.push('history-instance', 'history-type');
@@ -41,7 +42,7 @@ export function capabilityStatement({ url, label, disabled, software }) {
       interaction: typeInteractions.map((code) => ({ code: /** @type {any} */ (code) })),
       versioning: versioned ? 'versioned-update' : 'no-version',
       readHistory: history,
-      updateCreate: true,
+      updateCreate,
       conditionalCreate: true,
       conditionalUpdate: true,
       conditionalDelete: 'single',
@@ -78,7 +79,7 @@ export function capabilityStatement({ url, label, disabled, software }) {
           'In-memory FHIR R4 server for demos and tests (Medplum fhir-router + MemoryRepository). ' +
           'Search and $everything pages are snapshots linked by absolute next URLs. ' +
           '_history lists changes oldest first (including deletes) and takes _since, _count.',
-        security: { cors: true },
+        security: { cors: true, description: 'CORS answers only the origins this server was started with.' },
         resource: /** @type {any} */ (resource),
         interaction: /** @type {any} */ (system),
       },

@@ -2,6 +2,7 @@
 // @ts-check
 // Runs the local FHIR server on its own:
 //   node demo/fhir-server/cli.mjs [--port 8103] [--data DIR] [--log] [--empty]
+//     [--allow-origin ORIGIN]... [--allow-host NAME]...
 // The port can also come from FHIR_PORT. Data comes from demo/data (loadSampleData). Ctrl-C stops it.
 import { parseArgs } from 'node:util';
 import { startFhirServer } from './server.mjs';
@@ -12,7 +13,17 @@ const USAGE = `Usage: node demo/fhir-server/cli.mjs [options]
   --data DIR   folder of FHIR JSON to load instead of the sample patients
   --empty      start with no data (bases "clinic" and "hospital")
   --log        print one line per request
-  --help       this text`;
+  --allow-origin ORIGIN  a browser origin allowed by CORS, e.g. http://127.0.0.1:5173 (repeatable;
+               also $FHIR_ALLOW_ORIGINS, comma-separated). Without one, no browser page may call it.
+  --allow-host NAME      a Host header name accepted besides 127.0.0.1, localhost and [::1]
+               (repeatable; also $FHIR_ALLOW_HOSTS)
+  --help       this text
+
+The admin endpoint (/__admin) needs the token printed at start in the X-Admin-Token header
+($FHIR_ADMIN_TOKEN sets it instead of a random one).`;
+
+/** @param {string | undefined} text */
+const listOf = (text) => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
 async function main() {
   const { values } = parseArgs({
@@ -22,6 +33,8 @@ async function main() {
       empty: { type: 'boolean', default: false },
       log: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
+      'allow-origin': { type: 'string', multiple: true },
+      'allow-host': { type: 'string', multiple: true },
     },
     strict: true,
   });
@@ -62,13 +75,22 @@ async function main() {
     console.log(`Loaded ${total} resources in ${Date.now() - started} ms${data.problems.length ? ` (${data.problems.length} data problems reported by the loader)` : ''}`);
   }
 
-  const server = await startFhirServer({ port, bases, log: values.log });
+  const server = await startFhirServer({
+    port,
+    bases,
+    log: values.log,
+    allowedOrigins: [...listOf(process.env.FHIR_ALLOW_ORIGINS), ...(values['allow-origin'] ?? [])],
+    allowedHosts: [...listOf(process.env.FHIR_ALLOW_HOSTS), ...(values['allow-host'] ?? [])],
+    ...(process.env.FHIR_ADMIN_TOKEN ? { adminToken: process.env.FHIR_ADMIN_TOKEN } : {}),
+  });
   console.log(`FHIR server listening on ${server.url}`);
   for (const b of server.bases) {
     const count = bases.find((x) => x.id === b.id)?.resources.length ?? 0;
     console.log(`  ${b.label.padEnd(28)} ${b.url}  (${count} resources)`);
   }
   console.log(`  admin: ${server.url}/__admin/<base>/faults | requests | reset | seed`);
+  console.log(`  admin token (X-Admin-Token header): ${server.adminToken}`);
+  console.log(`  CORS origins: ${[...server.allowedOrigins].join(', ') || 'none (no browser page may call this server)'}`);
   console.log('Press Ctrl-C to stop.');
 
   let closing = false;

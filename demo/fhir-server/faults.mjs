@@ -17,7 +17,7 @@
  * @property {CountedFault} [dropMidBody]                           headers + part of the body, then the socket is destroyed
  * @property {number | { ms: number, match?: string }} [latencyMs]  added delay before answering
  * @property {number | { size: number, match?: string }} [pageSize] forced page size for search, history, $everything
- * @property {Array<'history' | 'everything' | 'ifMatch'>} [disable] capabilities switched off
+ * @property {Array<'history' | 'everything' | 'ifMatch' | 'updateCreate'>} [disable] capabilities switched off
  * @property {string} [match]  default `match` for every fault in this call
  */
 
@@ -32,7 +32,7 @@
  */
 
 const COUNTED = /** @type {const} */ (['unauthorized', 'throttle', 'errors', 'malformed', 'dropMidBody']);
-const CAPABILITIES = new Set(['history', 'everything', 'ifMatch']);
+const CAPABILITIES = new Set(['history', 'everything', 'ifMatch', 'updateCreate']);
 const KNOWN = new Set([...COUNTED, 'latencyMs', 'pageSize', 'disable', 'match']);
 
 export class Faults {
@@ -70,6 +70,10 @@ export class Faults {
       }
       f.count ??= Infinity;
       f.match ??= defaultMatch;
+      if (f.method !== undefined) {
+        if (typeof f.method !== 'string' || !/^[A-Za-z]+$/.test(f.method)) throw new Error(`${key}.method must be an HTTP method`);
+        f.method = f.method.toUpperCase();
+      }
       if (key === 'errors') f.status ??= 500;
       if (key === 'throttle') {
         f.status ??= 429;
@@ -101,7 +105,7 @@ export class Faults {
       else {
         if (!Array.isArray(s.disable)) throw new Error('disable must be an array');
         for (const c of s.disable) {
-          if (!CAPABILITIES.has(c)) throw new Error(`unknown capability "${c}" (history, everything, ifMatch)`);
+          if (!CAPABILITIES.has(c)) throw new Error(`unknown capability "${c}" (history, everything, ifMatch, updateCreate)`);
         }
         this.state.disable = [...s.disable];
       }
@@ -123,11 +127,13 @@ export class Faults {
    * At most one counted fault fires per request, in the order: unauthorized, throttle, errors,
    * malformed, dropMidBody.
    * @param {string} pathAndQuery
+   * @param {string} [method] the request's method; a fault with `method` hits only that one
    * @returns {FaultDecision}
    */
-  decide(pathAndQuery) {
-    /** @param {{ match?: string } | undefined} f */
-    const applies = (f) => Boolean(f) && (!f?.match || pathAndQuery.includes(f.match));
+  decide(pathAndQuery, method) {
+    /** @param {{ match?: string, method?: string } | undefined} f */
+    const applies = (f) =>
+      Boolean(f) && (!f?.match || pathAndQuery.includes(f.match)) && (!f?.method || f.method === method?.toUpperCase());
     const lat = this.state.latencyMs;
     const ps = this.state.pageSize;
     /** @type {FaultDecision} */

@@ -19,16 +19,33 @@ export interface ServerOptions {
   maxPageSize?: number;
   /** print one line per request */
   log?: boolean;
+  /**
+   * Origins (`scheme://host:port`) whose pages may call this server from a browser. Any other
+   * Origin gets no CORS headers, a failing preflight and a 403. Default: none.
+   */
+  allowedOrigins?: string[];
+  /** Also allow any `http` origin on 127.0.0.1, localhost or [::1] (test runners). Default false. */
+  allowLoopbackOrigins?: boolean;
+  /** Host names (or `host:port`) accepted besides 127.0.0.1 / localhost / [::1] on the server's port. */
+  allowedHosts?: string[];
+  /** The token `/__admin` requires (at least 16 characters). Default: 32 random bytes as hex. */
+  adminToken?: string;
 }
+
+/** The request header `/__admin` reads the token from. */
+export const ADMIN_TOKEN_HEADER: 'x-admin-token';
 
 export interface CountedFault {
   /** how many matching requests it hits; omitted = until reset */
   count?: number;
   /** only requests whose path+query contains this substring */
   match?: string;
+  /** only requests with this HTTP method (e.g. 'PUT'), so a write's answer can be dropped but not the read before it */
+  method?: string;
 }
 
-export type Capability = 'history' | 'everything' | 'ifMatch';
+/** Capabilities `disable` can switch off; `updateCreate` makes PUT to an unknown id answer 405. */
+export type Capability = 'history' | 'everything' | 'ifMatch' | 'updateCreate';
 
 export interface FaultSpec {
   errors?: CountedFault & { status?: number };
@@ -56,7 +73,7 @@ export interface RequestLogEntry {
   method: string;
   /** path + query as received, e.g. /clinic/fhir/Patient?_count=10 */
   url: string;
-  /** request headers, lowercased names */
+  /** request headers, lowercased names; Authorization, Proxy-Authorization, Cookie and the admin token are left out */
   headers: Record<string, string>;
   /** response status (0 while in flight) */
   status: number;
@@ -86,6 +103,12 @@ export interface FhirServer {
   /** e.g. http://127.0.0.1:PORT */
   readonly url: string;
   readonly port: number;
+  /** The token `/__admin` requires in the `X-Admin-Token` header. */
+  readonly adminToken: string;
+  /** Origins allowed by CORS (exact). */
+  readonly allowedOrigins: ReadonlySet<string>;
+  /** Allows one more origin (e.g. a page whose port was known only after this server started). */
+  allowOrigin(origin: string): void;
   readonly bases: FhirBase[];
   base(id: string): FhirBase;
   /** e.g. http://127.0.0.1:PORT/clinic/fhir */

@@ -6,7 +6,7 @@
 // endpoint for tests.
 import './ws-shim.mjs';
 import http from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { allOk, getStatus, isOk, normalizeOperationOutcome, parseSearchRequest } from '@medplum/core';
 import { FhirRouter, TrackedRepository, allResourceTypes, loadDefinitions, patientCompartment } from './medplum.mjs';
 import { Faults } from './faults.mjs';
@@ -36,6 +36,13 @@ import { capabilityStatement } from './capability.mjs';
  * @property {number} [defaultPageSize]  default 50
  * @property {number} [maxPageSize]      default 1000
  * @property {boolean} [log]             print one line per request
+ * @property {string[]} [allowedOrigins] origins (scheme://host:port) whose browser pages may call
+ *   this server (CORS). Any other Origin gets no CORS headers, a failing preflight and a 403.
+ * @property {boolean} [allowLoopbackOrigins] also allow every http origin on 127.0.0.1, localhost
+ *   and [::1], any port. For test runners whose page port is not known in advance; not for `npm start`.
+ * @property {string[]} [allowedHosts]   host names (or host:port) accepted in the Host header besides
+ *   127.0.0.1, localhost and [::1] on this server's port (DNS-rebinding check)
+ * @property {string} [adminToken]       the token /__admin requires; default: 32 random bytes, hex
  */
 
 /**
@@ -62,6 +69,11 @@ const ALLOWED_HEADERS = [
   'Cache-Control',
 ];
 const EXPOSED_HEADERS = ['ETag', 'Location', 'Last-Modified', 'Retry-After', 'Date', 'Content-Location'];
+/** The request header that carries the admin token. */
+export const ADMIN_TOKEN_HEADER = 'x-admin-token';
+/** Request headers never kept in the request log (credentials). */
+const UNLOGGED_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', ADMIN_TOKEN_HEADER]);
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
 const MAX_BODY = 100 * 1024 * 1024;
 const MAX_LOGGED_REQUESTS = 10_000;
 const SNAPSHOT_LIMIT = 50;
@@ -246,6 +258,16 @@ export class FhirServer {
     this.defaultPageSize = options.defaultPageSize ?? 50;
     this.maxPageSize = options.maxPageSize ?? 1000;
     this.logEnabled = Boolean(options.log);
+    /** @type {Set<string>} exact origins allowed by CORS */
+    this.allowedOrigins = new Set();
+    for (const o of options.allowedOrigins ?? []) this.allowOrigin(o);
+    this.allowLoopbackOrigins = Boolean(options.allowLoopbackOrigins);
+    /** @type {Set<string>} extra names accepted in the Host header, lowercased */
+    this.allowedHosts = new Set((options.allowedHosts ?? []).map((h) => h.trim().toLowerCase()).filter(Boolean));
+    /** The token every /__admin request must carry in the `X-Admin-Token` header. */
+    this.adminToken = options.adminToken ?? randomBytes(32).toString('hex');
+    if (this.adminToken.length < 16) throw new Error('adminToken must have at least 16 characters');
+    this.adminTokenDigest = createHash('sha256').update(this.adminToken).digest();
     this.url = '';
     this.port = 0;
     /** @type {Map<string, FhirBase>} */
@@ -305,6 +327,60 @@ export class FhirServer {
     return b;
   }
 
+  /**
+   * Allows one more origin (e.g. the demo page's, once its port is known).
+   * @param {string} origin scheme://host[:port], no path
+   */
+  allowOrigin(origin) {
+    const parsed = new URL(origin);
+    if (parsed.origin === 'null' || parsed.origin !== origin.replace(/\/+$/, '')) {
+      throw new Error(`not an origin: ${JSON.stringify(origin)} (expected scheme://host[:port])`);
+    }
+    this.allowedOrigins.add(parsed.origin);
+  }
+
+  /**
+   * Whether a browser page of `origin` may call this server.
+   * @param {string} origin the request's Origin header
+   */
+  originAllowed(origin) {
+    if (this.allowedOrigins.has(origin)) return true;
+    if (!this.allowLoopbackOrigins) return false;
+    let u;
+    try {
+      u = new URL(origin);
+    } catch {
+      return false;
+    }
+    return u.protocol === 'http:' && u.origin === origin && LOOPBACK_HOSTS.includes(u.hostname);
+  }
+
+  /**
+   * DNS-rebinding check: the Host header must name this server (loopback or a configured name)
+   * and, for loopback names, its port.
+   * @param {string | undefined} host
+   */
+  hostAllowed(host) {
+    if (!host) return false;
+    const h = host.trim().toLowerCase();
+    if (this.allowedHosts.has(h)) return true;
+    const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d+))?$/.exec(h);
+    if (!m) return false;
+    const [, name, port] = m;
+    if (port !== String(this.port)) return false;
+    return LOOPBACK_HOSTS.includes(name) || this.allowedHosts.has(name);
+  }
+
+  /**
+   * Constant-time comparison of a presented admin token with ours.
+   * @param {string | string[] | undefined} presented
+   */
+  adminAuthorized(presented) {
+    if (typeof presented !== 'string' || presented === '') return false;
+    const digest = createHash('sha256').update(presented).digest();
+    return timingSafeEqual(digest, this.adminTokenDigest);
+  }
+
   /** @param {number} port */
   async listen(port) {
     await new Promise((resolve, reject) => {
@@ -333,6 +409,19 @@ export class FhirServer {
    */
   async handle(req, res) {
     const started = Date.now();
+    if (!this.hostAllowed(req.headers.host)) {
+      await drain(req);
+      sendJson(res, 403, outcome('error', 'forbidden', 'This server answers only requests addressed to 127.0.0.1, localhost or [::1] on its own port (or a configured host name).'), {}, FHIR_JSON);
+      return;
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !this.originAllowed(origin)) {
+      // No CORS headers: the browser hides the answer; and the request is not carried out, so a
+      // foreign page cannot change data with a "simple" request that needs no preflight.
+      await drain(req);
+      sendJson(res, 403, outcome('error', 'forbidden', 'Requests from this origin are not allowed.'), { Vary: 'Origin' }, FHIR_JSON);
+      return;
+    }
     setCors(req, res);
     const rawUrl = req.url ?? '/';
     const qIndex = rawUrl.indexOf('?');
@@ -346,7 +435,7 @@ export class FhirServer {
         .split(',')
         .map((h) => h.trim())
         .filter(Boolean);
-      res.setHeader('Access-Control-Allow-Headers', [...new Set([...ALLOWED_HEADERS, ...requested])].join(', '));
+      res.setHeader('Access-Control-Allow-Headers', [...new Set([...ALLOWED_HEADERS, 'X-Admin-Token', ...requested])].join(', '));
       res.setHeader('Access-Control-Max-Age', '600');
       res.writeHead(204);
       res.end();
@@ -359,6 +448,11 @@ export class FhirServer {
       return;
     }
     if (segments[0] === '__admin') {
+      if (!this.adminAuthorized(req.headers[ADMIN_TOKEN_HEADER])) {
+        await drain(req);
+        sendJson(res, 401, { error: `the admin endpoint needs the server's admin token in the ${ADMIN_TOKEN_HEADER} header` }, {}, 'application/json; charset=utf-8');
+        return;
+      }
       await this.handleAdmin(req, res, method, segments.slice(1));
       return;
     }
@@ -373,7 +467,7 @@ export class FhirServer {
     const entry = {
       method,
       url: rawUrl,
-      headers: lowerHeaders(req.headers),
+      headers: loggableHeaders(req.headers),
       status: 0,
       time: new Date(started).toISOString(),
     };
@@ -386,7 +480,7 @@ export class FhirServer {
       }
     });
 
-    const decision = base.faults.decide(rawUrl);
+    const decision = base.faults.decide(rawUrl, method);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     const action = decision.action;
     if (action) entry.fault = action.kind;
@@ -463,6 +557,20 @@ export class FhirServer {
     if (segs.length === 0 && method === 'GET') {
       sendJson(res, 200, this.index(), {}, JSON_TYPE);
       return;
+    }
+    if (segs.length === 1 && method === 'PUT') {
+      // A new base (e.g. one per browser test file, so a test can reset it freely).
+      const id = decodeURIComponent(segs[0]);
+      try {
+        const existing = this.basesById.get(id);
+        const resources = body === undefined ? [] : toResourceList(body);
+        if (existing) existing.initialResources = resources;
+        const b = existing ?? this.addBase({ id, label: typeof body?.label === 'string' ? body.label : id, resources });
+        const count = await b.exclusive(async () => b.reset(resources));
+        return sendJson(res, existing ? 200 : 201, { id: b.id, url: b.url, count }, {}, JSON_TYPE);
+      } catch (err) {
+        return sendJson(res, 400, { error: String(/** @type {any} */ (err).message) }, {}, JSON_TYPE);
+      }
     }
     const base = this.basesById.get(decodeURIComponent(segs[0] ?? ''));
     if (!base) {
@@ -594,6 +702,9 @@ export class FhirServer {
     // Everything else (create, update, patch, delete, vread, conditional forms): Medplum.
     const type = segs[0];
     const existed = method === 'PUT' && segs.length === 2 ? base.repo.store.get(type)?.has(segs[1]) : true;
+    if (!existed && disabled.has('updateCreate')) {
+      throw new HttpError(405, `${type}/${segs[1]} does not exist and this server does not create resources with PUT (updateCreate is off); use POST`, 'not-supported');
+    }
     const relUrl = segs.map(encodeURIComponent).join('/') + (queryString ? `?${stripOurParams(params)}` : '');
     const r = await base.route(method, relUrl, body, headers);
     if (!isOk(r.outcome)) return { status: r.status, body: r.outcome };
@@ -996,13 +1107,28 @@ function pickHeaders(headers, names) {
 }
 
 /**
+ * Request headers for the log: lowercased names, credentials (Authorization, cookies, the admin
+ * token) left out.
+ * @param {http.IncomingHttpHeaders} headers
+ * @returns {Record<string, string>}
+ */
+function loggableHeaders(headers) {
+  const out = lowerHeaders(headers);
+  for (const name of Object.keys(out)) if (UNLOGGED_HEADERS.has(name)) delete out[name];
+  return out;
+}
+
+/**
+ * CORS headers for a request whose origin is allowed (checked before). Without an Origin header
+ * (not a browser's cross-origin request) no Allow-Origin is sent at all.
  * @param {http.IncomingMessage} req
  * @param {http.ServerResponse} res
  */
 function setCors(req, res) {
   const origin = req.headers.origin;
-  res.setHeader('Access-Control-Allow-Origin', origin ?? '*');
-  if (origin) res.setHeader('Vary', 'Origin');
+  res.setHeader('Vary', 'Origin');
+  if (!origin) return;
+  res.setHeader('Access-Control-Allow-Origin', origin);
   res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS.join(', '));
 }
 

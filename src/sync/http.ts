@@ -12,6 +12,7 @@
  *   URL in the message, never `undefined` passed along.
  */
 import { SyncError, isAbort } from './errors.js';
+import { resolveSourceLink } from './source-links.js';
 import {
   DEFAULT_RETRY_POLICY,
   backoffDelay,
@@ -95,20 +96,15 @@ export class FhirClient {
    * given: paging links are never rebuilt.
    */
   resolve(pathOrUrl: string): string {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(pathOrUrl)) {
-      const target = new URL(pathOrUrl);
-      const base = new URL(this.baseUrl);
-      if (target.origin !== base.origin) {
-        throw new SyncError(
-          'foreign-link',
-          `${this.source}: the server linked to ${target.origin}, which is not its own origin ` +
-            `(${base.origin}); not following it, so credentials are not sent elsewhere.`,
-          { source: this.source, url: pathOrUrl },
-        );
-      }
-      return pathOrUrl;
-    }
-    return `${this.baseUrl}/${pathOrUrl.replace(/^\/+/, '')}`;
+    const resolved = resolveSourceLink(this.baseUrl, pathOrUrl);
+    if (resolved !== undefined) return resolved;
+    const target = URL.canParse(pathOrUrl) ? new URL(pathOrUrl).origin : 'an unreadable URL';
+    throw new SyncError(
+      'foreign-link',
+      `${this.source}: the server linked to ${target}, which is not its own origin ` +
+        `(${new URL(this.baseUrl).origin}); not following it, so credentials are not sent elsewhere.`,
+      { source: this.source, url: pathOrUrl },
+    );
   }
 
   /** GET expecting JSON. */

@@ -17,6 +17,7 @@
  *   A plain POST is not idempotent: when its answer is lost (network, timeout, 5xx, abort) it may
  *   have been created, so it is recorded as a conflict (server `null`) for a person, never resent.
  * - Delete: `DELETE` with If-Match; 404/410 mean it is already gone, which is what we wanted.
+ * - Update answered 404/410 (deleted on the server meanwhile): a conflict with `server: null`.
  * - 412/409: the server's version is read; if it already equals what we sent (our own retried
  *   write), the write is complete; otherwise `recordConflict` keeps both for a person to decide.
  *   Nothing is overwritten and the local change is never dropped.
@@ -206,7 +207,9 @@ async function send(ctx: UploadContext, first: OutboxEntry, last: OutboxEntry, s
     const conditional = headers['if-none-exist'] !== undefined;
     // Until the answer is in hand, a plain POST may or may not have created the resource.
     sent.plainPost = !conditional;
-    const r = await client.request<Resource>(type, { method: 'POST', body, signal, headers, retries: conditional ? undefined : 0 });
+    // POST without our id: the server chooses one (a server may refuse a body id it did not pick,
+    // e.g. Medplum answers a matching If-None-Exist with 400); completeWrite moves the row to it.
+    const r = await client.request<Resource>(type, { method: 'POST', body: withoutId(body), signal, headers, retries: conditional ? undefined : 0 });
     const location = r.headers.get('location');
     const returned = r.body && (r.body as Resource).resourceType === type ? (r.body as Resource) : undefined;
     const ref = !returned && location ? /([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(location) : null;
@@ -231,7 +234,11 @@ async function send(ctx: UploadContext, first: OutboxEntry, last: OutboxEntry, s
       return { kind: 'conflict', server: current };
     }
   }
-  const r = await client.request<Resource>(path, { method: 'PUT', body, signal, headers, accept: [409, 412] });
+  const r = await client.request<Resource>(path, { method: 'PUT', body, signal, headers, accept: [404, 409, 410, 412] });
+  if (r.status === 404 || r.status === 410) {
+    // Deleted on the server while edited here: a person decides (keep the edit, or the delete).
+    return { kind: 'conflict', server: null };
+  }
   if (r.status === 409 || r.status === 412) {
     const current = await readCurrent(ctx, path);
     // Our own earlier attempt (whose answer was lost) already made this change.

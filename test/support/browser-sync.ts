@@ -9,8 +9,10 @@ import type { RecordStore, RecordStoreOpenOptions } from '../../src/record-store
 import { DEFAULT_TYPES } from '../../src/sync/download.js';
 import type { RequestLogEntry } from '../../demo/fhir-server/server.mjs';
 
-export const SSN = 'http://hl7.org/fhir/sid/us-ssn';
+import { SSN } from './constants.js';
+export { SSN };
 export const server = inject('fhirUrl');
+const adminToken = inject('fhirAdminToken');
 
 export const baseUrl = (base: string): string => `${server}/${base}/fhir`;
 
@@ -58,14 +60,53 @@ export async function storeRecord(store: Pick<RecordStore, 'search'>, patient: s
 }
 
 // --- admin endpoint ----------------------------------------------------------------------------
+// Every call to the server's /__admin goes through `admin()`, which sends the server's token.
+
+/** One call to the server's admin endpoint, with its token; throws unless it answers 2xx. */
+async function admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${server}/__admin/${path}`, {
+    method,
+    headers: { 'x-admin-token': adminToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`admin ${method} ${path}: HTTP ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
 
 export async function setFaults(base: string, spec: object): Promise<void> {
-  const res = await fetch(`${server}/__admin/${base}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
-  if (!res.ok) throw new Error(`setting faults on ${base}: HTTP ${res.status} ${await res.text()}`);
+  await admin('POST', `${base}/faults`, spec);
 }
 
 export async function resetFaults(base: string): Promise<void> {
-  await fetch(`${server}/__admin/${base}/faults`, { method: 'DELETE' });
+  await admin('DELETE', `${base}/faults`);
+}
+
+/** Same as {@link resetFaults}. */
+export const clearFaults = resetFaults;
+
+/** Empties the server's request log for `base`. */
+export async function clearRequestLog(base: string): Promise<void> {
+  await admin('DELETE', `${base}/requests`);
+}
+
+/** Drops every change made to `base` since start (or replaces its data with `resources`). */
+export async function resetServerData(base: string, resources?: readonly Resource[]): Promise<number> {
+  return (await admin<{ count: number }>('POST', `${base}/reset`, resources)).count;
+}
+
+/**
+ * Creates a base of the shared server (or empties an existing one) holding only `resources`;
+ * `resetServerData(id)` later brings it back to exactly these. Gives a test file data of its own
+ * that it may change and reset without touching what other files read. Returns its FHIR base URL.
+ */
+export async function createServerBase(id: string, resources: readonly Resource[] = [], label = id): Promise<string> {
+  return (await admin<{ url: string }>('PUT', encodeURIComponent(id), { label, resources })).url;
+}
+
+/** Adds (or replaces by id) resources in `base`, straight into the server's repository. */
+export async function seedServerData(base: string, resources: readonly Resource[]): Promise<number> {
+  return (await admin<{ count: number }>('POST', `${base}/seed`, resources)).count;
 }
 
 /** One entry of the server's request log (its own type, from the server's declarations). */
@@ -73,7 +114,7 @@ export type LoggedRequest = RequestLogEntry;
 
 /** The server's request log for `base`, only requests carrying `tag` in {@link TAG_HEADER} when given. */
 export async function requestLog(base: string, tag?: string | ((t: string | undefined) => boolean)): Promise<LoggedRequest[]> {
-  const all = await getJson<LoggedRequest[]>(`${server}/__admin/${base}/requests`);
+  const all = await admin<LoggedRequest[]>('GET', `${base}/requests`);
   if (tag === undefined) return all;
   const test = typeof tag === 'function' ? tag : (t: string | undefined) => t === tag;
   return all.filter((r) => test(r.headers[TAG_HEADER]));
@@ -130,12 +171,7 @@ export async function openSecondTab(): Promise<SecondTab> {
   };
 }
 
-let counter = 0;
-
-/** A database name no other test uses. */
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
-}
+export { uniqueName } from './names.js';
 
 /** Open options shared by the tests: SSN links patients; retries are quick. */
 export function openOptions(name: string, extra: Partial<RecordStoreOpenOptions> = {}): RecordStoreOpenOptions {

@@ -9,7 +9,9 @@ import { startFhirServer, type FhirServer } from '../../demo/fhir-server/server.
 import { RecordStore } from '../../src/record-store.js';
 import type { SyncEngineOptions } from '../../src/sync/engine.js';
 
-export const SSN = 'http://hl7.org/fhir/sid/us-ssn';
+import { SSN } from './constants.js';
+import { uniqueName } from './names.js';
+export { SSN };
 
 export interface World {
   server: FhirServer;
@@ -24,8 +26,10 @@ export async function startWorld(): Promise<World> {
 
 /**
  * Starts the world once for the calling test file (before all its tests), resets the server's
- * faults and request logs after each test, and closes the server after all. The returned object
- * is filled in by `beforeAll`, so read its properties inside tests, not at module level.
+ * data (back to the sample patients), faults and request logs after each test, and closes the
+ * server after all. So every test starts from the same server data and may change any row. The
+ * returned object is filled in by `beforeAll`, so read its properties inside tests, not at
+ * module level.
  */
 export function useWorld(): World {
   const world = {} as World;
@@ -39,6 +43,7 @@ export function useWorld(): World {
     for (const b of world.server.bases) {
       b.faults.reset();
       b.clearRequests();
+      b.reset();
     }
   });
   return world;
@@ -66,8 +71,6 @@ export function samplePatient(world: World, name: string): SamplePatient {
   };
 }
 
-let counter = 0;
-
 export interface TestStore {
   store: RecordStore;
   /** Every wait the HTTP client asked for, ms (nothing is actually slept). */
@@ -80,7 +83,7 @@ export async function openStore(
 ): Promise<TestStore> {
   const sleeps: number[] = [];
   const store = await RecordStore.open({
-    name: `sync-test-${process.pid}-${++counter}-${Math.random().toString(36).slice(2)}`,
+    name: uniqueName(`sync-test-${process.pid}`),
     linkIdentifierSystems: [SSN],
     indexedDB,
     IDBKeyRange,
