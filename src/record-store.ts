@@ -60,7 +60,8 @@ export class RecordStore extends EventTarget {
    */
   engine(): Promise<SyncEngine> {
     this.enginePromise ??= import('./sync/engine.js').then(({ SyncEngine }) => {
-      const engine = new SyncEngine(this.local, LocalRecordStore.databaseName(this.options.name), this.local.linkIdentifierSystems, {
+      const systems = [...this.local.linkIdentifierSystems, ...(this.local.trustedIdentifierSystem ? [this.local.trustedIdentifierSystem] : [])];
+      const engine = new SyncEngine(this.local, LocalRecordStore.databaseName(this.options.name), systems, {
         ...this.options.sync,
         channel: this.channel,
       });
@@ -147,7 +148,7 @@ for (const name of Object.getOwnPropertyNames(LocalRecordStore.prototype)) {
     },
   });
 }
-for (const name of ['name', 'linkIdentifierSystems'] as const) {
+for (const name of ['name', 'linkIdentifierSystems', 'trustedIdentifierSystem'] as const) {
   Object.defineProperty(RecordStore.prototype, name, {
     configurable: true,
     get(this: RecordStore) {

@@ -55,21 +55,18 @@ describe('patient links', () => {
     expect(await store.search({ patient: VERSIE_CLINIC, type: 'Patient' })).toHaveLength(1);
   });
 
-  it('links by Patient.link with an absolute reference to another source, and transitively', async () => {
+  it('links by Patient.link with an absolute reference to another source when the target corroborates it, and transitively', async () => {
     const store = await arrange();
-    // Hospital patient has no SSN but says it is the clinic's patient (absolute URL of the clinic base).
-    const hospital: Patient = {
-      resourceType: 'Patient',
-      id: 'hosp-1',
-      name: [{ family: 'Botsford', given: ['Versie'] }],
-      link: [{ type: 'seealso', other: { reference: `${CLINIC_BASE}/Patient/${VERSIE_ID}` } }],
-    };
-    // The lab's patient points at the hospital's one (replaced-by), so it is linked through it.
-    const lab: Patient = {
-      resourceType: 'Patient',
-      id: 'lab-9',
-      link: [{ type: 'replaced-by', other: { reference: 'http://127.0.0.1:8103/hospital/fhir/Patient/hosp-1' } }],
-    };
+    const clinic = versie()[0] as Patient;
+    const facts = { name: clinic.name, birthDate: clinic.birthDate, gender: clinic.gender };
+    // The hospital's record has no SSN but says it is the clinic's patient and agrees on who they are;
+    // the clinic's record links back (both sides' own data).
+    const hospital: Patient = { resourceType: 'Patient', id: 'hosp-1', ...facts, link: [{ type: 'seealso', other: { reference: `${CLINIC_BASE}/Patient/${VERSIE_ID}` } }] };
+    const clinicBack: Patient = { ...clinic, link: [{ type: 'seealso', other: { reference: 'http://127.0.0.1:8103/hospital/fhir/Patient/hosp-1' } }] };
+    // The lab's patient points at the hospital's one (replaced-by) and the hospital's points back.
+    const lab: Patient = { resourceType: 'Patient', id: 'lab-9', ...facts, link: [{ type: 'replaced-by', other: { reference: 'http://127.0.0.1:8103/hospital/fhir/Patient/hosp-1' } }] };
+    hospital.link!.push({ type: 'seealso', other: { reference: 'https://lab.example.org/fhir/Patient/lab-9' } });
+    await store.applyPage('clinic', { upserts: [served(clinicBack, '2', '2024-03-01T10:00:00Z')] });
     await store.applyPage('hospital', { upserts: [served(hospital, '1', '2024-03-01T10:00:00Z')] });
     await store.applyPage('lab', { upserts: [served(lab, '1', '2024-03-01T10:00:00Z')] });
     expect(await store.linkedPatients(VERSIE_CLINIC)).toEqual([VERSIE_CLINIC, 'hospital/Patient/hosp-1', 'lab/Patient/lab-9']);
@@ -120,32 +117,30 @@ describe('patient links', () => {
     expect((await store.get('clinic', 'Patient', '12'))?.resource.id).toBe('12');
   });
 
-  it('links by Patient.link to a registered source\'s absolute URL, also when the source is added later', async () => {
+  it('resolves a Patient.link to a registered source\'s absolute URL, also when the source is added later', async () => {
     const store = await arrange();
+    const facts = { name: [{ family: 'Alpha', given: ['Ann'] }], birthDate: '1980-01-02', gender: 'female' as const };
     const seven: Patient = {
       resourceType: 'Patient',
       id: '7',
+      ...facts,
       link: [
         // The hospital's base is registered with a trailing slash; references compare normalized.
         { type: 'seealso', other: { reference: `${HOSPITAL_BASE}/Patient/h-12/_history/3` } },
         { type: 'seealso', other: { reference: 'https://registry.example.org/fhir/Patient/r-5' } },
       ],
     };
+    const h12: Patient = { resourceType: 'Patient', id: 'h-12', ...facts, link: [{ type: 'seealso', other: { reference: `${CLINIC_BASE}/Patient/7` } }] };
+    const r5: Patient = { resourceType: 'Patient', id: 'r-5', ...facts, link: [{ type: 'seealso', other: { reference: `${CLINIC_BASE}/Patient/7` } }] };
     await store.applyPage('clinic', { upserts: servedAll([seven]) });
+    await store.applyPage('hospital', { upserts: servedAll([h12]) });
     expect(await store.linkedPatients('clinic/Patient/7')).toEqual(['clinic/Patient/7', 'hospital/Patient/h-12']);
     expect(await store.linkedPatients('hospital/Patient/h-12')).toEqual(['hospital/Patient/h-12', 'clinic/Patient/7']);
     // The registry becomes a source after the Patient was stored: links are resolved on read.
     await store.addSource({ id: 'registry', baseUrl: 'https://registry.example.org/fhir' });
-    expect(await store.linkedPatients('clinic/Patient/7')).toEqual([
-      'clinic/Patient/7',
-      'hospital/Patient/h-12',
-      'registry/Patient/r-5',
-    ]);
-    expect(await store.linkedPatients('registry/Patient/r-5')).toEqual([
-      'registry/Patient/r-5',
-      'clinic/Patient/7',
-      'hospital/Patient/h-12',
-    ]);
+    await store.applyPage('registry', { upserts: servedAll([r5]) });
+    expect(await store.linkedPatients('clinic/Patient/7')).toEqual(['clinic/Patient/7', 'hospital/Patient/h-12', 'registry/Patient/r-5']);
+    expect(await store.linkedPatients('registry/Patient/r-5')).toEqual(['registry/Patient/r-5', 'clinic/Patient/7', 'hospital/Patient/h-12']);
   });
 
   it('links by a relative Patient.link within the row\'s own source only', async () => {

@@ -26,7 +26,7 @@ test('findPatientsByIdentifier keeps only the patients that carry the identifier
     return searchset([match, sameValueOtherSystem, other, { resourceType: 'Patient', id: 'p4' }]);
   }) as unknown as typeof fetch;
   const client = new FhirClient('hospital', 'http://hospital.example/fhir', fetchImpl, { sleep: async () => {} });
-  expect(await findPatientsByIdentifier(client, [`${SSN}|999-11-1111`])).toEqual(['p1']);
+  expect((await findPatientsByIdentifier(client, [`${SSN}|999-11-1111`])).patients.map((p) => p.id)).toEqual(['p1']);
   expect(decodeURIComponent(urls[0]!)).toContain(`Patient?identifier=${SSN}|999-11-1111`);
 });
 

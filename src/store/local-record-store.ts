@@ -9,7 +9,8 @@ import type { Patient, Resource } from 'fhir/r4';
 import { isFhirId, normalizeBase, parsePatientKey, patientKeyOf, type SourceBases } from './compartment.js';
 import { clinicalDate, codesOf, instantMs } from './derive.js';
 import { StoreError, toStoreError } from './errors.js';
-import { linkedKeys, linkRowFor } from './links.js';
+import { identityFingerprint, linkedSets, linkRowFor, mergePossible, pairId, parsePairId, type LinkRules, type PossibleMatch } from './links.js';
+import { coverageOf, type PatientCoverage } from './coverage.js';
 import {
   DB_PREFIX,
   RecordDatabase,
@@ -42,8 +43,18 @@ export interface OpenOptions {
    * and per SMART `iss` + tenant so caches never mix.
    */
   name: string;
-  /** Identifier systems whose shared values link patients across sources (e.g. a national id). */
+  /**
+   * Identifier systems whose shared values make two patients comparable across sources (e.g. a
+   * national id). They link automatically only when corroborated: see `src/store/README.md`.
+   */
   linkIdentifierSystems?: readonly string[];
+  /**
+   * One identifier system trusted to link on its own value, without the family name, birth
+   * date and gender check (e.g. a number issued by a national registry that every source
+   * verifies). A risk: any source that records a wrong or copied value in this system merges
+   * two people's records. Leave unset unless every source verifies the number.
+   */
+  trustedIdentifierSystem?: string;
   /** IndexedDB implementation to use instead of the global one (tests: fake-indexeddb). */
   indexedDB?: IDBFactory;
   /** `IDBKeyRange` matching `indexedDB`. */
@@ -67,7 +78,7 @@ export interface PurgeResult {
 
 const RESOURCE_TYPE = /^[A-Z][A-Za-z]{1,63}$/;
 const SOURCE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
-const ALL_TABLES = ['resources', 'sources', 'checkpoints', 'outbox', 'conflicts', 'links'] as const;
+const ALL_TABLES = ['resources', 'sources', 'checkpoints', 'outbox', 'conflicts', 'links', 'matches', 'coverage'] as const;
 /** The index every by-patient read uses (schema v3). */
 const BY_PATIENT = '[patient+type+deleted+date]';
 
@@ -146,17 +157,22 @@ function compareRows(a: ResourceRow, b: ResourceRow): number {
 export class LocalRecordStore {
   /** Partition name given to `open`. */
   readonly name: string;
-  /** Identifier systems that link patients across sources. */
+  /** Identifier systems that make patients comparable across sources. */
   readonly linkIdentifierSystems: readonly string[];
+  /** The identifier system trusted to link without corroboration, if the host named one. */
+  readonly trustedIdentifierSystem?: string;
 
   private readonly db: RecordDatabase;
   private readonly fetches = new Map<string, typeof fetch>();
+  private readonly rules: LinkRules;
   private closed = false;
 
-  private constructor(db: RecordDatabase, name: string, linkIdentifierSystems: readonly string[]) {
+  private constructor(db: RecordDatabase, name: string, linkIdentifierSystems: readonly string[], trustedIdentifierSystem?: string) {
     this.db = db;
     this.name = name;
     this.linkIdentifierSystems = [...linkIdentifierSystems];
+    if (trustedIdentifierSystem) this.trustedIdentifierSystem = trustedIdentifierSystem;
+    this.rules = { linkSystems: this.linkIdentifierSystems, ...(trustedIdentifierSystem ? { trustedSystem: trustedIdentifierSystem } : {}) };
   }
 
   /** Database name used for a partition name. */
@@ -183,7 +199,11 @@ export class LocalRecordStore {
     } catch (error) {
       throw toStoreError(error, `Opening record store "${options.name}"`);
     }
-    return new LocalRecordStore(db, options.name, options.linkIdentifierSystems ?? []);
+    if (options.trustedIdentifierSystem !== undefined && (typeof options.trustedIdentifierSystem !== 'string' || !options.trustedIdentifierSystem)) {
+      db.close();
+      throw new StoreError('invalid-argument', 'trustedIdentifierSystem must be a non-empty identifier system URI.');
+    }
+    return new LocalRecordStore(db, options.name, options.linkIdentifierSystems ?? [], options.trustedIdentifierSystem);
   }
 
   /** Deletes the whole database of a partition (e.g. on sign-out), outbox included. */
@@ -321,8 +341,8 @@ export class LocalRecordStore {
     const types = q.type === undefined ? undefined : Array.isArray(q.type) ? q.type : [q.type];
     const codes = q.code === undefined ? undefined : Array.isArray(q.code) ? q.code : [q.code];
     const { resources } = this.db;
-    return this.db.transaction('r', [this.db.resources, this.db.links, this.db.sources], async () => {
-      const keys = await linkedKeys(this.db, q.patient, this.linkIdentifierSystems);
+    return this.db.transaction('r', [this.db.resources, this.db.links, this.db.sources, this.db.matches], async () => {
+      const keys = (await linkedSets(this.db, [q.patient], this.rules))[0]!.keys;
       const keySet = new Set(keys);
       let rows: ResourceRow[];
       if (codes) {
@@ -439,9 +459,7 @@ export class LocalRecordStore {
       if (!parsePatientKey(patient)) {
         throw new StoreError('invalid-argument', `linkedPatients: expected "<source>/Patient/<id>" (got ${JSON.stringify(patient)}).`);
       }
-      return this.db.transaction('r', [this.db.links, this.db.sources], () =>
-        linkedKeys(this.db, patient, this.linkIdentifierSystems),
-      );
+      return this.db.transaction('r', [this.db.links, this.db.sources, this.db.matches], async () => (await linkedSets(this.db, [patient], this.rules))[0]!.keys);
     });
   }
 
@@ -551,6 +569,8 @@ export class LocalRecordStore {
             this.db.outbox.clear(),
             this.db.conflicts.clear(),
             this.db.links.clear(),
+            this.db.matches.clear(),
+            this.db.coverage.clear(),
           ]);
           await this.db.sources.toCollection().modify((s) => {
             delete s.lastSyncAt;
@@ -565,7 +585,9 @@ export class LocalRecordStore {
         throw new StoreError('invalid-argument', `purge: patient must be "<source>/Patient/<id>" (got ${JSON.stringify(patient)}).`);
       }
       return this.db.transaction('rw', tables, async () => {
-        const keys = await linkedKeys(this.db, patient, this.linkIdentifierSystems);
+        // The linked set, and the candidate records fetched to compare with it.
+        const [set] = await linkedSets(this.db, [patient], this.rules);
+        const keys = [...new Set([...set!.keys, ...set!.possible.map((m) => m.candidate)])];
         const rowKeys = (
           await Promise.all(
             keys.map((k) => this.db.resources.where(BY_PATIENT).between([k, Dexie.minKey], [k, Dexie.maxKey], true, true).primaryKeys()),
@@ -587,6 +609,8 @@ export class LocalRecordStore {
         await this.db.conflicts.bulkDelete(conflictIds);
         await this.db.links.bulkDelete(keys);
         await this.db.checkpoints.bulkDelete(checkpointKeys);
+        await this.db.matches.where('a').anyOf(keys).or('b').anyOf(keys).delete();
+        await this.db.coverage.where('patient').anyOf(keys).delete();
         return { resources: rowKeys.length, writesDropped: entries.length };
       });
     });
@@ -1140,10 +1164,130 @@ export class LocalRecordStore {
       if (!parsePatientKey(patient)) {
         throw new StoreError('invalid-argument', `syncedSources: expected "<source>/Patient/<id>" (got ${JSON.stringify(patient)}).`);
       }
-      return this.db.transaction('r', [this.db.links, this.db.sources, this.db.checkpoints], async () => {
-        const keys = new Set<string>([patient, ...(await linkedKeys(this.db, patient, this.linkIdentifierSystems))]);
+      return this.db.transaction('r', [this.db.links, this.db.sources, this.db.matches, this.db.checkpoints], async () => {
+        const keys = new Set<string>((await linkedSets(this.db, [patient], this.rules))[0]!.keys);
         const rows = await this.db.checkpoints.where('patient').anyOf([...keys]).toArray();
         return [...new Set(rows.map((r) => r.source))].sort();
+      });
+    });
+  }
+
+  /**
+   * Records that `source` was searched for the person of `patient` (by `searched`
+   * identifiers, at server time `at`) and holds no record of them. The next completed download
+   * of a linked patient from the source supersedes it (`coverage` says `delivered`).
+   */
+  async recordNoRecord(source: string, patient: PatientKey, finding: { at?: string; searched: readonly string[] }): Promise<void> {
+    return this.run('recordNoRecord', async () => {
+      if (!parsePatientKey(patient)) {
+        throw new StoreError('invalid-argument', `recordNoRecord: expected "<source>/Patient/<id>" (got ${JSON.stringify(patient)}).`);
+      }
+      await this.db.transaction('rw', [this.db.coverage, this.db.sources], async () => {
+        await this.requireSource(source, 'recordNoRecord');
+        await this.db.coverage.put({
+          source,
+          patient,
+          state: 'no-record',
+          searched: [...new Set(finding.searched)].sort(),
+          ...(typeof finding.at === 'string' ? { at: finding.at } : {}),
+        });
+      });
+    });
+  }
+
+  /** Forgets a "no record" finding (the source now holds, or may hold, a record of the person). */
+  async clearNoRecord(source: string, patient: PatientKey): Promise<void> {
+    return this.run('clearNoRecord', async () => {
+      await this.db.coverage.delete([source, patient]);
+    });
+  }
+
+  /**
+   * Per source, what the store knows about `patient` and every patient linked to it: delivered,
+   * searched with no record, failed or not synced (see `src/store/coverage.ts`). In the order of
+   * {@link getSources}. Elements build "nothing recorded" on this.
+   */
+  async coverage(patient: PatientKey): Promise<PatientCoverage[]> {
+    return this.run('coverage', async () => {
+      if (!parsePatientKey(patient)) {
+        throw new StoreError('invalid-argument', `coverage: expected "<source>/Patient/<id>" (got ${JSON.stringify(patient)}).`);
+      }
+      return this.db.transaction('r', [this.db.links, this.db.sources, this.db.matches, this.db.checkpoints, this.db.coverage], async () => {
+        const keys = (await linkedSets(this.db, [patient], this.rules))[0]!.keys;
+        const sources = (await this.db.sources.toArray()).sort((a, b) => a.addedAt - b.addedAt || (a.id < b.id ? -1 : 1));
+        return coverageOf(this.db, keys, sources);
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Identity decisions
+
+  /**
+   * Records compared with `patient`'s linked set (or with any stored patient) that the linking
+   * rule would not merge: several records of one source with the identifier, facts that differ
+   * or are missing, or a `Patient.link` the other side does not corroborate. Each comes with
+   * the evidence; a person confirms or rejects it. Sorted by id.
+   */
+  async listPossibleMatches(patient?: PatientKey): Promise<PossibleMatch[]> {
+    return this.run('listPossibleMatches', async () => {
+      if (patient !== undefined && !parsePatientKey(patient)) {
+        throw new StoreError('invalid-argument', `listPossibleMatches: expected "<source>/Patient/<id>" (got ${JSON.stringify(patient)}).`);
+      }
+      return this.db.transaction('r', [this.db.links, this.db.sources, this.db.matches], async () => {
+        const starts = patient !== undefined ? [patient] : (await this.db.links.toCollection().primaryKeys()).sort();
+        return mergePossible(await linkedSets(this.db, starts, this.rules));
+      });
+    });
+  }
+
+  /** Live version of {@link listPossibleMatches} for one patient (re-runs after any link change). */
+  livePossibleMatches(patient: PatientKey): LiveObservable<PossibleMatch[]> {
+    const matches = liveQuery(() => this.run('livePossibleMatches', () => this.listPossibleMatches(patient)));
+    return {
+      subscribe(observer) {
+        const o = typeof observer === 'function' ? { next: observer } : observer;
+        let last: string | undefined;
+        return matches.subscribe({
+          next: (value) => {
+            const print = JSON.stringify(value);
+            if (print === last) return;
+            last = print;
+            o.next?.(value);
+          },
+          error: (error) => o.error?.(error),
+        });
+      },
+    };
+  }
+
+  /**
+   * A person confirms that the two records of a possible match (its `id`) are the same person.
+   * Remembered: they stay linked, whatever the records say later, until `rejectLink`. Both
+   * records must be stored. The next sync of the patient downloads the confirmed record in full.
+   */
+  async confirmLink(id: string): Promise<void> {
+    return this.decide(id, 'confirmed');
+  }
+
+  /**
+   * A person rejects a possible match (its `id`): the two records are never linked and the pair
+   * is not offered again until either record's identifiers, links, name, birth date or gender
+   * change. Also undoes a confirmation.
+   */
+  async rejectLink(id: string): Promise<void> {
+    return this.decide(id, 'rejected');
+  }
+
+  private async decide(id: string, decision: 'confirmed' | 'rejected'): Promise<void> {
+    const what = decision === 'confirmed' ? 'confirmLink' : 'rejectLink';
+    return this.run(what, async () => {
+      const pair = parsePairId(id);
+      if (!pair) throw new StoreError('invalid-argument', `${what}: expected a possible match id "<patient key>~<patient key>" (got ${JSON.stringify(id)}).`);
+      await this.db.transaction('rw', [this.db.links, this.db.matches], async () => {
+        const [a, b] = await this.db.links.bulkGet(pair);
+        if (!a || !b) throw new StoreError('not-found', `${what}: ${!a ? pair[0] : pair[1]} is not a stored patient.`);
+        await this.db.matches.put({ id: pairId(pair[0], pair[1]), a: pair[0], b: pair[1], decision, fingerprint: identityFingerprint(a, b), at: Date.now() });
       });
     });
   }

@@ -7,13 +7,16 @@
 import { Dexie, type Table } from 'dexie';
 import type { Resource } from 'fhir/r4';
 import { clinicalDate, codesOf } from './derive.js';
+import type { IdentityFacts } from '../fhir/patient-match.js';
+import { linkRowFor } from './links.js';
+import type { Patient } from 'fhir/r4';
 import type { CheckpointRecord, ConflictRecord, LocalState, OutboxEntry, SourceRecord } from './types.js';
 
 /** Every database of the kit is named `ehr-elements/<name>`. */
 export const DB_PREFIX = 'ehr-elements/';
 
 /** Current schema version. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** The server's version of a row, kept aside while a local write is pending or in conflict. */
 export interface HeldServerVersion {
@@ -56,6 +59,39 @@ export interface LinkRow {
   idents: string[];
   /** `Patient.link` targets: patient keys (relative refs) or absolute Patient URLs. */
   refs: string[];
+  /**
+   * The facts the linking rule compares (v4; `src/fhir/patient-match.ts`). Absent on rows written
+   * by older code: such a row corroborates nothing until its Patient is stored again.
+   */
+  facts?: IdentityFacts;
+}
+
+/** A person's decision about two patient records (v4, table `matches`). */
+export interface MatchDecisionRow {
+  /** `<keyA>~<keyB>`, the two patient keys sorted. */
+  id: string;
+  a: string;
+  b: string;
+  decision: 'confirmed' | 'rejected';
+  /** Digest of both records' identity data when decided: a rejection lapses when it changes. */
+  fingerprint: string;
+  /** `Date.now()` of the decision. */
+  at: number;
+}
+
+/**
+ * What a sync found about a patient at a source other than by downloading it (v4, table
+ * `coverage`): today only "searched, no record of this person".
+ */
+export interface CoverageRow {
+  source: string;
+  /** The patient key the sync was for. */
+  patient: string;
+  state: 'no-record';
+  /** The server's time of the search (its `Date` header or Bundle.meta.lastUpdated). */
+  at?: string;
+  /** `system|value` identifiers searched for. */
+  searched: string[];
 }
 
 /** Stored shape of a conflict (booleans as 0/1 for indexing). */
@@ -76,6 +112,8 @@ export class RecordDatabase extends Dexie {
   declare outbox: Table<OutboxRow, number>;
   declare conflicts: Table<ConflictRow, number>;
   declare links: Table<LinkRow, string>;
+  declare matches: Table<MatchDecisionRow, string>;
+  declare coverage: Table<CoverageRow, [string, string]>;
 }
 
 /** Version 1: the tables and the indexes every query needs. */
@@ -109,6 +147,16 @@ export const SCHEMA_V3 = {
   resources: '[source+type+id], [patient+type+deleted+date], *codes',
 } as const;
 
+/**
+ * Version 4: corroborated linking. `links` rows gain `facts` (no index change); `matches` holds a
+ * person's confirm/reject decisions about two patient records; `coverage` holds "searched, no
+ * record" findings per source and patient.
+ */
+export const SCHEMA_V4 = {
+  matches: 'id, a, b',
+  coverage: '[source+patient], patient',
+} as const;
+
 /** Declares version 1 only. For tests of the upgrade path. */
 export function declareV1(db: Dexie): void {
   db.version(1).stores(SCHEMA_V1);
@@ -133,8 +181,8 @@ export function declareV2(db: Dexie): void {
     });
 }
 
-/** Declares every version up to the current one, with upgrades. */
-export function declareSchema(db: Dexie): void {
+/** Declares versions 1 to 3 (with upgrades). For tests of the upgrade path. */
+export function declareV3(db: Dexie): void {
   declareV2(db);
   db.version(3)
     .stores(SCHEMA_V3)
@@ -146,5 +194,23 @@ export function declareSchema(db: Dexie): void {
         .modify((row) => {
           row.date = '';
         });
+    });
+}
+
+/** Declares every version up to the current one, with upgrades. */
+export function declareSchema(db: Dexie): void {
+  declareV3(db);
+  db.version(4)
+    .stores(SCHEMA_V4)
+    .upgrade(async (tx) => {
+      // Link rows written by v3 lack the facts the linking rule compares: rebuild them from the
+      // stored Patients, so existing links are judged by the new rule at once.
+      const links = tx.table<LinkRow>('links');
+      const patients = await tx
+        .table<ResourceRow>('resources')
+        .filter((r) => r.type === 'Patient' && !r.deleted)
+        .toArray();
+      await links.clear();
+      await links.bulkPut(patients.map((r) => linkRowFor(r.resource as Patient, r.source)));
     });
 }

@@ -151,6 +151,12 @@ export interface DownloadPage {
   /** `Date.now()` of the download; defaults to now. */
   fetchedAt?: number;
   /**
+   * Patient keys of this source the page was asked for. When set, a resource that belongs to
+   * any other patient (of this source, another source or an unknown server) is refused, and so
+   * is a Patient not listed.
+   */
+  patients?: readonly PatientKey[];
+  /**
    * Performance hint, never a change in outcome: most upserts are probably not stored yet (a
    * first download). They are then inserted without being read first, and only those already
    * stored are read and judged. Leave it unset when most are expected to be stored (re-listings),

@@ -68,6 +68,13 @@ export interface SourceReport {
   error?: { message: string; code: string; status?: number };
   /** Things worth knowing that did not fail the source (skipped entries, fallbacks). */
   notes: SyncProblem[];
+  /**
+   * True when the source was searched for this person's identifiers and holds no record of
+   * them (also recorded in the store: `coverage()` says `no-record`).
+   */
+  noRecord?: boolean;
+  /** Records of this source that may be this person but are not linked (a person reviews them). */
+  possibleMatches?: number;
 }
 
 export interface SyncReport {
@@ -82,6 +89,8 @@ export interface SyncReport {
 }
 
 const DATA_ERRORS = new Set(['invalid-entry']);
+/** Rounds of "who else is this person" per sync: each follows one more step of a link chain. */
+const MAX_LINK_ROUNDS = 8;
 
 export class SyncEngine {
   private readonly clients = new Map<string, { client: FhirClient; baseUrl: string; fetch: typeof fetch | undefined }>();
@@ -143,39 +152,139 @@ export class SyncEngine {
     // 1. The patient's own source.
     await this.settle(home, report, emit, patientKey, signal, (ctx) => this.syncPatients(ctx, [patientId], types, options));
 
-    // 2. Who is this person? (from the cache, so a failed home source with a cached record still links)
-    const own = (await this.store.get<Patient>(home.id, 'Patient', patientId))?.resource;
-    const identifiers = linkingIdentifiers(own, this.linkSystems);
-    const targets = linkTargets(own, home.id, sources);
-    const moreHome = targets.filter((t) => t.source === home.id && t.id !== patientId).map((t) => t.id);
-    if (moreHome.length && report.sources[home.id]!.status === 'ok') {
-      await this.settle(home, report, emit, patientKey, signal, (ctx) => this.syncPatients(ctx, moreHome, types, options));
+    // 2. Who is this person, and where else are they? In rounds, until nothing new turns up:
+    //    the store's linking rule decides which records are the same person (corroborated,
+    //    confirmed, or the source's own Patient.link); their record is downloaded in full. Records
+    //    that are only candidates (found by identifier, or named by a Patient.link) are fetched
+    //    as Patient resources alone, for the rule to judge and a person to review.
+    const downloaded = new Set<string>(report.sources[home.id]!.status === 'ok' ? [patientKey] : []);
+    const searched = new Map<string, Set<string>>(); // source → identifiers searched this run
+    const fetched = new Set<string>(); // candidate keys fetched this run
+    const searchedOk = new Set<string>(); // sources whose candidate search answered
+    const allSearched = new Set<string>();
+    let known = false;
+    for (let round = 0; round < MAX_LINK_ROUNDS; round++) {
+      const linked = await this.store.linkedPatients(patientKey);
+      const records = (await Promise.all(linked.map((k) => this.patientOf(k)))).filter((r): r is { source: string; patient: Patient } => !!r);
+      if (records.length === 0) break;
+      known = true;
+      const identifiers = [...new Set(records.flatMap((r) => linkingIdentifiers(r.patient, this.linkSystems)))];
+      const targets = records.flatMap((r) => linkTargets(r.patient, r.source, sources));
+      const work = new Map<string, { download: string[]; search: string[]; fetch: string[] }>();
+      const slot = (id: string) => {
+        if (!work.has(id)) work.set(id, { download: [], search: [], fetch: [] });
+        return work.get(id)!;
+      };
+      for (const key of linked) {
+        const [src, , id] = key.split('/') as [string, string, string];
+        if (downloaded.has(key) || !sources.some((s) => s.id === src)) continue;
+        if (src === home.id && report.sources[home.id]!.status !== 'ok') continue;
+        slot(src).download.push(id);
+      }
+      for (const s of sources) {
+        if (s.id === home.id) continue;
+        const done = searched.get(s.id) ?? new Set<string>();
+        const todo = identifiers.filter((i) => !done.has(i));
+        if (todo.length) slot(s.id).search.push(...todo);
+      }
+      for (const t of targets) {
+        const key = `${t.source}/Patient/${t.id}`;
+        if (t.source === home.id || linked.includes(key) || fetched.has(key)) continue;
+        slot(t.source).fetch.push(t.id);
+      }
+      if (work.size === 0) break;
+      await Promise.allSettled(
+        [...work].map(async ([sourceId, w]) => {
+          const source = sources.find((s) => s.id === sourceId)!;
+          for (const i of w.search) {
+            if (!searched.has(sourceId)) searched.set(sourceId, new Set());
+            searched.get(sourceId)!.add(i);
+            allSearched.add(i);
+          }
+          for (const id of w.fetch) fetched.add(`${sourceId}/Patient/${id}`);
+          for (const id of w.download) downloaded.add(`${sourceId}/Patient/${id}`);
+          await this.settle(source, report, emit, patientKey, signal, async (ctx) => {
+            if (w.search.length || w.fetch.length) {
+              await this.fetchCandidates(ctx, w.search, w.fetch);
+              if (w.search.length) searchedOk.add(sourceId);
+            }
+            if (w.download.length) return this.syncPatients(ctx, w.download, types, options);
+            return 'skipped';
+          });
+        }),
+      );
+      if (signal?.aborted) throw abortError(signal);
+    }
+    if (!known) {
+      for (const s of sources) {
+        if (s.id === home.id) continue;
+        report.sources[s.id]!.notes.push({
+          source: s.id,
+          code: 'identity-unknown',
+          message: `${s.id}: not searched, because ${patientKey} is not in the cache yet (its own source failed).`,
+        });
+      }
     }
 
-    // 3. Every other source, in parallel.
-    const others = sources.filter((s) => s.id !== home.id);
-    await Promise.allSettled(
-      others.map(async (source) => {
-        const fixed = targets.filter((t) => t.source === source.id).map((t) => t.id);
-        if (!own && fixed.length === 0) {
-          report.sources[source.id]!.notes.push({
-            source: source.id,
-            code: 'identity-unknown',
-            message: `${source.id}: not searched, because ${patientKey} is not in the cache yet (its own source failed).`,
-          });
-          return;
-        }
-        if (identifiers.length === 0 && fixed.length === 0) return; // nothing links this person elsewhere
-        await this.settle(source, report, emit, patientKey, signal, async (ctx) => {
-          const found = identifiers.length ? await findPatientsByIdentifier(ctx.client, identifiers, signal) : [];
-          const ids = [...new Set([...fixed, ...found])];
-          if (ids.length === 0) return 'skipped';
-          return this.syncPatients(ctx, ids, types, options);
-        });
-      }),
-    );
+    // 3. What each other source holds of this person: a record, possible records, or none.
+    const linked = await this.store.linkedPatients(patientKey);
+    const possible = await this.store.listPossibleMatches(patientKey);
+    for (const s of sources) {
+      if (s.id === home.id) continue;
+      const entry = report.sources[s.id]!;
+      const hasLinked = linked.some((k) => k.startsWith(`${s.id}/Patient/`));
+      const candidates = possible.filter((m) => m.source === s.id).length;
+      if (candidates) entry.possibleMatches = candidates;
+      if (hasLinked || candidates) {
+        await this.store.clearNoRecord(s.id, patientKey).catch(() => undefined);
+      } else if (searchedOk.has(s.id) && entry.status !== 'error') {
+        await this.store.recordNoRecord(s.id, patientKey, { searched: [...(searched.get(s.id) ?? [])], ...(entry.serverTime ? { at: entry.serverTime } : {}) });
+        entry.noRecord = true;
+        entry.status = 'ok';
+      }
+    }
     if (signal?.aborted) throw abortError(signal);
     return total(report);
+  }
+
+  /** A stored, live Patient row as `{ source, patient }`. */
+  private async patientOf(key: string): Promise<{ source: string; patient: Patient } | undefined> {
+    const [source, , id] = key.split('/') as [string, string, string];
+    const row = await this.store.get<Patient>(source, 'Patient', id);
+    return row ? { source, patient: row.resource } : undefined;
+  }
+
+  /**
+   * Fetches candidate Patients of one source: those carrying one of `identifiers`, and those
+   * with the ids a linked record's `Patient.link` names. Only the Patient resources are stored;
+   * the store's linking rule decides whether they are this person.
+   */
+  private async fetchCandidates(ctx: SourceRun, identifiers: string[], ids: string[]): Promise<void> {
+    ctx.tracker.start('download', identifiers.length + ids.length);
+    const patients: Patient[] = [];
+    if (identifiers.length) {
+      const found = await findPatientsByIdentifier(ctx.client, identifiers, ctx.signal);
+      patients.push(...found.patients);
+      if (!ctx.entry.serverTime || (found.serverTime && found.serverTime < ctx.entry.serverTime)) ctx.entry.serverTime = found.serverTime ?? ctx.entry.serverTime;
+    }
+    for (const id of ids) {
+      if (patients.some((p) => p.id === id)) continue;
+      try {
+        const r = await ctx.client.get(`Patient/${encodeURIComponent(id)}`, { signal: ctx.signal });
+        const body = r.body as Patient | undefined;
+        if (body && body.resourceType === 'Patient' && body.id === id) patients.push(body);
+      } catch (error) {
+        if (isAbort(error, ctx.signal)) throw error;
+        const err = toSyncError(error, ctx.source.id);
+        // A link to a record the source does not have (or no longer has) links nobody.
+        if (err.status === 404 || err.status === 410) {
+          ctx.entry.notes.push({ source: ctx.source.id, code: 'link-target-missing', message: `${ctx.source.id}: Patient/${id}, named by a Patient.link, is not there (${err.status}).` });
+          continue;
+        }
+        throw err;
+      }
+    }
+    if (patients.length) await this.store.applyPage(ctx.source.id, { upserts: patients, patients: patients.map((p) => `${ctx.source.id}/Patient/${p.id}`) });
   }
 
   /** Uploads pending writes of every source (or the given ones), in parallel. */

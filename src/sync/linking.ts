@@ -51,28 +51,38 @@ export function linkTargets(
   return out;
 }
 
+/** What an identifier search of one source found. */
+export interface IdentifierSearchResult {
+  /** The Patients carrying one of the identifiers, each once (by id). */
+  patients: Patient[];
+  /** The server time of the first answer. */
+  serverTime?: string;
+}
+
 /**
- * Ids of the Patients in the client's source that carry any of the identifiers. Each result is
+ * The Patients in the client's source that carry any of the identifiers. Each result is
  * checked: a lenient server that ignores an unknown or unsupported `identifier` parameter answers
  * with every Patient, and only those that really carry the exact `system|value` searched for are
- * the same person.
+ * candidates. Whether a candidate is the same person is the store's linking rule's decision.
  */
-export async function findPatientsByIdentifier(client: FhirClient, identifiers: string[], signal?: AbortSignal): Promise<string[]> {
-  const ids = new Set<string>();
+export async function findPatientsByIdentifier(client: FhirClient, identifiers: string[], signal?: AbortSignal): Promise<IdentifierSearchResult> {
+  const found = new Map<string, Patient>();
+  let serverTime: string | undefined;
   for (const identifier of identifiers) {
     let url: string | undefined = `Patient?${params({ identifier })}`;
     const visited = new Set<string>();
     while (url && !visited.has(url)) {
       visited.add(url);
       const response = await client.get(url, { signal });
+      serverTime ??= response.serverTime;
       const page = readBundlePage(response.body, { source: client.source, url: response.url });
       for (const r of page.resources) {
-        if (r.resourceType === 'Patient' && r.id && carries(r as Patient, identifier)) ids.add(r.id);
+        if (r.resourceType === 'Patient' && r.id && carries(r as Patient, identifier)) found.set(r.id, r as Patient);
       }
       url = page.next;
     }
   }
-  return [...ids];
+  return { patients: [...found.values()], ...(serverTime ? { serverTime } : {}) };
 }
 
 /** Whether the patient has the identifier `system|value` (exact match on both). */

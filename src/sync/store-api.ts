@@ -19,4 +19,8 @@ export type SyncStore = Pick<
   | 'get'
   | 'getSources'
   | 'getSourceFetch'
+  | 'linkedPatients'
+  | 'listPossibleMatches'
+  | 'recordNoRecord'
+  | 'clearNoRecord'
 >;

@@ -79,12 +79,12 @@ export interface TestStore {
 
 export async function openStore(
   world: World,
-  options: { sync?: SyncEngineOptions; fetch?: Record<string, typeof fetch>; sources?: string[] } = {},
+  options: { sync?: SyncEngineOptions; fetch?: Record<string, typeof fetch>; sources?: string[]; linkIdentifierSystems?: string[] } = {},
 ): Promise<TestStore> {
   const sleeps: number[] = [];
   const store = await RecordStore.open({
     name: uniqueName(`sync-test-${process.pid}`),
-    linkIdentifierSystems: [SSN],
+    linkIdentifierSystems: options.linkIdentifierSystems ?? [SSN],
     indexedDB,
     IDBKeyRange,
     sync: {
