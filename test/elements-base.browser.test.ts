@@ -608,6 +608,20 @@ describe('source completeness for the current patient', () => {
     const everything = await seedStore({ name: `synced-sources-all-${Date.now()}` });
     expect(await everything.store.syncedSources(everything.patient.clinic as never)).toEqual(['clinic', 'hospital']);
   });
+
+  it('the real store: a source searched with no record of the patient is complete and says noRecord', async () => {
+    const { store, patient } = await seedStore({ name: `no-record-${Date.now()}`, hospital: { syncedAgo: MINUTE, status: 'ok', noRecord: true } });
+    const el = await completeness(store as unknown as RecordSource, patient.clinic);
+    expect(el.status.sources.map((s) => [s.id, s.complete, s.noRecord])).toEqual([
+      ['clinic', true, false],
+      ['hospital', true, true],
+    ]);
+    expect(el.status.complete).toBe(true);
+    // Failing now: neither complete nor "no record", whatever was found before.
+    await store.setSourceStatus('hospital', { status: 'error', lastError: 'HTTP 503' });
+    el.status.refresh();
+    await vi.waitFor(() => expect(el.status.source('hospital')).toMatchObject({ complete: false, noRecord: false, failed: true }));
+  });
 });
 
 describe('<ehr-source-badge>', () => {

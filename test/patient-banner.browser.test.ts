@@ -397,12 +397,14 @@ describe('<ehr-patient-banner>: details zone and allergies', () => {
 });
 
 describe('<ehr-patient-banner>: linked records', () => {
-  it('warns clearly when the hospital copy has a different birth date', async () => {
-    const { el } = await render({
+  it('warns clearly when a confirmed hospital copy has a different birth date', async () => {
+    const { el, store, patient } = await render({
       name: 'disagree',
       sample: 'versie',
       editHospitalPatient: (p) => ({ ...p, birthDate: '2018-05-23' }),
     });
+    // A different birth date is not corroboration: linked only once a person confirms it.
+    await store.confirmLink([patient.clinic, patient.hospital].sort().join('~'));
     await until(() => expect(part(el, 'warning')).not.toBeNull());
     const warning = part(el, 'warning')!;
     expect(warning.getAttribute('role')).toBe('alert');

@@ -58,7 +58,8 @@ function handmadePatient(id: string): Patient {
     id,
     identifier: [{ system: SSN_SYSTEM, value: HANDMADE_SSN }],
     name: [{ family: 'Tester', given: ['Alex'] }],
-    gender: 'unknown',
+    // Both providers agree on who this is (family name, birth date, gender), so the SSN links them.
+    gender: 'female',
     birthDate: '1980-01-01',
   };
 }

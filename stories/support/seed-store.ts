@@ -34,6 +34,12 @@ export interface SourceSeed {
    * for "the source synced, but for someone else".
    */
   syncedPatient?: string | null;
+  /**
+   * The source was searched for the other side's patient and has no record of them (what the
+   * sync engine records with `recordNoRecord`): its resources are left out, no checkpoint is
+   * written, and the finding is stored with the sync time.
+   */
+  noRecord?: boolean;
 }
 
 export interface SeedOptions {
@@ -135,7 +141,7 @@ function withMeta(resources: Resource[], at: number): Resource[] {
  * clinic 5 minutes ago, the hospital 12.
  */
 export async function fillSources(
-  store: Pick<SeededRecordStore, 'addSource' | 'applyPage' | 'setSourceStatus'>,
+  store: Pick<SeededRecordStore, 'addSource' | 'applyPage' | 'setSourceStatus' | 'recordNoRecord'>,
   resources: { clinic: Resource[]; hospital: Resource[] },
   seeds: { clinic?: SourceSeed; hospital?: SourceSeed },
 ): Promise<void> {
@@ -149,10 +155,25 @@ export async function fillSources(
     const seed = bySource[source.id]!;
     const list = resources[source.id];
     const at = now - (seed.syncedAgo ?? 0);
-    const syncedPatient = seed.syncedPatient === undefined ? (seed.syncedAgo === undefined ? null : patientOf(source.id, resources)) : seed.syncedPatient;
+    const syncedPatient =
+      seed.noRecord || seed.syncedPatient === null
+        ? null
+        : seed.syncedPatient ?? (seed.syncedAgo === undefined ? null : patientOf(source.id, resources));
+    const own = `${source.id}/Patient/${resources[source.id].find((r) => r.resourceType === 'Patient')?.id ?? ''}`;
+    // Only states the sync engine can produce: a completed download of a patient always brings
+    // that patient's Patient resource; "searched, nothing there" is a no-record finding.
+    if (syncedPatient && (seed.empty || seed.noRecord) && syncedPatient === own) {
+      throw new Error(`seed: ${source.id} cannot have completed a download of ${own} without its data; use noRecord.`);
+    }
     const checkpoint = syncedPatient ? { key: `seed/${syncedPatient}`, value: new Date(at).toISOString(), patient: syncedPatient } : undefined;
-    const upserts = !seed.empty && list.length ? withMeta(list, at) : [];
+    const upserts = !seed.empty && !seed.noRecord && list.length ? withMeta(list, at) : [];
+    const someoneElse = syncedPatient && syncedPatient !== own ? /^[^/]+\/Patient\/(.+)$/.exec(syncedPatient)?.[1] : undefined;
+    if (someoneElse) upserts.push(...withMeta([{ resourceType: 'Patient', id: someoneElse, name: [{ family: 'Other', given: ['Someone'] }] } as Resource], at));
     if (upserts.length || checkpoint) await store.applyPage(source.id, { upserts, fetchedAt: at, ...(checkpoint ? { checkpoint } : {}) });
+    if (seed.noRecord) {
+      const other = SOURCES.find((x) => x.id !== source.id)!.id;
+      await store.recordNoRecord(source.id, patientOf(other, resources)!, { at: new Date(at).toISOString(), searched: ['http://hl7.org/fhir/sid/us-ssn|seeded'] });
+    }
     await store.setSourceStatus(source.id, {
       status: seed.status as never,
       lastSyncAt: seed.syncedAgo === undefined ? undefined : new Date(at).toISOString(),

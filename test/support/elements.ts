@@ -15,10 +15,11 @@ export async function expectNoAxeViolations(el: Element): Promise<void> {
 interface SourceReads {
   getSources?: () => Promise<unknown>;
   syncedSources?: (patient: string) => Promise<string[]>;
+  coverage?: (patient: string) => Promise<unknown>;
 }
 
 /**
- * Wraps `store`'s `getSources` and `syncedSources` (in place) so a test can wait until an element
+ * Wraps `store`'s `getSources` and `coverage` (or, without it, `syncedSources`) (in place) so a test can wait until an element
  * has READ its sources' states: `await sourcesRead(); await el.updateComplete;` comes before
  * asserting that a notice is absent, so the absence cannot just mean "not loaded yet". Resolves
  * after the next answer of each method the store has (a store without `syncedSources` is not
@@ -27,7 +28,9 @@ interface SourceReads {
 export function trackSourceReads<T extends object>(store: T): { store: T; sourcesRead: () => Promise<void> } {
   const s = store as T & SourceReads;
   const waits: Promise<void>[] = [];
-  for (const name of ['getSources', 'syncedSources'] as const) {
+  // Elements read `coverage` when the store has it, else `syncedSources`.
+  const perPatient = typeof (s as Record<string, unknown>).coverage === 'function' ? 'coverage' : 'syncedSources';
+  for (const name of ['getSources', perPatient] as const) {
     const original = s[name] as ((...args: unknown[]) => Promise<unknown>) | undefined;
     if (typeof original !== 'function') continue;
     let answered!: () => void;

@@ -61,7 +61,8 @@ export interface SourceState extends SourceInfo {
   /**
    * The sync engine searched this source for the current patient (by the linking identifiers)
    * and it has no record of them: complete, with nothing to contribute. Elements say "No record
-   * at <name>" next to a negative. False until the store reports such a state.
+   * at <name>" next to a negative. From this patient's sync report (`noRecord`) or the store's
+   * `coverage()` (`no-record`); never while the source is failing or syncing.
    */
   noRecord: boolean;
 }
@@ -105,8 +106,10 @@ export class SourceStatusController implements ReactiveController {
   private timer?: ReturnType<typeof setInterval>;
   private generation = 0;
   private raw: SourceInfo[] = [];
-  /** Sources with a completed download for `syncedFor` (from `store.syncedSources`). */
+  /** Sources with a completed download for `syncedFor` (`store.coverage` or `store.syncedSources`). */
   private synced: ReadonlySet<string> = new Set();
+  /** Sources searched with no record of `syncedFor` (`store.coverage`). */
+  private noRecords: ReadonlySet<string> = new Set();
   private syncedFor?: PatientKey;
 
   /** False until the first `getSources()` answer (or failure, or when the store has no `getSources`). */
@@ -153,6 +156,7 @@ export class SourceStatusController implements ReactiveController {
       this.raw = [];
       this.known = false;
       this.synced = new Set();
+      this.noRecords = new Set();
       this.syncedFor = patient;
       this.loaded = !!store;
       this.host.requestUpdate();
@@ -160,16 +164,28 @@ export class SourceStatusController implements ReactiveController {
     }
     // Both reads at once. The sources (labels) are shown as soon as they answer; `loaded` waits
     // for both. Meanwhile `sources` uses the per-patient answer only if it is for this patient.
+    const none = { delivered: [] as string[], noRecord: [] as string[] };
+    // No per-patient record (or it failed): only the provider's report for this patient can make
+    // a source complete.
     const syncedRead =
-      patient && store.syncedSources
+      patient && store.coverage
         ? Promise.resolve()
-            .then(() => store.syncedSources!(patient))
+            .then(() => store.coverage!(patient))
             .then(
-            (ids) => (Array.isArray(ids) ? ids : []),
-            // No per-patient record: only the provider's report for this patient can make a source complete.
-            () => [] as string[],
-          )
-        : Promise.resolve([] as string[]);
+              (rows) => ({
+                delivered: (Array.isArray(rows) ? rows : []).filter((r) => r?.state === 'delivered').map((r) => r.source),
+                noRecord: (Array.isArray(rows) ? rows : []).filter((r) => r?.state === 'no-record').map((r) => r.source),
+              }),
+              () => none,
+            )
+        : patient && store.syncedSources
+          ? Promise.resolve()
+              .then(() => store.syncedSources!(patient))
+              .then(
+                (ids) => ({ delivered: Array.isArray(ids) ? ids : [], noRecord: [] as string[] }),
+                () => none,
+              )
+          : Promise.resolve(none);
     const sources = await Promise.resolve()
       .then(() => store.getSources!())
       .then(
@@ -183,11 +199,12 @@ export class SourceStatusController implements ReactiveController {
     this.raw = raw;
     this.known = known;
     this.host.requestUpdate();
-    const synced: ReadonlySet<string> = new Set(await syncedRead);
+    const read = await syncedRead;
     if (generation !== this.generation) return;
     this.raw = raw;
     this.known = known;
-    this.synced = synced;
+    this.synced = new Set(read.delivered);
+    this.noRecords = new Set(read.noRecord);
     this.syncedFor = patient;
     this.loaded = true;
     this.host.requestUpdate();
@@ -215,7 +232,9 @@ export class SourceStatusController implements ReactiveController {
     const patient = this.options.patient?.();
     // The provider's report speaks for this patient only when its finished sync was of this patient.
     const reportForPatient = !!patient && sync?.patient === patient && sync.status !== 'syncing' ? report : undefined;
-    const synced = patient && this.syncedFor === patient ? this.synced : new Set<string>();
+    const forPatient = !!patient && this.syncedFor === patient;
+    const synced = forPatient ? this.synced : new Set<string>();
+    const noRecords = forPatient ? this.noRecords : new Set<string>();
     return this.raw.map((s) => {
       const syncedAt = toMillis(s.lastSyncAt);
       const reported = report?.errors?.find((e) => e.source === s.id);
@@ -224,15 +243,23 @@ export class SourceStatusController implements ReactiveController {
       const failed = !!reported || status === 'error' || status === 'unauthorized';
       // (i) this patient's finished sync reports the source `ok`; otherwise (ii) a completed
       // download for this patient is stored and the source is not syncing / failing right now.
-      const patientReported = reportForPatient?.sources?.[s.id]?.status;
+      const entry = reportForPatient?.sources?.[s.id];
+      const patientReported = entry?.status;
+      // (i) this patient's finished sync reports the source `ok` with a record downloaded or
+      // none there; otherwise (ii) the store holds a completed download, or a no-record
+      // finding, for this patient and the source is not syncing / failing right now.
+      const settled = !NOT_COMPLETE_STATUSES.has(String(s.status ?? ''));
+      const noRecord =
+        !failed &&
+        (patientReported !== undefined ? patientReported === 'ok' && entry?.noRecord === true : settled && noRecords.has(s.id) && !synced.has(s.id));
       const complete =
         !failed &&
         (patientReported !== undefined
-          ? patientReported === 'ok'
-          : synced.has(s.id) && !NOT_COMPLETE_STATUSES.has(String(s.status ?? '')));
+          ? patientReported === 'ok' && ((entry?.patients?.length ?? 1) > 0 || noRecord)
+          : settled && (synced.has(s.id) || noRecord));
       return {
         complete,
-        noRecord: false,
+        noRecord,
         ...s,
         status,
         name: s.label || s.id,

@@ -53,7 +53,34 @@ export interface SourceInfo {
  */
 export interface SyncReport {
   readonly errors?: ReadonlyArray<{ readonly source: string; readonly message: string }>;
-  readonly sources?: Readonly<Record<string, { readonly status?: SourceSyncStatus }>>;
+  readonly sources?: Readonly<
+    Record<
+      string,
+      {
+        readonly status?: SourceSyncStatus;
+        /** Patient keys of this source downloaded by the sync. */
+        readonly patients?: readonly string[];
+        /** Searched for the patient, no record of them. */
+        readonly noRecord?: boolean;
+        /** Records of this source that may be the patient, for a person to review. */
+        readonly possibleMatches?: number;
+      }
+    >
+  >;
+}
+
+/** One source's coverage of a patient, as elements read it (the store's `PatientCoverage`). */
+export interface CoverageInfo {
+  readonly source: string;
+  readonly state: 'delivered' | 'no-record' | 'failed' | 'not-synced';
+}
+
+/** A possible match, as elements read it (the store's `PossibleMatch`). */
+export interface PossibleMatchInfo {
+  readonly id: string;
+  readonly patient: string;
+  readonly candidate: string;
+  readonly source: string;
 }
 
 export interface SyncOptions {
@@ -78,6 +105,14 @@ export interface RecordSource {
    * set by a sync of any patient). Without it only the provider's report for this patient counts.
    */
   syncedSources?(key: PatientKey): Promise<string[]>;
+  /**
+   * Per source: delivered, searched with no record, failed or not synced, for this patient and
+   * the patients linked to it. Preferred over `syncedSources` when present: it also knows "no
+   * record of this patient at that source".
+   */
+  coverage?(key: PatientKey): Promise<readonly CoverageInfo[]>;
+  /** Records that may be this patient but are not linked; the banner offers them for review. */
+  livePossibleMatches?(key: PatientKey): Subscribable<readonly PossibleMatchInfo[]>;
   /** Present on a store with sync attached (`RecordStore`); `<ehr-record-provider sync>` calls it. */
   syncPatient?(key: PatientKey, options?: SyncOptions): Promise<SyncReport>;
 }
