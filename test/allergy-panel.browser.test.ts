@@ -405,6 +405,47 @@ describe('<ehr-allergy-panel> completeness for THIS patient (clinical safety)', 
   });
 });
 
+describe('<ehr-allergy-panel> a provider with no record of this patient', () => {
+  /**
+   * The hospital was searched for this patient and holds no record of them (`SourceState.noRecord`);
+   * it synced other patients only. Until the store's per-patient coverage reaches the elements,
+   * the source list carries the flag.
+   */
+  async function renderNoRecordAtHospital(options: AllergySeedOptions, lang = 'en') {
+    const seeded = await seedAllergyStore({ ...options, hospital: { syncedAgo: 60_000, status: 'ok', syncedPatient: 'hospital/Patient/someone-else' } });
+    const getSources = seeded.store.getSources.bind(seeded.store);
+    seeded.store.getSources = async () => (await getSources()).map((s) => (s.id === 'hospital' ? { ...s, noRecord: true } : s));
+    const el = await fixture<EhrAllergyPanel>(
+      html`<div lang=${lang}><ehr-allergy-panel .store=${seeded.store} patient=${seeded.patient.clinic}></ehr-allergy-panel></div>`,
+    ).then((wrapper) => wrapper.querySelector('ehr-allergy-panel')!);
+    await waitUntil(() => !root(el).querySelector('[part~="skeleton"]') && root(el).querySelector('[part~="empty"], [part~="summary"]'), 'panel did not finish loading', {
+      timeout: 10_000,
+    });
+    await el.updateComplete;
+    return el;
+  }
+  const noRecordLines = (el: EhrAllergyPanel) => [...root(el).querySelectorAll('[part~="no-record"]')].map(words);
+
+  it('a clinic-only patient with a coded NKA: "No known allergies" and "No record at St Elsewhere Hospital", no caveat', async () => {
+    const el = await renderNoRecordAtHospital({ name: 'no-record-nka', clinicAllergies: [makeAllergy('nka', 'No known allergy', { code: '716186003' })] });
+    expect(words(root(el))).toContain('No known allergies');
+    expect(root(el).querySelector('[part~="incomplete"]')).toBeNull();
+    expect(noRecordLines(el)).toEqual(['No record at St Elsewhere Hospital']);
+    expect(root(el).querySelector('[part~="no-record"] bdi')!.textContent).toBe('St Elsewhere Hospital');
+  });
+
+  it('nothing recorded anywhere: "No allergies recorded", not "unavailable" (en, de)', async () => {
+    const el = await renderNoRecordAtHospital({ name: 'no-record-empty' });
+    expect(words(root(el).querySelector('[part~="empty"]')!)).toContain('No allergies recorded');
+    expect(words(root(el))).not.toContain('unavailable');
+    expect(noRecordLines(el)).toEqual(['No record at St Elsewhere Hospital']);
+    fixtureCleanup();
+    const de = await renderNoRecordAtHospital({ name: 'no-record-empty-de' }, 'de');
+    expect(words(root(de).querySelector('[part~="empty"]')!)).toContain('Keine Allergien dokumentiert');
+    expect(noRecordLines(de)).toEqual(['Kein Eintrag bei St Elsewhere Hospital']);
+  });
+});
+
 describe('<ehr-allergy-panel hide-source-notices>', () => {
   async function renderHidden(options: AllergySeedOptions) {
     const seeded = await seedAllergyStore(options);

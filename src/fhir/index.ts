@@ -18,3 +18,4 @@ export * from './allergy-overview.js';
 export * from './allergy-rows.js';
 export * from './medication-rows.js';
 export * from './identifier-systems.js';
+export * from './completeness.js';

@@ -5,6 +5,9 @@ import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
 import { patientQuery, sourceStatus } from '../base/patient-query.js';
 import { headingStyles, renderError, renderOffline, renderPartial, renderSkeleton, renderStale, stateStyles } from '../base/state-styles.js';
 import type { TermKey } from '../base/localize/localize.js';
+import { renderIncompleteCaveat, renderNoRecord, verdictFor } from '../base/completeness-notes.js';
+import { sentence } from '../base/record-text.js';
+import type { CompletenessVerdict } from '../../fhir/completeness.js';
 import type { StoredRow } from '../base/store-types.js';
 import {
   buildAllergyPanel,
@@ -109,7 +112,9 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  *   now. A source's `lastSyncAt` alone does not count (it is set by a sync of any patient); nor
  *   does anything when the store cannot list its sources. When allergies or a "no known …"
  *   statement are shown while a source is not complete, a "May be incomplete: …" note names the
- *   providers (`part="incomplete"`).
+ *   providers (`part="incomplete"`). A provider searched for this patient that has no record of
+ *   them counts as complete and is named: "No record at St Elsewhere" (`part="no-record"`). The
+ *   rule is shared with the medication list (`src/fhir/completeness.ts`).
  * - Criticality is shown as words and an icon shape (triangle: high; circle: low; dashed
  *   circle: not known — `unable-to-assess` and missing both read "Criticality not known").
  *
@@ -144,6 +149,7 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * @csspart skeleton - Loading placeholder.
  * @csspart error - Error box (role="alert").
  * @csspart notice - Partial / stale / offline notices.
+ * @csspart no-record - "No record at …": a provider searched for this patient that holds nothing on them.
  * @csspart incomplete - "May be incomplete: …" above the allergies or statements when a provider's data for this patient is missing.
  * @csspart retry-button - Retry buttons.
  *
@@ -227,21 +233,6 @@ export class EhrAllergyPanel extends EhrDataElement {
     ${staleAt !== undefined ? renderStale(this.localize, staleAt) : nothing}`;
   }
 
-  /** Names of the providers not known to be complete for this patient. */
-  private get incompleteNames(): string[] {
-    return this.status.incomplete.map((s) => s.name);
-  }
-
-  /** "May be incomplete: …": some provider's data for this patient may be missing. Never hidden. */
-  private renderIncomplete() {
-    if (this.status.complete) return nothing;
-    const names = this.incompleteNames;
-    return html`<p part="incomplete" class="note incomplete" role="note">
-      <span aria-hidden="true">⚠</span>
-      <span>${names.length ? this.localize.term('bannerAllergyIncomplete', this.localize.list(names)) : this.localize.term('allergyIncompleteUnknown')}</span>
-    </p>`;
-  }
-
   private renderReady(rows: StoredRow<AllergyIntolerance>[]) {
     const view = this.view(rows);
     const anything = view.current.length + view.past.length + view.noKnown.length > 0;
@@ -249,13 +240,15 @@ export class EhrAllergyPanel extends EhrDataElement {
       // Sources not read yet: completeness unknown; do not flash "No allergies recorded" or an uncaveated list.
       return renderSkeleton(this.localize, { what: this.localize.term('allergies') });
     }
-    return html`${this.renderSummary(view)} ${anything ? this.renderIncomplete() : nothing} ${this.renderStatements(view)}
+    const verdict = verdictFor(this.status);
+    return html`${this.renderSummary(view)} ${anything ? renderIncompleteCaveat(this.localize, verdict) : nothing}
+    ${renderNoRecord(this.localize, verdict)} ${this.renderStatements(view)}
     ${view.current.length
       ? html`<ul class="rows current" aria-label=${this.localize.term('allergyCurrentList')}>
           ${view.current.map((row) => this.renderRow(row))}
         </ul>`
       : nothing}
-    ${!anything ? this.renderEmpty() : nothing}
+    ${!anything ? this.renderEmpty(verdict) : nothing}
     ${!view.current.length && !view.noKnown.length && view.past.length
       ? html`<p part="empty" class="empty">${this.localize.term('allergyNoneCurrent')}</p>`
       : nothing}
@@ -272,11 +265,11 @@ export class EhrAllergyPanel extends EhrDataElement {
       : nothing}`;
   }
 
-  private renderEmpty() {
-    if (!this.status.complete) {
-      const names = this.incompleteNames;
-      const detail = names.length
-        ? this.localize.term('allergyUnavailableSources', this.localize.list(names))
+  /** Nothing at all: "No allergies recorded" only when every provider delivered (see `src/fhir/completeness.ts`). */
+  private renderEmpty(verdict: CompletenessVerdict) {
+    if (verdict.empty === 'unavailable') {
+      const detail = verdict.missing.length
+        ? sentence((slot) => this.localize.term('allergyUnavailableSources', this.localize.list(verdict.missing.map(slot))))
         : this.localize.term('allergyUnavailableUnknown');
       return html`<div part="empty" role="status">
         <p class="unavailable">${this.localize.term('allergyInfoUnavailable')}</p>

@@ -16,6 +16,9 @@ import {
   type MedicationRowView,
 } from '../../fhir/medication-rows.js';
 import { dosageParts, dosageText } from '../../fhir/medications.js';
+import { renderIncompleteCaveat, renderNoRecord, verdictFor } from '../base/completeness-notes.js';
+import { sentence } from '../base/record-text.js';
+import type { CompletenessVerdict } from '../../fhir/completeness.js';
 import styles from './medication-list.styles.js';
 
 type MedicationUse = MedicationRequest | MedicationStatement;
@@ -114,8 +117,16 @@ async function readKey(store: RecordSource, key: string): Promise<Resource | nul
  * width of 56rem each row is stacked as "label: value" lines. Source badges are compact (the
  * provider's name; the sync time is in the badge's tooltip and read by screen readers).
  *
+ * Completeness (the allergy panel's rule, `src/fhir/completeness.ts`): "No medications recorded"
+ * only when every provider delivered this patient's data (a completed download, or searched with
+ * no record of them). Otherwise an empty list reads "Medication information unavailable" naming
+ * the providers that did not deliver, and a list with entries carries "May be incomplete: …"
+ * (`part="incomplete"`). Providers with no record of the patient are named: "No record at …"
+ * (`part="no-record"`).
+ *
  * Set `hide-source-notices` when the page shows sync status itself: the partial / stale / offline
- * notices are then left out (errors and per-row source badges are always shown).
+ * notices are then left out (errors, the completeness caveat, "unavailable" and per-row source
+ * badges are always shown).
  *
  * Referenced Medications and prescribers are read from the store (`read('<source>/Type/id')`) after
  * the records arrive; the list shows its skeleton until they are looked up the first time.
@@ -143,7 +154,9 @@ async function readKey(store: RecordSource, key: string): Promise<Resource | nul
  * @csspart warning - Deceased warning and the "Active after death" marks.
  * @csspart history - The disclosure listing a drug's earlier records.
  * @csspart skeleton - Loading placeholder.
- * @csspart empty - "No medications recorded", and "No active medications recorded" above the other groups.
+ * @csspart empty - "No medications recorded" / "Medication information unavailable", and "No active medications recorded" above the other groups.
+ * @csspart incomplete - "May be incomplete: …" above the groups while some provider's data for this patient is missing.
+ * @csspart no-record - "No record at …": a provider searched for this patient that holds nothing on them.
  * @csspart error - Error box with Retry.
  * @csspart notice - Partial, stale and offline notices.
  * @csspart retry-button - Retry buttons.
@@ -171,7 +184,7 @@ export class EhrMedicationList extends EhrDataElement {
 
   private readonly patients = patientQuery<Patient>(this, 'Patient');
 
-  private readonly sourceStatus = sourceStatus(this, { staleAfter: () => this.staleAfter });
+  private readonly sourceStatus = sourceStatus(this, { staleAfter: () => this.staleAfter, patient: () => this.activePatient });
 
   /** Referenced resources by store key; `null` = looked up, not there. Reset per store/patient. */
   private readonly cache = new Map<string, Resource | null>();
@@ -287,6 +300,10 @@ export class EhrMedicationList extends EhrDataElement {
       this.lastRows = rows;
       for (const [k, v] of this.cache) if (v === null) this.cache.delete(k);
     }
+    if (!this.sourceStatus.loaded && this.activeStore.getSources) {
+      // Providers not read yet: completeness unknown; never flash "No medications recorded" or an uncaveated list.
+      return renderSkeleton(this.localize, { what, lines: 4 });
+    }
     const records: MedicationRecord[] = rows.map((r) => ({ source: r.source, resource: r.resource }));
     const sources = this.sourceStatus.sources;
     this.missing = referencedKeys(records, sources).filter((k) => !this.cache.has(k));
@@ -310,10 +327,25 @@ export class EhrMedicationList extends EhrDataElement {
   }
 
   private renderList(view: MedicationListView, level: number): TemplateResult {
-    if (!view.total) return renderEmpty(this.localize.term('medsNone'));
+    const verdict = verdictFor(this.sourceStatus);
+    if (!view.total) return html`${renderNoRecord(this.localize, verdict)}${this.renderEmptyList(verdict)}`;
     const noActive = !view.groups.some((g) => g.group === 'active' && g.rows.length);
-    return html`${noActive ? html`<p class="empty no-active" part="empty">${this.localize.term('medsNoneActive')}</p>` : nothing}
+    return html`${renderIncompleteCaveat(this.localize, verdict)} ${renderNoRecord(this.localize, verdict)}
+    ${noActive ? html`<p class="empty no-active" part="empty">${this.localize.term('medsNoneActive')}</p>` : nothing}
     ${view.groups.map((g) => this.renderGroup(view, g.group, g.rows, Math.min(6, level + 1)))}`;
+  }
+
+  /** No medications at all: "No medications recorded" only when every provider delivered (see `src/fhir/completeness.ts`). */
+  private renderEmptyList(verdict: CompletenessVerdict): TemplateResult {
+    const t = this.localize;
+    if (verdict.empty === 'none-recorded') return renderEmpty(t.term('medsNone'));
+    const detail = verdict.missing.length
+      ? sentence((slot) => t.term('medsUnavailableSources', t.list(verdict.missing.map(slot))))
+      : t.term('medsUnavailableUnknown');
+    return html`<div part="empty" class="unavailable" role="status">
+      <p class="unavailable-title">${t.term('medsUnavailable')}</p>
+      <p class="detail">${detail}</p>
+    </div>`;
   }
 
   private groupTitle(view: MedicationListView, group: MedicationDisplayGroup, rows: readonly MedicationRowView[]): string {

@@ -45,6 +45,9 @@ const de: Translation = {
       other: `${count} Quellen wurden noch nicht synchronisiert: ${sources}`,
     }),
   partialRecord: 'Diese Akte ist möglicherweise unvollständig.',
+  incompleteSources: (sources: string) => `Möglicherweise unvollständig: ${sources} konnte nicht geprüft werden.`,
+  incompleteUnknown: 'Möglicherweise unvollständig: Der Synchronisationsstatus der Einrichtungen konnte nicht gelesen werden.',
+  noRecordAt: (source: string) => `Kein Eintrag bei ${source}`,
   accessDenied: 'Zugriff verweigert',
 
   source: 'Quelle',
@@ -246,6 +249,10 @@ const de: Translation = {
   medsGroupUnknown: 'Anderer oder unbekannter Status',
   medsGroupCount: (count: number) => plural('de', count, { one: '1 Medikament', other: `${count} Medikamente` }),
   medsNone: 'Keine Medikamente dokumentiert',
+  medsUnavailable: 'Medikationsangaben nicht verfügbar',
+  medsUnavailableSources: (sources: string) =>
+    `Nicht alle Daten der Einrichtungen zu diesem Patienten liegen vor (${sources}); ob Medikamente eingenommen werden, ist daher nicht bekannt.`,
+  medsUnavailableUnknown: 'Der Synchronisationsstatus der Einrichtungen konnte nicht gelesen werden; ob Medikamente eingenommen werden, ist daher nicht bekannt.',
   medsNoPatient: 'Kein Patient ausgewählt',
   medsColumnName: 'Medikament',
   medsColumnDose: 'Dosis, Art und Häufigkeit',

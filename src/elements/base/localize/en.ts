@@ -44,6 +44,9 @@ const en = {
   sourcesNotSynced: (count: number, sources: string) =>
     plural('en', count, { one: `${sources} has not been synced yet`, other: `${count} providers have not been synced yet: ${sources}` }),
   partialRecord: 'This record may be incomplete.',
+  incompleteSources: (sources: string) => `May be incomplete: ${sources} could not be checked.`,
+  incompleteUnknown: 'May be incomplete: the providers’ sync status could not be read.',
+  noRecordAt: (source: string) => `No record at ${source}`,
   accessDenied: 'Access denied',
 
   // Sources (where a row came from)
@@ -249,6 +252,10 @@ const en = {
   medsGroupUnknown: 'Other or unknown status',
   medsGroupCount: (count: number) => plural('en', count, { one: '1 medication', other: `${count} medications` }),
   medsNone: 'No medications recorded',
+  medsUnavailable: 'Medication information unavailable',
+  medsUnavailableSources: (sources: string) =>
+    `Not every provider’s data for this patient is here (${sources}), so it is not known whether the patient takes any medications.`,
+  medsUnavailableUnknown: 'The providers’ sync status could not be read, so it is not known whether the patient takes any medications.',
   medsNoPatient: 'No patient selected',
   medsColumnName: 'Medication',
   medsColumnDose: 'Dose, route and frequency',
