@@ -405,6 +405,23 @@ describe('<ehr-allergy-panel> completeness for THIS patient (clinical safety)', 
   });
 });
 
+describe('<ehr-allergy-panel> an unconfirmed "no known allergies" statement', () => {
+  it('is labelled "Unconfirmed" (en, de); a confirmed one is not', async () => {
+    const nka = (verification: 'confirmed' | 'unconfirmed') => makeAllergy('nka', 'No known allergy', { code: '716186003', verification });
+    const { el } = await render({ name: 'nka-unconfirmed', clinicAllergies: [nka('unconfirmed')] });
+    const statement = root(el).querySelector('.statement')!;
+    expect(words(statement.querySelector('.statement-text')!)).toBe('No known allergies Unconfirmed');
+    expect(statement.classList.contains('unconfirmed')).toBe(true);
+    fixtureCleanup();
+    const { el: german } = await render({ name: 'nka-unconfirmed-de', clinicAllergies: [nka('unconfirmed')] }, 'de');
+    expect(words(root(german).querySelector('.statement-text')!)).toBe('Keine bekannten Allergien Unbestätigt');
+    fixtureCleanup();
+    const { el: confirmed } = await render({ name: 'nka-confirmed', clinicAllergies: [nka('confirmed')] });
+    expect(words(root(confirmed).querySelector('.statement-text')!)).toBe('No known allergies');
+    expect(root(confirmed).querySelector('[data-unconfirmed-statement]')).toBeNull();
+  });
+});
+
 describe('<ehr-allergy-panel> a provider with no record of this patient', () => {
   /**
    * The hospital was searched for this patient and holds no record of them (`SourceState.noRecord`);

@@ -374,6 +374,32 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
     expect(picked[0]!.records[0]!.resource.resourceType).toBe('MedicationRequest');
   });
 
+  it('shows an incompletely read structured dose as its own marker, in words (en, de)', async () => {
+    const insulin = medicationRequest('ins', 'Patient/1', {
+      medicationCodeableConcept: { text: 'Insulin glargine 100 UNT/ML' },
+      dosageInstruction: [{ doseAndRate: [{ doseQuantity: { unit: 'units' } }], route: { text: 'subcutaneous' } }],
+    });
+    const plain = medicationRequest('amox', 'Patient/1', {
+      medicationCodeableConcept: { text: 'Amoxicillin 500 MG Oral Capsule' },
+      dosageInstruction: [{ text: '1 capsule three times a day' }],
+    });
+    for (const [lang, marker] of [
+      ['en', 'Dose incomplete – check source record'],
+      ['de', 'Dosis unvollständig – Quelleintrag prüfen'],
+    ] as const) {
+      const wrapper = await fixture<HTMLElement>(
+        html`<div lang=${lang}><ehr-medication-list .store=${storeWith([insulin, plain])} patient="clinic/Patient/1"></ehr-medication-list></div>`,
+      );
+      const el = wrapper.querySelector('ehr-medication-list') as EhrMedicationList;
+      await ready(el);
+      const row = rowNamed(el, 'active', 'Insulin glargine 100 UNT/ML');
+      expect(text(row.querySelector('[part~="dose-incomplete"]')!)).toBe(`⚠ ${marker}`);
+      // The marker is not a repeat of the English prefix inside the dose text.
+      expect(cell(row, "dose")).toBe(`⚠ ${marker} subcutaneous`);
+      expect(rowNamed(el, 'active', 'Amoxicillin 500 MG Oral Capsule').querySelector('[part~="dose-incomplete"]')).toBeNull();
+    }
+  });
+
   it('a provider in error and nothing listed: "Medication information unavailable" naming it, never "No medications recorded"', async () => {
     const el = await fixture<EhrMedicationList>(
       html`<ehr-medication-list .store=${emptyStore(CLINIC_OK, HOSPITAL_FAILED)} patient="clinic/Patient/1"></ehr-medication-list>`,

@@ -119,6 +119,11 @@ export interface NoKnownStatementView {
   readonly lastUpdated?: string;
   /** True when an allergy in force contradicts this statement (see {@link contradicts}). */
   readonly contradicted: boolean;
+  /**
+   * No source confirms the statement: every record of it is `unconfirmed` or `presumed`. The
+   * panel and the banner label it "Unconfirmed" (a negative nobody confirmed is not a fact).
+   */
+  readonly unconfirmed: boolean;
 }
 
 /** Everything the panel shows. */
@@ -421,6 +426,7 @@ export function buildAllergyPanel(records: ReadonlyArray<AllergyRecord> | undefi
       ...(recordedDate ? { recordedDate } : {}),
       ...(lastUpdated ? { lastUpdated } : {}),
       contradicted: current.some((row) => contradicts(kind, row)),
+      unconfirmed: items.every((i) => allergyState(i.resource) === 'unconfirmed'),
     };
   });
 

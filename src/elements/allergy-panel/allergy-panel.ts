@@ -102,7 +102,9 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * - Refuted and entered-in-error records are never shown as allergies; only their number is
  *   mentioned ("1 entry marked refuted or entered in error is not shown"), without the substance.
  * - Coded "no known …" statements (e.g. SNOMED CT 409137002 NKDA) are shown as that statement,
- *   with date and source, and flagged when an allergy in force contradicts them. "No allergies
+ *   with date and source, and flagged when an allergy in force contradicts them. A statement no
+ *   source confirms (verification `unconfirmed` / `presumed` everywhere) says "Unconfirmed" beside
+ *   it, with the dashed border of unconfirmed allergies. "No allergies
  *   recorded" (nothing at all, every source complete for this patient) and "Allergy information
  *   unavailable" (the query failed, or ANY source is not complete for this patient) are different
  *   messages. The patient banner uses the same rule.
@@ -300,8 +302,12 @@ export class EhrAllergyPanel extends EhrDataElement {
 
   private renderStatement(s: NoKnownStatementView) {
     const words = this.t(STATEMENT_TERMS[s.kind]);
-    return html`<div part="summary" class="statement">
-      <p class="statement-text">${words}</p>
+    return html`<div part="summary" class="statement ${s.unconfirmed ? 'unconfirmed' : ''}">
+      <p class="statement-text">
+        ${words}${s.unconfirmed
+          ? html` <span part="status" class="status unconfirmed" data-unconfirmed-statement>${this.localize.term('unconfirmed')}</span>`
+          : nothing}
+      </p>
       <dl class="facts">
         ${this.fact('allergyRecorded', this.localize.clinicalDate(s.recordedDate))}
       </dl>

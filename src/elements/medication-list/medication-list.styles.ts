@@ -158,6 +158,15 @@ export default css`
     margin: ${token('space-2xs')} 0 0;
     color: ${token('color-muted')};
   }
+  /* A dose that could not be fully read: its own marker, in words, never colour alone. */
+  .dose-incomplete {
+    display: inline-block;
+    padding: 0 ${token('space-2xs')};
+    border: 1px dashed ${token('color-warning')};
+    border-radius: ${token('radius-s')};
+    background: ${token('color-warning-surface')};
+    color: ${token('color-warning')};
+  }
   .not-recorded {
     font-style: italic;
     color: ${token('color-muted')};

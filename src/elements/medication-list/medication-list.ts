@@ -15,7 +15,7 @@ import {
   type MedicationRecord,
   type MedicationRowView,
 } from '../../fhir/medication-rows.js';
-import { dosageParts, dosageText } from '../../fhir/medications.js';
+import { INCOMPLETE_DOSE_PREFIX, dosageParts, dosageText } from '../../fhir/medications.js';
 import { renderIncompleteCaveat, renderNoRecord, verdictFor } from '../base/completeness-notes.js';
 import { sentence } from '../base/record-text.js';
 import type { CompletenessVerdict } from '../../fhir/completeness.js';
@@ -56,6 +56,18 @@ function dosePieces(e: MedicationEntryView): DosePiece[][] | null {
   }
   const joined = out.map((ps) => ps.map((x) => (x.paren ? `(${x.text})` : x.text)).join(' ')).join('; ');
   return out.length && joined === e.dose ? out : null;
+}
+
+/**
+ * The dose text without src/fhir's English "Dose incomplete – check source record" prefix (the
+ * list shows its own localized marker instead), for every dosage it starts.
+ */
+function withoutIncompletePrefix(dose: string): string {
+  return dose
+    .split('; ')
+    .map((part) => (part.startsWith(INCOMPLETE_DOSE_PREFIX) ? part.slice(INCOMPLETE_DOSE_PREFIX.length).replace(/^: /, '') : part))
+    .filter((part) => part !== '')
+    .join('; ');
 }
 
 /** Each piece in its own `<bdi>`, separated by `sep`. */
@@ -146,6 +158,7 @@ async function readKey(store: RecordSource, key: string): Promise<Resource | nul
  * @csspart name - The medication name (a button when `selectable`).
  * @csspart strength - Strength and dose form, when a Medication records them.
  * @csspart dose - Dose, route and frequency, or "Dose not recorded".
+ * @csspart dose-incomplete - "Dose incomplete – check source record": a structured dose the list could not fully read.
  * @csspart status - The status text (per source when sources disagree).
  * @csspart prescriber - Who prescribed (or reported) it, or "Not known".
  * @csspart date - Prescribed / taken-from / recorded date.
@@ -508,7 +521,21 @@ export class EhrMedicationList extends EhrDataElement {
     if (!e.dose) return html`<span class="not-recorded">${this.localize.term('medsDoseNotRecorded')}</span>`;
     // Dosage built from structured fields is worded in English by src/fhir: say so to screen readers.
     const lang = e.doseBuilt && !this.localize.lang.toLowerCase().startsWith('en') ? 'en' : nothing;
+    if (e.doseIncomplete) {
+      const rest = withoutIncompletePrefix(e.dose);
+      return html`${this.renderDoseIncomplete()}${rest ? html` <span lang=${lang}><bdi>${rest}</bdi></span>` : nothing}`;
+    }
     return html`<span lang=${lang}>${this.renderDoseText(e.dose, e)}</span>`;
+  }
+
+  /**
+   * Its own marker, in words, for a structured dose that could not be fully read: the cell then
+   * never reads as the whole instruction (`part="dose-incomplete"`).
+   */
+  private renderDoseIncomplete(): TemplateResult {
+    return html`<strong class="dose-incomplete" part="dose-incomplete"
+      ><span aria-hidden="true">⚠</span> ${this.localize.term('medsDoseIncomplete')}</strong
+    >`;
   }
 
   /** A dose with each record-derived piece (dose, route, reason…) in its own `<bdi>`. */
@@ -562,7 +589,13 @@ export class EhrMedicationList extends EhrDataElement {
         ${row.earlier.map(
           (e) => html`<li>
             <span class="date-value">${e.date.value ? t.clinicalDate(e.date.value) : t.term('notKnown')}</span> ·
-            ${this.statusWords(e)} · ${e.dose ? this.renderDoseText(e.dose, e) : t.term('medsDoseNotRecorded')} ·
+            ${this.statusWords(e)} ·
+            ${e.doseIncomplete
+              ? html`${this.renderDoseIncomplete()} <bdi>${withoutIncompletePrefix(e.dose ?? '')}</bdi>`
+              : e.dose
+                ? this.renderDoseText(e.dose, e)
+                : t.term('medsDoseNotRecorded')}
+            ·
             <bdi>${this.sourceName(e.source)}</bdi>
           </li>`,
         )}

@@ -583,11 +583,20 @@ export class EhrPatientBanner extends EhrDataElement {
       case 'no-known-allergies': {
         const kinds = overview.noKnownKinds;
         const general = kinds.includes('no-known-allergies');
-        const words = general ? [t.term('noKnownAllergies')] : kinds.map((k) => t.term(NO_KNOWN_TERMS[k]));
+        const shown: NoKnownAllergyKind[] = general ? ['no-known-allergies'] : [...kinds];
+        // A "no known …" that no source confirmed is labelled so, and loses the tick.
+        const unconfirmed = (k: NoKnownAllergyKind) => overview.noKnownUnconfirmed.includes(k);
+        const anyUnconfirmed = shown.some(unconfirmed);
         return wrap(
-          html`<p class="allergy-state none-known">
-              <span class="allergy-icon" aria-hidden="true">✓</span>
-              <span class="allergy-title">${words.join('; ')}</span>
+          html`<p class="allergy-state none-known ${anyUnconfirmed ? 'unconfirmed' : ''}">
+              <span class="allergy-icon" aria-hidden="true">${anyUnconfirmed ? '?' : '✓'}</span>
+              <span class="allergy-title"
+                >${shown.map(
+                  (k, i) => html`${i ? '; ' : ''}${t.term(NO_KNOWN_TERMS[k])}${unconfirmed(k)
+                    ? html` <span class="tag unconfirmed-tag" data-unconfirmed-statement>${t.term('unconfirmed')}</span>`
+                    : nothing}`,
+                )}</span
+              >
             </p>
             ${general ? nothing : html`<p class="allergy-note">${t.term('bannerNoKnownOnly')}</p>`}`,
           'no-known-allergies',

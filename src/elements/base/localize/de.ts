@@ -261,6 +261,7 @@ const de: Translation = {
   medsColumnDate: 'Datum',
   medsColumnSource: 'Quelle',
   medsDoseNotRecorded: 'Dosis nicht dokumentiert',
+  medsDoseIncomplete: 'Dosis unvollständig – Quelleintrag prüfen',
   medsNameNotKnown: 'Medikamentenname nicht dokumentiert',
   medsDetailsUnavailable: 'Medikamentenangaben nicht verfügbar',
   medsReportedBy: (who: string) => `Angegeben von ${who}`,

@@ -264,6 +264,7 @@ const en = {
   medsColumnDate: 'Date',
   medsColumnSource: 'Source',
   medsDoseNotRecorded: 'Dose not recorded',
+  medsDoseIncomplete: 'Dose incomplete – check source record',
   medsNameNotKnown: 'Medication name not recorded',
   medsDetailsUnavailable: 'Medication details not available',
   medsReportedBy: (who: string) => `Reported by ${who}`,
