@@ -400,6 +400,29 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
     }
   });
 
+  it('record statuses, codes, units and systems named like built-ins (constructor, __proto__, toString, hasOwnProperty) do not blank the list', async () => {
+    const keys = ['constructor', '__proto__', 'toString', 'hasOwnProperty'];
+    const odd = keys.map((k) =>
+      medicationRequest(`odd-${k}`, 'Patient/1', {
+        status: k as never,
+        medicationCodeableConcept: { coding: [{ system: k, code: k, display: `Odd ${k}` }] },
+        dosageInstruction: [{ doseAndRate: [{ doseQuantity: { value: 1, unit: k, comparator: k as never } }], timing: { repeat: { frequency: 1, period: 1, periodUnit: k as never } } }],
+      }),
+    );
+    const normal = medicationRequest('amox', 'Patient/1', {
+      medicationCodeableConcept: { text: 'Amoxicillin 500 MG Oral Capsule' },
+      dosageInstruction: [{ text: '1 capsule three times a day' }],
+    });
+    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${storeWith([...odd, normal])} patient="clinic/Patient/1"></ehr-medication-list>`);
+    await ready(el);
+    expect(rows(el, 'active').map((r) => text(r.querySelector('[part~="name"]')!))).toEqual(['Amoxicillin 500 MG Oral Capsule']);
+    const unknown = rows(el, 'unknown');
+    expect(unknown.map((r) => text(r.querySelector('[part~="name"]')!)).sort()).toEqual(keys.map((k) => `Odd ${k}`).sort());
+    // Each status is shown as recorded text, never as a built-in function's source.
+    expect(unknown.map((r) => cell(r, 'status')).sort()).toEqual([...keys].sort());
+    expect(text(root(el))).not.toContain('native code');
+  });
+
   it('a provider in error and nothing listed: "Medication information unavailable" naming it, never "No medications recorded"', async () => {
     const el = await fixture<EhrMedicationList>(
       html`<ehr-medication-list .store=${emptyStore(CLINIC_OK, HOSPITAL_FAILED)} patient="clinic/Patient/1"></ehr-medication-list>`,

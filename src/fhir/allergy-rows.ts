@@ -23,6 +23,7 @@ import {
   type NoKnownAllergyKind,
   type VerificationKey,
 } from './status.js';
+import { emptyRecord } from './lookup.js';
 
 /** One stored allergy record: a `StoredRow` has this shape (extra fields are ignored). */
 export interface AllergyRecord extends SourcedItem<AllergyIntolerance> {
@@ -322,7 +323,7 @@ export function contradicts(kind: NoKnownAllergyKind, row: Pick<AllergyRowView, 
 function buildRow(items: AllergyRecord[], refutedAt: string[]): AllergyRowView {
   const resources = items.map((i) => i.resource);
   const sources = [...new Set(items.map((i) => i.source))];
-  const recordsPerSource: Record<string, number> = {};
+  const recordsPerSource = emptyRecord<number>();
   for (const i of items) recordsPerSource[i.source] = (recordsPerSource[i.source] ?? 0) + 1;
   const states = resources.map(allergyState);
   const current = states.some((s) => s === 'active' || s === 'unconfirmed');

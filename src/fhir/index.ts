@@ -19,3 +19,4 @@ export * from './allergy-rows.js';
 export * from './medication-rows.js';
 export * from './identifier-systems.js';
 export * from './completeness.js';
+export * from './lookup.js';

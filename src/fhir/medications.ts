@@ -25,6 +25,7 @@ import {
   medicationGroup,
 } from './status.js';
 import type { MedicationGroup } from './status.js';
+import { own } from './lookup.js';
 
 /**
  * Looks up a Medication by reference (e.g. from the store); `undefined` when not available.
@@ -211,7 +212,7 @@ export function timingText(timing: Timing | undefined | null): string | null {
   const frequencyMax = num(r?.frequencyMax);
   const period = num(r?.period);
   const periodMax = num(r?.periodMax);
-  const unit = typeof r?.periodUnit === 'string' ? UNIT_WORDS[r.periodUnit] : undefined;
+  const unit = own(UNIT_WORDS, r?.periodUnit);
   if (frequency !== undefined && period !== undefined && unit) {
     const periodText = periodMax && periodMax !== period ? `${period}–${periodMax}` : String(period);
     const single = period === 1 && (!periodMax || periodMax === 1);
@@ -226,22 +227,22 @@ export function timingText(timing: Timing | undefined | null): string | null {
       );
     }
   } else {
-    const code = timing.code?.coding?.find((c) => c && typeof c.code === 'string' && TIMING_CODE_WORDS[c.code]);
-    if (code) parts.push(TIMING_CODE_WORDS[code.code!]!);
+    const code = timing.code?.coding?.find((c) => c && own(TIMING_CODE_WORDS, c.code) !== undefined);
+    if (code) parts.push(own(TIMING_CODE_WORDS, code.code)!);
     else {
       const text = conceptText(timing.code);
       if (text) parts.push(text);
     }
   }
-  const when = Array.isArray(r?.when) ? r!.when!.map((w) => WHEN_WORDS[w]).filter(Boolean) : [];
+  const when = Array.isArray(r?.when) ? r!.when!.map((w) => own(WHEN_WORDS, w)).filter((w): w is string => !!w) : [];
   if (when.length) parts.push(when.join(' and '));
   if (Array.isArray(r?.timeOfDay) && r!.timeOfDay!.length) {
     const times = r!.timeOfDay!.filter((t) => typeof t === 'string' && /^\d{2}:\d{2}/.test(t)).map((t) => t.slice(0, 5));
     if (times.length) parts.push(`at ${times.join(', ')}`);
   }
   const bd = r?.boundsDuration;
-  if (bd && num(bd.value) && typeof bd.code === 'string' && UNIT_WORDS[bd.code]) {
-    const u = UNIT_WORDS[bd.code]!;
+  if (bd && num(bd.value) && own(UNIT_WORDS, bd.code)) {
+    const u = own(UNIT_WORDS, bd.code)!;
     parts.push(`for ${formatDecimal(bd.value)} ${bd.value === 1 ? u[0] : u[1]}`);
   }
   return parts.length ? parts.join(' ') : null;
@@ -360,8 +361,8 @@ export function dosageParts(dosage: Dosage | undefined | null, options: NumberDi
   const dose = doseTexts.length ? doseTexts.join('; ') : null;
   let route: string | null = null;
   if (d?.route) {
-    const coded = d.route.coding?.find((c) => canonicalSystem(c?.system) === SYSTEMS.SNOMED_CT && typeof c.code === 'string' && ROUTE_WORDS[c.code]);
-    route = coded ? ROUTE_WORDS[coded.code!]! : conceptText(d.route);
+    const coded = d.route.coding?.find((c) => canonicalSystem(c?.system) === SYSTEMS.SNOMED_CT && own(ROUTE_WORDS, c.code) !== undefined);
+    route = coded ? own(ROUTE_WORDS, coded.code)! : conceptText(d.route);
   }
   let asNeeded: string | null = null;
   if (d?.asNeededBoolean === true) asNeeded = 'as needed';

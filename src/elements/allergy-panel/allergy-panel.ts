@@ -22,6 +22,7 @@ import {
 } from '../../fhir/allergy-rows.js';
 import type { AllergyClinicalKey, NoKnownAllergyKind } from '../../fhir/status.js';
 import { formatQuantity } from '../../fhir/quantities.js';
+import { own } from '../../fhir/lookup.js';
 import styles from './allergy-panel.styles.js';
 
 const CRITICALITY_TERMS: Record<DisplayCriticality, TermKey> = {
@@ -340,7 +341,11 @@ export class EhrAllergyPanel extends EhrDataElement {
   private renderRow(row: AllergyRowView) {
     const unconfirmed = row.verification === 'unconfirmed';
     const classes = ['row', row.criticality, row.group, unconfirmed ? 'unconfirmed' : ''].join(' ');
-    const kind = [...row.categories.map((c) => (CATEGORY_TERMS[c] ? this.t(CATEGORY_TERMS[c]!) : c)), ...row.types.map((t) => this.t(TYPE_TERMS[t]!))];
+    // Category and type codes are record text: only the table's own keys are words, the rest shown as recorded.
+    const kind = [...row.categories, ...row.types].map((c) => {
+      const key = own(CATEGORY_TERMS, c) ?? own(TYPE_TERMS, c);
+      return key ? this.t(key) : c;
+    });
     return html`<li part="row" class=${classes} data-key=${row.key}>
       <div class="row-head">
         <span part="criticality" class="criticality">${criticalityIcon(row.criticality)}${this.t(CRITICALITY_TERMS[row.criticality])}</span>
@@ -399,7 +404,7 @@ export class EhrAllergyPanel extends EhrDataElement {
       ${reactions.map((r) => {
         const meta: TemplateResult[] = [];
         if (r.severity) {
-          meta.push(html`<span class="severity-${r.severity}">${this.localize.term('allergySeverity')}: ${this.t(SEVERITY_TERMS[r.severity]!)}</span>`);
+          meta.push(html`<span class="severity-${r.severity}">${this.localize.term('allergySeverity')}: ${this.t(own(SEVERITY_TERMS, r.severity)!)}</span>`);
         }
         if (r.onset) meta.push(html`<span>${this.localize.term('allergyReactionOnset')}: ${this.localize.clinicalDate(r.onset)}</span>`);
         if (r.substance) meta.push(html`<span>${this.localize.term('allergyReactionSubstance')}: <bdi>${r.substance}</bdi></span>`);

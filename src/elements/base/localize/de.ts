@@ -267,8 +267,9 @@ const de: Translation = {
   medsReportedBy: (who: string) => `Angegeben von ${who}`,
   medsDateEffective: 'Eingenommen ab',
   medsDateAsserted: 'Dokumentiert',
-  medsStatus: (code: string) =>
-    (({
+  // Own keys only: a recorded status such as `constructor` is shown as recorded, not as a built-in.
+  medsStatus: (code: string) => {
+    const words: Record<string, string> = {
       active: 'Aktiv',
       'on-hold': 'Pausiert',
       cancelled: 'Storniert',
@@ -278,7 +279,9 @@ const de: Translation = {
       unknown: 'Status unbekannt',
       'not-taken': 'Nicht eingenommen',
       intended: 'Geplant',
-    }) as Record<string, string>)[code] ?? code,
+    };
+    return Object.hasOwn(words, code) ? words[code]! : code;
+  },
   medsStatusNotRecorded: 'Status nicht dokumentiert',
   medsDoNotGive: 'Nicht verabreichen',
   medsStatusAt: (status: string, source: string) => `${status} bei ${source}`,

@@ -270,8 +270,9 @@ const en = {
   medsReportedBy: (who: string) => `Reported by ${who}`,
   medsDateEffective: 'Taken from',
   medsDateAsserted: 'Recorded',
-  medsStatus: (code: string) =>
-    (({
+  // Own keys only: a recorded status such as `constructor` is shown as recorded, not as a built-in.
+  medsStatus: (code: string) => {
+    const words: Record<string, string> = {
       active: 'Active',
       'on-hold': 'On hold',
       cancelled: 'Cancelled',
@@ -281,7 +282,9 @@ const en = {
       unknown: 'Unknown status',
       'not-taken': 'Not taken',
       intended: 'Intended',
-    }) as Record<string, string>)[code] ?? code,
+    };
+    return Object.hasOwn(words, code) ? words[code]! : code;
+  },
   medsStatusNotRecorded: 'Status not recorded',
   medsDoNotGive: 'Do not give',
   medsStatusAt: (status: string, source: string) => `${status} at ${source}`,
