@@ -277,10 +277,13 @@ function disagreement<V extends string>(items: ReadonlyArray<AllergyRecord>, f: 
 const CRITICALITY_ORDER: Readonly<Record<DisplayCriticality, number>> = { high: 0, 'not-known': 1, low: 2 };
 const VERIFICATION_ORDER: Readonly<Record<DisplayVerification, number>> = { confirmed: 0, 'not-known': 1, unconfirmed: 2 };
 
+/** One collator for every comparison (creating one per call dominates sorting 10,000 rows). */
+const NAME_ORDER = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+
 function compareNames(a: AllergyRowView, b: AllergyRowView): number {
   // Unnamed rows last; then a stable, case- and accent-insensitive order.
   if (!a.substance !== !b.substance) return a.substance ? -1 : 1;
-  return (a.substance ?? '').localeCompare(b.substance ?? '', 'en', { sensitivity: 'base', numeric: true }) || a.key.localeCompare(b.key);
+  return NAME_ORDER.compare(a.substance ?? '', b.substance ?? '') || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
 /**
@@ -414,7 +417,9 @@ export function buildAllergyPanel(records: ReadonlyArray<AllergyRecord> | undefi
     }
     if ((state !== 'active' && state !== 'unconfirmed') || !isNoKnownAllergy(s.resource)) continue;
     const kind = noKnownAllergyKind(s.resource)!;
-    byKind.set(kind, [...(byKind.get(kind) ?? []), s]);
+    const list = byKind.get(kind);
+    if (list) list.push(s);
+    else byKind.set(kind, [s]);
   }
   const noKnown: NoKnownStatementView[] = [...byKind.entries()].map(([kind, items]) => {
     const recordedDate = pickDate(items.map((i) => text(i.resource.recordedDate)), 'earliest');

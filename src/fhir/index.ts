@@ -20,3 +20,4 @@ export * from './medication-rows.js';
 export * from './identifier-systems.js';
 export * from './completeness.js';
 export * from './lookup.js';
+export * from './match-groups.js';

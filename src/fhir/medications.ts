@@ -26,6 +26,7 @@ import {
 } from './status.js';
 import type { MedicationGroup } from './status.js';
 import { own } from './lookup.js';
+import { groupByKeys, type MatchInfo } from './match-groups.js';
 
 /**
  * Looks up a Medication by reference (e.g. from the store); `undefined` when not available.
@@ -505,15 +506,6 @@ function writtenName(concept: CodeableConcept | undefined | null, preferredSyste
   return normalizeConceptName(conceptText({ text: concept.text, coding: displays }, { preferredSystems }));
 }
 
-/** What two records are compared on: their normalized written name and their coding keys. */
-interface MatchInfo {
-  /** Normalized written name, `''` when none. */
-  readonly name: string;
-  /** `system|code` keys that may join records (placeholders and class codes removed). */
-  readonly keys: readonly string[];
-  /** The subset of `keys` strong enough to join records whose names differ. */
-  readonly strong: ReadonlySet<string>;
-}
 
 /**
  * Match data of a medication. ATC codes below substance level (fewer than 7 characters) name
@@ -551,57 +543,6 @@ function allergyMatchInfo(a: AllergyIntolerance): MatchInfo {
     .filter((k): k is string => k !== undefined);
   const name = writtenName(a.code, [SYSTEMS.SNOMED_CT, SYSTEMS.RXNORM]);
   return { name, keys: name ? [...keys, `name:${name}`] : keys, strong: new Set() };
-}
-
-/**
- * Whether two records that share a key may be joined. Showing two rows for one drug is
- * recoverable; hiding a drug or an allergy inside another's row is not. So two records whose
- * written names are both present and differ are joined only through a shared strong code.
- */
-function compatible(a: MatchInfo, b: MatchInfo): boolean {
-  if (!a.name || !b.name || a.name === b.name) return true;
-  for (const k of a.strong) if (b.strong.has(k)) return true;
-  return false;
-}
-
-/**
- * Groups items that share a key, pair by pair (an item joins a group through any member it shares
- * a key with and is {@link compatible} with); groups keep the order of their first item.
- */
-function groupByKeys<T>(items: readonly T[], infoOf: (item: T) => MatchInfo): T[][] {
-  const infos = items.map(infoOf);
-  const parent = items.map((_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) {
-      parent[i] = parent[parent[i]!]!;
-      i = parent[i]!;
-    }
-    return i;
-  };
-  const holders = new Map<string, number[]>();
-  infos.forEach((info, i) => {
-    for (const k of new Set(info.keys)) {
-      const earlier = holders.get(k);
-      if (!earlier) {
-        holders.set(k, [i]);
-        continue;
-      }
-      for (const j of earlier) {
-        const ri = find(i);
-        const rj = find(j);
-        if (ri !== rj && compatible(info, infos[j]!)) parent[Math.max(ri, rj)] = Math.min(ri, rj);
-      }
-      earlier.push(i);
-    }
-  });
-  const groups = new Map<number, T[]>();
-  items.forEach((item, i) => {
-    const root = find(i);
-    const g = groups.get(root);
-    if (g) g.push(item);
-    else groups.set(root, [item]);
-  });
-  return [...groups.values()];
 }
 
 /**
