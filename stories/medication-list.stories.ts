@@ -280,6 +280,8 @@ export const ManyRows: Story = {
   loaders: seeded({ name: 'story-many', patient: 'margery', extra: { clinic: (p) => manyRequests(p, 200) } }),
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(listText(canvasElement)).toContain('Synthetic medicine 200'), { timeout: 10_000 });
+    // The long "Stopped / completed" group shows its first 50 rows and says so.
+    await expect(listText(canvasElement)).toMatch(/Showing the first 50 of \d+\. Show all \d+/);
   },
 };
 

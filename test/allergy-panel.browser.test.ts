@@ -422,6 +422,30 @@ describe('<ehr-allergy-panel> an unconfirmed "no known allergies" statement', ()
   });
 });
 
+describe('<ehr-allergy-panel> long lists', () => {
+  it('shows the first 50 allergies and "Show all N"; a row shows 10 reactions and "and N more"', async () => {
+    const many = Array.from({ length: 70 }, (_, i) => makeAllergy(`a${i}`, `Substance ${String(i).padStart(2, '0')}`));
+    const reactions = Array.from({ length: 30 }, (_, i) => ({ manifestation: [{ text: `Sign ${i + 1}` }] }));
+    const { el } = await render({ name: 'long-lists', clinicAllergies: [...many, makeAllergy('r', 'Aaa many reactions', { reaction: reactions })] });
+    expect(rows(el)).toHaveLength(50);
+    expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('71 current allergies');
+    const cut = root(el).querySelector('[part~="show-all"]')!;
+    expect(words(cut)).toBe('Showing the first 50 of 71. Show all 71');
+
+    const row = rowFor(el, 'Aaa many reactions');
+    expect(row.querySelectorAll('[part~="reaction"]')).toHaveLength(10);
+    expect(words(row.querySelector('[part~="show-more"]')!)).toBe('and 20 more');
+    row.querySelector<HTMLButtonElement>('[part~="show-more"]')!.click();
+    await el.updateComplete;
+    expect(rowFor(el, 'Aaa many reactions').querySelectorAll('[part~="reaction"]')).toHaveLength(30);
+
+    cut.querySelector<HTMLButtonElement>('[part~="show-all-button"]')!.click();
+    await el.updateComplete;
+    expect(rows(el)).toHaveLength(71);
+    expect(root(el).querySelector('[part~="show-all"]')).toBeNull();
+  });
+});
+
 describe('<ehr-allergy-panel> a provider with no record of this patient', () => {
   /**
    * The hospital was searched for this patient and holds no record of them (`SourceState.noRecord`);

@@ -423,6 +423,50 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
     expect(text(root(el))).not.toContain('native code');
   });
 
+  it('a long group shows its first 50 rows and says so; "Show all N" shows the rest', async () => {
+    const many = Array.from({ length: 120 }, (_, i) =>
+      medicationRequest(`m${i}`, 'Patient/1', { medicationCodeableConcept: { text: `Medicine ${String(i).padStart(3, '0')}` } }),
+    );
+    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${storeWith(many)} patient="clinic/Patient/1"></ehr-medication-list>`);
+    await ready(el);
+    expect(rows(el, 'active')).toHaveLength(50);
+    expect(text(group(el, 'active')!.querySelector('[part~="group-heading"]')!)).toBe('Active (120 medications)');
+    const cut = group(el, 'active')!.querySelector('[part~="show-all"]')!;
+    expect(text(cut)).toBe('Showing the first 50 of 120. Show all 120');
+    cut.querySelector<HTMLButtonElement>('[part~="show-all-button"]')!.click();
+    await el.updateComplete;
+    expect(rows(el, 'active')).toHaveLength(120);
+    expect(group(el, 'active')!.querySelector('[part~="show-all"]')).toBeNull();
+    await expectNoAxeViolations(el);
+  });
+
+  it('a record with many dosage instructions shows 10 and "and N more"; earlier records likewise', async () => {
+    const dosages = Array.from({ length: 25 }, (_, i) => ({ text: `step ${i + 1}` }));
+    const taper = medicationRequest('taper', 'Patient/1', { medicationCodeableConcept: { text: 'Prednisolone 5 MG Oral Tablet' }, dosageInstruction: dosages });
+    const renewals = Array.from({ length: 16 }, (_, i) =>
+      medicationRequest(`r${i}`, 'Patient/1', {
+        medicationCodeableConcept: { text: 'Metformin 500 MG Oral Tablet' },
+        authoredOn: `20${String(10 + i)}-01-01`,
+        dosageInstruction: [{ text: `renewal ${i}` }],
+      }),
+    );
+    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${storeWith([taper, ...renewals])} patient="clinic/Patient/1"></ehr-medication-list>`);
+    await ready(el);
+    const row = rowNamed(el, 'active', 'Prednisolone 5 MG Oral Tablet');
+    expect(cell(row, 'dose')).toBe(`${dosages.slice(0, 10).map((d) => d.text).join('; ')} and 15 more`);
+    row.querySelector<HTMLButtonElement>('[part~="dose"] [part~="show-more"]')!.click();
+    await el.updateComplete;
+    expect(cell(rowNamed(el, 'active', 'Prednisolone 5 MG Oral Tablet'), 'dose')).toBe(dosages.map((d) => d.text).join('; '));
+
+    const history = rowNamed(el, 'active', 'Metformin 500 MG Oral Tablet').querySelector('[part~="history"]')!;
+    expect(text(history.querySelector('summary')!)).toBe('15 earlier records');
+    expect(history.querySelectorAll('li')).toHaveLength(11);
+    expect(text(history.querySelector('li:last-child')!)).toBe('and 5 more');
+    history.querySelector<HTMLButtonElement>('[part~="show-more"]')!.click();
+    await el.updateComplete;
+    expect(rowNamed(el, 'active', 'Metformin 500 MG Oral Tablet').querySelectorAll('[part~="history"] li')).toHaveLength(15);
+  });
+
   it('a provider in error and nothing listed: "Medication information unavailable" naming it, never "No medications recorded"', async () => {
     const el = await fixture<EhrMedicationList>(
       html`<ehr-medication-list .store=${emptyStore(CLINIC_OK, HOSPITAL_FAILED)} patient="clinic/Patient/1"></ehr-medication-list>`,

@@ -1,5 +1,5 @@
 import { html, nothing, type CSSResultGroup, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import type { AllergyIntolerance } from 'fhir/r4';
 import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
 import { patientQuery, sourceStatus } from '../base/patient-query.js';
@@ -23,6 +23,7 @@ import {
 import type { AllergyClinicalKey, NoKnownAllergyKind } from '../../fhir/status.js';
 import { formatQuantity } from '../../fhir/quantities.js';
 import { own } from '../../fhir/lookup.js';
+import { LIST_PREVIEW, NESTED_PREVIEW, preview, renderAndMore, renderShowAll } from '../base/show-more.js';
 import styles from './allergy-panel.styles.js';
 
 const CRITICALITY_TERMS: Record<DisplayCriticality, TermKey> = {
@@ -126,6 +127,10 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  *   substance; "Verification: Not recorded" when missing). Reactions are listed, or "No reactions
  *   recorded" in one line; onset and recorded date only when recorded.
  *
+ * Long lists are cut visibly: more than 50 current (or inactive) allergies show the first 50 and
+ * "Showing the first 50 of N." with a "Show all N" button; a row with more than 10 reactions shows
+ * 10 and "and N more".
+ *
  * Record text (substances, manifestations, notes) is rendered as text inside `<bdi>`.
  *
  * Rows show their sources with compact `<ehr-source-badge>`s (the provider's name; "Out of date" /
@@ -155,6 +160,8 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * @csspart no-record - "No record at …": a provider searched for this patient that holds nothing on them.
  * @csspart incomplete - "May be incomplete: …" above the allergies or statements when a provider's data for this patient is missing.
  * @csspart retry-button - Retry buttons.
+ * @csspart show-all - "Showing the first 50 of N." with its "Show all N" button (`show-all-button`), below a long list.
+ * @csspart show-more - "and N more": the button after a row's first 10 reactions.
  *
  * @cssproperty [--ehr-allergy-panel-high-color=var(--ehr-color-danger, #b3261e)] - Border and label colour of high-criticality rows.
  * @cssproperty [--ehr-allergy-panel-high-background=var(--ehr-color-danger-surface, #fdecea)] - Background of the high-criticality label.
@@ -174,6 +181,21 @@ export class EhrAllergyPanel extends EhrDataElement {
   private readonly status = sourceStatus(this, { patient: () => this.activePatient });
 
   private readonly headingId = `ehr-allergy-heading-${Math.random().toString(36).slice(2, 10)}`;
+
+  /** Cut lists the user opened in full (`current`, `past`, `reactions:<row key>`). Reset per store/patient. */
+  @state() private expanded: ReadonlySet<string> = new Set();
+  private expandedFor?: { store: unknown; patient: unknown };
+
+  private expand(key: string): void {
+    this.expanded = new Set([...this.expanded, key]);
+  }
+
+  protected override willUpdate(): void {
+    if (this.expandedFor?.store !== this.activeStore || this.expandedFor?.patient !== this.activePatient) {
+      this.expandedFor = { store: this.activeStore, patient: this.activePatient };
+      this.expanded = new Set();
+    }
+  }
 
   private cachedRows?: StoredRow<AllergyIntolerance>[];
   private cachedView?: AllergyPanelView;
@@ -244,12 +266,16 @@ export class EhrAllergyPanel extends EhrDataElement {
       return renderSkeleton(this.localize, { what: this.localize.term('allergies') });
     }
     const verdict = verdictFor(this.status);
+    // Long lists render their first rows; the summary keeps the full count and the cut is said on screen.
+    const current = preview(view.current, LIST_PREVIEW, this.expanded.has('current'));
+    const past = preview(view.past, LIST_PREVIEW, this.expanded.has('past'));
     return html`${this.renderSummary(view)} ${anything ? renderIncompleteCaveat(this.localize, verdict) : nothing}
     ${renderNoRecord(this.localize, verdict)} ${this.renderStatements(view)}
     ${view.current.length
       ? html`<ul class="rows current" aria-label=${this.localize.term('allergyCurrentList')}>
-          ${view.current.map((row) => this.renderRow(row))}
-        </ul>`
+            ${current.map((row) => this.renderRow(row))}
+          </ul>
+          ${renderShowAll(this.localize, current.length, view.current.length, () => this.expand('current'))}`
       : nothing}
     ${!anything ? this.renderEmpty(verdict) : nothing}
     ${!view.current.length && !view.noKnown.length && view.past.length
@@ -259,8 +285,9 @@ export class EhrAllergyPanel extends EhrDataElement {
       ? html`<details class="past-group" ?open=${this.showInactive}>
           <summary>${this.localize.term('allergyPastGroup', view.past.length)}</summary>
           <ul class="rows past" aria-label=${this.localize.term('allergyPastList')}>
-            ${view.past.map((row) => this.renderRow(row))}
+            ${past.map((row) => this.renderRow(row))}
           </ul>
+          ${renderShowAll(this.localize, past.length, view.past.length, () => this.expand('past'))}
         </details>`
       : nothing}
     ${view.hiddenRefuted + view.hiddenEnteredInError
@@ -357,7 +384,7 @@ export class EhrAllergyPanel extends EhrDataElement {
         ${row.reactions.length
           ? html`<div class="fact reactions-fact">
               <dt>${this.localize.term('allergyReactions')}</dt>
-              <dd>${this.renderReactions(row.reactions)}</dd>
+              <dd>${this.renderReactions(row)}</dd>
             </div>`
           : html`<div class="fact reactions-fact no-reactions">
               <dt class="visually-hidden">${this.localize.term('allergyReactions')}</dt>
@@ -399,7 +426,9 @@ export class EhrAllergyPanel extends EhrDataElement {
     </p>`;
   }
 
-  private renderReactions(reactions: readonly AllergyReactionView[]) {
+  private renderReactions(row: AllergyRowView) {
+    const key = `reactions:${row.key}`;
+    const reactions: readonly AllergyReactionView[] = preview(row.reactions, NESTED_PREVIEW, this.expanded.has(key));
     return html`<ul class="reactions">
       ${reactions.map((r) => {
         const meta: TemplateResult[] = [];
@@ -418,6 +447,9 @@ export class EhrAllergyPanel extends EhrDataElement {
           ${r.description ? html`<div class="reaction-meta"><bdi>${r.description}</bdi></div>` : nothing}
         </li>`;
       })}
+      ${reactions.length < row.reactions.length
+        ? html`<li class="reaction">${renderAndMore(this.localize, row.reactions.length - reactions.length, () => this.expand(key))}</li>`
+        : nothing}
     </ul>`;
   }
 

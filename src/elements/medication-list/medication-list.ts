@@ -15,7 +15,8 @@ import {
   type MedicationRecord,
   type MedicationRowView,
 } from '../../fhir/medication-rows.js';
-import { INCOMPLETE_DOSE_PREFIX, dosageParts, dosageText } from '../../fhir/medications.js';
+import { INCOMPLETE_DOSE_PREFIX, dosageParts, dosageText, medicationDosageSummary } from '../../fhir/medications.js';
+import { LIST_PREVIEW, NESTED_PREVIEW, preview, renderAndMore, renderShowAll } from '../base/show-more.js';
 import { renderIncompleteCaveat, renderNoRecord, verdictFor } from '../base/completeness-notes.js';
 import { sentence } from '../base/record-text.js';
 import type { CompletenessVerdict } from '../../fhir/completeness.js';
@@ -140,6 +141,10 @@ async function readKey(store: RecordSource, key: string): Promise<Resource | nul
  * notices are then left out (errors, the completeness caveat, "unavailable" and per-row source
  * badges are always shown).
  *
+ * Long lists are cut visibly: a group with more than 50 rows shows the first 50 and "Showing the
+ * first 50 of N." with a "Show all N" button; a row with more than 10 dosage instructions or
+ * earlier records shows 10 and "and N more".
+ *
  * Referenced Medications and prescribers are read from the store (`read('<source>/Type/id')`) after
  * the records arrive; the list shows its skeleton until they are looked up the first time.
  *
@@ -173,6 +178,8 @@ async function readKey(store: RecordSource, key: string): Promise<Resource | nul
  * @csspart error - Error box with Retry.
  * @csspart notice - Partial, stale and offline notices.
  * @csspart retry-button - Retry buttons.
+ * @csspart show-all - "Showing the first 50 of N." with its "Show all N" button (`show-all-button`), below a long group.
+ * @csspart show-more - "and N more": the button after the first 10 dosage instructions or earlier records of a row.
  *
  * @cssproperty [--ehr-medication-list-row-border=var(--ehr-color-border-subtle, #d0d7de)] - Lines between rows.
  * @cssproperty [--ehr-medication-list-header-background=var(--ehr-color-surface-raised, #f6f8fa)] - Table header background.
@@ -205,6 +212,8 @@ export class EhrMedicationList extends EhrDataElement {
   @state() private cacheVersion = 0;
   private owner: { store?: RecordSource; patient?: string } = {};
   private generation = 0;
+  /** Cut lists the user opened in full (`group:<group>`, `history:<row id>`, `dosage:<entry key>`). Reset per store/patient. */
+  @state() private expanded: ReadonlySet<string> = new Set();
   private lastRows?: StoredRow[];
   private missing: string[] = [];
   private memo?: { rows: StoredRow[]; patients: StoredRow[]; version: number; sources: unknown; view: MedicationListView };
@@ -219,6 +228,7 @@ export class EhrMedicationList extends EhrDataElement {
       this.pending.clear();
       this.memo = undefined;
       this.lastRows = undefined;
+      this.expanded = new Set();
     }
   }
 
@@ -241,6 +251,10 @@ export class EhrMedicationList extends EhrDataElement {
       }
       this.cacheVersion++;
     });
+  }
+
+  private expand(key: string): void {
+    this.expanded = new Set([...this.expanded, key]);
   }
 
   private retry = () => {
@@ -384,6 +398,8 @@ export class EhrMedicationList extends EhrDataElement {
     const id = `group-${group}`;
     const t = this.localize;
     const flagged = view.deceased && rows.some((r) => r.activeAfterDeath);
+    // A long group renders its first rows; the heading keeps the full count and the cut is said on screen.
+    const shown = preview(rows, LIST_PREVIEW, this.expanded.has(`group:${group}`));
     const title = html`<span class="group-title">${this.groupTitle(view, group, rows)}</span>
       <span class="count">(${t.term('medsGroupCount', rows.length)})</span>`;
     const date = view.deceasedDate ? t.clinicalDate(view.deceasedDate.original) : undefined;
@@ -415,9 +431,10 @@ export class EhrMedicationList extends EhrDataElement {
           </tr>
         </thead>
         <tbody>
-          ${rows.map((r) => this.renderRow(r))}
+          ${shown.map((r) => this.renderRow(r))}
         </tbody>
       </table>
+      ${renderShowAll(t, shown.length, rows.length, () => this.expand(`group:${group}`))}
     </section>`;
   }
 
@@ -519,6 +536,8 @@ export class EhrMedicationList extends EhrDataElement {
 
   private renderDose(e: MedicationEntryView): TemplateResult {
     if (!e.dose) return html`<span class="not-recorded">${this.localize.term('medsDoseNotRecorded')}</span>`;
+    const cut = this.cutDosages(e);
+    if (cut) return cut;
     // Dosage built from structured fields is worded in English by src/fhir: say so to screen readers.
     const lang = e.doseBuilt && !this.localize.lang.toLowerCase().startsWith('en') ? 'en' : nothing;
     if (e.doseIncomplete) {
@@ -526,6 +545,24 @@ export class EhrMedicationList extends EhrDataElement {
       return html`${this.renderDoseIncomplete()}${rest ? html` <span lang=${lang}><bdi>${rest}</bdi></span>` : nothing}`;
     }
     return html`<span lang=${lang}>${this.renderDoseText(e.dose, e)}</span>`;
+  }
+
+  /**
+   * A record with more than {@link NESTED_PREVIEW} dosage instructions: the first ones, then
+   * "and N more" (a button showing the rest). `undefined` when nothing needs cutting.
+   */
+  private cutDosages(e: MedicationEntryView): TemplateResult | undefined {
+    const r = e.resource;
+    const list = r.resourceType === 'MedicationStatement' ? r.dosage : r.dosageInstruction;
+    const key = `dosage:${e.key}`;
+    if (!Array.isArray(list) || list.length <= NESTED_PREVIEW || this.expanded.has(key)) return undefined;
+    const first = medicationDosageSummary(
+      r.resourceType === 'MedicationStatement' ? { ...r, dosage: list.slice(0, NESTED_PREVIEW) } : { ...r, dosageInstruction: list.slice(0, NESTED_PREVIEW) },
+    );
+    const text = first.incomplete ? withoutIncompletePrefix(first.text ?? '') : (first.text ?? '');
+    const lang = e.doseBuilt && !this.localize.lang.toLowerCase().startsWith('en') ? 'en' : nothing;
+    return html`${e.doseIncomplete ? html`${this.renderDoseIncomplete()} ` : nothing}<span lang=${lang}><bdi>${text}</bdi></span>
+      ${renderAndMore(this.localize, list.length - NESTED_PREVIEW, () => this.expand(key))}`;
   }
 
   /**
@@ -583,10 +620,12 @@ export class EhrMedicationList extends EhrDataElement {
   private renderHistory(row: MedicationRowView): TemplateResult | typeof nothing {
     if (!row.earlier.length) return nothing;
     const t = this.localize;
-    return html`<details class="history" part="history">
+    const key = `history:${row.id}`;
+    const shown = preview(row.earlier, NESTED_PREVIEW, this.expanded.has(key));
+    return html`<details class="history" part="history" ?open=${this.expanded.has(key)}>
       <summary>${t.term('medsEarlier', row.earlier.length)}</summary>
       <ul>
-        ${row.earlier.map(
+        ${shown.map(
           (e) => html`<li>
             <span class="date-value">${e.date.value ? t.clinicalDate(e.date.value) : t.term('notKnown')}</span> ·
             ${this.statusWords(e)} ·
@@ -599,6 +638,9 @@ export class EhrMedicationList extends EhrDataElement {
             <bdi>${this.sourceName(e.source)}</bdi>
           </li>`,
         )}
+        ${shown.length < row.earlier.length
+          ? html`<li>${renderAndMore(t, row.earlier.length - shown.length, () => this.expand(key))}</li>`
+          : nothing}
       </ul>
     </details>`;
   }

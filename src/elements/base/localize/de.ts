@@ -58,6 +58,9 @@ const de: Translation = {
   pendingUpload: 'Wartet auf Übertragung',
   conflict: 'Konflikt: Prüfung nötig',
 
+  showingFirst: (shown: string, total: string) => `Die ersten ${shown} von ${total} werden angezeigt.`,
+  showAll: (total: string) => `Alle ${total} anzeigen`,
+  andMore: (count: string) => `und ${count} weitere`,
   itemCount: (count: number) => plural('de', count, { one: '1 Eintrag', other: `${count} Einträge` }),
 
   patient: 'Patient',

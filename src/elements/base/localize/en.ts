@@ -59,6 +59,9 @@ const en = {
   conflict: 'Conflict: needs review',
 
   // Counts
+  showingFirst: (shown: string, total: string) => `Showing the first ${shown} of ${total}.`,
+  showAll: (total: string) => `Show all ${total}`,
+  andMore: (count: string) => `and ${count} more`,
   itemCount: (count: number) => plural('en', count, { one: '1 item', other: `${count} items` }),
 
   // Patient
