@@ -271,11 +271,12 @@ function manyAllergies(count: number): AllergyIntolerance[] {
   );
 }
 
-/** Sixty allergies, mixed criticality and status. */
+/** Sixty allergies, mixed criticality and status: the first 50 current ones, then "Show all 53". */
 export const ManyRows: Story = {
   loaders: seeded({ name: 'story-many', clinicAllergies: manyAllergies(60) }),
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(panelText(canvasElement)).toContain('53 current allergies'));
+    await expect(panelText(canvasElement)).toContain('Showing the first 50 of 53. Show all 53');
   },
 };
 

@@ -30,23 +30,28 @@ const seeded = (options: MedicationSeedOptions) => [
 ];
 
 /** A store whose live query never answers (loading) or fails (error). */
-function stubStore(mode: 'loading' | 'error' | 'empty'): RecordSource {
+function stubStore(mode: 'loading' | 'error' | 'empty' | 'empty-hospital-failed'): RecordSource {
+  const hospitalFailed = mode === 'empty-hospital-failed';
   return {
     search: async () => [],
     getSources: async () => [
       { id: 'clinic', label: 'Riverside Clinic', lastSyncAt: Date.now() - 60_000, status: 'ok' },
-      { id: 'hospital', label: 'St Elsewhere Hospital', lastSyncAt: Date.now() - 120_000, status: 'ok' },
+      hospitalFailed
+        ? { id: 'hospital', label: 'St Elsewhere Hospital', status: 'error', lastError: 'HTTP 503 Service Unavailable' }
+        : { id: 'hospital', label: 'St Elsewhere Hospital', lastSyncAt: Date.now() - 120_000, status: 'ok' },
     ],
+    // A completed download of this patient from each provider that synced (what the store reports after a sync).
+    syncedSources: async () => (hospitalFailed ? ['clinic'] : ['clinic', 'hospital']),
     live: () => ({
       subscribe: (observer) => {
-        if (mode === 'empty') queueMicrotask(() => observer.next?.([]));
+        if (mode === 'empty' || hospitalFailed) queueMicrotask(() => observer.next?.([]));
         if (mode === 'error') queueMicrotask(() => observer.error?.(new Error('IndexedDB is not available in this browser profile')));
         return { unsubscribe() {} };
       },
     }),
   };
 }
-const stub = (mode: 'loading' | 'error' | 'empty') => [async (): Promise<Loaded> => ({ store: stubStore(mode), patient: 'clinic/Patient/1' })];
+const stub = (mode: 'loading' | 'error' | 'empty' | 'empty-hospital-failed') => [async (): Promise<Loaded> => ({ store: stubStore(mode), patient: 'clinic/Patient/1' })];
 
 const list = (canvas: HTMLElement) => canvas.querySelector('ehr-medication-list')!;
 const listText = (canvas: HTMLElement) => list(canvas).shadowRoot!.textContent!.replace(/\s+/g, ' ');
@@ -160,11 +165,28 @@ export const Empty: Story = {
   },
 };
 
-/** The hospital could not be synced: what is shown may be incomplete, and the notice says which provider failed. */
+/**
+ * Nothing listed, but the hospital could not be synced: "Medication information unavailable"
+ * naming it — never "No medications recorded".
+ */
+export const EmptyWhileProviderFailed: Story = {
+  loaders: stub('empty-hospital-failed'),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(listText(canvasElement)).toContain('Medication information unavailable'));
+    await expect(listText(canvasElement)).toContain('(St Elsewhere Hospital)');
+    await expect(listText(canvasElement)).not.toContain('No medications recorded');
+  },
+};
+
+/**
+ * The hospital could not be synced: the clinic's medicines carry "May be incomplete" naming the
+ * hospital, and the notice says which provider failed.
+ */
 export const Partial: Story = {
   loaders: seeded({ name: 'story-partial', patient: 'parker', hospital: { empty: true, status: 'error', lastError: 'HTTP 503 Service Unavailable' } }),
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(listText(canvasElement)).toContain('St Elsewhere Hospital could not be synced'));
+    await expect(listText(canvasElement)).toContain('May be incomplete: St Elsewhere Hospital could not be checked.');
   },
 };
 
@@ -199,6 +221,7 @@ export const NoActiveMedications: Story = {
       const store: RecordSource = {
         search: async () => rows as never,
         getSources: async () => [{ id: 'clinic', label: 'Riverside Clinic', lastSyncAt: Date.now() - 60_000, status: 'ok' }],
+        syncedSources: async () => ['clinic'],
         live: (query) => ({
           subscribe: (observer) => {
             const types = [query.type ?? []].flat();
@@ -257,6 +280,8 @@ export const ManyRows: Story = {
   loaders: seeded({ name: 'story-many', patient: 'margery', extra: { clinic: (p) => manyRequests(p, 200) } }),
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(listText(canvasElement)).toContain('Synthetic medicine 200'), { timeout: 10_000 });
+    // The long "Stopped / completed" group shows its first 50 rows and says so.
+    await expect(listText(canvasElement)).toMatch(/Showing the first 50 of \d+\. Show all \d+/);
   },
 };
 

@@ -405,6 +405,88 @@ describe('<ehr-allergy-panel> completeness for THIS patient (clinical safety)', 
   });
 });
 
+describe('<ehr-allergy-panel> an unconfirmed "no known allergies" statement', () => {
+  it('is labelled "Unconfirmed" (en, de); a confirmed one is not', async () => {
+    const nka = (verification: 'confirmed' | 'unconfirmed') => makeAllergy('nka', 'No known allergy', { code: '716186003', verification });
+    const { el } = await render({ name: 'nka-unconfirmed', clinicAllergies: [nka('unconfirmed')] });
+    const statement = root(el).querySelector('.statement')!;
+    expect(words(statement.querySelector('.statement-text')!)).toBe('No known allergies Unconfirmed');
+    expect(statement.classList.contains('unconfirmed')).toBe(true);
+    fixtureCleanup();
+    const { el: german } = await render({ name: 'nka-unconfirmed-de', clinicAllergies: [nka('unconfirmed')] }, 'de');
+    expect(words(root(german).querySelector('.statement-text')!)).toBe('Keine bekannten Allergien Unbestätigt');
+    fixtureCleanup();
+    const { el: confirmed } = await render({ name: 'nka-confirmed', clinicAllergies: [nka('confirmed')] });
+    expect(words(root(confirmed).querySelector('.statement-text')!)).toBe('No known allergies');
+    expect(root(confirmed).querySelector('[data-unconfirmed-statement]')).toBeNull();
+  });
+});
+
+describe('<ehr-allergy-panel> long lists', () => {
+  it('shows the first 50 allergies and "Show all N"; a row shows 10 reactions and "and N more"', async () => {
+    const many = Array.from({ length: 70 }, (_, i) => makeAllergy(`a${i}`, `Substance ${String(i).padStart(2, '0')}`));
+    const reactions = Array.from({ length: 30 }, (_, i) => ({ manifestation: [{ text: `Sign ${i + 1}` }] }));
+    const { el } = await render({ name: 'long-lists', clinicAllergies: [...many, makeAllergy('r', 'Aaa many reactions', { reaction: reactions })] });
+    expect(rows(el)).toHaveLength(50);
+    expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('71 current allergies');
+    const cut = root(el).querySelector('[part~="show-all"]')!;
+    expect(words(cut)).toBe('Showing the first 50 of 71. Show all 71');
+
+    const row = rowFor(el, 'Aaa many reactions');
+    expect(row.querySelectorAll('[part~="reaction"]')).toHaveLength(10);
+    expect(words(row.querySelector('[part~="show-more"]')!)).toBe('and 20 more');
+    row.querySelector<HTMLButtonElement>('[part~="show-more"]')!.click();
+    await el.updateComplete;
+    expect(rowFor(el, 'Aaa many reactions').querySelectorAll('[part~="reaction"]')).toHaveLength(30);
+
+    cut.querySelector<HTMLButtonElement>('[part~="show-all-button"]')!.click();
+    await el.updateComplete;
+    expect(rows(el)).toHaveLength(71);
+    expect(root(el).querySelector('[part~="show-all"]')).toBeNull();
+  });
+});
+
+describe('<ehr-allergy-panel> a provider with no record of this patient', () => {
+  /**
+   * The hospital was searched for this patient and holds no record of them (`SourceState.noRecord`);
+   * it synced other patients only. Until the store's per-patient coverage reaches the elements,
+   * the source list carries the flag.
+   */
+  async function renderNoRecordAtHospital(options: AllergySeedOptions, lang = 'en') {
+    const seeded = await seedAllergyStore({ ...options, hospital: { syncedAgo: 60_000, status: 'ok', syncedPatient: 'hospital/Patient/someone-else' } });
+    const getSources = seeded.store.getSources.bind(seeded.store);
+    seeded.store.getSources = async () => (await getSources()).map((s) => (s.id === 'hospital' ? { ...s, noRecord: true } : s));
+    const el = await fixture<EhrAllergyPanel>(
+      html`<div lang=${lang}><ehr-allergy-panel .store=${seeded.store} patient=${seeded.patient.clinic}></ehr-allergy-panel></div>`,
+    ).then((wrapper) => wrapper.querySelector('ehr-allergy-panel')!);
+    await waitUntil(() => !root(el).querySelector('[part~="skeleton"]') && root(el).querySelector('[part~="empty"], [part~="summary"]'), 'panel did not finish loading', {
+      timeout: 10_000,
+    });
+    await el.updateComplete;
+    return el;
+  }
+  const noRecordLines = (el: EhrAllergyPanel) => [...root(el).querySelectorAll('[part~="no-record"]')].map(words);
+
+  it('a clinic-only patient with a coded NKA: "No known allergies" and "No record at St Elsewhere Hospital", no caveat', async () => {
+    const el = await renderNoRecordAtHospital({ name: 'no-record-nka', clinicAllergies: [makeAllergy('nka', 'No known allergy', { code: '716186003' })] });
+    expect(words(root(el))).toContain('No known allergies');
+    expect(root(el).querySelector('[part~="incomplete"]')).toBeNull();
+    expect(noRecordLines(el)).toEqual(['No record at St Elsewhere Hospital']);
+    expect(root(el).querySelector('[part~="no-record"] bdi')!.textContent).toBe('St Elsewhere Hospital');
+  });
+
+  it('nothing recorded anywhere: "No allergies recorded", not "unavailable" (en, de)', async () => {
+    const el = await renderNoRecordAtHospital({ name: 'no-record-empty' });
+    expect(words(root(el).querySelector('[part~="empty"]')!)).toContain('No allergies recorded');
+    expect(words(root(el))).not.toContain('unavailable');
+    expect(noRecordLines(el)).toEqual(['No record at St Elsewhere Hospital']);
+    fixtureCleanup();
+    const de = await renderNoRecordAtHospital({ name: 'no-record-empty-de' }, 'de');
+    expect(words(root(de).querySelector('[part~="empty"]')!)).toContain('Keine Allergien dokumentiert');
+    expect(noRecordLines(de)).toEqual(['Kein Eintrag bei St Elsewhere Hospital']);
+  });
+});
+
 describe('<ehr-allergy-panel hide-source-notices>', () => {
   async function renderHidden(options: AllergySeedOptions) {
     const seeded = await seedAllergyStore(options);

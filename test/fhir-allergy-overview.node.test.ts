@@ -22,6 +22,13 @@ const latex = allergy('300916003', 'Latex allergy', { verification: 'unconfirmed
 const nkda = allergy('409137002', 'No Known Drug Allergy (situation)');
 
 describe('allergy overview for the banner', () => {
+  it('names the "no known …" statements no source confirms', () => {
+    const unconfirmedNkda = { ...nkda, id: 'u', verificationStatus: { coding: [{ system: VER, code: 'presumed' }] } };
+    const o = allergyOverview([{ source: 'clinic', resource: unconfirmedNkda }], { queryOk: true });
+    expect([o.state, o.noKnownKinds, o.noKnownUnconfirmed]).toEqual(['no-known-allergies', ['no-known-drug-allergies'], ['no-known-drug-allergies']]);
+    expect(allergyOverview([{ source: 'clinic', resource: nkda }], { queryOk: true }).noKnownUnconfirmed).toEqual([]);
+  });
+
   it('the same allergy from the clinic and the hospital counts once, with both sources', () => {
     const o = allergyOverview(
       [

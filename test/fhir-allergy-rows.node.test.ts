@@ -126,6 +126,14 @@ describe('buildAllergyPanel', () => {
     expect(view.noKnown[0]).toMatchObject({ kind: 'no-known-drug-allergies', sources: ['clinic'], recordedDate: '2015-08-06T15:37:31-06:00', contradicted: false });
   });
 
+  it('marks a coded "no known allergies" statement unconfirmed only when no source confirms it', () => {
+    const nka = (id: string, verification: string) => allergy(id, { verification, snomed: ['716186003', 'No known allergy'] });
+    expect(buildAllergyPanel([at('c', nka('a', 'unconfirmed'))]).noKnown.map((s) => s.unconfirmed)).toEqual([true]);
+    expect(buildAllergyPanel([at('c', nka('a', 'presumed'))]).noKnown.map((s) => s.unconfirmed)).toEqual([true]);
+    expect(buildAllergyPanel([at('c', nka('a', 'confirmed'))]).noKnown.map((s) => s.unconfirmed)).toEqual([false]);
+    expect(buildAllergyPanel([at('c', nka('a', 'unconfirmed')), at('h', nka('b', 'confirmed'))]).noKnown.map((s) => s.unconfirmed)).toEqual([false]);
+  });
+
   it('flags NKDA as contradicted by a medication allergy (or one without a category), not by a food allergy', () => {
     const nkda = fixture<AllergyIntolerance>('AllergyIntolerance-nkda.json');
     const food = allergy('f', { category: ['food'], snomed: ['91935009', 'Allergy to peanuts'] });

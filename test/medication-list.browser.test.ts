@@ -374,20 +374,149 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
     expect(picked[0]!.records[0]!.resource.resourceType).toBe('MedicationRequest');
   });
 
-  it('says "No medications recorded" when there are none, and shows a failed provider', async () => {
-    const empty: RecordSource = {
-      search: async () => [],
-      live: () => ({ subscribe: (o) => (queueMicrotask(() => o.next?.([] as StoredRow[])), { unsubscribe() {} }) }),
-      getSources: async () => [
-        { id: 'clinic', label: 'Riverside Clinic', lastSyncAt: Date.now(), status: 'ok' },
-        { id: 'hospital', label: 'St Elsewhere Hospital', status: 'error', lastError: 'HTTP 503' },
-      ],
-    };
-    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${empty} patient="clinic/Patient/1"></ehr-medication-list>`);
+  it('shows an incompletely read structured dose as its own marker, in words (en, de)', async () => {
+    const insulin = medicationRequest('ins', 'Patient/1', {
+      medicationCodeableConcept: { text: 'Insulin glargine 100 UNT/ML' },
+      dosageInstruction: [{ doseAndRate: [{ doseQuantity: { unit: 'units' } }], route: { text: 'subcutaneous' } }],
+    });
+    const plain = medicationRequest('amox', 'Patient/1', {
+      medicationCodeableConcept: { text: 'Amoxicillin 500 MG Oral Capsule' },
+      dosageInstruction: [{ text: '1 capsule three times a day' }],
+    });
+    for (const [lang, marker] of [
+      ['en', 'Dose incomplete – check source record'],
+      ['de', 'Dosis unvollständig – Quelleintrag prüfen'],
+    ] as const) {
+      const wrapper = await fixture<HTMLElement>(
+        html`<div lang=${lang}><ehr-medication-list .store=${storeWith([insulin, plain])} patient="clinic/Patient/1"></ehr-medication-list></div>`,
+      );
+      const el = wrapper.querySelector('ehr-medication-list') as EhrMedicationList;
+      await ready(el);
+      const row = rowNamed(el, 'active', 'Insulin glargine 100 UNT/ML');
+      expect(text(row.querySelector('[part~="dose-incomplete"]')!)).toBe(`⚠ ${marker}`);
+      // The marker is not a repeat of the English prefix inside the dose text.
+      expect(cell(row, "dose")).toBe(`⚠ ${marker} subcutaneous`);
+      expect(rowNamed(el, 'active', 'Amoxicillin 500 MG Oral Capsule').querySelector('[part~="dose-incomplete"]')).toBeNull();
+    }
+  });
+
+  it('record statuses, codes, units and systems named like built-ins (constructor, __proto__, toString, hasOwnProperty) do not blank the list', async () => {
+    const keys = ['constructor', '__proto__', 'toString', 'hasOwnProperty'];
+    const odd = keys.map((k) =>
+      medicationRequest(`odd-${k}`, 'Patient/1', {
+        status: k as never,
+        medicationCodeableConcept: { coding: [{ system: k, code: k, display: `Odd ${k}` }] },
+        dosageInstruction: [{ doseAndRate: [{ doseQuantity: { value: 1, unit: k, comparator: k as never } }], timing: { repeat: { frequency: 1, period: 1, periodUnit: k as never } } }],
+      }),
+    );
+    const normal = medicationRequest('amox', 'Patient/1', {
+      medicationCodeableConcept: { text: 'Amoxicillin 500 MG Oral Capsule' },
+      dosageInstruction: [{ text: '1 capsule three times a day' }],
+    });
+    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${storeWith([...odd, normal])} patient="clinic/Patient/1"></ehr-medication-list>`);
     await ready(el);
-    expect(text(root(el).querySelector('[part~="empty"]')!)).toBe('No medications recorded');
+    expect(rows(el, 'active').map((r) => text(r.querySelector('[part~="name"]')!))).toEqual(['Amoxicillin 500 MG Oral Capsule']);
+    const unknown = rows(el, 'unknown');
+    expect(unknown.map((r) => text(r.querySelector('[part~="name"]')!)).sort()).toEqual(keys.map((k) => `Odd ${k}`).sort());
+    // Each status is shown as recorded text, never as a built-in function's source.
+    expect(unknown.map((r) => cell(r, 'status')).sort()).toEqual([...keys].sort());
+    expect(text(root(el))).not.toContain('native code');
+  });
+
+  it('a long group shows its first 50 rows and says so; "Show all N" shows the rest', async () => {
+    const many = Array.from({ length: 120 }, (_, i) =>
+      medicationRequest(`m${i}`, 'Patient/1', { medicationCodeableConcept: { text: `Medicine ${String(i).padStart(3, '0')}` } }),
+    );
+    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${storeWith(many)} patient="clinic/Patient/1"></ehr-medication-list>`);
+    await ready(el);
+    expect(rows(el, 'active')).toHaveLength(50);
+    expect(text(group(el, 'active')!.querySelector('[part~="group-heading"]')!)).toBe('Active (120 medications)');
+    const cut = group(el, 'active')!.querySelector('[part~="show-all"]')!;
+    expect(text(cut)).toBe('Showing the first 50 of 120. Show all 120');
+    cut.querySelector<HTMLButtonElement>('[part~="show-all-button"]')!.click();
+    await el.updateComplete;
+    expect(rows(el, 'active')).toHaveLength(120);
+    expect(group(el, 'active')!.querySelector('[part~="show-all"]')).toBeNull();
+    await expectNoAxeViolations(el);
+  });
+
+  it('a record with many dosage instructions shows 10 and "and N more"; earlier records likewise', async () => {
+    const dosages = Array.from({ length: 25 }, (_, i) => ({ text: `step ${i + 1}` }));
+    const taper = medicationRequest('taper', 'Patient/1', { medicationCodeableConcept: { text: 'Prednisolone 5 MG Oral Tablet' }, dosageInstruction: dosages });
+    const renewals = Array.from({ length: 16 }, (_, i) =>
+      medicationRequest(`r${i}`, 'Patient/1', {
+        medicationCodeableConcept: { text: 'Metformin 500 MG Oral Tablet' },
+        authoredOn: `20${String(10 + i)}-01-01`,
+        dosageInstruction: [{ text: `renewal ${i}` }],
+      }),
+    );
+    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${storeWith([taper, ...renewals])} patient="clinic/Patient/1"></ehr-medication-list>`);
+    await ready(el);
+    const row = rowNamed(el, 'active', 'Prednisolone 5 MG Oral Tablet');
+    expect(cell(row, 'dose')).toBe(`${dosages.slice(0, 10).map((d) => d.text).join('; ')} and 15 more`);
+    row.querySelector<HTMLButtonElement>('[part~="dose"] [part~="show-more"]')!.click();
+    await el.updateComplete;
+    expect(cell(rowNamed(el, 'active', 'Prednisolone 5 MG Oral Tablet'), 'dose')).toBe(dosages.map((d) => d.text).join('; '));
+
+    const history = rowNamed(el, 'active', 'Metformin 500 MG Oral Tablet').querySelector('[part~="history"]')!;
+    expect(text(history.querySelector('summary')!)).toBe('15 earlier records');
+    expect(history.querySelectorAll('li')).toHaveLength(11);
+    expect(text(history.querySelector('li:last-child')!)).toBe('and 5 more');
+    history.querySelector<HTMLButtonElement>('[part~="show-more"]')!.click();
+    await el.updateComplete;
+    expect(rowNamed(el, 'active', 'Metformin 500 MG Oral Tablet').querySelectorAll('[part~="history"] li')).toHaveLength(15);
+  });
+
+  it('a provider in error and nothing listed: "Medication information unavailable" naming it, never "No medications recorded"', async () => {
+    const el = await fixture<EhrMedicationList>(
+      html`<ehr-medication-list .store=${emptyStore(CLINIC_OK, HOSPITAL_FAILED)} patient="clinic/Patient/1"></ehr-medication-list>`,
+    );
+    await ready(el);
+    const empty = text(root(el).querySelector('[part~="empty"]')!);
+    expect(empty).toBe(
+      'Medication information unavailable Not every provider’s data for this patient is here (St Elsewhere Hospital), so it is not known whether the patient takes any medications.',
+    );
+    expect(root(el).querySelector('[part~="empty"]')!.getAttribute('role')).toBe('status');
     await vi.waitFor(() => expect(text(root(el).querySelector('[part~="notice"]')!)).toContain('St Elsewhere Hospital could not be synced'));
     await expectNoAxeViolations(el);
+  });
+
+  it('says "No medications recorded" only when every provider delivered', async () => {
+    const el = await fixture<EhrMedicationList>(
+      html`<ehr-medication-list .store=${emptyStore(CLINIC_OK, { ...CLINIC_OK, id: 'hospital', label: 'St Elsewhere Hospital' })} patient="clinic/Patient/1"></ehr-medication-list>`,
+    );
+    await ready(el);
+    expect(text(root(el).querySelector('[part~="empty"]')!)).toBe('No medications recorded');
+    expect(root(el).querySelector('[part~="incomplete"]')).toBeNull();
+    expect(root(el).querySelector('[part~="no-record"]')).toBeNull();
+  });
+
+  it('a provider with no record of the patient counts as delivered and is named (en, de)', async () => {
+    for (const [lang, none, at] of [
+      ['en', 'No medications recorded', 'No record at St Elsewhere Hospital'],
+      ['de', 'Keine Medikamente dokumentiert', 'Kein Eintrag bei St Elsewhere Hospital'],
+    ] as const) {
+      const wrapper = await fixture<HTMLElement>(
+        html`<div lang=${lang}><ehr-medication-list .store=${emptyStore(CLINIC_OK, HOSPITAL_NO_RECORD)} patient="clinic/Patient/1"></ehr-medication-list></div>`,
+      );
+      const el = wrapper.querySelector('ehr-medication-list') as EhrMedicationList;
+      await ready(el);
+      expect(text(root(el).querySelector('[part~="empty"]')!)).toBe(none);
+      expect([...root(el).querySelectorAll('[part~="no-record"]')].map(text)).toEqual([at]);
+      // The provider's name is its own node, not part of the translated sentence.
+      expect(root(el).querySelector('[part~="no-record"] bdi')!.textContent).toBe('St Elsewhere Hospital');
+    }
+  });
+
+  it('medicines listed while a provider is in error: "May be incomplete" names it above the groups', async () => {
+    const store = storeWith([medicationRequest('one', 'Patient/1', { medicationCodeableConcept: { text: 'Amoxicillin 500 MG Oral Capsule' } })], [CLINIC_OK, HOSPITAL_FAILED]);
+    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${store} patient="clinic/Patient/1"></ehr-medication-list>`);
+    await ready(el);
+    expect(rows(el, 'active')).toHaveLength(1);
+    const caveat = root(el).querySelector('[part~="incomplete"]')!;
+    expect(text(caveat)).toBe('⚠ May be incomplete: St Elsewhere Hospital could not be checked.');
+    expect(caveat.getAttribute('role')).toBe('note');
+    expect(caveat.compareDocumentPosition(group(el, 'active')!) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
 
   it('reports a failed query with role="alert" and retries', async () => {
@@ -413,7 +542,7 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
 });
 
 /** A store holding exactly `resources` (at the clinic), answering live queries by type. */
-function storeWith(resources: Resource[], sources = [{ id: 'clinic', label: 'Riverside Clinic', lastSyncAt: Date.now(), status: 'ok' as const }]): RecordSource {
+function storeWith(resources: Resource[], sources: Array<{ id: string; label: string; status: string; lastSyncAt?: number; lastError?: string }> = [{ id: 'clinic', label: 'Riverside Clinic', lastSyncAt: Date.now(), status: 'ok' }]): RecordSource {
   const rows: StoredRow[] = resources.map((resource) => ({ source: 'clinic', patient: 'clinic/Patient/1', fetchedAt: Date.now(), resource }));
   return {
     search: async () => rows,
@@ -425,6 +554,27 @@ function storeWith(resources: Resource[], sources = [{ id: 'clinic', label: 'Riv
       },
     }),
     getSources: async () => sources,
+    // What the store answers after a completed download from each source whose status is ok.
+    syncedSources: async () => sources.filter((s) => s.status === 'ok').map((s) => s.id),
+  };
+}
+
+type FakeSource = { id: string; label: string; status: string; lastSyncAt?: number; lastError?: string; noRecord?: boolean };
+const CLINIC_OK: FakeSource = { id: 'clinic', label: 'Riverside Clinic', lastSyncAt: Date.now(), status: 'ok' };
+const HOSPITAL_FAILED: FakeSource = { id: 'hospital', label: 'St Elsewhere Hospital', status: 'error', lastError: 'HTTP 503' };
+/**
+ * Searched by the engine, no record of this patient (`SourceState.noRecord`). Until the store's
+ * per-patient coverage reaches the elements, the source list carries the flag.
+ */
+const HOSPITAL_NO_RECORD: FakeSource = { id: 'hospital', label: 'St Elsewhere Hospital', lastSyncAt: Date.now(), status: 'ok', noRecord: true };
+
+/** A store with no medications for the patient and the given providers. */
+function emptyStore(...sources: FakeSource[]): RecordSource {
+  return {
+    search: async () => [],
+    live: () => ({ subscribe: (o) => (queueMicrotask(() => o.next?.([] as StoredRow[])), { unsubscribe() {} }) }),
+    getSources: async () => sources as never,
+    syncedSources: async () => sources.filter((s) => s.status === 'ok' && !s.noRecord).map((s) => s.id),
   };
 }
 
@@ -562,7 +712,25 @@ describe('<ehr-medication-list hide-source-notices>', () => {
     await sourcesRead();
     await hidden.updateComplete;
     expect(root(hidden).querySelector('[part~="notice"]')).toBeNull();
-    expect(text(root(hidden).querySelector('[part~="empty"]')!)).toBe('No medications recorded');
+    // The completeness caveat is not a sync notice: the hospital failed, so nothing can be called "none".
+    expect(text(root(hidden).querySelector('[part~="empty"]')!)).toBe(
+      'Medication information unavailable Not every provider’s data for this patient is here (St Elsewhere Hospital), so it is not known whether the patient takes any medications.',
+    );
+  });
+
+  it('never hides the "May be incomplete" caveat on a list', async () => {
+    const store = storeWith(
+      [medicationRequest('one', 'Patient/1', { medicationCodeableConcept: { text: 'Amoxicillin 500 MG Oral Capsule' } })],
+      [
+        { id: 'clinic', label: 'Riverside Clinic', lastSyncAt: Date.now(), status: 'ok' },
+        { id: 'hospital', label: 'St Elsewhere Hospital', status: 'error', lastError: 'HTTP 503' },
+      ],
+    );
+    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list hide-source-notices .store=${store} patient="clinic/Patient/1"></ehr-medication-list>`);
+    await ready(el);
+    expect(rows(el, 'active')).toHaveLength(1);
+    expect(root(el).querySelector('[part~="notice"]')).toBeNull();
+    expect(text(root(el).querySelector('[part~="incomplete"]')!)).toBe('⚠ May be incomplete: St Elsewhere Hospital could not be checked.');
   });
 
   it('still shows an error (role="alert") with Retry', async () => {

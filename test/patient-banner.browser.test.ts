@@ -356,6 +356,20 @@ describe('<ehr-patient-banner>: details zone and allergies', () => {
     expect(text(part(el, 'allergies'))).toContain('No known allergies');
   });
 
+  it('an unconfirmed coded NKA is labelled "Unconfirmed", without the tick', async () => {
+    const { el } = await render({
+      name: 'nka-unconfirmed',
+      resources: [handMade({ id: 'pat-c', name: [{ family: 'Sea', given: ['Pat'] }] })],
+      extra: { clinic: [handAllergy('nka', '716186003', 'No known allergy', { verification: 'unconfirmed' })] },
+    });
+    await until(() => expect(part(el, 'toggle')).not.toBeNull());
+    await expand(el);
+    await until(() => expect(part(el, 'allergies')?.dataset.state).toBe('no-known-allergies'));
+    const state = part(el, 'allergies')!.querySelector('.allergy-state')!;
+    expect(text(state)).toBe('? No known allergies Unconfirmed');
+    expect(state.querySelector('[data-unconfirmed-statement]')!.textContent).toBe('Unconfirmed');
+  });
+
   it('keeps known allergies visible when a provider failed, and says the list may be incomplete', async () => {
     const { el } = await render({ name: 'hospital-failed-known', sample: 'versie', hospital: { status: 'error', lastError: 'HTTP 503' } });
     await until(() => expect(part(el, 'toggle')).not.toBeNull());

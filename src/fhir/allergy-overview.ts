@@ -18,7 +18,7 @@
 import type { AllergyIntolerance } from 'fhir/r4';
 import type { SourcedItem } from './medications.js';
 import { buildAllergyPanel, type DisplayCriticality } from './allergy-rows.js';
-import { allergySummary, allergyState, type AllergySummary } from './status.js';
+import { allergySummary, allergyState, type AllergySummary, type NoKnownAllergyKind } from './status.js';
 
 /** One allergy in force, once per substance. */
 export interface AllergyOverviewItem {
@@ -51,6 +51,11 @@ export interface AllergyOverview extends AllergySummary {
   readonly reason?: AllergyUnavailableReason;
   /** Known allergies are shown, but some provider's data is missing: the list may be incomplete. */
   readonly incomplete: boolean;
+  /**
+   * The "no known …" kinds (of `noKnownKinds`) that no source confirms: every record stating it
+   * is `unconfirmed` / `presumed`. The banner labels them "Unconfirmed".
+   */
+  readonly noKnownUnconfirmed: readonly NoKnownAllergyKind[];
 }
 
 /** Inputs beyond the rows themselves. */
@@ -98,7 +103,8 @@ export function allergyOverview(
   const activeCount = items.filter((i) => !i.unconfirmed).length;
   const unconfirmedCount = items.length - activeCount;
   const missing = options.missingSources ?? [];
-  const base = { ...summary, activeCount, unconfirmedCount, items, incomplete: false };
+  const noKnownUnconfirmed = panel.noKnown.filter((s) => s.unconfirmed).map((s) => s.kind);
+  const base = { ...summary, activeCount, unconfirmedCount, items, incomplete: false, noKnownUnconfirmed };
 
   if (!options.queryOk) return { ...base, items: [], state: 'unavailable', reason: 'query-failed' };
   if (items.length) return { ...base, state: 'known-allergies', incomplete: missing.length > 0 };

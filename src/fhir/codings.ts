@@ -2,6 +2,7 @@
  * Code systems, display text for CodeableConcepts, and concept matching.
  */
 import type { CodeableConcept, Coding } from 'fhir/r4';
+import { own } from './lookup.js';
 
 /** Well-known code system URIs. */
 export const SYSTEMS = {
@@ -61,13 +62,13 @@ export function canonicalSystem(system: unknown): string | undefined {
   if (typeof system !== 'string') return undefined;
   const s = system.trim().replace(/\/+$/, '');
   if (!s) return undefined;
-  return SYSTEM_ALIASES[s] ?? s;
+  return own(SYSTEM_ALIASES, s) ?? s;
 }
 
 /** The short name of a well-known system (`SNOMED CT`, `RxNorm` …), or `undefined`. */
 export function systemShortName(system: unknown): string | undefined {
   const s = canonicalSystem(system);
-  return s ? SHORT_NAMES[s] : undefined;
+  return s ? own(SHORT_NAMES, s) : undefined;
 }
 
 function clean(s: unknown): string {

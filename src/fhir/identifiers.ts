@@ -3,6 +3,7 @@
  */
 import type { CodeableConcept, Identifier } from 'fhir/r4';
 import { isPeriodCurrent } from './names.js';
+import { own } from './lookup.js';
 
 /** The NHS number system (England and Wales). */
 export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
@@ -121,7 +122,7 @@ export function identifierLabel(identifier: Identifier | undefined): IdentifierL
     .map((s) => (typeof s === 'string' ? s.replace(/\s+/g, ' ').trim() : ''))
     .find((s) => s && !looksLikeUri(s));
   const key: IdentifierLabelKey =
-    identifier?.system === NHS_NUMBER_SYSTEM ? 'nhs-number' : (code && V2_CODE_KEYS[code]) || 'identifier';
+    identifier?.system === NHS_NUMBER_SYSTEM ? 'nhs-number' : (code && own(V2_CODE_KEYS, code)) || 'identifier';
   return { key, ...(recorded ? { text: recorded } : {}), ...(code ? { code } : {}) };
 }
 

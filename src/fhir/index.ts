@@ -18,3 +18,6 @@ export * from './allergy-overview.js';
 export * from './allergy-rows.js';
 export * from './medication-rows.js';
 export * from './identifier-systems.js';
+export * from './completeness.js';
+export * from './lookup.js';
+export * from './match-groups.js';

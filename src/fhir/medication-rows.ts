@@ -351,10 +351,12 @@ export function buildMedicationList(records: readonly MedicationRecord[] | undef
   return { groups, total: rows.length, deceased, ...(deceasedDate ? { deceasedDate } : {}), enteredInError };
 }
 
+/** One collator for every comparison (fixed language: the order must not depend on the machine's locale). */
+const NAME_ORDER = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+
 /** Alphabetical in current groups; newest first under "Stopped / completed" (it is history). */
 function rowOrder(group: MedicationDisplayGroup): (a: MedicationRowView, b: MedicationRowView) => number {
-  const byName = (a: MedicationRowView, b: MedicationRowView) =>
-    (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff', undefined, { sensitivity: 'base', numeric: true });
+  const byName = (a: MedicationRowView, b: MedicationRowView) => NAME_ORDER.compare(a.name ?? '\uffff', b.name ?? '\uffff');
   if (group === 'stopped') return (a, b) => byDateDesc(a.primary, b.primary) || byName(a, b);
   return (a, b) => byName(a, b) || byDateDesc(a.primary, b.primary);
 }

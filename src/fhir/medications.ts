@@ -25,6 +25,8 @@ import {
   medicationGroup,
 } from './status.js';
 import type { MedicationGroup } from './status.js';
+import { own } from './lookup.js';
+import { groupByKeys, type MatchInfo } from './match-groups.js';
 
 /**
  * Looks up a Medication by reference (e.g. from the store); `undefined` when not available.
@@ -211,7 +213,7 @@ export function timingText(timing: Timing | undefined | null): string | null {
   const frequencyMax = num(r?.frequencyMax);
   const period = num(r?.period);
   const periodMax = num(r?.periodMax);
-  const unit = typeof r?.periodUnit === 'string' ? UNIT_WORDS[r.periodUnit] : undefined;
+  const unit = own(UNIT_WORDS, r?.periodUnit);
   if (frequency !== undefined && period !== undefined && unit) {
     const periodText = periodMax && periodMax !== period ? `${period}–${periodMax}` : String(period);
     const single = period === 1 && (!periodMax || periodMax === 1);
@@ -226,22 +228,22 @@ export function timingText(timing: Timing | undefined | null): string | null {
       );
     }
   } else {
-    const code = timing.code?.coding?.find((c) => c && typeof c.code === 'string' && TIMING_CODE_WORDS[c.code]);
-    if (code) parts.push(TIMING_CODE_WORDS[code.code!]!);
+    const code = timing.code?.coding?.find((c) => c && own(TIMING_CODE_WORDS, c.code) !== undefined);
+    if (code) parts.push(own(TIMING_CODE_WORDS, code.code)!);
     else {
       const text = conceptText(timing.code);
       if (text) parts.push(text);
     }
   }
-  const when = Array.isArray(r?.when) ? r!.when!.map((w) => WHEN_WORDS[w]).filter(Boolean) : [];
+  const when = Array.isArray(r?.when) ? r!.when!.map((w) => own(WHEN_WORDS, w)).filter((w): w is string => !!w) : [];
   if (when.length) parts.push(when.join(' and '));
   if (Array.isArray(r?.timeOfDay) && r!.timeOfDay!.length) {
     const times = r!.timeOfDay!.filter((t) => typeof t === 'string' && /^\d{2}:\d{2}/.test(t)).map((t) => t.slice(0, 5));
     if (times.length) parts.push(`at ${times.join(', ')}`);
   }
   const bd = r?.boundsDuration;
-  if (bd && num(bd.value) && typeof bd.code === 'string' && UNIT_WORDS[bd.code]) {
-    const u = UNIT_WORDS[bd.code]!;
+  if (bd && num(bd.value) && own(UNIT_WORDS, bd.code)) {
+    const u = own(UNIT_WORDS, bd.code)!;
     parts.push(`for ${formatDecimal(bd.value)} ${bd.value === 1 ? u[0] : u[1]}`);
   }
   return parts.length ? parts.join(' ') : null;
@@ -360,8 +362,8 @@ export function dosageParts(dosage: Dosage | undefined | null, options: NumberDi
   const dose = doseTexts.length ? doseTexts.join('; ') : null;
   let route: string | null = null;
   if (d?.route) {
-    const coded = d.route.coding?.find((c) => canonicalSystem(c?.system) === SYSTEMS.SNOMED_CT && typeof c.code === 'string' && ROUTE_WORDS[c.code]);
-    route = coded ? ROUTE_WORDS[coded.code!]! : conceptText(d.route);
+    const coded = d.route.coding?.find((c) => canonicalSystem(c?.system) === SYSTEMS.SNOMED_CT && own(ROUTE_WORDS, c.code) !== undefined);
+    route = coded ? own(ROUTE_WORDS, coded.code)! : conceptText(d.route);
   }
   let asNeeded: string | null = null;
   if (d?.asNeededBoolean === true) asNeeded = 'as needed';
@@ -504,15 +506,6 @@ function writtenName(concept: CodeableConcept | undefined | null, preferredSyste
   return normalizeConceptName(conceptText({ text: concept.text, coding: displays }, { preferredSystems }));
 }
 
-/** What two records are compared on: their normalized written name and their coding keys. */
-interface MatchInfo {
-  /** Normalized written name, `''` when none. */
-  readonly name: string;
-  /** `system|code` keys that may join records (placeholders and class codes removed). */
-  readonly keys: readonly string[];
-  /** The subset of `keys` strong enough to join records whose names differ. */
-  readonly strong: ReadonlySet<string>;
-}
 
 /**
  * Match data of a medication. ATC codes below substance level (fewer than 7 characters) name
@@ -550,57 +543,6 @@ function allergyMatchInfo(a: AllergyIntolerance): MatchInfo {
     .filter((k): k is string => k !== undefined);
   const name = writtenName(a.code, [SYSTEMS.SNOMED_CT, SYSTEMS.RXNORM]);
   return { name, keys: name ? [...keys, `name:${name}`] : keys, strong: new Set() };
-}
-
-/**
- * Whether two records that share a key may be joined. Showing two rows for one drug is
- * recoverable; hiding a drug or an allergy inside another's row is not. So two records whose
- * written names are both present and differ are joined only through a shared strong code.
- */
-function compatible(a: MatchInfo, b: MatchInfo): boolean {
-  if (!a.name || !b.name || a.name === b.name) return true;
-  for (const k of a.strong) if (b.strong.has(k)) return true;
-  return false;
-}
-
-/**
- * Groups items that share a key, pair by pair (an item joins a group through any member it shares
- * a key with and is {@link compatible} with); groups keep the order of their first item.
- */
-function groupByKeys<T>(items: readonly T[], infoOf: (item: T) => MatchInfo): T[][] {
-  const infos = items.map(infoOf);
-  const parent = items.map((_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) {
-      parent[i] = parent[parent[i]!]!;
-      i = parent[i]!;
-    }
-    return i;
-  };
-  const holders = new Map<string, number[]>();
-  infos.forEach((info, i) => {
-    for (const k of new Set(info.keys)) {
-      const earlier = holders.get(k);
-      if (!earlier) {
-        holders.set(k, [i]);
-        continue;
-      }
-      for (const j of earlier) {
-        const ri = find(i);
-        const rj = find(j);
-        if (ri !== rj && compatible(info, infos[j]!)) parent[Math.max(ri, rj)] = Math.min(ri, rj);
-      }
-      earlier.push(i);
-    }
-  });
-  const groups = new Map<number, T[]>();
-  items.forEach((item, i) => {
-    const root = find(i);
-    const g = groups.get(root);
-    if (g) g.push(item);
-    else groups.set(root, [item]);
-  });
-  return [...groups.values()];
 }
 
 /**

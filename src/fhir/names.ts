@@ -3,6 +3,7 @@
  */
 import type { HumanName } from 'fhir/r4';
 import { fhirDateRange } from './dates.js';
+import { own } from './lookup.js';
 
 /** Rank of `HumanName.use` when choosing the name to show; lower is better. */
 const USE_RANK: Readonly<Record<string, number>> = {
@@ -43,7 +44,7 @@ export function selectName(names: readonly HumanName[] | undefined, at: Date | n
   for (const n of names) {
     if (!n || typeof n !== 'object' || n.use === 'old') continue;
     if (!isPeriodCurrent(n.period, when) || !hasContent(n)) continue;
-    const rank = USE_RANK[n.use ?? ''] ?? 7;
+    const rank = own(USE_RANK, n.use ?? '') ?? 7;
     if (rank < bestRank) {
       best = n;
       bestRank = rank;

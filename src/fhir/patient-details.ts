@@ -7,6 +7,7 @@
 import type { Address, CodeableConcept, ContactPoint, HumanName, Patient, Reference } from 'fhir/r4';
 import { conceptText } from './codings.js';
 import { formatName, isPeriodCurrent } from './names.js';
+import { own } from './lookup.js';
 
 /** HL7 v2 table 0131 (contact role), which R4's Patient.contact.relationship binds to. */
 export const V2_0131_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v2-0131';
@@ -108,8 +109,8 @@ export interface ContactDisplay {
 
 function roleOf(concept: CodeableConcept | undefined): ContactRole | null {
   const coding = Array.isArray(concept?.coding) ? concept.coding : [];
-  const v2 = coding.find((c) => c?.system === V2_0131_SYSTEM && typeof c.code === 'string' && V2_0131[c.code]);
-  if (v2) return { key: V2_0131[v2.code!]! };
+  const v2 = coding.find((c) => c?.system === V2_0131_SYSTEM && own(V2_0131, c.code) !== undefined);
+  if (v2) return { key: own(V2_0131, v2.code)! };
   const text = conceptText(concept);
   return text ? { text } : null;
 }

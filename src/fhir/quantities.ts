@@ -11,6 +11,7 @@
  */
 import type { CodeableConcept, Quantity, Range, Ratio, ObservationReferenceRange } from 'fhir/r4';
 import { conceptText } from './codings.js';
+import { own } from './lookup.js';
 
 /** Options for number display. */
 export interface NumberDisplayOptions {
@@ -87,7 +88,7 @@ export function formatQuantity(q: Quantity | undefined | null, options: NumberDi
   const raw = (q as { value?: unknown }).value;
   const num = formatDecimal(raw, options);
   if (num === null) return null;
-  const comparator = typeof q.comparator === 'string' ? COMPARATORS[q.comparator] ?? '' : '';
+  const comparator = own(COMPARATORS, q.comparator) ?? '';
   const unit = quantityUnit(q);
   return `${comparator}${num}${unit ? ` ${unit}` : ''}`;
 }

@@ -3,6 +3,7 @@
  * deep list of every reference a resource makes.
  */
 import type { FhirResource, Reference, Resource } from 'fhir/r4';
+import { own } from './lookup.js';
 
 /** A reference string taken apart. */
 export type ParsedReference =
@@ -173,7 +174,7 @@ export function referencesAtPath(resource: unknown, path: string): string[] {
 export function patientReferenceOf(resource: Resource | undefined | null): string | undefined {
   if (!resource || typeof resource !== 'object') return undefined;
   if (resource.resourceType === 'Patient') return typeof resource.id === 'string' ? `Patient/${resource.id}` : undefined;
-  const paths = PATIENT_REFERENCE_PATHS[resource.resourceType];
+  const paths = own(PATIENT_REFERENCE_PATHS, resource.resourceType);
   if (!paths) return undefined;
   for (const path of paths) {
     for (const ref of referencesAtPath(resource, path)) {

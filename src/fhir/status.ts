@@ -15,6 +15,7 @@ import type {
 import { SYSTEMS, canonicalSystem } from './codings.js';
 import { parseFhirDate } from './dates.js';
 import type { ParsedFhirDate } from './dates.js';
+import { own } from './lookup.js';
 
 /**
  * The codes of a status: a CodeableConcept's coding codes (R4), or — with `plainString`, for
@@ -137,8 +138,8 @@ export function noKnownAllergyKind(a: AllergyIntolerance | undefined | null): No
   for (const c of codings) {
     if (!c || typeof c.code !== 'string') continue;
     const system = canonicalSystem(c.system);
-    if (system === SYSTEMS.SNOMED_CT && NO_KNOWN_ALLERGY_SNOMED[c.code]) return NO_KNOWN_ALLERGY_SNOMED[c.code]!;
-    if (system === IPS_ABSENT_UNKNOWN_SYSTEM && IPS_ABSENT[c.code]) return IPS_ABSENT[c.code]!;
+    const kind = system === SYSTEMS.SNOMED_CT ? own(NO_KNOWN_ALLERGY_SNOMED, c.code) : system === IPS_ABSENT_UNKNOWN_SYSTEM ? own(IPS_ABSENT, c.code) : undefined;
+    if (kind) return kind;
   }
   return null;
 }
@@ -292,7 +293,7 @@ export function medicationGroup(
 ): MedicationGroupInfo {
   const status = typeof resource?.status === 'string' ? resource.status : undefined;
   const table = resource?.resourceType === 'MedicationStatement' ? STATEMENT_GROUPS : REQUEST_GROUPS;
-  let group: MedicationGroup = (status && table[status]) || 'unknown';
+  let group: MedicationGroup = own(table, status) ?? 'unknown';
   if (group !== 'entered-in-error' && resource?.resourceType === 'MedicationRequest' && resource.doNotPerform === true) {
     group = 'do-not-take';
   }
@@ -416,7 +417,7 @@ export function interpretationOf(cc: CodeableConcept | undefined | null): Interp
     .find(Boolean);
   for (const c of codings) {
     if (typeof c.code !== 'string' || !INTERPRETATION_SYSTEMS.has(canonicalSystem(c.system))) continue;
-    const known = INTERPRETATIONS[c.code.trim()];
+    const known = own(INTERPRETATIONS, c.code.trim());
     if (known) {
       return {
         key: known.key,

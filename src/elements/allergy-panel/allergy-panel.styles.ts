@@ -47,7 +47,8 @@ export default css`
     border-color: var(--_high);
   }
   /* Unconfirmed: dashed border and the word "Unconfirmed", never colour alone. */
-  .row.unconfirmed {
+  .row.unconfirmed,
+  .statement.unconfirmed {
     border-style: dashed;
   }
   .row.past {

@@ -1,10 +1,13 @@
 import { html, nothing, type CSSResultGroup, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import type { AllergyIntolerance } from 'fhir/r4';
 import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
 import { patientQuery, sourceStatus } from '../base/patient-query.js';
 import { headingStyles, renderError, renderOffline, renderPartial, renderSkeleton, renderStale, stateStyles } from '../base/state-styles.js';
 import type { TermKey } from '../base/localize/localize.js';
+import { renderIncompleteCaveat, renderNoRecord, verdictFor } from '../base/completeness-notes.js';
+import { sentence } from '../base/record-text.js';
+import type { CompletenessVerdict } from '../../fhir/completeness.js';
 import type { StoredRow } from '../base/store-types.js';
 import {
   buildAllergyPanel,
@@ -19,6 +22,8 @@ import {
 } from '../../fhir/allergy-rows.js';
 import type { AllergyClinicalKey, NoKnownAllergyKind } from '../../fhir/status.js';
 import { formatQuantity } from '../../fhir/quantities.js';
+import { own } from '../../fhir/lookup.js';
+import { LIST_PREVIEW, NESTED_PREVIEW, preview, renderAndMore, renderShowAll } from '../base/show-more.js';
 import styles from './allergy-panel.styles.js';
 
 const CRITICALITY_TERMS: Record<DisplayCriticality, TermKey> = {
@@ -99,7 +104,9 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * - Refuted and entered-in-error records are never shown as allergies; only their number is
  *   mentioned ("1 entry marked refuted or entered in error is not shown"), without the substance.
  * - Coded "no known …" statements (e.g. SNOMED CT 409137002 NKDA) are shown as that statement,
- *   with date and source, and flagged when an allergy in force contradicts them. "No allergies
+ *   with date and source, and flagged when an allergy in force contradicts them. A statement no
+ *   source confirms (verification `unconfirmed` / `presumed` everywhere) says "Unconfirmed" beside
+ *   it, with the dashed border of unconfirmed allergies. "No allergies
  *   recorded" (nothing at all, every source complete for this patient) and "Allergy information
  *   unavailable" (the query failed, or ANY source is not complete for this patient) are different
  *   messages. The patient banner uses the same rule.
@@ -109,7 +116,9 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  *   now. A source's `lastSyncAt` alone does not count (it is set by a sync of any patient); nor
  *   does anything when the store cannot list its sources. When allergies or a "no known …"
  *   statement are shown while a source is not complete, a "May be incomplete: …" note names the
- *   providers (`part="incomplete"`).
+ *   providers (`part="incomplete"`). A provider searched for this patient that has no record of
+ *   them counts as complete and is named: "No record at St Elsewhere" (`part="no-record"`). The
+ *   rule is shared with the medication list (`src/fhir/completeness.ts`).
  * - Criticality is shown as words and an icon shape (triangle: high; circle: low; dashed
  *   circle: not known — `unable-to-assess` and missing both read "Criticality not known").
  *
@@ -117,6 +126,10 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  *   when the verification status is not "confirmed", that status ("Unconfirmed" beside the
  *   substance; "Verification: Not recorded" when missing). Reactions are listed, or "No reactions
  *   recorded" in one line; onset and recorded date only when recorded.
+ *
+ * Long lists are cut visibly: more than 50 current (or inactive) allergies show the first 50 and
+ * "Showing the first 50 of N." with a "Show all N" button; a row with more than 10 reactions shows
+ * 10 and "and N more".
  *
  * Record text (substances, manifestations, notes) is rendered as text inside `<bdi>`.
  *
@@ -144,8 +157,11 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * @csspart skeleton - Loading placeholder.
  * @csspart error - Error box (role="alert").
  * @csspart notice - Partial / stale / offline notices.
+ * @csspart no-record - "No record at …": a provider searched for this patient that holds nothing on them.
  * @csspart incomplete - "May be incomplete: …" above the allergies or statements when a provider's data for this patient is missing.
  * @csspart retry-button - Retry buttons.
+ * @csspart show-all - "Showing the first 50 of N." with its "Show all N" button (`show-all-button`), below a long list.
+ * @csspart show-more - "and N more": the button after a row's first 10 reactions.
  *
  * @cssproperty [--ehr-allergy-panel-high-color=var(--ehr-color-danger, #b3261e)] - Border and label colour of high-criticality rows.
  * @cssproperty [--ehr-allergy-panel-high-background=var(--ehr-color-danger-surface, #fdecea)] - Background of the high-criticality label.
@@ -165,6 +181,21 @@ export class EhrAllergyPanel extends EhrDataElement {
   private readonly status = sourceStatus(this, { patient: () => this.activePatient });
 
   private readonly headingId = `ehr-allergy-heading-${Math.random().toString(36).slice(2, 10)}`;
+
+  /** Cut lists the user opened in full (`current`, `past`, `reactions:<row key>`). Reset per store/patient. */
+  @state() private expanded: ReadonlySet<string> = new Set();
+  private expandedFor?: { store: unknown; patient: unknown };
+
+  private expand(key: string): void {
+    this.expanded = new Set([...this.expanded, key]);
+  }
+
+  protected override willUpdate(): void {
+    if (this.expandedFor?.store !== this.activeStore || this.expandedFor?.patient !== this.activePatient) {
+      this.expandedFor = { store: this.activeStore, patient: this.activePatient };
+      this.expanded = new Set();
+    }
+  }
 
   private cachedRows?: StoredRow<AllergyIntolerance>[];
   private cachedView?: AllergyPanelView;
@@ -227,21 +258,6 @@ export class EhrAllergyPanel extends EhrDataElement {
     ${staleAt !== undefined ? renderStale(this.localize, staleAt) : nothing}`;
   }
 
-  /** Names of the providers not known to be complete for this patient. */
-  private get incompleteNames(): string[] {
-    return this.status.incomplete.map((s) => s.name);
-  }
-
-  /** "May be incomplete: …": some provider's data for this patient may be missing. Never hidden. */
-  private renderIncomplete() {
-    if (this.status.complete) return nothing;
-    const names = this.incompleteNames;
-    return html`<p part="incomplete" class="note incomplete" role="note">
-      <span aria-hidden="true">⚠</span>
-      <span>${names.length ? this.localize.term('bannerAllergyIncomplete', this.localize.list(names)) : this.localize.term('allergyIncompleteUnknown')}</span>
-    </p>`;
-  }
-
   private renderReady(rows: StoredRow<AllergyIntolerance>[]) {
     const view = this.view(rows);
     const anything = view.current.length + view.past.length + view.noKnown.length > 0;
@@ -249,13 +265,19 @@ export class EhrAllergyPanel extends EhrDataElement {
       // Sources not read yet: completeness unknown; do not flash "No allergies recorded" or an uncaveated list.
       return renderSkeleton(this.localize, { what: this.localize.term('allergies') });
     }
-    return html`${this.renderSummary(view)} ${anything ? this.renderIncomplete() : nothing} ${this.renderStatements(view)}
+    const verdict = verdictFor(this.status);
+    // Long lists render their first rows; the summary keeps the full count and the cut is said on screen.
+    const current = preview(view.current, LIST_PREVIEW, this.expanded.has('current'));
+    const past = preview(view.past, LIST_PREVIEW, this.expanded.has('past'));
+    return html`${this.renderSummary(view)} ${anything ? renderIncompleteCaveat(this.localize, verdict) : nothing}
+    ${renderNoRecord(this.localize, verdict)} ${this.renderStatements(view)}
     ${view.current.length
       ? html`<ul class="rows current" aria-label=${this.localize.term('allergyCurrentList')}>
-          ${view.current.map((row) => this.renderRow(row))}
-        </ul>`
+            ${current.map((row) => this.renderRow(row))}
+          </ul>
+          ${renderShowAll(this.localize, current.length, view.current.length, () => this.expand('current'))}`
       : nothing}
-    ${!anything ? this.renderEmpty() : nothing}
+    ${!anything ? this.renderEmpty(verdict) : nothing}
     ${!view.current.length && !view.noKnown.length && view.past.length
       ? html`<p part="empty" class="empty">${this.localize.term('allergyNoneCurrent')}</p>`
       : nothing}
@@ -263,8 +285,9 @@ export class EhrAllergyPanel extends EhrDataElement {
       ? html`<details class="past-group" ?open=${this.showInactive}>
           <summary>${this.localize.term('allergyPastGroup', view.past.length)}</summary>
           <ul class="rows past" aria-label=${this.localize.term('allergyPastList')}>
-            ${view.past.map((row) => this.renderRow(row))}
+            ${past.map((row) => this.renderRow(row))}
           </ul>
+          ${renderShowAll(this.localize, past.length, view.past.length, () => this.expand('past'))}
         </details>`
       : nothing}
     ${view.hiddenRefuted + view.hiddenEnteredInError
@@ -272,11 +295,11 @@ export class EhrAllergyPanel extends EhrDataElement {
       : nothing}`;
   }
 
-  private renderEmpty() {
-    if (!this.status.complete) {
-      const names = this.incompleteNames;
-      const detail = names.length
-        ? this.localize.term('allergyUnavailableSources', this.localize.list(names))
+  /** Nothing at all: "No allergies recorded" only when every provider delivered (see `src/fhir/completeness.ts`). */
+  private renderEmpty(verdict: CompletenessVerdict) {
+    if (verdict.empty === 'unavailable') {
+      const detail = verdict.missing.length
+        ? sentence((slot) => this.localize.term('allergyUnavailableSources', this.localize.list(verdict.missing.map(slot))))
         : this.localize.term('allergyUnavailableUnknown');
       return html`<div part="empty" role="status">
         <p class="unavailable">${this.localize.term('allergyInfoUnavailable')}</p>
@@ -307,8 +330,12 @@ export class EhrAllergyPanel extends EhrDataElement {
 
   private renderStatement(s: NoKnownStatementView) {
     const words = this.t(STATEMENT_TERMS[s.kind]);
-    return html`<div part="summary" class="statement">
-      <p class="statement-text">${words}</p>
+    return html`<div part="summary" class="statement ${s.unconfirmed ? 'unconfirmed' : ''}">
+      <p class="statement-text">
+        ${words}${s.unconfirmed
+          ? html` <span part="status" class="status unconfirmed" data-unconfirmed-statement>${this.localize.term('unconfirmed')}</span>`
+          : nothing}
+      </p>
       <dl class="facts">
         ${this.fact('allergyRecorded', this.localize.clinicalDate(s.recordedDate))}
       </dl>
@@ -341,7 +368,11 @@ export class EhrAllergyPanel extends EhrDataElement {
   private renderRow(row: AllergyRowView) {
     const unconfirmed = row.verification === 'unconfirmed';
     const classes = ['row', row.criticality, row.group, unconfirmed ? 'unconfirmed' : ''].join(' ');
-    const kind = [...row.categories.map((c) => (CATEGORY_TERMS[c] ? this.t(CATEGORY_TERMS[c]!) : c)), ...row.types.map((t) => this.t(TYPE_TERMS[t]!))];
+    // Category and type codes are record text: only the table's own keys are words, the rest shown as recorded.
+    const kind = [...row.categories, ...row.types].map((c) => {
+      const key = own(CATEGORY_TERMS, c) ?? own(TYPE_TERMS, c);
+      return key ? this.t(key) : c;
+    });
     return html`<li part="row" class=${classes} data-key=${row.key}>
       <div class="row-head">
         <span part="criticality" class="criticality">${criticalityIcon(row.criticality)}${this.t(CRITICALITY_TERMS[row.criticality])}</span>
@@ -353,7 +384,7 @@ export class EhrAllergyPanel extends EhrDataElement {
         ${row.reactions.length
           ? html`<div class="fact reactions-fact">
               <dt>${this.localize.term('allergyReactions')}</dt>
-              <dd>${this.renderReactions(row.reactions)}</dd>
+              <dd>${this.renderReactions(row)}</dd>
             </div>`
           : html`<div class="fact reactions-fact no-reactions">
               <dt class="visually-hidden">${this.localize.term('allergyReactions')}</dt>
@@ -395,12 +426,14 @@ export class EhrAllergyPanel extends EhrDataElement {
     </p>`;
   }
 
-  private renderReactions(reactions: readonly AllergyReactionView[]) {
+  private renderReactions(row: AllergyRowView) {
+    const key = `reactions:${row.key}`;
+    const reactions: readonly AllergyReactionView[] = preview(row.reactions, NESTED_PREVIEW, this.expanded.has(key));
     return html`<ul class="reactions">
       ${reactions.map((r) => {
         const meta: TemplateResult[] = [];
         if (r.severity) {
-          meta.push(html`<span class="severity-${r.severity}">${this.localize.term('allergySeverity')}: ${this.t(SEVERITY_TERMS[r.severity]!)}</span>`);
+          meta.push(html`<span class="severity-${r.severity}">${this.localize.term('allergySeverity')}: ${this.t(own(SEVERITY_TERMS, r.severity)!)}</span>`);
         }
         if (r.onset) meta.push(html`<span>${this.localize.term('allergyReactionOnset')}: ${this.localize.clinicalDate(r.onset)}</span>`);
         if (r.substance) meta.push(html`<span>${this.localize.term('allergyReactionSubstance')}: <bdi>${r.substance}</bdi></span>`);
@@ -414,6 +447,9 @@ export class EhrAllergyPanel extends EhrDataElement {
           ${r.description ? html`<div class="reaction-meta"><bdi>${r.description}</bdi></div>` : nothing}
         </li>`;
       })}
+      ${reactions.length < row.reactions.length
+        ? html`<li class="reaction">${renderAndMore(this.localize, row.reactions.length - reactions.length, () => this.expand(key))}</li>`
+        : nothing}
     </ul>`;
   }
 

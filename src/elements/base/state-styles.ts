@@ -111,6 +111,30 @@ export const stateStyles = css`
     outline: ${token('focus-width')} solid ${token('color-focus')};
     outline-offset: 2px;
   }
+  /* Long lists cut visibly: "Showing the first 50 of N." + "Show all N"; "and N more" inside a row. */
+  .show-all {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: ${token('space-xs')};
+    margin: ${token('space-xs')} 0;
+    font-size: ${token('font-size-s')};
+  }
+  .show-all-button,
+  .show-more {
+    font: inherit;
+    color: ${token('color-accent')};
+    background: none;
+    border: 1px solid currentColor;
+    border-radius: ${token('radius-m')};
+    padding: 0 ${token('space-xs')};
+    cursor: pointer;
+  }
+  .show-all-button:focus-visible,
+  .show-more:focus-visible {
+    outline: ${token('focus-width')} solid ${token('color-focus')};
+    outline-offset: 2px;
+  }
 `;
 
 /**

@@ -15,7 +15,11 @@ import {
   type MedicationRecord,
   type MedicationRowView,
 } from '../../fhir/medication-rows.js';
-import { dosageParts, dosageText } from '../../fhir/medications.js';
+import { INCOMPLETE_DOSE_PREFIX, dosageParts, dosageText, medicationDosageSummary } from '../../fhir/medications.js';
+import { LIST_PREVIEW, NESTED_PREVIEW, preview, renderAndMore, renderShowAll } from '../base/show-more.js';
+import { renderIncompleteCaveat, renderNoRecord, verdictFor } from '../base/completeness-notes.js';
+import { sentence } from '../base/record-text.js';
+import type { CompletenessVerdict } from '../../fhir/completeness.js';
 import styles from './medication-list.styles.js';
 
 type MedicationUse = MedicationRequest | MedicationStatement;
@@ -53,6 +57,18 @@ function dosePieces(e: MedicationEntryView): DosePiece[][] | null {
   }
   const joined = out.map((ps) => ps.map((x) => (x.paren ? `(${x.text})` : x.text)).join(' ')).join('; ');
   return out.length && joined === e.dose ? out : null;
+}
+
+/**
+ * The dose text without src/fhir's English "Dose incomplete – check source record" prefix (the
+ * list shows its own localized marker instead), for every dosage it starts.
+ */
+function withoutIncompletePrefix(dose: string): string {
+  return dose
+    .split('; ')
+    .map((part) => (part.startsWith(INCOMPLETE_DOSE_PREFIX) ? part.slice(INCOMPLETE_DOSE_PREFIX.length).replace(/^: /, '') : part))
+    .filter((part) => part !== '')
+    .join('; ');
 }
 
 /** Each piece in its own `<bdi>`, separated by `sep`. */
@@ -114,8 +130,20 @@ async function readKey(store: RecordSource, key: string): Promise<Resource | nul
  * width of 56rem each row is stacked as "label: value" lines. Source badges are compact (the
  * provider's name; the sync time is in the badge's tooltip and read by screen readers).
  *
+ * Completeness (the allergy panel's rule, `src/fhir/completeness.ts`): "No medications recorded"
+ * only when every provider delivered this patient's data (a completed download, or searched with
+ * no record of them). Otherwise an empty list reads "Medication information unavailable" naming
+ * the providers that did not deliver, and a list with entries carries "May be incomplete: …"
+ * (`part="incomplete"`). Providers with no record of the patient are named: "No record at …"
+ * (`part="no-record"`).
+ *
  * Set `hide-source-notices` when the page shows sync status itself: the partial / stale / offline
- * notices are then left out (errors and per-row source badges are always shown).
+ * notices are then left out (errors, the completeness caveat, "unavailable" and per-row source
+ * badges are always shown).
+ *
+ * Long lists are cut visibly: a group with more than 50 rows shows the first 50 and "Showing the
+ * first 50 of N." with a "Show all N" button; a row with more than 10 dosage instructions or
+ * earlier records shows 10 and "and N more".
  *
  * Referenced Medications and prescribers are read from the store (`read('<source>/Type/id')`) after
  * the records arrive; the list shows its skeleton until they are looked up the first time.
@@ -135,6 +163,7 @@ async function readKey(store: RecordSource, key: string): Promise<Resource | nul
  * @csspart name - The medication name (a button when `selectable`).
  * @csspart strength - Strength and dose form, when a Medication records them.
  * @csspart dose - Dose, route and frequency, or "Dose not recorded".
+ * @csspart dose-incomplete - "Dose incomplete – check source record": a structured dose the list could not fully read.
  * @csspart status - The status text (per source when sources disagree).
  * @csspart prescriber - Who prescribed (or reported) it, or "Not known".
  * @csspart date - Prescribed / taken-from / recorded date.
@@ -143,10 +172,14 @@ async function readKey(store: RecordSource, key: string): Promise<Resource | nul
  * @csspart warning - Deceased warning and the "Active after death" marks.
  * @csspart history - The disclosure listing a drug's earlier records.
  * @csspart skeleton - Loading placeholder.
- * @csspart empty - "No medications recorded", and "No active medications recorded" above the other groups.
+ * @csspart empty - "No medications recorded" / "Medication information unavailable", and "No active medications recorded" above the other groups.
+ * @csspart incomplete - "May be incomplete: …" above the groups while some provider's data for this patient is missing.
+ * @csspart no-record - "No record at …": a provider searched for this patient that holds nothing on them.
  * @csspart error - Error box with Retry.
  * @csspart notice - Partial, stale and offline notices.
  * @csspart retry-button - Retry buttons.
+ * @csspart show-all - "Showing the first 50 of N." with its "Show all N" button (`show-all-button`), below a long group.
+ * @csspart show-more - "and N more": the button after the first 10 dosage instructions or earlier records of a row.
  *
  * @cssproperty [--ehr-medication-list-row-border=var(--ehr-color-border-subtle, #d0d7de)] - Lines between rows.
  * @cssproperty [--ehr-medication-list-header-background=var(--ehr-color-surface-raised, #f6f8fa)] - Table header background.
@@ -171,7 +204,7 @@ export class EhrMedicationList extends EhrDataElement {
 
   private readonly patients = patientQuery<Patient>(this, 'Patient');
 
-  private readonly sourceStatus = sourceStatus(this, { staleAfter: () => this.staleAfter });
+  private readonly sourceStatus = sourceStatus(this, { staleAfter: () => this.staleAfter, patient: () => this.activePatient });
 
   /** Referenced resources by store key; `null` = looked up, not there. Reset per store/patient. */
   private readonly cache = new Map<string, Resource | null>();
@@ -179,6 +212,8 @@ export class EhrMedicationList extends EhrDataElement {
   @state() private cacheVersion = 0;
   private owner: { store?: RecordSource; patient?: string } = {};
   private generation = 0;
+  /** Cut lists the user opened in full (`group:<group>`, `history:<row id>`, `dosage:<entry key>`). Reset per store/patient. */
+  @state() private expanded: ReadonlySet<string> = new Set();
   private lastRows?: StoredRow[];
   private missing: string[] = [];
   private memo?: { rows: StoredRow[]; patients: StoredRow[]; version: number; sources: unknown; view: MedicationListView };
@@ -193,6 +228,7 @@ export class EhrMedicationList extends EhrDataElement {
       this.pending.clear();
       this.memo = undefined;
       this.lastRows = undefined;
+      this.expanded = new Set();
     }
   }
 
@@ -215,6 +251,10 @@ export class EhrMedicationList extends EhrDataElement {
       }
       this.cacheVersion++;
     });
+  }
+
+  private expand(key: string): void {
+    this.expanded = new Set([...this.expanded, key]);
   }
 
   private retry = () => {
@@ -287,6 +327,10 @@ export class EhrMedicationList extends EhrDataElement {
       this.lastRows = rows;
       for (const [k, v] of this.cache) if (v === null) this.cache.delete(k);
     }
+    if (!this.sourceStatus.loaded && this.activeStore.getSources) {
+      // Providers not read yet: completeness unknown; never flash "No medications recorded" or an uncaveated list.
+      return renderSkeleton(this.localize, { what, lines: 4 });
+    }
     const records: MedicationRecord[] = rows.map((r) => ({ source: r.source, resource: r.resource }));
     const sources = this.sourceStatus.sources;
     this.missing = referencedKeys(records, sources).filter((k) => !this.cache.has(k));
@@ -310,10 +354,25 @@ export class EhrMedicationList extends EhrDataElement {
   }
 
   private renderList(view: MedicationListView, level: number): TemplateResult {
-    if (!view.total) return renderEmpty(this.localize.term('medsNone'));
+    const verdict = verdictFor(this.sourceStatus);
+    if (!view.total) return html`${renderNoRecord(this.localize, verdict)}${this.renderEmptyList(verdict)}`;
     const noActive = !view.groups.some((g) => g.group === 'active' && g.rows.length);
-    return html`${noActive ? html`<p class="empty no-active" part="empty">${this.localize.term('medsNoneActive')}</p>` : nothing}
+    return html`${renderIncompleteCaveat(this.localize, verdict)} ${renderNoRecord(this.localize, verdict)}
+    ${noActive ? html`<p class="empty no-active" part="empty">${this.localize.term('medsNoneActive')}</p>` : nothing}
     ${view.groups.map((g) => this.renderGroup(view, g.group, g.rows, Math.min(6, level + 1)))}`;
+  }
+
+  /** No medications at all: "No medications recorded" only when every provider delivered (see `src/fhir/completeness.ts`). */
+  private renderEmptyList(verdict: CompletenessVerdict): TemplateResult {
+    const t = this.localize;
+    if (verdict.empty === 'none-recorded') return renderEmpty(t.term('medsNone'));
+    const detail = verdict.missing.length
+      ? sentence((slot) => t.term('medsUnavailableSources', t.list(verdict.missing.map(slot))))
+      : t.term('medsUnavailableUnknown');
+    return html`<div part="empty" class="unavailable" role="status">
+      <p class="unavailable-title">${t.term('medsUnavailable')}</p>
+      <p class="detail">${detail}</p>
+    </div>`;
   }
 
   private groupTitle(view: MedicationListView, group: MedicationDisplayGroup, rows: readonly MedicationRowView[]): string {
@@ -339,6 +398,8 @@ export class EhrMedicationList extends EhrDataElement {
     const id = `group-${group}`;
     const t = this.localize;
     const flagged = view.deceased && rows.some((r) => r.activeAfterDeath);
+    // A long group renders its first rows; the heading keeps the full count and the cut is said on screen.
+    const shown = preview(rows, LIST_PREVIEW, this.expanded.has(`group:${group}`));
     const title = html`<span class="group-title">${this.groupTitle(view, group, rows)}</span>
       <span class="count">(${t.term('medsGroupCount', rows.length)})</span>`;
     const date = view.deceasedDate ? t.clinicalDate(view.deceasedDate.original) : undefined;
@@ -370,9 +431,10 @@ export class EhrMedicationList extends EhrDataElement {
           </tr>
         </thead>
         <tbody>
-          ${rows.map((r) => this.renderRow(r))}
+          ${shown.map((r) => this.renderRow(r))}
         </tbody>
       </table>
+      ${renderShowAll(t, shown.length, rows.length, () => this.expand(`group:${group}`))}
     </section>`;
   }
 
@@ -474,9 +536,43 @@ export class EhrMedicationList extends EhrDataElement {
 
   private renderDose(e: MedicationEntryView): TemplateResult {
     if (!e.dose) return html`<span class="not-recorded">${this.localize.term('medsDoseNotRecorded')}</span>`;
+    const cut = this.cutDosages(e);
+    if (cut) return cut;
     // Dosage built from structured fields is worded in English by src/fhir: say so to screen readers.
     const lang = e.doseBuilt && !this.localize.lang.toLowerCase().startsWith('en') ? 'en' : nothing;
+    if (e.doseIncomplete) {
+      const rest = withoutIncompletePrefix(e.dose);
+      return html`${this.renderDoseIncomplete()}${rest ? html` <span lang=${lang}><bdi>${rest}</bdi></span>` : nothing}`;
+    }
     return html`<span lang=${lang}>${this.renderDoseText(e.dose, e)}</span>`;
+  }
+
+  /**
+   * A record with more than {@link NESTED_PREVIEW} dosage instructions: the first ones, then
+   * "and N more" (a button showing the rest). `undefined` when nothing needs cutting.
+   */
+  private cutDosages(e: MedicationEntryView): TemplateResult | undefined {
+    const r = e.resource;
+    const list = r.resourceType === 'MedicationStatement' ? r.dosage : r.dosageInstruction;
+    const key = `dosage:${e.key}`;
+    if (!Array.isArray(list) || list.length <= NESTED_PREVIEW || this.expanded.has(key)) return undefined;
+    const first = medicationDosageSummary(
+      r.resourceType === 'MedicationStatement' ? { ...r, dosage: list.slice(0, NESTED_PREVIEW) } : { ...r, dosageInstruction: list.slice(0, NESTED_PREVIEW) },
+    );
+    const text = first.incomplete ? withoutIncompletePrefix(first.text ?? '') : (first.text ?? '');
+    const lang = e.doseBuilt && !this.localize.lang.toLowerCase().startsWith('en') ? 'en' : nothing;
+    return html`${e.doseIncomplete ? html`${this.renderDoseIncomplete()} ` : nothing}<span lang=${lang}><bdi>${text}</bdi></span>
+      ${renderAndMore(this.localize, list.length - NESTED_PREVIEW, () => this.expand(key))}`;
+  }
+
+  /**
+   * Its own marker, in words, for a structured dose that could not be fully read: the cell then
+   * never reads as the whole instruction (`part="dose-incomplete"`).
+   */
+  private renderDoseIncomplete(): TemplateResult {
+    return html`<strong class="dose-incomplete" part="dose-incomplete"
+      ><span aria-hidden="true">⚠</span> ${this.localize.term('medsDoseIncomplete')}</strong
+    >`;
   }
 
   /** A dose with each record-derived piece (dose, route, reason…) in its own `<bdi>`. */
@@ -524,16 +620,27 @@ export class EhrMedicationList extends EhrDataElement {
   private renderHistory(row: MedicationRowView): TemplateResult | typeof nothing {
     if (!row.earlier.length) return nothing;
     const t = this.localize;
-    return html`<details class="history" part="history">
+    const key = `history:${row.id}`;
+    const shown = preview(row.earlier, NESTED_PREVIEW, this.expanded.has(key));
+    return html`<details class="history" part="history" ?open=${this.expanded.has(key)}>
       <summary>${t.term('medsEarlier', row.earlier.length)}</summary>
       <ul>
-        ${row.earlier.map(
+        ${shown.map(
           (e) => html`<li>
             <span class="date-value">${e.date.value ? t.clinicalDate(e.date.value) : t.term('notKnown')}</span> ·
-            ${this.statusWords(e)} · ${e.dose ? this.renderDoseText(e.dose, e) : t.term('medsDoseNotRecorded')} ·
+            ${this.statusWords(e)} ·
+            ${e.doseIncomplete
+              ? html`${this.renderDoseIncomplete()} <bdi>${withoutIncompletePrefix(e.dose ?? '')}</bdi>`
+              : e.dose
+                ? this.renderDoseText(e.dose, e)
+                : t.term('medsDoseNotRecorded')}
+            ·
             <bdi>${this.sourceName(e.source)}</bdi>
           </li>`,
         )}
+        ${shown.length < row.earlier.length
+          ? html`<li>${renderAndMore(t, row.earlier.length - shown.length, () => this.expand(key))}</li>`
+          : nothing}
       </ul>
     </details>`;
   }

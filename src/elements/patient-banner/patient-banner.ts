@@ -15,6 +15,7 @@ import { deceasedInfo, type NoKnownAllergyKind } from '../../fhir/status.js';
 import { compareLinkedPatients, deceasedAcross, type IdentityDifference, type SourcedPatient } from '../../fhir/patient-identity.js';
 import { allergyOverview, type AllergyOverview } from '../../fhir/allergy-overview.js';
 import { currentAddresses, currentTelecom, generalPractitioners, patientContacts, type ContactRoleKey, type TelecomDisplay } from '../../fhir/patient-details.js';
+import { own } from '../../fhir/lookup.js';
 import styles from './patient-banner.styles.js';
 
 /** Detail of `ehr-banner-toggle`. */
@@ -528,8 +529,10 @@ export class EhrPatientBanner extends EhrDataElement {
 
   private renderTelecom(c: TelecomDisplay): TemplateResult {
     const t = this.localize;
-    const kind = c.system && TELECOM_TERMS[c.system] ? t.term(TELECOM_TERMS[c.system]!) : '';
-    const use = c.use && TELECOM_USE_TERMS[c.use] ? t.term(TELECOM_USE_TERMS[c.use]!) : '';
+    const kindKey = own(TELECOM_TERMS, c.system);
+    const useKey = own(TELECOM_USE_TERMS, c.use);
+    const kind = kindKey ? t.term(kindKey) : '';
+    const use = useKey ? t.term(useKey) : '';
     const label = [kind, use ? `(${use})` : ''].filter(Boolean).join(' ');
     return html`${label ? html`<span class="label">${label}</span> ` : nothing}<bdi class="value">${c.value}</bdi>`;
   }
@@ -583,11 +586,20 @@ export class EhrPatientBanner extends EhrDataElement {
       case 'no-known-allergies': {
         const kinds = overview.noKnownKinds;
         const general = kinds.includes('no-known-allergies');
-        const words = general ? [t.term('noKnownAllergies')] : kinds.map((k) => t.term(NO_KNOWN_TERMS[k]));
+        const shown: NoKnownAllergyKind[] = general ? ['no-known-allergies'] : [...kinds];
+        // A "no known …" that no source confirmed is labelled so, and loses the tick.
+        const unconfirmed = (k: NoKnownAllergyKind) => overview.noKnownUnconfirmed.includes(k);
+        const anyUnconfirmed = shown.some(unconfirmed);
         return wrap(
-          html`<p class="allergy-state none-known">
-              <span class="allergy-icon" aria-hidden="true">✓</span>
-              <span class="allergy-title">${words.join('; ')}</span>
+          html`<p class="allergy-state none-known ${anyUnconfirmed ? 'unconfirmed' : ''}">
+              <span class="allergy-icon" aria-hidden="true">${anyUnconfirmed ? '?' : '✓'}</span>
+              <span class="allergy-title"
+                >${shown.map(
+                  (k, i) => html`${i ? '; ' : ''}${t.term(NO_KNOWN_TERMS[k])}${unconfirmed(k)
+                    ? html` <span class="tag unconfirmed-tag" data-unconfirmed-statement>${t.term('unconfirmed')}</span>`
+                    : nothing}`,
+                )}</span
+              >
             </p>
             ${general ? nothing : html`<p class="allergy-note">${t.term('bannerNoKnownOnly')}</p>`}`,
           'no-known-allergies',

@@ -45,6 +45,9 @@ const de: Translation = {
       other: `${count} Quellen wurden noch nicht synchronisiert: ${sources}`,
     }),
   partialRecord: 'Diese Akte ist möglicherweise unvollständig.',
+  incompleteSources: (sources: string) => `Möglicherweise unvollständig: ${sources} konnte nicht geprüft werden.`,
+  incompleteUnknown: 'Möglicherweise unvollständig: Der Synchronisationsstatus der Einrichtungen konnte nicht gelesen werden.',
+  noRecordAt: (source: string) => `Kein Eintrag bei ${source}`,
   accessDenied: 'Zugriff verweigert',
 
   source: 'Quelle',
@@ -55,6 +58,9 @@ const de: Translation = {
   pendingUpload: 'Wartet auf Übertragung',
   conflict: 'Konflikt: Prüfung nötig',
 
+  showingFirst: (shown: string, total: string) => `Die ersten ${shown} von ${total} werden angezeigt.`,
+  showAll: (total: string) => `Alle ${total} anzeigen`,
+  andMore: (count: string) => `und ${count} weitere`,
   itemCount: (count: number) => plural('de', count, { one: '1 Eintrag', other: `${count} Einträge` }),
 
   patient: 'Patient',
@@ -246,6 +252,10 @@ const de: Translation = {
   medsGroupUnknown: 'Anderer oder unbekannter Status',
   medsGroupCount: (count: number) => plural('de', count, { one: '1 Medikament', other: `${count} Medikamente` }),
   medsNone: 'Keine Medikamente dokumentiert',
+  medsUnavailable: 'Medikationsangaben nicht verfügbar',
+  medsUnavailableSources: (sources: string) =>
+    `Nicht alle Daten der Einrichtungen zu diesem Patienten liegen vor (${sources}); ob Medikamente eingenommen werden, ist daher nicht bekannt.`,
+  medsUnavailableUnknown: 'Der Synchronisationsstatus der Einrichtungen konnte nicht gelesen werden; ob Medikamente eingenommen werden, ist daher nicht bekannt.',
   medsNoPatient: 'Kein Patient ausgewählt',
   medsColumnName: 'Medikament',
   medsColumnDose: 'Dosis, Art und Häufigkeit',
@@ -254,13 +264,15 @@ const de: Translation = {
   medsColumnDate: 'Datum',
   medsColumnSource: 'Quelle',
   medsDoseNotRecorded: 'Dosis nicht dokumentiert',
+  medsDoseIncomplete: 'Dosis unvollständig – Quelleintrag prüfen',
   medsNameNotKnown: 'Medikamentenname nicht dokumentiert',
   medsDetailsUnavailable: 'Medikamentenangaben nicht verfügbar',
   medsReportedBy: (who: string) => `Angegeben von ${who}`,
   medsDateEffective: 'Eingenommen ab',
   medsDateAsserted: 'Dokumentiert',
-  medsStatus: (code: string) =>
-    (({
+  // Own keys only: a recorded status such as `constructor` is shown as recorded, not as a built-in.
+  medsStatus: (code: string) => {
+    const words: Record<string, string> = {
       active: 'Aktiv',
       'on-hold': 'Pausiert',
       cancelled: 'Storniert',
@@ -270,7 +282,9 @@ const de: Translation = {
       unknown: 'Status unbekannt',
       'not-taken': 'Nicht eingenommen',
       intended: 'Geplant',
-    }) as Record<string, string>)[code] ?? code,
+    };
+    return Object.hasOwn(words, code) ? words[code]! : code;
+  },
   medsStatusNotRecorded: 'Status nicht dokumentiert',
   medsDoNotGive: 'Nicht verabreichen',
   medsStatusAt: (status: string, source: string) => `${status} bei ${source}`,

@@ -44,6 +44,9 @@ const en = {
   sourcesNotSynced: (count: number, sources: string) =>
     plural('en', count, { one: `${sources} has not been synced yet`, other: `${count} providers have not been synced yet: ${sources}` }),
   partialRecord: 'This record may be incomplete.',
+  incompleteSources: (sources: string) => `May be incomplete: ${sources} could not be checked.`,
+  incompleteUnknown: 'May be incomplete: the providers’ sync status could not be read.',
+  noRecordAt: (source: string) => `No record at ${source}`,
   accessDenied: 'Access denied',
 
   // Sources (where a row came from)
@@ -56,6 +59,9 @@ const en = {
   conflict: 'Conflict: needs review',
 
   // Counts
+  showingFirst: (shown: string, total: string) => `Showing the first ${shown} of ${total}.`,
+  showAll: (total: string) => `Show all ${total}`,
+  andMore: (count: string) => `and ${count} more`,
   itemCount: (count: number) => plural('en', count, { one: '1 item', other: `${count} items` }),
 
   // Patient
@@ -249,6 +255,10 @@ const en = {
   medsGroupUnknown: 'Other or unknown status',
   medsGroupCount: (count: number) => plural('en', count, { one: '1 medication', other: `${count} medications` }),
   medsNone: 'No medications recorded',
+  medsUnavailable: 'Medication information unavailable',
+  medsUnavailableSources: (sources: string) =>
+    `Not every provider’s data for this patient is here (${sources}), so it is not known whether the patient takes any medications.`,
+  medsUnavailableUnknown: 'The providers’ sync status could not be read, so it is not known whether the patient takes any medications.',
   medsNoPatient: 'No patient selected',
   medsColumnName: 'Medication',
   medsColumnDose: 'Dose, route and frequency',
@@ -257,13 +267,15 @@ const en = {
   medsColumnDate: 'Date',
   medsColumnSource: 'Source',
   medsDoseNotRecorded: 'Dose not recorded',
+  medsDoseIncomplete: 'Dose incomplete – check source record',
   medsNameNotKnown: 'Medication name not recorded',
   medsDetailsUnavailable: 'Medication details not available',
   medsReportedBy: (who: string) => `Reported by ${who}`,
   medsDateEffective: 'Taken from',
   medsDateAsserted: 'Recorded',
-  medsStatus: (code: string) =>
-    (({
+  // Own keys only: a recorded status such as `constructor` is shown as recorded, not as a built-in.
+  medsStatus: (code: string) => {
+    const words: Record<string, string> = {
       active: 'Active',
       'on-hold': 'On hold',
       cancelled: 'Cancelled',
@@ -273,7 +285,9 @@ const en = {
       unknown: 'Unknown status',
       'not-taken': 'Not taken',
       intended: 'Intended',
-    }) as Record<string, string>)[code] ?? code,
+    };
+    return Object.hasOwn(words, code) ? words[code]! : code;
+  },
   medsStatusNotRecorded: 'Status not recorded',
   medsDoNotGive: 'Do not give',
   medsStatusAt: (status: string, source: string) => `${status} at ${source}`,
