@@ -200,11 +200,26 @@ export const AllergiesUnavailable: Story = {
   },
 };
 
-/** The hospital's copy has another birth date: a clear warning naming both values and sources. */
+/**
+ * The hospital's copy has another birth date and a person confirmed it is the same patient: a
+ * clear warning naming both values and sources.
+ */
 export const RecordsDisagree: Story = {
-  loaders: seeded({ name: 'story-disagree', sample: 'versie', editHospitalPatient: (p) => ({ ...p, birthDate: '2018-05-23' }) }),
+  loaders: seeded({ name: 'story-disagree', sample: 'versie', editHospitalPatient: (p) => ({ ...p, birthDate: '2018-05-23' }), confirmLink: true }),
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(part(canvasElement, 'warning')?.getAttribute('role')).toBe('alert'));
+  },
+};
+
+/**
+ * The hospital holds a record with the same SSN but another birth date, and nobody has reviewed
+ * it: it is not merged, and the banner offers it for review (`ehr-possible-match-review`).
+ */
+export const PossibleRecord: Story = {
+  loaders: seeded({ name: 'story-possible', sample: 'versie', editHospitalPatient: (p) => ({ ...p, birthDate: '2018-05-23' }) }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(text(part(canvasElement, 'possible-matches'))).toBe('? 1 possible record at St Elsewhere Hospital — review'));
+    await expect(part(canvasElement, 'warning')).toBeNull();
   },
 };
 

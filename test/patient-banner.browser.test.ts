@@ -412,19 +412,52 @@ describe('<ehr-patient-banner>: details zone and allergies', () => {
 
 describe('<ehr-patient-banner>: linked records', () => {
   it('warns clearly when a confirmed hospital copy has a different birth date', async () => {
-    const { el, store, patient } = await render({
+    // A different birth date is not corroboration: linked only once a person confirms it.
+    const { el } = await render({
       name: 'disagree',
       sample: 'versie',
       editHospitalPatient: (p) => ({ ...p, birthDate: '2018-05-23' }),
+      confirmLink: true,
     });
-    // A different birth date is not corroboration: linked only once a person confirms it.
-    await store.confirmLink([patient.clinic, patient.hospital].sort().join('~'));
     await until(() => expect(part(el, 'warning')).not.toBeNull());
     const warning = part(el, 'warning')!;
     expect(warning.getAttribute('role')).toBe('alert');
     expect(text(warning)).toContain('Linked records disagree about this patient');
     expect(text(warning)).toContain('Date of birth 22-May-2018 (Riverside Clinic); 23-May-2018 (St Elsewhere Hospital)');
     await expectNoAxeViolations(el);
+  });
+
+  it('offers a copy that disagrees as a possible record, without merging it, until a person decides', async () => {
+    const { el, store, patient } = await render({
+      name: 'possible-match',
+      sample: 'versie',
+      editHospitalPatient: (p) => ({ ...p, birthDate: '2018-05-23' }),
+    });
+    await until(() => expect(part(el, 'possible-matches')).not.toBeNull());
+    expect(text(part(el, 'possible-matches')!)).toBe('? 1 possible record at St Elsewhere Hospital — review');
+    // Not merged: no disagreement warning, records only from the clinic.
+    expect(part(el, 'warning')).toBeNull();
+    expect(text(part(el, 'sources')!)).toBe('Records from Riverside Clinic');
+    const events: Array<{ patient: string; matches: readonly { id: string }[] }> = [];
+    el.addEventListener('ehr-possible-match-review', (e) => events.push(e.detail));
+    part(el, 'review-button')!.click();
+    const id = [patient.clinic, patient.hospital].sort().join('~');
+    expect(events).toEqual([{ patient: patient.clinic, matches: [expect.objectContaining({ id, candidate: patient.hospital, source: 'hospital' })] }]);
+    await expectNoAxeViolations(el);
+
+    // Rejected: the notice goes and nothing is merged.
+    await store.rejectLink(id);
+    await until(() => expect(part(el, 'possible-matches')).toBeNull());
+    expect(part(el, 'warning')).toBeNull();
+  });
+
+  it('shows the possible-record notice in minimal mode and in German', async () => {
+    const { el } = await render(
+      { name: 'possible-match-de', sample: 'versie', editHospitalPatient: (p) => ({ ...p, gender: 'male' }) },
+      { minimal: true, lang: 'de' },
+    );
+    await until(() => expect(part(el, 'possible-matches')).not.toBeNull());
+    expect(text(part(el, 'possible-matches')!)).toBe('? 1 möglicher Eintrag bei St Elsewhere Hospital — prüfen');
   });
 
   it('shows no warning when the copies agree', async () => {

@@ -33,6 +33,12 @@ export interface BannerSeedOptions {
   editHospitalPatient?: (patient: Patient) => Patient;
   /** Drop all allergies (to show "not recorded" / "unavailable"). */
   withoutAllergies?: boolean;
+  /**
+   * A person confirmed that the clinic's and the hospital's records are one person (through
+   * `confirmLink`, as a review screen would): needed when `editHospitalPatient` makes the copies
+   * disagree, because disagreeing copies are never linked on their own.
+   */
+  confirmLink?: boolean;
   clinic?: SourceSeed;
   hospital?: SourceSeed;
 }
@@ -87,6 +93,7 @@ async function build(options: BannerSeedOptions): Promise<BannerSeed> {
   hospital = [...hospital, ...refer(options.extra?.hospital, idOf(keys.hospital))];
 
   await fillSources(store, { clinic, hospital }, options);
+  if (options.confirmLink && keys.hospital) await store.confirmLink([keys.clinic, keys.hospital].sort().join('~'));
   return { store, patient: keys };
 }
 

@@ -144,6 +144,34 @@ export default css`
   .sources {
     font-size: ${token('font-size-s')};
   }
+
+  .possible {
+    display: flex;
+    flex-wrap: wrap;
+    gap: ${token('space-s')};
+    align-items: center;
+    padding: ${token('space-2xs')} ${token('space-s')};
+    border: 1px dashed ${token('color-border')};
+    border-radius: ${token('radius-m')};
+    font-size: ${token('font-size-s')};
+  }
+  .possible-icon {
+    font-weight: ${token('font-weight-bold')};
+  }
+  .possible-text {
+    flex: 1 1 auto;
+    margin: 0;
+  }
+  .review {
+    font: inherit;
+    min-height: 24px;
+    padding: 0 ${token('space-s')};
+    border: 1px solid ${token('color-border')};
+    border-radius: ${token('radius-m')};
+    background: ${token('color-surface')};
+    color: inherit;
+    cursor: pointer;
+  }
   .muted {
     color: ${token('color-muted')};
     font-style: italic;

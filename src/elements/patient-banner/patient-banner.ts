@@ -16,6 +16,9 @@ import { compareLinkedPatients, deceasedAcross, type IdentityDifference, type So
 import { allergyOverview, type AllergyOverview } from '../../fhir/allergy-overview.js';
 import { currentAddresses, currentTelecom, generalPractitioners, patientContacts, type ContactRoleKey, type TelecomDisplay } from '../../fhir/patient-details.js';
 import { own } from '../../fhir/lookup.js';
+import { PossibleMatchesController } from '../base/possible-matches-controller.js';
+import { sentence } from '../base/record-text.js';
+import type { PossibleMatchInfo } from '../base/store-types.js';
 import styles from './patient-banner.styles.js';
 
 /** Detail of `ehr-banner-toggle`. */
@@ -25,9 +28,18 @@ export interface BannerToggleDetail {
   patient?: string;
 }
 
+/** Detail of `ehr-possible-match-review`: the host shows these records to a person, who confirms or rejects each. */
+export interface PossibleMatchReviewDetail {
+  /** The banner's patient. */
+  patient: string;
+  /** Every possible match of the patient's linked set (ids for `store.confirmLink` / `rejectLink`). */
+  matches: readonly PossibleMatchInfo[];
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'ehr-banner-toggle': CustomEvent<BannerToggleDetail>;
+    'ehr-possible-match-review': CustomEvent<PossibleMatchReviewDetail>;
   }
   interface HTMLElementTagNameMap {
     'ehr-patient-banner': EhrPatientBanner;
@@ -171,6 +183,7 @@ let nextId = 0;
  * @summary Patient banner (NHS CUI): name, born, gender, main identifier, deceased state, and an expandable details zone with contacts and the allergy summary.
  *
  * @event {CustomEvent<BannerToggleDetail>} ehr-banner-toggle - The details zone was opened or closed (`detail.expanded`).
+ * @event {CustomEvent<PossibleMatchReviewDetail>} ehr-possible-match-review - "Review" was pressed on the possible-records notice; the host shows `detail.matches` to a person, who calls `store.confirmLink(id)` or `store.rejectLink(id)`.
  *
  * @csspart base - The banner section.
  * @csspart name - The patient's name.
@@ -184,6 +197,8 @@ let nextId = 0;
  * @csspart allergies - The allergy summary inside the details zone.
  * @csspart warning - The warning that linked records disagree.
  * @csspart sources - The "Records from …" note.
+ * @csspart possible-matches - "1 possible record at St Elsewhere": records that may be this patient, not merged.
+ * @csspart review-button - The "Review" button of the possible-records notice.
  * @csspart skeleton - Loading placeholder.
  * @csspart error - Error box.
  * @csspart notice - Partial, stale, offline and "not available" notices.
@@ -235,6 +250,8 @@ export class EhrPatientBanner extends EhrDataElement {
   private readonly allergies = patientQuery<AllergyIntolerance>(this, 'AllergyIntolerance', () => !this.isMinimal);
 
   private readonly status = sourceStatus(this, { staleAfter: () => this.staleAfter, patient: () => this.activePatient });
+
+  private readonly possible = new PossibleMatchesController(this, { store: () => this.activeStore, patient: () => this.activePatient });
 
   /** Minimal mode in effect: the attribute, or a SMART launch that says the host shows its own banner. */
   get isMinimal(): boolean {
@@ -315,7 +332,7 @@ export class EhrPatientBanner extends EhrDataElement {
               ${this.localize.term(this.expanded ? 'bannerFewerDetails' : 'bannerMoreDetails')}
             </button>`}
       </div>
-      ${comparison.agree ? nothing : this.renderWarning(comparison.differences)}
+      ${comparison.agree ? nothing : this.renderWarning(comparison.differences)} ${this.renderPossibleMatches()}
       ${minimal ? nothing : this.renderSources(records)} ${minimal ? nothing : this.renderNotices()}
       ${minimal
         ? nothing
@@ -456,6 +473,36 @@ export class EhrPatientBanner extends EhrDataElement {
         </ul>
         <p class="warning-action">${this.localize.term('bannerIdentityWarningAction')}</p>
       </div>
+    </div>`;
+  }
+
+  /**
+   * Records that may be this patient but are not merged (the store's linking rule needs a person):
+   * one line per source with a Review button. Shown in minimal mode too: it says the banner may
+   * not show everything known about this person.
+   */
+  private renderPossibleMatches(): TemplateResult | typeof nothing {
+    const groups = this.possible.bySource;
+    if (!groups.length) return nothing;
+    const t = this.localize;
+    const textId = `${this.detailsId}-possible`;
+    return html`<div class="possible" part="possible-matches" role="status">
+      <span class="possible-icon" aria-hidden="true">?</span>
+      <p class="possible-text" id=${textId}>
+        ${groups.map(
+          (g, i) => html`${i ? '; ' : nothing}${sentence((slot) => t.term('bannerPossibleRecords', g.candidates.length, slot(this.status.label(g.source))))}`,
+        )}
+        <span aria-hidden="true">—</span>
+      </p>
+      <button
+        aria-describedby=${textId}
+        type="button"
+        class="review"
+        part="review-button"
+        @click=${() => this.emit('ehr-possible-match-review', { patient: this.activePatient ?? '', matches: this.possible.matches })}
+      >
+        ${t.term('bannerPossibleRecordsReview')}
+      </button>
     </div>`;
   }
 

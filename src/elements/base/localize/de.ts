@@ -102,6 +102,9 @@ const de: Translation = {
   bannerFewerDetails: 'Weniger Details',
   bannerDetailsLabel: 'Patientendetails',
   bannerRecordsFrom: 'Daten von',
+  bannerPossibleRecords: (count: number, source: string) =>
+    plural('de', count, { one: `1 möglicher Eintrag bei ${source}`, other: `${count} mögliche Einträge bei ${source}` }),
+  bannerPossibleRecordsReview: 'prüfen',
   bannerIdentityWarningTitle: 'Verknüpfte Akten widersprechen sich zu diesem Patienten',
   bannerIdentityWarningAction: 'Prüfen Sie die Identität des Patienten, bevor Sie auf Grundlage dieser Akte handeln.',
   bannerFieldName: 'Name',

@@ -106,6 +106,9 @@ const en = {
   bannerFewerDetails: 'Fewer details',
   bannerDetailsLabel: 'Patient details',
   bannerRecordsFrom: 'Records from',
+  bannerPossibleRecords: (count: number, source: string) =>
+    plural('en', count, { one: `1 possible record at ${source}`, other: `${count} possible records at ${source}` }),
+  bannerPossibleRecordsReview: 'review',
   bannerIdentityWarningTitle: 'Linked records disagree about this patient',
   bannerIdentityWarningAction: 'Check the patient’s identity before acting on this record.',
   bannerFieldName: 'Name',
