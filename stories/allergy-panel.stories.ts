@@ -152,6 +152,14 @@ export const NoKnownDrugAllergies: Story = {
   },
 };
 
+/** A coded "No known allergies" that no source confirmed (verification unconfirmed): labelled so. */
+export const UnconfirmedNoKnownAllergies: Story = {
+  loaders: seeded({ name: 'story-nka-unconfirmed', clinicAllergies: [makeAllergy('nka-u', 'No known allergy', { code: '716186003', verification: 'unconfirmed' })] }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toContain('No known allergies Unconfirmed'));
+  },
+};
+
 /** NKDA at the clinic, a penicillin allergy at the hospital: both shown, contradiction flagged. */
 /**
  * A coded NKDA at the clinic while the hospital's sync of THIS patient is still running (the

@@ -103,6 +103,25 @@ export const DeceasedPatient: Story = {
   },
 };
 
+/** A structured dose the list cannot fully read (a unit without a value): its own marker, in words. */
+export const DoseIncomplete: Story = {
+  loaders: seeded({
+    name: 'story-dose-incomplete',
+    patient: 'margery',
+    extra: {
+      clinic: (p) => [
+        medicationRequest('insulin-u', p, {
+          medicationCodeableConcept: { text: 'Insulin glargine 100 UNT/ML' },
+          dosageInstruction: [{ doseAndRate: [{ doseQuantity: { unit: 'units' } }], route: { text: 'subcutaneous' } }],
+        }),
+      ],
+    },
+  }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(listText(canvasElement)).toContain('⚠ Dose incomplete – check source record subcutaneous'));
+  },
+};
+
 /**
  * Reconciliation: the clinic and the hospital both prescribe simvastatin, at different doses, and
  * disagree whether lisinopril is still active. Each drug is shown once, with both sources and the

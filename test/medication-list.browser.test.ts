@@ -312,7 +312,10 @@ describe('<ehr-medication-list> bidi isolation of record pieces', () => {
     const dose500 = bdis[1]!;
     expect(ingredient.contains(dose500)).toBe(false);
     expect(dose500.contains(ingredient)).toBe(false);
-    expect(text(strength)).toBe(`Paracetamol${rlo} 500 mg; Tablet`);
+    // The value holding the control is marked; its neighbours are not.
+    expect(ingredient.hasAttribute('data-direction-controls')).toBe(true);
+    expect(dose500.hasAttribute('data-direction-controls')).toBe(false);
+    expect(text(strength)).toBe(`Paracetamol${rlo}⇄(contains text-direction control characters) 500 mg; Tablet`);
 
     // The dose: recorded dose, route (as recorded, in brackets) and frequency are separate isolates.
     const dose = row.querySelector('[part~="dose"]')!;
@@ -320,7 +323,7 @@ describe('<ehr-medication-list> bidi isolation of record pieces', () => {
     expect(doseBdis).toContain(`Oral${rlo}`);
     expect(doseBdis).toContain('twice a day');
     expect(doseBdis.some((t) => t!.includes(rlo) && t!.includes('twice'))).toBe(false);
-    expect(text(dose)).toBe(`1 tablet (Oral${rlo}) twice a day`);
+    expect(text(dose)).toBe(`1 tablet (Oral${rlo}⇄(contains text-direction control characters)) twice a day`);
   });
 
   it('isolates each source’s dose and each source name in a difference note', async () => {
@@ -342,7 +345,7 @@ describe('<ehr-medication-list> bidi isolation of record pieces', () => {
     expect(bdis).toEqual(expect.arrayContaining([`1 tablet daily${rlo}`, '2 tablets daily', 'Riverside Clinic', 'St Elsewhere Hospital']));
     for (const b of diff.querySelectorAll('bdi')) expect(b.querySelector('bdi')).toBeNull();
     expect(text(diff)).toMatch(/^≠ Differs between sources: dose /);
-    expect(text(diff)).toContain(`1 tablet daily${rlo} at Riverside Clinic`);
+    expect(text(diff)).toContain(`1 tablet daily${rlo}⇄(contains text-direction control characters) at Riverside Clinic`);
   });
 });
 

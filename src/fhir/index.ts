@@ -21,3 +21,4 @@ export * from './identifier-systems.js';
 export * from './completeness.js';
 export * from './lookup.js';
 export * from './match-groups.js';
+export * from './direction.js';

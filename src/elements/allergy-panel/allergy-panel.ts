@@ -6,7 +6,7 @@ import { patientQuery, sourceStatus } from '../base/patient-query.js';
 import { headingStyles, renderError, renderOffline, renderPartial, renderSkeleton, renderStale, stateStyles } from '../base/state-styles.js';
 import type { TermKey } from '../base/localize/localize.js';
 import { renderIncompleteCaveat, renderNoRecord, verdictFor } from '../base/completeness-notes.js';
-import { sentence } from '../base/record-text.js';
+import { recordText, sentence } from '../base/record-text.js';
 import type { CompletenessVerdict } from '../../fhir/completeness.js';
 import type { StoredRow } from '../base/store-types.js';
 import {
@@ -131,7 +131,9 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * "Showing the first 50 of N." with a "Show all N" button; a row with more than 10 reactions shows
  * 10 and "and N more".
  *
- * Record text (substances, manifestations, notes) is rendered as text inside `<bdi>`.
+ * Record text (substances, manifestations, notes, category codes, provider names) is rendered as
+ * text, each value in its own `<bdi>`; a value holding direction controls is marked (see
+ * `src/elements/README.md`, "Record text").
  *
  * Rows show their sources with compact `<ehr-source-badge>`s (the provider's name; "Out of date" /
  * "Sync failed" in words when so) and, in small text beside them, when the record was last updated
@@ -299,7 +301,7 @@ export class EhrAllergyPanel extends EhrDataElement {
   private renderEmpty(verdict: CompletenessVerdict) {
     if (verdict.empty === 'unavailable') {
       const detail = verdict.missing.length
-        ? sentence((slot) => this.localize.term('allergyUnavailableSources', this.localize.list(verdict.missing.map(slot))))
+        ? sentence(this.localize, (slot) => this.localize.term('allergyUnavailableSources', this.localize.list(verdict.missing.map(slot))))
         : this.localize.term('allergyUnavailableUnknown');
       return html`<div part="empty" role="status">
         <p class="unavailable">${this.localize.term('allergyInfoUnavailable')}</p>
@@ -371,14 +373,16 @@ export class EhrAllergyPanel extends EhrDataElement {
     // Category and type codes are record text: only the table's own keys are words, the rest shown as recorded.
     const kind = [...row.categories, ...row.types].map((c) => {
       const key = own(CATEGORY_TERMS, c) ?? own(TYPE_TERMS, c);
-      return key ? this.t(key) : c;
+      return key ? html`${this.t(key)}` : recordText(this.localize, c);
     });
     return html`<li part="row" class=${classes} data-key=${row.key}>
       <div class="row-head">
         <span part="criticality" class="criticality">${criticalityIcon(row.criticality)}${this.t(CRITICALITY_TERMS[row.criticality])}</span>
-        <p part="substance" class="substance"><bdi>${row.substance ?? this.localize.term('allergySubstanceNotKnown')}</bdi></p>
+        <p part="substance" class="substance">
+          ${row.substance !== null ? recordText(this.localize, row.substance) : html`<bdi>${this.localize.term('allergySubstanceNotKnown')}</bdi>`}
+        </p>
         ${unconfirmed ? html`<span part="status" class="status unconfirmed">${this.localize.term('unconfirmed')}</span>` : nothing}
-        ${kind.length ? html`<span class="kind"><bdi>${kind.join(' · ')}</bdi></span>` : nothing}
+        ${kind.length ? html`<span class="kind">${kind.map((k, i) => html`${i ? ' · ' : nothing}${k}`)}</span>` : nothing}
       </div>
       <dl class="facts">
         ${row.reactions.length
@@ -401,13 +405,18 @@ export class EhrAllergyPanel extends EhrDataElement {
 
   private renderRecordCount(row: AllergyRowView) {
     if (row.items.length <= row.sources.length) return nothing;
-    const detail = this.localize.list(row.sources.map((s) => `${this.status.label(s)}: ${this.localize.number(row.recordsPerSource[s] ?? 0)}`), 'unit');
-    return html`<p class="note">${this.localize.term('allergyRecordCount', row.items.length, detail)}</p>`;
+    const t = this.localize;
+    const words = sentence(t, (slot) =>
+      t.term('allergyRecordCount', row.items.length, t.list(row.sources.map((s) => `${slot(this.status.label(s))}: ${t.number(row.recordsPerSource[s] ?? 0)}`), 'unit')),
+    );
+    return html`<p class="note">${words}</p>`;
   }
 
-  private valuesAt<V extends string>(values: ReadonlyArray<ValueWithSources<V>>, terms: Record<V, TermKey>): string {
-    return this.localize.list(
-      values.map((v) => this.localize.term('allergyValueAt', this.t(terms[v.value]).toLocaleLowerCase(this.localize.lang), this.localize.list(v.sources.map((s) => this.status.label(s))))),
+  /** "high at St Elsewhere, low at Riverside" with each provider name as a slot. */
+  private valuesAt<V extends string>(slot: (value: string) => string, values: ReadonlyArray<ValueWithSources<V>>, terms: Record<V, TermKey>): string {
+    const t = this.localize;
+    return t.list(
+      values.map((v) => t.term('allergyValueAt', this.t(terms[v.value]).toLocaleLowerCase(t.lang), t.list(v.sources.map((s) => slot(this.status.label(s)))))),
       'unit',
     );
   }
@@ -415,14 +424,19 @@ export class EhrAllergyPanel extends EhrDataElement {
   private renderDifferences(row: AllergyRowView) {
     if (!row.differs) return nothing;
     const d = row.differences;
-    const parts: string[] = [];
-    if (d.criticality) parts.push(this.localize.term('allergyDiffCriticality', this.valuesAt(d.criticality, CRITICALITY_VALUE_TERMS)));
-    if (d.verification) parts.push(this.localize.term('allergyDiffVerification', this.valuesAt(d.verification, VERIFICATION_TERMS)));
-    if (d.clinicalStatus) parts.push(this.localize.term('allergyDiffClinicalStatus', this.valuesAt(d.clinicalStatus, CLINICAL_TERMS)));
-    if (d.refutedAt) parts.push(this.localize.term('allergyRefutedAt', this.localize.list(d.refutedAt.map((s) => this.status.label(s)))));
+    const t = this.localize;
+    // Provider names are slots: their own nodes, never part of the translated sentence.
+    const words = sentence(t, (slot) => {
+      const parts: string[] = [];
+      if (d.criticality) parts.push(t.term('allergyDiffCriticality', this.valuesAt(slot, d.criticality, CRITICALITY_VALUE_TERMS)));
+      if (d.verification) parts.push(t.term('allergyDiffVerification', this.valuesAt(slot, d.verification, VERIFICATION_TERMS)));
+      if (d.clinicalStatus) parts.push(t.term('allergyDiffClinicalStatus', this.valuesAt(slot, d.clinicalStatus, CLINICAL_TERMS)));
+      if (d.refutedAt) parts.push(t.term('allergyRefutedAt', t.list(d.refutedAt.map((s) => slot(this.status.label(s))))));
+      return parts.join('; ');
+    });
     return html`<p part="status" class="note differs">
       <span aria-hidden="true">⚠</span>
-      <span><strong>${this.localize.term('allergySourcesDiffer')}:</strong> ${parts.join('; ')}</span>
+      <span><strong>${t.term('allergySourcesDiffer')}:</strong> ${words}</span>
     </p>`;
   }
 
@@ -436,15 +450,15 @@ export class EhrAllergyPanel extends EhrDataElement {
           meta.push(html`<span class="severity-${r.severity}">${this.localize.term('allergySeverity')}: ${this.t(own(SEVERITY_TERMS, r.severity)!)}</span>`);
         }
         if (r.onset) meta.push(html`<span>${this.localize.term('allergyReactionOnset')}: ${this.localize.clinicalDate(r.onset)}</span>`);
-        if (r.substance) meta.push(html`<span>${this.localize.term('allergyReactionSubstance')}: <bdi>${r.substance}</bdi></span>`);
-        if (r.exposureRoute) meta.push(html`<span>${this.localize.term('allergyExposureRoute')}: <bdi>${r.exposureRoute}</bdi></span>`);
+        if (r.substance) meta.push(html`<span>${this.localize.term('allergyReactionSubstance')}: ${recordText(this.localize, r.substance)}</span>`);
+        if (r.exposureRoute) meta.push(html`<span>${this.localize.term('allergyExposureRoute')}: ${recordText(this.localize, r.exposureRoute)}</span>`);
         return html`<li part="reaction" class="reaction">
           <span class="manifestation"
             >${r.manifestations.length
-              ? r.manifestations.map((m, i) => html`${i ? ', ' : ''}<bdi>${m}</bdi>`)
+              ? r.manifestations.map((m, i) => html`${i ? ', ' : ''}${recordText(this.localize, m)}`)
               : this.localize.term('allergyManifestationNotKnown')}</span
           >${meta.length ? html` — <span class="reaction-meta">${meta.map((m, i) => html`${i ? ' · ' : ''}${m}`)}</span>` : nothing}
-          ${r.description ? html`<div class="reaction-meta"><bdi>${r.description}</bdi></div>` : nothing}
+          ${r.description ? html`<div class="reaction-meta">${recordText(this.localize, r.description)}</div>` : nothing}
         </li>`;
       })}
       ${reactions.length < row.reactions.length
@@ -459,7 +473,8 @@ export class EhrAllergyPanel extends EhrDataElement {
         return this.localize.clinicalDate(onset.value);
       case 'age': {
         const q = formatQuantity(onset.value, { locale: this.localize.lang });
-        return q ? this.localize.term('allergyOnsetAge', q) : this.localize.term('notKnown');
+        // The unit is record text: its own node in the sentence.
+        return q ? sentence(this.localize, (slot) => this.localize.term('allergyOnsetAge', slot(q))) : this.localize.term('notKnown');
       }
       case 'period':
         return this.localize.term(
@@ -468,7 +483,7 @@ export class EhrAllergyPanel extends EhrDataElement {
           onset.value.end ? this.localize.clinicalDate(onset.value.end) : '…',
         );
       case 'text':
-        return html`<bdi>${onset.value}</bdi>`;
+        return recordText(this.localize, onset.value);
     }
   }
 }

@@ -17,7 +17,7 @@ export function verdictFor(status: SourceStatusController): CompletenessVerdict 
 export function renderIncompleteCaveat(localize: Localize, verdict: CompletenessVerdict): TemplateResult | typeof nothing {
   if (!verdict.caveat) return nothing;
   const words = verdict.missing.length
-    ? sentence((slot) => localize.term('incompleteSources', localize.list(verdict.missing.map(slot))))
+    ? sentence(localize, (slot) => localize.term('incompleteSources', localize.list(verdict.missing.map(slot))))
     : html`${localize.term('incompleteUnknown')}`;
   return html`<p part="incomplete" class="note incomplete" role="note"><span aria-hidden="true">⚠</span> <span>${words}</span></p>`;
 }
@@ -26,6 +26,6 @@ export function renderIncompleteCaveat(localize: Localize, verdict: Completeness
 export function renderNoRecord(localize: Localize, verdict: CompletenessVerdict): TemplateResult | typeof nothing {
   if (!verdict.noRecord.length) return nothing;
   return html`${verdict.noRecord.map(
-    (name) => html`<p part="no-record" class="note no-record">${sentence((slot) => localize.term('noRecordAt', slot(name)))}</p>`,
+    (name) => html`<p part="no-record" class="note no-record">${sentence(localize, (slot) => localize.term('noRecordAt', slot(name)))}</p>`,
   )}`;
 }

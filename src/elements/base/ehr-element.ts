@@ -38,6 +38,16 @@ export const baseStyles = css`
     outline: ${token('focus-width')} solid ${token('color-focus')};
     outline-offset: 2px;
   }
+  /* Record text with direction controls: shown as recorded, isolated, and marked (see record-text.ts). */
+  bdi[data-direction-controls] {
+    text-decoration: underline dashed ${token('color-warning')};
+    text-underline-offset: 0.2em;
+  }
+  .direction-controls {
+    color: ${token('color-warning')};
+    font-size: ${token('font-size-xs')};
+    margin-inline-start: 0.15em;
+  }
   .visually-hidden {
     position: absolute !important;
     width: 1px;

@@ -1,15 +1,34 @@
-import { html, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
+import { hasDirectionControls } from '../../fhir/direction.js';
+import type { Localize } from './localize/localize.js';
 
 /**
- * Record text inside localized sentences. A translated term is a sentence with placeholders;
- * record-derived values (names, sources, doses…) must never be pasted into it as text, or a value
- * could imitate the sentence around it. `sentence()` hands the term private placeholder tokens
- * instead, then puts each value back as its own node (`<bdi>` for text).
+ * How record text is shown (see `src/elements/README.md`, "Record text").
+ *
+ * - Every record-derived string (names, codes shown as recorded, statuses, doses, identifier
+ *   labels, provider names) is its own `<bdi>`: whatever direction controls it holds end with it,
+ *   so it cannot reorder the values or words around it.
+ * - A string that contains direction controls (U+202A–U+202E, U+2066–U+2069) is shown as recorded
+ *   (the source system shows it the same way, and stripping would change what the record says),
+ *   but marked: `data-direction-controls` on the `<bdi>`, a dashed underline, a "⇄" sign and, for
+ *   screen readers and on hover, "contains text-direction control characters". The reader knows
+ *   the order on screen may not be the order of the characters.
+ * - Localized sentences never have record text pasted into them: `sentence()` hands the term
+ *   private placeholder tokens, then puts each value back as its own node. A value that looks like
+ *   a sentence ("… could not be checked") stays a value.
  */
 
-/** Record-derived text in its own `<bdi>`, so its direction cannot reorder what surrounds it. */
-export function recordText(value: string): TemplateResult {
-  return html`<bdi>${value}</bdi>`;
+/**
+ * Record-derived text in its own `<bdi>`, marked when it contains direction controls. `className`
+ * goes on the `<bdi>`.
+ */
+export function recordText(localize: Localize, value: string, className?: string): TemplateResult {
+  const cls = className ?? nothing;
+  if (!hasDirectionControls(value)) return html`<bdi class=${cls}>${value}</bdi>`;
+  const warning = localize.term('directionControls');
+  return html`<bdi class=${cls} data-direction-controls title=${warning}>${value}</bdi><span class="direction-controls" part="direction-controls"
+      ><span aria-hidden="true" title=${warning}>⇄</span><span class="visually-hidden">(${warning})</span></span
+    >`;
 }
 
 let counter = 0;
@@ -18,14 +37,14 @@ let counter = 0;
  * Builds a localized sentence whose record-derived parts are separate nodes:
  *
  * ```ts
- * sentence((slot) => t.term('noRecordAt', slot(sourceName)))
+ * sentence(t, (slot) => t.term('noRecordAt', slot(sourceName)))
  * ```
  *
  * `slot(value)` returns a token to pass to the term (or to `localize.list`); a string value is
  * rendered with {@link recordText}, a template as it is. The tokens carry a per-call nonce, so
  * text that is not a slot cannot pose as one.
  */
-export function sentence(build: (slot: (value: string | TemplateResult) => string) => string): TemplateResult {
+export function sentence(localize: Localize, build: (slot: (value: string | TemplateResult) => string) => string): TemplateResult {
   const slots: Array<string | TemplateResult> = [];
   const nonce = `${(counter = (counter + 1) % 1e9)}.${Math.random().toString(36).slice(2, 8)}`;
   const text = build((value) => `\uE000${nonce}:${slots.push(value) - 1}\uE001`);
@@ -33,6 +52,6 @@ export function sentence(build: (slot: (value: string | TemplateResult) => strin
   return html`${pieces.map((piece, i) => {
     if (i % 2 === 0) return piece;
     const value = slots[Number(piece)]!;
-    return typeof value === 'string' ? recordText(value) : value;
+    return typeof value === 'string' ? recordText(localize, value) : value;
   })}`;
 }

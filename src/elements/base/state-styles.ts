@@ -2,6 +2,7 @@ import { css, html, nothing, type TemplateResult } from 'lit';
 import type { Localize } from './localize/localize.js';
 import type { SourceState } from './source-status-controller.js';
 import { token } from './tokens.js';
+import { sentence } from './record-text.js';
 
 /**
  * Shared looks for the record states every element has: loading (skeleton), empty, error,
@@ -194,7 +195,7 @@ export function renderError(
     <div class="notice-body">
       <p class="notice-title">${localize.term('errorLoading', options.what)}</p>
       ${options.error !== undefined
-        ? html`<p class="notice-detail">${localize.term('errorDetails', errorMessage(options.error, localize))}</p>`
+        ? html`<p class="notice-detail">${sentence(localize, (slot) => localize.term('errorDetails', slot(errorMessage(options.error, localize))))}</p>`
         : nothing}
     </div>
     ${renderRetry(localize, options.onRetry)}
@@ -217,10 +218,14 @@ export function renderPartial(
     <div class="notice-body">
       <p class="notice-title">${localize.term('partialRecord')}</p>
       ${failed.length
-        ? html`<p class="notice-detail">${localize.term('sourcesSyncFailed', failed.length, localize.list(failed.map((s) => s.name)))}</p>`
+        ? html`<p class="notice-detail">
+            ${sentence(localize, (slot) => localize.term('sourcesSyncFailed', failed.length, localize.list(failed.map((s) => slot(s.name)))))}
+          </p>`
         : nothing}
       ${pending.length
-        ? html`<p class="notice-detail">${localize.term('sourcesNotSynced', pending.length, localize.list(pending.map((s) => s.name)))}</p>`
+        ? html`<p class="notice-detail">
+            ${sentence(localize, (slot) => localize.term('sourcesNotSynced', pending.length, localize.list(pending.map((s) => slot(s.name)))))}
+          </p>`
         : nothing}
     </div>
     ${renderRetry(localize, options.onRetry)}

@@ -18,7 +18,8 @@ import {
 import { INCOMPLETE_DOSE_PREFIX, dosageParts, dosageText, medicationDosageSummary } from '../../fhir/medications.js';
 import { LIST_PREVIEW, NESTED_PREVIEW, preview, renderAndMore, renderShowAll } from '../base/show-more.js';
 import { renderIncompleteCaveat, renderNoRecord, verdictFor } from '../base/completeness-notes.js';
-import { sentence } from '../base/record-text.js';
+import { recordText, sentence } from '../base/record-text.js';
+import type { Localize } from '../base/localize/localize.js';
 import type { CompletenessVerdict } from '../../fhir/completeness.js';
 import styles from './medication-list.styles.js';
 
@@ -71,9 +72,9 @@ function withoutIncompletePrefix(dose: string): string {
     .join('; ');
 }
 
-/** Each piece in its own `<bdi>`, separated by `sep`. */
-function isolated(pieces: readonly (string | TemplateResult)[], sep: string): TemplateResult {
-  return html`${pieces.map((x, i) => html`${i ? sep : nothing}${typeof x === 'string' ? html`<bdi>${x}</bdi>` : x}`)}`;
+/** Each piece in its own `<bdi>` (marked when it holds direction controls), separated by `sep`. */
+function isolated(localize: Localize, pieces: readonly (string | TemplateResult)[], sep: string): TemplateResult {
+  return html`${pieces.map((x, i) => html`${i ? sep : nothing}${typeof x === 'string' ? recordText(localize, x) : x}`)}`;
 }
 
 /** Detail of `ehr-medication-select`. */
@@ -96,6 +97,8 @@ declare global {
 }
 
 const MED_TYPES = ['MedicationRequest', 'MedicationStatement'];
+/** Status codes of MedicationRequest and MedicationStatement that the `medsStatus` term puts in words. */
+const MED_STATUS_CODES: ReadonlySet<string> = new Set(['active', 'on-hold', 'cancelled', 'stopped', 'completed', 'draft', 'unknown', 'not-taken', 'intended']);
 const KEY = /^([^/]+)\/([A-Za-z]+)\/([^/]+)$/;
 
 /** Reads one `"<source>/<Type>/<id>"` from whatever the store offers; `null` when not there. */
@@ -367,7 +370,7 @@ export class EhrMedicationList extends EhrDataElement {
     const t = this.localize;
     if (verdict.empty === 'none-recorded') return renderEmpty(t.term('medsNone'));
     const detail = verdict.missing.length
-      ? sentence((slot) => t.term('medsUnavailableSources', t.list(verdict.missing.map(slot))))
+      ? sentence(t, (slot) => t.term('medsUnavailableSources', t.list(verdict.missing.map(slot))))
       : t.term('medsUnavailableUnknown');
     return html`<div part="empty" class="unavailable" role="status">
       <p class="unavailable-title">${t.term('medsUnavailable')}</p>
@@ -442,8 +445,17 @@ export class EhrMedicationList extends EhrDataElement {
     return this.sourceStatus.label(id);
   }
 
-  private statusWords(e: Pick<MedicationEntryView, 'status'>): string {
-    return e.status ? this.localize.term('medsStatus', e.status) : this.localize.term('medsStatusNotRecorded');
+  /**
+   * A status in words: a FHIR status code in the current language, "Status not recorded", or a
+   * code FHIR does not define shown as recorded, in its own `<bdi>`. `lower` for mid-sentence use
+   * (never applied to recorded text).
+   */
+  private statusWords(e: Pick<MedicationEntryView, 'status'>, lower = false): string | TemplateResult {
+    const t = this.localize;
+    if (!e.status) return lower ? t.term('medsStatusNotRecorded').toLocaleLowerCase(t.lang) : t.term('medsStatusNotRecorded');
+    if (!MED_STATUS_CODES.has(e.status)) return recordText(t, e.status);
+    const words = t.term('medsStatus', e.status);
+    return lower ? words.toLocaleLowerCase(t.lang) : words;
   }
 
   private renderName(row: MedicationRowView): TemplateResult {
@@ -451,7 +463,7 @@ export class EhrMedicationList extends EhrDataElement {
     const p = row.primary;
     const text = row.name ?? (p.medicationMissing ? t.term('medsDetailsUnavailable') : t.term('medsNameNotKnown'));
     const missing = row.name === null;
-    const inner = html`<bdi class=${missing ? 'missing' : ''}>${text}</bdi>`;
+    const inner = missing ? html`<bdi class="missing">${text}</bdi>` : recordText(t, text);
     return this.selectable
       ? html`<button type="button" class="name name-button" part="name" @click=${() => this.select(row)}>${inner}</button>`
       : html`<span class="name" part="name">${inner}</span>`;
@@ -469,66 +481,64 @@ export class EhrMedicationList extends EhrDataElement {
     // Ingredient, strength and form each in their own <bdi>: a bidi control in one cannot reorder another.
     const parts: TemplateResult[] = e.strengths
       .filter((s) => s.ingredient || s.strength)
-      .map((s) => isolated([s.ingredient, s.strength].filter((x): x is string => !!x), ' '));
-    if (e.form) parts.push(html`<bdi>${e.form}</bdi>`);
+      .map((s) => isolated(this.localize, [s.ingredient, s.strength].filter((x): x is string => !!x), ' '));
+    if (e.form) parts.push(recordText(this.localize, e.form));
     if (!parts.length) return nothing;
-    return html`<span class="strength" part="strength">${isolated(parts, '; ')}</span>`;
+    return html`<span class="strength" part="strength">${isolated(this.localize, parts, '; ')}</span>`;
+  }
+
+  /** A status for a sentence: localized words as text, a recorded code as its own slot. */
+  private statusSlot(slot: (value: string | TemplateResult) => string, e: Pick<MedicationEntryView, 'status'>, lower = false): string {
+    const w = this.statusWords(e, lower);
+    return typeof w === 'string' ? w : slot(w);
   }
 
   private renderDifferences(row: MedicationRowView): TemplateResult | typeof nothing {
     const t = this.localize;
     const notes: TemplateResult[] = [];
-    // The sentence is built from the localized terms with placeholders; each dose and each
-    // source name (record or configuration text) then goes into its own <bdi>.
-    const slots: TemplateResult[] = [];
-    const slot = (value: TemplateResult): string => `\uE000${slots.push(value) - 1}\uE001`;
-    const parts: string[] = [];
-    if (row.doseDiffers) {
+    // Built from the localized terms with placeholders; each dose, recorded status and source
+    // name (record or configuration text) is then its own node (see `sentence`).
+    if (row.doseDiffers || row.statusDiffers) {
       const doseNotRecorded = t.term('medsDoseNotRecorded');
       // `row.doses` is `row.current` in order; the entry gives the dose its pieces.
       const entries = row.doses.length === row.current.length ? row.current : undefined;
-      parts.push(
-        t.term(
-          'medsDoseDiffers',
-          t.list(
-            row.doses.map((d, i) =>
-              t.term(
-                'medsDoseAt',
-                d.value === null ? doseNotRecorded : slot(this.renderDoseText(d.value, entries?.[i])),
-                slot(html`<bdi>${this.sourceName(d.source)}</bdi>`),
+      const words = sentence(t, (slot) => {
+        const parts: string[] = [];
+        if (row.doseDiffers) {
+          parts.push(
+            t.term(
+              'medsDoseDiffers',
+              t.list(
+                row.doses.map((d, i) =>
+                  t.term('medsDoseAt', d.value === null ? doseNotRecorded : slot(this.renderDoseText(d.value, entries?.[i])), slot(this.sourceName(d.source))),
+                ),
               ),
             ),
-          ),
-        ),
-      );
-    }
-    if (row.statusDiffers) {
-      parts.push(
-        t.term(
-          'medsStatusDiffers',
-          t.list(
-            row.statuses.map((s) =>
-              t.term('medsStatusAt', this.statusWords(s.value).toLocaleLowerCase(t.lang), slot(html`<bdi>${this.sourceName(s.source)}</bdi>`)),
+          );
+        }
+        if (row.statusDiffers) {
+          parts.push(
+            t.term(
+              'medsStatusDiffers',
+              t.list(row.statuses.map((s) => t.term('medsStatusAt', this.statusSlot(slot, s.value, true), slot(this.sourceName(s.source))))),
             ),
-          ),
-        ),
-      );
-    }
-    if (parts.length) {
-      const sentence = parts
-        .join('; ')
-        .split(/\uE000(\d+)\uE001/)
-        .map((x, i) => (i % 2 ? slots[Number(x)] : x));
+          );
+        }
+        return parts.join('; ');
+      });
       notes.push(html`<p class="difference" part="difference">
         <span class="icon" aria-hidden="true">≠</span>
-        <span><strong>${t.term('medsDiffers')}:</strong> ${sentence}</span>
+        <span><strong>${t.term('medsDiffers')}:</strong> ${words}</span>
       </p>`);
     }
     if (row.conflictingSources.length) {
-      const names = t.list(row.conflictingSources.map((s) => this.sourceName(s)));
+      const words = sentence(t, (slot) => {
+        const names = t.list(row.conflictingSources.map((s) => slot(this.sourceName(s))));
+        return row.group === 'do-not-take' ? t.term('medsAlsoPrescribed', names) : t.term('medsAlsoDoNotGive', names);
+      });
       notes.push(html`<p class="difference" part="difference">
         <span class="icon" aria-hidden="true">⚠</span>
-        <span>${row.group === 'do-not-take' ? t.term('medsAlsoPrescribed', names) : t.term('medsAlsoDoNotGive', names)}</span>
+        <span>${words}</span>
       </p>`);
     }
     return notes.length ? html`${notes}` : nothing;
@@ -542,7 +552,7 @@ export class EhrMedicationList extends EhrDataElement {
     const lang = e.doseBuilt && !this.localize.lang.toLowerCase().startsWith('en') ? 'en' : nothing;
     if (e.doseIncomplete) {
       const rest = withoutIncompletePrefix(e.dose);
-      return html`${this.renderDoseIncomplete()}${rest ? html` <span lang=${lang}><bdi>${rest}</bdi></span>` : nothing}`;
+      return html`${this.renderDoseIncomplete()}${rest ? html` <span lang=${lang}>${recordText(this.localize, rest)}</span>` : nothing}`;
     }
     return html`<span lang=${lang}>${this.renderDoseText(e.dose, e)}</span>`;
   }
@@ -561,7 +571,7 @@ export class EhrMedicationList extends EhrDataElement {
     );
     const text = first.incomplete ? withoutIncompletePrefix(first.text ?? '') : (first.text ?? '');
     const lang = e.doseBuilt && !this.localize.lang.toLowerCase().startsWith('en') ? 'en' : nothing;
-    return html`${e.doseIncomplete ? html`${this.renderDoseIncomplete()} ` : nothing}<span lang=${lang}><bdi>${text}</bdi></span>
+    return html`${e.doseIncomplete ? html`${this.renderDoseIncomplete()} ` : nothing}<span lang=${lang}>${recordText(this.localize, text)}</span>
       ${renderAndMore(this.localize, list.length - NESTED_PREVIEW, () => this.expand(key))}`;
   }
 
@@ -578,9 +588,11 @@ export class EhrMedicationList extends EhrDataElement {
   /** A dose with each record-derived piece (dose, route, reason…) in its own `<bdi>`. */
   private renderDoseText(dose: string, e: MedicationEntryView | undefined): TemplateResult {
     const pieces = e && e.dose === dose ? dosePieces(e) : null;
-    if (!pieces) return html`<bdi>${dose}</bdi>`;
+    const t = this.localize;
+    if (!pieces) return recordText(t, dose);
     return isolated(
-      pieces.map((ps) => isolated(ps.map((x) => (x.paren ? html`(<bdi>${x.text}</bdi>)` : x.text)), ' ')),
+      t,
+      pieces.map((ps) => isolated(t, ps.map((x) => (x.paren ? html`(${recordText(t, x.text)})` : x.text)), ' ')),
       '; ',
     );
   }
@@ -595,10 +607,10 @@ export class EhrMedicationList extends EhrDataElement {
   private renderPrescriber(e: MedicationEntryView): TemplateResult {
     const t = this.localize;
     if (!e.prescriber.text) return html`<span class="not-recorded">${t.term('notKnown')}</span>`;
-    if (e.prescriber.role !== 'reported-by') return html`<bdi>${e.prescriber.text}</bdi>`;
-    // Place the name where the language puts it, still isolated in <bdi>.
-    const [before = '', after = ''] = t.term('medsReportedBy', '\u0000').split('\u0000');
-    return html`${before}<bdi>${e.prescriber.text}</bdi>${after}`;
+    if (e.prescriber.role !== 'reported-by') return recordText(t, e.prescriber.text);
+    // The name where the language puts it, as its own node.
+    const who = e.prescriber.text;
+    return sentence(t, (slot) => t.term('medsReportedBy', slot(who)));
   }
 
   private renderStatus(row: MedicationRowView): TemplateResult {
@@ -608,7 +620,7 @@ export class EhrMedicationList extends EhrDataElement {
     if (row.group === 'do-not-take') {
       text = html`<strong class="do-not-give"><span aria-hidden="true">⊘</span> ${t.term('medsDoNotGive')}</strong>`;
     } else if (row.statusDiffers) {
-      text = html`${t.list(row.statuses.map((s) => t.term('medsStatusAt', this.statusWords(s.value), this.sourceName(s.source))))}`;
+      text = sentence(t, (slot) => t.list(row.statuses.map((s) => t.term('medsStatusAt', this.statusSlot(slot, s.value), slot(this.sourceName(s.source))))));
     } else {
       text = html`${this.statusWords(e)}`;
     }
@@ -630,12 +642,12 @@ export class EhrMedicationList extends EhrDataElement {
             <span class="date-value">${e.date.value ? t.clinicalDate(e.date.value) : t.term('notKnown')}</span> ·
             ${this.statusWords(e)} ·
             ${e.doseIncomplete
-              ? html`${this.renderDoseIncomplete()} <bdi>${withoutIncompletePrefix(e.dose ?? '')}</bdi>`
+              ? html`${this.renderDoseIncomplete()} ${recordText(t, withoutIncompletePrefix(e.dose ?? ''))}`
               : e.dose
                 ? this.renderDoseText(e.dose, e)
                 : t.term('medsDoseNotRecorded')}
             ·
-            <bdi>${this.sourceName(e.source)}</bdi>
+            ${recordText(t, this.sourceName(e.source))}
           </li>`,
         )}
         ${shown.length < row.earlier.length

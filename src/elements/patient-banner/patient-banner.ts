@@ -17,7 +17,8 @@ import { allergyOverview, type AllergyOverview } from '../../fhir/allergy-overvi
 import { currentAddresses, currentTelecom, generalPractitioners, patientContacts, type ContactRoleKey, type TelecomDisplay } from '../../fhir/patient-details.js';
 import { own } from '../../fhir/lookup.js';
 import { PossibleMatchesController } from '../base/possible-matches-controller.js';
-import { sentence } from '../base/record-text.js';
+import { recordText, sentence } from '../base/record-text.js';
+import { verdictFor } from '../base/completeness-notes.js';
 import type { PossibleMatchInfo } from '../base/store-types.js';
 import styles from './patient-banner.styles.js';
 
@@ -354,10 +355,10 @@ export class EhrPatientBanner extends EhrDataElement {
 
   private renderName(patient: Patient): TemplateResult {
     const name = displayName(patient, { locale: this.localize.lang });
-    return html`<span class="name ${name ? '' : 'unknown'}" part="name"><bdi>${name ?? this.localize.term('notKnown')}</bdi></span>`;
+    return html`<span class="name ${name ? '' : 'unknown'}" part="name">${name ? recordText(this.localize, name) : html`<bdi>${this.localize.term('notKnown')}</bdi>`}</span>`;
   }
 
-  private field(part: string, label: string, value: TemplateResult | string, extra: TemplateResult | typeof nothing = nothing) {
+  private field(part: string, label: string | TemplateResult, value: TemplateResult | string, extra: TemplateResult | typeof nothing = nothing) {
     return html`<span class="field" part=${part}><span class="label">${label}</span> <span class="value">${value}</span>${extra}</span>`;
   }
 
@@ -385,7 +386,7 @@ export class EhrPatientBanner extends EhrDataElement {
     return this.field(
       'identifier',
       label,
-      html`<bdi class="id-value">${shown.value}</bdi>`,
+      recordText(this.localize, shown.value, 'id-value'),
       shown.valid === false ? html` <span class="flag invalid"><span aria-hidden="true">⚠</span> ${this.localize.term('bannerNhsNumberInvalid')}</span>` : nothing,
     );
   }
@@ -394,8 +395,9 @@ export class EhrPatientBanner extends EhrDataElement {
    * Label of an identifier without a known type code: the type's recorded words if any, else the
    * name of a well-known national system (`NHI`, `IHI`, `SSN` …), else the generic "ID".
    */
-  private untypedIdentifierLabel(system: string | undefined, recorded: string | undefined): string {
-    if (recorded) return recorded;
+  private untypedIdentifierLabel(system: string | undefined, recorded: string | undefined): string | TemplateResult {
+    // The type's words are record text: their own <bdi>, marked when they hold direction controls.
+    if (recorded) return recordText(this.localize, recorded);
     const national = nationalIdentifierSystem(system);
     return this.localize.term(national ? NATIONAL_ID_TERMS[national.key] : 'bannerIdGeneric');
   }
@@ -465,8 +467,8 @@ export class EhrPatientBanner extends EhrDataElement {
               <span class="label">${this.localize.term(fieldTerm[d.field])}</span>
               ${d.values.map(
                 (v, i) =>
-                  html`${i ? '; ' : ' '}<bdi class="value">${valueText(d.field, v.value)}</bdi>
-                    (${this.localize.list(v.sources.map((s) => this.status.label(s)))})`,
+                  html`${i ? '; ' : ' '}${recordText(this.localize, valueText(d.field, v.value), 'value')}
+                    (${sentence(this.localize, (slot) => this.localize.list(v.sources.map((s) => slot(this.status.label(s)))))})`,
               )}
             </li>`,
           )}
@@ -490,7 +492,7 @@ export class EhrPatientBanner extends EhrDataElement {
       <span class="possible-icon" aria-hidden="true">?</span>
       <p class="possible-text" id=${textId}>
         ${groups.map(
-          (g, i) => html`${i ? '; ' : nothing}${sentence((slot) => t.term('bannerPossibleRecords', g.candidates.length, slot(this.status.label(g.source))))}`,
+          (g, i) => html`${i ? '; ' : nothing}${sentence(t, (slot) => t.term('bannerPossibleRecords', g.candidates.length, slot(this.status.label(g.source))))}`,
         )}
         <span aria-hidden="true">—</span>
       </p>
@@ -511,7 +513,7 @@ export class EhrPatientBanner extends EhrDataElement {
     if (!ids.length) return nothing;
     return html`<p class="sources" part="sources">
       <span class="label">${this.localize.term('bannerRecordsFrom')}</span>
-      <bdi>${this.localize.list(ids.map((id) => this.status.label(id)))}</bdi>
+      ${sentence(this.localize, (slot) => this.localize.list(ids.map((id) => slot(this.status.label(id)))))}
     </p>`;
   }
 
@@ -540,7 +542,7 @@ export class EhrPatientBanner extends EhrDataElement {
         <div class="detail">
           <dt class="label">${t.term('bannerAddress')}</dt>
           ${addresses.length
-            ? addresses.map((a) => html`<dd><bdi>${a.text}</bdi></dd>`)
+            ? addresses.map((a) => html`<dd>${recordText(t, a.text)}</dd>`)
             : html`<dd class="unknown">${t.term('notKnown')}</dd>`}
         </div>
         <div class="detail">
@@ -554,12 +556,12 @@ export class EhrPatientBanner extends EhrDataElement {
                 (c) => html`<dd class="contact">
                   ${c.roles.length
                     ? html`<span class="role"
-                        >${c.roles.map((r, i) => html`${i ? ', ' : ''}${r.key ? t.term(ROLE_TERMS[r.key]) : html`<bdi>${r.text}</bdi>`}`)}</span
+                        >${c.roles.map((r, i) => html`${i ? ', ' : ''}${r.key ? t.term(ROLE_TERMS[r.key]) : recordText(t, r.text ?? '')}`)}</span
                       > `
                     : nothing}
-                  <bdi class="value">${c.name ?? t.term('notKnown')}</bdi>
+                  ${c.name ? recordText(t, c.name, 'value') : html`<bdi class="value">${t.term('notKnown')}</bdi>`}
                   ${c.telecom.map((x) => html`<span class="contact-telecom">${this.renderTelecom(x)}</span>`)}
-                  ${c.address ? html`<span class="contact-address"><bdi>${c.address}</bdi></span>` : nothing}
+                  ${c.address ? html`<span class="contact-address">${recordText(t, c.address)}</span>` : nothing}
                 </dd>`,
               )
             : html`<dd class="unknown">${t.term('notKnown')}</dd>`}
@@ -567,7 +569,7 @@ export class EhrPatientBanner extends EhrDataElement {
         ${gps.length
           ? html`<div class="detail">
               <dt class="label">${t.term('bannerGp')}</dt>
-              ${gps.map((g) => html`<dd><bdi>${g}</bdi></dd>`)}
+              ${gps.map((g) => html`<dd>${recordText(t, g)}</dd>`)}
             </div>`
           : nothing}
       </dl>
@@ -581,7 +583,7 @@ export class EhrPatientBanner extends EhrDataElement {
     const kind = kindKey ? t.term(kindKey) : '';
     const use = useKey ? t.term(useKey) : '';
     const label = [kind, use ? `(${use})` : ''].filter(Boolean).join(' ');
-    return html`${label ? html`<span class="label">${label}</span> ` : nothing}<bdi class="value">${c.value}</bdi>`;
+    return html`${label ? html`<span class="label">${label}</span> ` : nothing}${recordText(t, c.value, 'value')}`;
   }
 
   private renderAllergies(): TemplateResult {
@@ -596,14 +598,15 @@ export class EhrPatientBanner extends EhrDataElement {
     // Providers not positively known to be complete for THIS patient (a source's `lastSyncAt` is
     // set by a sync of any patient; syncing / offline / failed / never synced are not complete).
     // Sources unknown (no `getSources`, or it threw): completeness unknown, so not complete.
-    const complete = this.status.complete;
-    const missing = complete ? [] : this.status.incomplete.map((s) => s.name);
-    const unknown = !complete && !missing.length;
+    // The completeness rule shared with the allergy panel and the medication list.
+    const verdict = verdictFor(this.status);
+    const missing = verdict.missing;
+    const unknown = verdict.state === 'unknown';
     const overview: AllergyOverview = allergyOverview(
       (q.rows ?? []).map((r) => ({ source: r.source, resource: r.resource })),
       { queryOk: q.status !== 'error', missingSources: unknown ? ['?'] : missing },
     );
-    const list = t.list(missing);
+    const list = (term: 'bannerAllergyIncomplete' | 'bannerAllergySourcesMissing') => sentence(t, (slot) => t.term(term, t.list(missing.map(slot))));
     switch (overview.state) {
       case 'known-allergies': {
         const counts = [t.term('bannerAllergyCount', overview.items.length)];
@@ -617,7 +620,7 @@ export class EhrPatientBanner extends EhrDataElement {
             <ul class="allergy-list">
               ${overview.items.map(
                 (a) => html`<li class=${a.unconfirmed ? 'unconfirmed' : ''}>
-                  <bdi class="substance">${a.substance ?? t.term('notKnown')}</bdi>
+                  ${a.substance !== null ? recordText(t, a.substance, 'substance') : html`<bdi class="substance">${t.term('notKnown')}</bdi>`}
                   ${a.unconfirmed ? html`<span class="tag unconfirmed-tag"><span aria-hidden="true">?</span> ${t.term('unconfirmed')}</span>` : nothing}
                   ${a.criticality === 'high' ? html`<span class="tag high-tag"><span aria-hidden="true">!</span> ${t.term('bannerHighCriticality')}</span>` : nothing}
                 </li>`,
@@ -625,7 +628,7 @@ export class EhrPatientBanner extends EhrDataElement {
             </ul>
             ${overview.conflicting ? html`<p class="allergy-note">${t.term('bannerAllergyConflict')}</p>` : nothing}
             ${overview.incomplete
-              ? html`<p class="allergy-note">${unknown ? t.term('allergyIncompleteUnknown') : t.term('bannerAllergyIncomplete', list)}</p>`
+              ? html`<p class="allergy-note">${unknown ? t.term('allergyIncompleteUnknown') : list('bannerAllergyIncomplete')}</p>`
               : nothing}`,
           'known-allergies',
         );
@@ -671,7 +674,7 @@ export class EhrPatientBanner extends EhrDataElement {
                 ? t.term('bannerAllergyQueryFailed')
                 : unknown
                   ? t.term('allergyUnavailableUnknown')
-                  : t.term('bannerAllergySourcesMissing', list)}
+                  : list('bannerAllergySourcesMissing')}
             </p>
             ${overview.reason === 'query-failed'
               ? html`<button type="button" class="retry" part="retry-button" @click=${() => this.allergies.retry()}>

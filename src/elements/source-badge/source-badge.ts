@@ -4,6 +4,7 @@ import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
 import { sourceStatus } from '../base/patient-query.js';
 import { DEFAULT_STALE_AFTER } from '../base/source-status-controller.js';
 import styles from './source-badge.styles.js';
+import { recordText } from '../base/record-text.js';
 
 function toMillis(value: string | number | Date | undefined | null): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
@@ -95,7 +96,7 @@ export class EhrSourceBadge extends EhrDataElement {
     const title = (compact ? [timeText, info?.message] : [info?.message]).filter(Boolean).join(' — ');
     return html`<span part="base" class="base ${failed ? 'failed' : ''}" title=${title || nothing}>
       <span class="visually-hidden">${this.localize.term('source')}:</span>
-      <span part="label" class="label">${name}</span>
+      <span part="label" class="label">${recordText(this.localize, name)}</span>
       ${timeText
         ? html`<span part="time" class=${compact ? 'time visually-hidden' : 'time'}>${compact ? `, ${timeText}` : timeText}</span>`
         : nothing}

@@ -58,6 +58,7 @@ const de: Translation = {
   pendingUpload: 'Wartet auf Übertragung',
   conflict: 'Konflikt: Prüfung nötig',
 
+  directionControls: 'enthält Steuerzeichen für die Textrichtung',
   showingFirst: (shown: string, total: string) => `Die ersten ${shown} von ${total} werden angezeigt.`,
   showAll: (total: string) => `Alle ${total} anzeigen`,
   andMore: (count: string) => `und ${count} weitere`,

@@ -59,6 +59,7 @@ const en = {
   conflict: 'Conflict: needs review',
 
   // Counts
+  directionControls: 'contains text-direction control characters',
   showingFirst: (shown: string, total: string) => `Showing the first ${shown} of ${total}.`,
   showAll: (total: string) => `Show all ${total}`,
   andMore: (count: string) => `and ${count} more`,
