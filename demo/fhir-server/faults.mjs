@@ -18,6 +18,7 @@
  * @property {number | { ms: number, match?: string }} [latencyMs]  added delay before answering
  * @property {number | { size: number, match?: string }} [pageSize] forced page size for search, history, $everything
  * @property {Array<'history' | 'everything' | 'ifMatch' | 'updateCreate'>} [disable] capabilities switched off
+ * @property {CountedFault & { resources: object[] }} [inject] extra entries appended to search / $everything pages (a hostile server)
  * @property {string} [match]  default `match` for every fault in this call
  */
 
@@ -26,6 +27,7 @@
  * @property {number} latencyMs
  * @property {number | undefined} pageSize
  * @property {Set<string>} disabled
+ * @property {object[] | undefined} inject resources to append to this answer's Bundle entries
  * @property {undefined | { kind: 'errors', status: number }
  *   | { kind: 'throttle', status: number, retryAfter: number }
  *   | { kind: 'unauthorized' } | { kind: 'malformed' } | { kind: 'dropMidBody' }} action
@@ -33,7 +35,7 @@
 
 const COUNTED = /** @type {const} */ (['unauthorized', 'throttle', 'errors', 'malformed', 'dropMidBody']);
 const CAPABILITIES = new Set(['history', 'everything', 'ifMatch', 'updateCreate']);
-const KNOWN = new Set([...COUNTED, 'latencyMs', 'pageSize', 'disable', 'match']);
+const KNOWN = new Set([...COUNTED, 'latencyMs', 'pageSize', 'disable', 'inject', 'match']);
 
 export class Faults {
   constructor() {
@@ -100,6 +102,20 @@ export class Faults {
         this.state.pageSize = v;
       }
     }
+    if ('inject' in s) {
+      if (s.inject == null) delete this.state.inject;
+      else {
+        const v = { ...s.inject };
+        if (!Array.isArray(v.resources) || !v.resources.every((/** @type {any} */ r) => r && typeof r === 'object' && typeof r.resourceType === 'string')) {
+          throw new Error('inject.resources must be an array of resources');
+        }
+        if (v.count !== undefined && !(Number.isInteger(v.count) && v.count >= 0)) throw new Error('inject.count must be a non-negative integer');
+        v.count ??= Infinity;
+        v.match ??= defaultMatch;
+        v.resources = structuredClone(v.resources);
+        this.state.inject = v;
+      }
+    }
     if ('disable' in s) {
       if (s.disable == null) delete this.state.disable;
       else {
@@ -141,8 +157,15 @@ export class Faults {
       latencyMs: applies(lat) ? lat.ms : 0,
       pageSize: applies(ps) ? ps.size : undefined,
       disabled: this.disabled(),
+      inject: undefined,
       action: undefined,
     };
+    const inj = this.state.inject;
+    if (applies(inj) && inj.count > 0) {
+      inj.count -= 1;
+      decision.inject = structuredClone(inj.resources);
+      if (inj.count <= 0) delete this.state.inject;
+    }
     for (const key of COUNTED) {
       const f = this.state[key];
       if (!applies(f) || f.count <= 0) continue;

@@ -56,6 +56,8 @@ export interface FaultSpec {
   latencyMs?: number | { ms: number; match?: string } | null;
   pageSize?: number | { size: number; match?: string } | null;
   disable?: Capability[] | null;
+  /** Appends these resources to the entries of search and `$everything` pages (a hostile server). */
+  inject?: (CountedFault & { resources: ReadonlyArray<object> }) | null;
   /** default `match` for every fault in this call */
   match?: string;
 }

@@ -645,7 +645,7 @@ export class FhirServer {
       if (disabled.has('everything')) {
         throw new HttpError(404, 'Operation $everything is not supported by this server', 'not-supported');
       }
-      return { status: 200, body: await this.everything(base, segs[1], params, decision) };
+      return { status: 200, body: withInjected(await this.everything(base, segs[1], params, decision), decision, base.url) };
     }
 
     // Search: GET Type, POST Type/_search
@@ -657,7 +657,7 @@ export class FhirServer {
       if (method === 'POST' && body instanceof URLSearchParams) {
         for (const [k, v] of body) merged.append(k, v);
       }
-      return { status: 200, body: await this.search(base, segs[0], merged, decision) };
+      return { status: 200, body: withInjected(await this.search(base, segs[0], merged, decision), decision, base.url) };
     }
     if (body instanceof URLSearchParams) throw new HttpError(415, 'Form bodies are only accepted by _search');
 
@@ -986,6 +986,23 @@ function asHttpError(r) {
   const e = new HttpError(r.status, r.outcome.issue?.[0]?.details?.text ?? 'error');
   e.outcome = r.outcome;
   return e;
+}
+
+/**
+ * The `inject` fault: the answer carries extra entries, as a hostile or buggy server's would.
+ * @param {Bundle} bundle
+ * @param {FaultDecision} decision
+ * @param {string} baseUrl
+ * @returns {Bundle}
+ */
+function withInjected(bundle, decision, baseUrl) {
+  if (!decision.inject?.length) return bundle;
+  const extra = decision.inject.map((/** @type {any} */ r) => ({
+    fullUrl: `${baseUrl}/${r.resourceType}/${r.id}`,
+    resource: r,
+    search: { mode: 'include' },
+  }));
+  return { ...bundle, entry: [...(bundle.entry ?? []), ...extra] };
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { Dexie, liveQuery } from 'dexie';
 import type { Patient, Resource } from 'fhir/r4';
-import { isFhirId, normalizeBase, parsePatientKey, patientKeyOf, type SourceBases } from './compartment.js';
+import { fileDownloaded, isFhirId, normalizeBase, parsePatientKey, patientKeyOf, type SourceBases } from './compartment.js';
 import { clinicalDate, codesOf, instantMs } from './derive.js';
 import { StoreError, toStoreError } from './errors.js';
 import { linkedKeys, linkRowFor } from './links.js';
@@ -718,17 +718,23 @@ export class LocalRecordStore {
    * - a delete writes a tombstone (`deleted`), keeping the last known resource, its patient and
    *   the delete's versionId/time, so `search` hides it and an older copy cannot revive it;
    * - Patient upserts/deletes update `links`.
+   * - with `page.patients`, an upsert the download filing rule (`fileDownloaded` in
+   *   `compartment.ts`) does not place under one of those patients (or under none, for shared
+   *   types) is counted as `refused` and not written: a source speaks only about the patients
+   *   it was asked for.
    * Upserts that are not storable resources are counted as `invalid` and not written; every
    * other failure (quota included) rolls the whole page back. Rejects with `not-found` for an
    * unknown source.
    */
   async applyPage(source: string, page: DownloadPage): Promise<ApplyPageResult> {
     return this.run('applyPage', async () => {
-      const result: ApplyPageResult = { written: 0, skipped: 0, deleted: 0, held: 0, invalid: 0 };
+      const result: ApplyPageResult = { written: 0, skipped: 0, deleted: 0, held: 0, invalid: 0, refused: 0 };
       const fetchedAt = page.fetchedAt ?? Date.now();
       const tables = [this.db.resources, this.db.links, this.db.checkpoints, this.db.sources];
       await this.db.transaction('rw', tables, async () => {
         const sources = await this.requireSource(source, 'applyPage');
+        const own = sources.find((s) => s.id === source)!;
+        const asked = page.patients ? new Set(page.patients) : undefined;
         // One read of every row the page touches and one write of everything that changes,
         // instead of a get and a put per resource: in Chromium each awaited IndexedDB request
         // is a round trip to the browser process, and those round trips, not the writes, were
@@ -739,10 +745,12 @@ export class LocalRecordStore {
         for (const resource of page.upserts ?? []) {
           try {
             assertResource(resource, true);
-            upserts.push(resource);
           } catch {
             result.invalid++;
+            continue;
           }
+          if (asked && 'refused' in fileDownloaded(resource, own, sources, asked)) result.refused++;
+          else upserts.push(resource);
         }
         const deletes: NonNullable<DownloadPage['deletes']> = [];
         for (const del of page.deletes ?? []) {

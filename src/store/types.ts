@@ -157,6 +157,12 @@ export interface DownloadPage {
    * where it would cost a refused insert per row.
    */
   expectNew?: boolean;
+  /**
+   * The patients this download may file rows under (keys of this source). When set, an upsert
+   * filed under any other patient (a Patient not in the list, or a resource whose patient
+   * reference points elsewhere) is refused: counted in `refused`, not written.
+   */
+  patients?: readonly PatientKey[];
 }
 
 /** Counts returned by `applyPage`. */
@@ -174,6 +180,8 @@ export interface ApplyPageResult {
   held: number;
   /** Upserts that are not storable resources (no resourceType/id); not written. */
   invalid: number;
+  /** Upserts filed under a patient not in `DownloadPage.patients`; not written. */
+  refused: number;
 }
 
 /** A stored checkpoint. */

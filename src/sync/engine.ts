@@ -61,6 +61,12 @@ export interface SourceReport {
   conflicts: number;
   /** Patient keys synced in this source. */
   patients: string[];
+  /**
+   * Resources this source sent about patients it was not asked for (another source's patient,
+   * an unknown server's, a Patient not asked for); not stored. Each reason is also a note
+   * (`refused-foreign-patient`, `refused-unrequested-patient`).
+   */
+  refused: number;
   /** Download strategy used. */
   strategy?: string;
   /** Server time of the first answer of this run (what "as of" means for this source). */
@@ -76,6 +82,8 @@ export interface SyncReport {
   deleted: number;
   uploaded: number;
   conflicts: number;
+  /** Resources refused across sources (see {@link SourceReport.refused}). */
+  refused: number;
   /** Failed sources, and data errors (entries skipped), with the source each concerns. */
   errors: Array<{ source: string; message: string; status?: number; code: string }>;
   sources: Record<string, SourceReport>;
@@ -209,6 +217,9 @@ export class SyncEngine {
     }
     ctx.tracker.start('download', ids.length);
     const strategy = (this.options.strategy ?? chooseStrategy)(ctx.caps, ctx.source.id);
+    // This source may file rows under the patients this sync asked it for, and no others.
+    const asked = [...new Set([...ctx.entry.patients, ...ids.map((id) => `${ctx.source.id}/Patient/${id}`)])];
+    const sources = await this.store.getSources();
     for (const id of ids) {
       const patientKey = `${ctx.source.id}/Patient/${id}`;
       const r = await downloadPatient(
@@ -219,6 +230,8 @@ export class SyncEngine {
           caps: ctx.caps,
           patientId: id,
           patientKey,
+          asked,
+          sources,
           types,
           overlapMs: this.options.overlapMs,
           pageSize: this.options.pageSize ?? 100,
@@ -230,6 +243,7 @@ export class SyncEngine {
       );
       ctx.entry.downloaded += r.downloaded;
       ctx.entry.deleted += r.deleted;
+      ctx.entry.refused += r.refused;
       ctx.entry.strategy = r.strategy;
       if (!ctx.entry.serverTime || (r.serverTime && r.serverTime < ctx.entry.serverTime)) ctx.entry.serverTime = r.serverTime;
       if (!ctx.entry.patients.includes(patientKey)) ctx.entry.patients.push(patientKey);
@@ -364,10 +378,10 @@ function safe(l: ProgressListener, p: SyncProgress): void {
 }
 
 function emptyReport(sources: SourceRecord[], patient?: string): SyncReport {
-  const report: SyncReport = { downloaded: 0, deleted: 0, uploaded: 0, conflicts: 0, errors: [], sources: {} };
+  const report: SyncReport = { downloaded: 0, deleted: 0, uploaded: 0, conflicts: 0, refused: 0, errors: [], sources: {} };
   if (patient) report.patient = patient;
   for (const s of sources) {
-    report.sources[s.id] = { status: 'skipped', downloaded: 0, deleted: 0, uploaded: 0, conflicts: 0, patients: [], notes: [] };
+    report.sources[s.id] = { status: 'skipped', downloaded: 0, deleted: 0, uploaded: 0, conflicts: 0, refused: 0, patients: [], notes: [] };
   }
   return report;
 }
@@ -378,6 +392,7 @@ function total(report: SyncReport): SyncReport {
     report.deleted += s.deleted;
     report.uploaded += s.uploaded;
     report.conflicts += s.conflicts;
+    report.refused += s.refused;
     if (s.error) report.errors.push({ source: id, ...s.error });
     for (const n of s.notes) if (DATA_ERRORS.has(n.code)) report.errors.push({ source: id, message: n.message, code: n.code });
   }
