@@ -15,6 +15,8 @@
  * @property {CountedFault} [unauthorized]                          HTTP 401
  * @property {CountedFault} [malformed]                             200 with a body that is not JSON
  * @property {CountedFault} [dropMidBody]                           headers + part of the body, then the socket is destroyed
+ * @property {CountedFault & { bytes?: number }} [hugeBody]          200 with a Bundle body of `bytes` (default 200 MB), streamed; stops when the client goes away
+ * @property {{ match?: string } | true} [endlessPages]            search / $everything pages always link a next page (never the same URL twice)
  * @property {number | { ms: number, match?: string }} [latencyMs]  added delay before answering
  * @property {number | { size: number, match?: string }} [pageSize] forced page size for search, history, $everything
  * @property {Array<'history' | 'everything' | 'ifMatch' | 'updateCreate'>} [disable] capabilities switched off
@@ -30,12 +32,16 @@
  * @property {object[] | undefined} inject resources to append to this answer's Bundle entries
  * @property {undefined | { kind: 'errors', status: number }
  *   | { kind: 'throttle', status: number, retryAfter: number }
- *   | { kind: 'unauthorized' } | { kind: 'malformed' } | { kind: 'dropMidBody' }} action
+ *   | { kind: 'unauthorized' } | { kind: 'malformed' } | { kind: 'dropMidBody' }
+ *   | { kind: 'hugeBody', bytes: number }} action
+ * @property {boolean} endlessPages
  */
 
-const COUNTED = /** @type {const} */ (['unauthorized', 'throttle', 'errors', 'malformed', 'dropMidBody']);
+const COUNTED = /** @type {const} */ (['unauthorized', 'throttle', 'errors', 'malformed', 'dropMidBody', 'hugeBody']);
 const CAPABILITIES = new Set(['history', 'everything', 'ifMatch', 'updateCreate']);
-const KNOWN = new Set([...COUNTED, 'latencyMs', 'pageSize', 'disable', 'inject', 'match']);
+const KNOWN = new Set([...COUNTED, 'latencyMs', 'pageSize', 'disable', 'inject', 'endlessPages', 'match']);
+/** Default size of a `hugeBody` answer. */
+const HUGE_BODY_BYTES = 200 * 1024 * 1024;
 
 export class Faults {
   constructor() {
@@ -77,6 +83,10 @@ export class Faults {
         f.method = f.method.toUpperCase();
       }
       if (key === 'errors') f.status ??= 500;
+      if (key === 'hugeBody') {
+        f.bytes ??= HUGE_BODY_BYTES;
+        if (!(Number.isInteger(f.bytes) && f.bytes >= 1)) throw new Error('hugeBody.bytes must be a positive integer');
+      }
       if (key === 'throttle') {
         f.status ??= 429;
         f.retryAfter ??= 1;
@@ -102,6 +112,10 @@ export class Faults {
         this.state.pageSize = v;
       }
     }
+    if ('endlessPages' in s) {
+      if (s.endlessPages == null || s.endlessPages === false) delete this.state.endlessPages;
+      else this.state.endlessPages = { match: (s.endlessPages === true ? undefined : s.endlessPages.match) ?? defaultMatch };
+    }
     if ('inject' in s) {
       if (s.inject == null) delete this.state.inject;
       else {
@@ -112,7 +126,8 @@ export class Faults {
         if (v.count !== undefined && !(Number.isInteger(v.count) && v.count >= 0)) throw new Error('inject.count must be a non-negative integer');
         v.count ??= Infinity;
         v.match ??= defaultMatch;
-        v.resources = structuredClone(v.resources);
+        // JSON copy: a hostile test resource may nest deeper than structuredClone allows.
+        v.resources = JSON.parse(JSON.stringify(v.resources));
         this.state.inject = v;
       }
     }
@@ -158,12 +173,13 @@ export class Faults {
       pageSize: applies(ps) ? ps.size : undefined,
       disabled: this.disabled(),
       inject: undefined,
+      endlessPages: applies(this.state.endlessPages),
       action: undefined,
     };
     const inj = this.state.inject;
     if (applies(inj) && inj.count > 0) {
       inj.count -= 1;
-      decision.inject = structuredClone(inj.resources);
+      decision.inject = JSON.parse(JSON.stringify(inj.resources));
       if (inj.count <= 0) delete this.state.inject;
     }
     for (const key of COUNTED) {
@@ -173,6 +189,7 @@ export class Faults {
       if (f.count <= 0) delete this.state[key];
       if (key === 'errors') decision.action = { kind: 'errors', status: f.status };
       else if (key === 'throttle') decision.action = { kind: 'throttle', status: f.status, retryAfter: f.retryAfter };
+      else if (key === 'hugeBody') decision.action = { kind: 'hugeBody', bytes: f.bytes };
       else decision.action = /** @type {any} */ ({ kind: key });
       break;
     }

@@ -53,6 +53,10 @@ export interface FaultSpec {
   unauthorized?: CountedFault;
   malformed?: CountedFault;
   dropMidBody?: CountedFault;
+  /** 200 with a Bundle body of `bytes` (default 200 MB), streamed; the server stops when the client goes away. */
+  hugeBody?: (CountedFault & { bytes?: number }) | null;
+  /** Search and `$everything` pages always link a next page, never the same URL twice. */
+  endlessPages?: true | { match?: string } | null;
   latencyMs?: number | { ms: number; match?: string } | null;
   pageSize?: number | { size: number; match?: string } | null;
   disable?: Capability[] | null;
@@ -83,6 +87,8 @@ export interface RequestLogEntry {
   time: string;
   /** the injected fault that fired, if any */
   fault?: string;
+  /** `hugeBody` only: body bytes written before the client went away (or all of them) */
+  sentBytes?: number;
 }
 
 export interface FhirBase {

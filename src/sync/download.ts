@@ -25,6 +25,7 @@ import { canSeeDeletes, supportsSearchParam, type ServerCapabilities } from './c
 import { DEFAULT_OVERLAP_MS, checkpointKey, earliest, serverTimeOf, sinceValue } from './checkpoint.js';
 import { SyncError } from './errors.js';
 import type { FhirClient, FhirResponse } from './http.js';
+import { DEFAULT_LIMITS, nestsDeeperThan, type SourceBudget } from './limits.js';
 import type { ProgressTracker } from './progress.js';
 import type { SyncStore } from './store-api.js';
 
@@ -70,6 +71,11 @@ export interface DownloadContext {
   asked?: readonly string[];
   /** The registered sources (to name the one a refused resource tried to speak about). */
   sources?: SourceBases;
+  /**
+   * Pages, resources and time this source may still use in this sync (`SyncLimits`), shared by
+   * every download of the source in the run. Without one, only the nesting cap applies.
+   */
+  budget?: SourceBudget;
   /** Resource types wanted (Patient is always included). */
   types: readonly string[];
   overlapMs?: number;
@@ -196,7 +202,7 @@ export async function runQuery(
   query: PatientQuery,
   onResources?: (resources: Resource[]) => void,
 ): Promise<DownloadResult & { incremental: boolean }> {
-  const { client, store, source } = ctx;
+  const { store, source } = ctx;
   const result = { downloaded: 0, deleted: 0, held: 0, refused: 0, strategy: '', incremental: false, serverTime: undefined as string | undefined };
   const patients = askedOf(ctx);
   const checkpoint = await store.getCheckpointRecord(source, query.key);
@@ -246,9 +252,11 @@ export async function runQuery(
         throw new SyncError('malformed', `${source}: the server's next link repeats a page already read (${url}); stopping.`, { source, url });
       }
       visited.add(url);
-      const response: FhirResponse = ahead?.url === url ? await ahead.response : await client.get(url, { signal: ctx.signal });
+      const response: FhirResponse = ahead?.url === url ? await ahead.response : await get(ctx, url);
       ahead = undefined;
       const page = readBundlePage(response.body, { source, url: response.url });
+      // Counted before anything of the page is applied: a page past a cap is not stored.
+      ctx.budget?.countPage(page.entryCount, response.url);
       if (first) {
         runTime = earliest(runTime, serverTimeOf(response, page.lastUpdated));
         first = false;
@@ -313,10 +321,17 @@ export async function runQuery(
   return result;
 }
 
+/** One GET of the download, after checking the sync's deadline. */
+function get(ctx: DownloadContext, url: string): Promise<FhirResponse> {
+  ctx.budget?.checkDeadline(url);
+  return ctx.client.get(url, { signal: ctx.signal });
+}
+
 /** Starts reading `url` now, for the query loop to pick up later (see `runQuery`). */
 function readAhead(ctx: DownloadContext, url: string): { url: string; response: Promise<FhirResponse>; cancel: AbortController } {
   const cancel = new AbortController();
   const signal = ctx.signal ? AbortSignal.any([ctx.signal, cancel.signal]) : cancel.signal;
+  ctx.budget?.checkDeadline(url);
   const response = ctx.client.get(url, { signal });
   // Not awaited when writing the current page fails; the loop awaits it otherwise.
   response.catch(() => undefined);
@@ -346,8 +361,9 @@ async function readHistoryDeletes(
     while (url) {
       if (visited.has(url)) throw new SyncError('malformed', `${ctx.source}: history paging repeats ${url}`, { source: ctx.source, url });
       visited.add(url);
-      const response = await ctx.client.get(url, { signal: ctx.signal });
+      const response = await get(ctx, url);
       const page = readBundlePage(response.body, { source: ctx.source, url: response.url });
+      ctx.budget?.countPage(page.entryCount, response.url);
       if (first) {
         serverTime = earliest(serverTime, serverTimeOf(response, page.lastUpdated));
         first = false;
@@ -446,8 +462,9 @@ async function searchAll(ctx: DownloadContext, start: string): Promise<Resource[
   while (url) {
     if (visited.has(url)) break;
     visited.add(url);
-    const response = await ctx.client.get(url, { signal: ctx.signal });
+    const response = await get(ctx, url);
     const page = readBundlePage(response.body, { source: ctx.source, url: response.url });
+    ctx.budget?.countPage(page.entryCount, response.url);
     reportProblems(ctx, page, response.url);
     out.push(...page.resources);
     url = page.next;
@@ -482,25 +499,35 @@ function askedOf(ctx: DownloadContext): string[] {
 function admit(ctx: DownloadContext, resources: Resource[], into: { refused: number }): Resource[] {
   const asked = new Set(askedOf(ctx));
   const own = { id: ctx.source, baseUrl: ctx.client.baseUrl };
+  const maxDepth = ctx.budget?.limits.maxReferenceDepth ?? DEFAULT_LIMITS.maxReferenceDepth;
   const out: Resource[] = [];
   for (const r of resources) {
+    if (nestsDeeperThan(r, maxDepth)) {
+      into.refused++;
+      note(ctx, 'limit-maxReferenceDepth', `${ctx.source}: ${r.resourceType}/${r.id} nests deeper than ${maxDepth} levels (limit maxReferenceDepth); not stored.`);
+      continue;
+    }
     const filing = fileDownloaded(r, own, ctx.sources ?? [], asked);
     if (!('refused' in filing)) {
       out.push(r);
       continue;
     }
     into.refused++;
-    let notes = refusalNotes.get(ctx);
-    if (!notes) refusalNotes.set(ctx, (notes = new Map()));
-    const n = (notes.get(filing.refused) ?? 0) + 1;
-    notes.set(filing.refused, n);
-    if (n <= MAX_REFUSAL_NOTES) {
-      ctx.problem({ source: ctx.source, code: filing.refused, message: `${filing.reason}; not stored.` });
-    } else if (n === MAX_REFUSAL_NOTES + 1) {
-      ctx.problem({ source: ctx.source, code: filing.refused, message: `${ctx.source}: more resources refused for the same reason; see the count.` });
-    }
+    note(ctx, filing.refused, `${filing.reason}; not stored.`);
   }
   return out;
+}
+
+/** A refusal note; past {@link MAX_REFUSAL_NOTES} per code only one more says that more followed. */
+function note(ctx: DownloadContext, code: string, message: string): void {
+  let notes = refusalNotes.get(ctx);
+  if (!notes) refusalNotes.set(ctx, (notes = new Map()));
+  const n = (notes.get(code) ?? 0) + 1;
+  notes.set(code, n);
+  if (n <= MAX_REFUSAL_NOTES) ctx.problem({ source: ctx.source, code, message });
+  else if (n === MAX_REFUSAL_NOTES + 1) {
+    ctx.problem({ source: ctx.source, code, message: `${ctx.source}: more resources refused for the same reason; see the count.` });
+  }
 }
 
 const REF_TYPES = new Set(REFERENCED_TYPES);

@@ -17,6 +17,7 @@ import { parseCapabilities, summarizeCapabilities, unknownCapabilities, type Ser
 import { DEFAULT_TYPES, chooseStrategy, downloadPatient, type DownloadStrategy, type SyncProblem } from './download.js';
 import { SyncError, isAbort, toSyncError } from './errors.js';
 import { FhirClient, type HttpOptions } from './http.js';
+import { SourceBudget, resolveLimits, type SyncLimits } from './limits.js';
 import { findPatientsByIdentifier, linkTargets, linkingIdentifiers } from './linking.js';
 import { ProgressChannel, withSourceLock } from './locks.js';
 import { ProgressTracker, type ProgressListener, type SyncProgress } from './progress.js';
@@ -42,6 +43,14 @@ export interface SyncEngineOptions {
   broadcast?: boolean;
   /** Post progress on this channel instead of opening one (a host that listens before the engine loads). */
   channel?: ProgressChannel;
+  /**
+   * Caps on what one sync takes from a server (bytes per answer, pages and resources per source,
+   * time, nesting depth); each merged over `DEFAULT_LIMITS`. Hitting one is always reported:
+   * `SourceReport.error` `{ code: 'limit-exceeded', limit }`, or a `limit-maxReferenceDepth` note.
+   */
+  limits?: Partial<SyncLimits>;
+  /** Engine clock, ms, for the sync deadline only (default `Date.now`; tests inject one). */
+  now?: () => number;
 }
 
 export interface SyncPatientOptions {
@@ -71,7 +80,8 @@ export interface SourceReport {
   strategy?: string;
   /** Server time of the first answer of this run (what "as of" means for this source). */
   serverTime?: string;
-  error?: { message: string; code: string; status?: number };
+  /** Why the source failed; `limit` names the `SyncLimits` entry for `code: 'limit-exceeded'`. */
+  error?: { message: string; code: string; status?: number; limit?: string };
   /** Things worth knowing that did not fail the source (skipped entries, fallbacks). */
   notes: SyncProblem[];
 }
@@ -85,7 +95,7 @@ export interface SyncReport {
   /** Resources refused across sources (see {@link SourceReport.refused}). */
   refused: number;
   /** Failed sources, and data errors (entries skipped), with the source each concerns. */
-  errors: Array<{ source: string; message: string; status?: number; code: string }>;
+  errors: Array<{ source: string; message: string; status?: number; code: string; limit?: string }>;
   sources: Record<string, SourceReport>;
 }
 
@@ -96,6 +106,7 @@ export class SyncEngine {
   private readonly caps = new Map<string, { caps: ServerCapabilities; at: number; baseUrl: string }>();
   private readonly listeners = new Set<ProgressListener>();
   private readonly channel?: ProgressChannel;
+  private readonly limits: SyncLimits;
 
   constructor(
     private readonly store: SyncStore,
@@ -103,6 +114,7 @@ export class SyncEngine {
     private readonly linkSystems: readonly string[],
     private readonly options: SyncEngineOptions = {},
   ) {
+    this.limits = resolveLimits(options.limits);
     if (options.broadcast !== false) this.channel = options.channel ?? new ProgressChannel(dbName);
   }
 
@@ -147,9 +159,19 @@ export class SyncEngine {
     const report = emptyReport(sources, patientKey);
     const types = options.types ?? this.options.types ?? DEFAULT_TYPES;
     const emit = this.emitter(options.onProgress);
+    // Pages, resources and time per source for this whole sync (all its downloads).
+    const now = this.options.now ?? Date.now;
+    const deadlineAt = now() + this.limits.deadlineMs;
+    const budgets = new Map<string, SourceBudget>();
+    const budget = (source: string) => {
+      let b = budgets.get(source);
+      if (!b) budgets.set(source, (b = new SourceBudget(source, this.limits, deadlineAt, now)));
+      return b;
+    };
+    const syncPatients = (ctx: SourceRun, ids: string[]) => this.syncPatients(ctx, ids, types, options, budget(ctx.source.id));
 
     // 1. The patient's own source.
-    await this.settle(home, report, emit, patientKey, signal, (ctx) => this.syncPatients(ctx, [patientId], types, options));
+    await this.settle(home, report, emit, patientKey, signal, (ctx) => syncPatients(ctx, [patientId]));
 
     // 2. Who is this person? (from the cache, so a failed home source with a cached record still links)
     const own = (await this.store.get<Patient>(home.id, 'Patient', patientId))?.resource;
@@ -157,7 +179,7 @@ export class SyncEngine {
     const targets = linkTargets(own, home.id, sources);
     const moreHome = targets.filter((t) => t.source === home.id && t.id !== patientId).map((t) => t.id);
     if (moreHome.length && report.sources[home.id]!.status === 'ok') {
-      await this.settle(home, report, emit, patientKey, signal, (ctx) => this.syncPatients(ctx, moreHome, types, options));
+      await this.settle(home, report, emit, patientKey, signal, (ctx) => syncPatients(ctx, moreHome));
     }
 
     // 3. Every other source, in parallel.
@@ -178,7 +200,7 @@ export class SyncEngine {
           const found = identifiers.length ? await findPatientsByIdentifier(ctx.client, identifiers, signal) : [];
           const ids = [...new Set([...fixed, ...found])];
           if (ids.length === 0) return 'skipped';
-          return this.syncPatients(ctx, ids, types, options);
+          return syncPatients(ctx, ids);
         });
       }),
     );
@@ -210,7 +232,13 @@ export class SyncEngine {
   // -----------------------------------------------------------------------------------------
 
   /** Upload (unless disabled) and download each patient id in one source. */
-  private async syncPatients(ctx: SourceRun, ids: string[], types: readonly string[], options: SyncPatientOptions): Promise<'ok'> {
+  private async syncPatients(
+    ctx: SourceRun,
+    ids: string[],
+    types: readonly string[],
+    options: SyncPatientOptions,
+    budget: SourceBudget,
+  ): Promise<'ok'> {
     if (options.upload !== false) {
       ctx.tracker.start('upload');
       await this.uploadInto(ctx);
@@ -232,6 +260,7 @@ export class SyncEngine {
           patientKey,
           asked,
           sources,
+          budget,
           types,
           overlapMs: this.options.overlapMs,
           pageSize: this.options.pageSize ?? 100,
@@ -302,7 +331,12 @@ export class SyncEngine {
       }
       const err = toSyncError(error, source.id);
       entry.status = 'error';
-      entry.error = { message: err.message, code: err.code, ...(err.status !== undefined ? { status: err.status } : {}) };
+      entry.error = {
+        message: err.message,
+        code: err.code,
+        ...(err.status !== undefined ? { status: err.status } : {}),
+        ...(err.limit !== undefined ? { limit: err.limit } : {}),
+      };
       tracker.fail(err.message);
       const status = err.code === 'unauthorized' || err.code === 'forbidden' ? 'unauthorized' : err.code === 'network' || err.code === 'timeout' ? 'offline' : 'error';
       await this.store.setSourceStatus(source.id, { status, lastError: err.message }).catch(() => undefined);
@@ -313,7 +347,7 @@ export class SyncEngine {
     const f = this.store.getSourceFetch(source.id);
     const cached = this.clients.get(source.id);
     if (cached && cached.baseUrl === source.baseUrl && cached.fetch === f) return cached.client;
-    const client = new FhirClient(source.id, source.baseUrl, f, this.options.http);
+    const client = new FhirClient(source.id, source.baseUrl, f, { maxResponseBytes: this.limits.maxResponseBytes, ...this.options.http });
     this.clients.set(source.id, { client, baseUrl: source.baseUrl, fetch: f });
     return client;
   }
@@ -336,7 +370,8 @@ export class SyncEngine {
       const err = toSyncError(error, source.id);
       // Auth and connectivity problems fail the source; a server that merely lacks a usable
       // `metadata` is synced with the safest strategy.
-      if (['unauthorized', 'forbidden', 'network', 'timeout', 'throttled'].includes(err.code) || (err.status ?? 0) >= 500) throw err;
+      // A limit hit is reported as such, not hidden behind a fallback.
+      if (['unauthorized', 'forbidden', 'network', 'timeout', 'throttled', 'limit-exceeded'].includes(err.code) || (err.status ?? 0) >= 500) throw err;
       entry.notes.push({ source: source.id, code: 'no-capabilities', message: `${err.message}; using plain searches.` });
       caps = unknownCapabilities();
     }

@@ -26,6 +26,8 @@ export type SyncErrorCode =
   | 'invalid-entry'
   /** A `next` link pointed away from the server's origin; we do not send credentials elsewhere. */
   | 'foreign-link'
+  /** A limit of `SyncLimits` was hit (`limit` names it); the source stopped there. */
+  | 'limit-exceeded'
   /** The caller aborted the sync. */
   | 'aborted'
   /** The source is not known to the store, or a patient key is malformed. */
@@ -40,11 +42,13 @@ export class SyncError extends Error {
   readonly status?: number;
   readonly source?: string;
   readonly url?: string;
+  /** For `limit-exceeded`: which limit (`maxResponseBytes`, `maxPages`, ...). */
+  readonly limit?: string;
 
   constructor(
     code: SyncErrorCode,
     message: string,
-    options: { status?: number; source?: string; url?: string; cause?: unknown } = {},
+    options: { status?: number; source?: string; url?: string; cause?: unknown; limit?: string } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SyncError';
@@ -52,6 +56,7 @@ export class SyncError extends Error {
     if (options.status !== undefined) this.status = options.status;
     if (options.source !== undefined) this.source = options.source;
     if (options.url !== undefined) this.url = options.url;
+    if (options.limit !== undefined) this.limit = options.limit;
   }
 }
 
@@ -71,6 +76,7 @@ export function toSyncError(error: unknown, source?: string): SyncError {
         source,
         url: error.url,
         cause: error.cause,
+        limit: error.limit,
       });
     }
     return error;

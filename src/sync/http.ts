@@ -12,6 +12,7 @@
  *   URL in the message, never `undefined` passed along.
  */
 import { SyncError, isAbort } from './errors.js';
+import { DEFAULT_LIMITS, limitError } from './limits.js';
 import { resolveSourceLink } from './source-links.js';
 import {
   DEFAULT_RETRY_POLICY,
@@ -34,6 +35,12 @@ export interface HttpOptions {
   random?: () => number;
   /** Clock used only to read an HTTP-date `Retry-After` when the response has no `Date`. */
   now?: () => number;
+  /**
+   * Largest response body read, bytes (default 50 MB, `SyncLimits.maxResponseBytes`). Counted
+   * while the body streams in: past it the rest is not read (the stream is cancelled) and the
+   * request fails with `limit-exceeded`, not retried.
+   */
+  maxResponseBytes?: number;
 }
 
 export interface FhirResponse<T = unknown> {
@@ -75,6 +82,7 @@ export class FhirClient {
   private readonly sleep: Sleep;
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly maxResponseBytes: number;
   onAttempt?: AttemptListener;
 
   constructor(source: string, baseUrl: string, fetchImpl?: typeof fetch, options: HttpOptions = {}) {
@@ -88,6 +96,7 @@ export class FhirClient {
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_LIMITS.maxResponseBytes;
   }
 
   /**
@@ -186,9 +195,17 @@ export class FhirClient {
       response = await this.fetchImpl(url, { method, headers, body: payload, signal, cache: 'no-store' });
       // The time limit covers the body too: a server that stalls mid-body is as stuck as one
       // that never answers.
-      text = await response.text();
+      text = await readText(response, this.maxResponseBytes, () =>
+        limitError(
+          this.source,
+          'maxResponseBytes',
+          `${this.source}: the answer is larger than ${this.maxResponseBytes} bytes (limit maxResponseBytes); stopped reading it: ${method} ${url}`,
+          url,
+        ),
+      );
     } catch (error) {
       if (callerSignal?.aborted) throw error;
+      if (error instanceof SyncError) throw error;
       if (timeout.aborted) {
         throw new SyncError('timeout', `${this.source}: no complete answer within ${this.timeoutMs} ms: ${method} ${url}`, {
           source: this.source,
@@ -256,6 +273,35 @@ export class FhirClient {
     }
     return { status, headers: response.headers, body, url, serverTime };
   }
+}
+
+/**
+ * The body as text, read chunk by chunk and given up (stream cancelled) as soon as it passes
+ * `max` bytes, or at once when `Content-Length` already says so.
+ */
+async function readText(response: Response, max: number, tooLarge: () => SyncError): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > max) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return response.text();
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
 }
 
 function isRetryable(error: SyncError): boolean {

@@ -7,6 +7,8 @@ export type { SyncEngineOptions, SyncPatientOptions, SyncReport, SourceReport } 
 export { FhirClient, toIso } from './http.js';
 export type { FhirResponse, HttpOptions, RequestOptions } from './http.js';
 export { SyncError, isAbort, toSyncError } from './errors.js';
+export { DEFAULT_LIMITS, SourceBudget, nestsDeeperThan, resolveLimits } from './limits.js';
+export type { SyncLimits } from './limits.js';
 export type { SyncErrorCode } from './errors.js';
 export { DEFAULT_RETRY_POLICY, backoffDelay, parseRetryAfter, sleep } from './retry.js';
 export type { RetryPolicy, Sleep } from './retry.js';
