@@ -511,10 +511,10 @@ export class LocalRecordStore {
         }
         const now = Date.now();
         const row: ResourceRow = {
-          ...existing,
-          deleted: 1,
-          fetchedAt: now,
+          ...tombstoneRow(source, type, id, existing, now),
           local: existing.local === 'conflict' ? 'conflict' : 'pending',
+          // A server version held for a person to compare stays until the conflict is settled.
+          ...(existing.server ? { server: existing.server } : {}),
         };
         await this.db.resources.put(row);
         await this.syncLinks(row);
@@ -532,7 +532,7 @@ export class LocalRecordStore {
    * their outbox entries and conflicts, and the checkpoints of their sources that are either
    * tagged with one of those patients or untagged (so the next sync re-downloads rather than
    * trusting a checkpoint for data that is gone). Shared resources (Medication, Practitioner, ...)
-   * are kept.
+   * are kept. Either way every source's `lastError` is cleared (it may name purged data).
    *
    * Rejects with `StoreError('unsent-writes')` — and removes nothing — when local writes not yet
    * uploaded (or in conflict) would be dropped, unless `force: true`.
@@ -587,6 +587,11 @@ export class LocalRecordStore {
         await this.db.conflicts.bulkDelete(conflictIds);
         await this.db.links.bulkDelete(keys);
         await this.db.checkpoints.bulkDelete(checkpointKeys);
+        // A source's last error may name what was just purged (a URL, a server's words about
+        // this patient): it goes too, on every source.
+        await this.db.sources.toCollection().modify((s) => {
+          delete s.lastError;
+        });
         return { resources: rowKeys.length, writesDropped: entries.length };
       });
     });
@@ -637,7 +642,7 @@ export class LocalRecordStore {
           await this.db.outbox.bulkDelete(entries.map((e) => e.seq!));
           row = server
             ? this.buildRow(source, server, sources, now)
-            : existing && { ...existing, deleted: 1, fetchedAt: now };
+            : existing && tombstoneRow(source, type, resourceId, existing, now);
         } else if (choice.take === 'local' || choice.take === 'merged') {
           let final: Resource | null;
           if (choice.take === 'merged') {
@@ -658,7 +663,7 @@ export class LocalRecordStore {
           if (final === null && server === null) {
             // Deleted on both sides: nothing left to send.
             if (first) await this.db.outbox.delete(first.seq!);
-            row = existing && { ...existing, deleted: 1, fetchedAt: now };
+            row = existing && tombstoneRow(source, type, resourceId, existing, now);
           } else {
             const entry: OutboxRow = {
               source,
@@ -676,8 +681,8 @@ export class LocalRecordStore {
             row = final
               ? this.buildRow(source, final, sources, now)
               : existing
-                ? { ...existing, deleted: 1, fetchedAt: now }
-                : { source, type, id: resourceId, patient: '', resource: { resourceType: type, id: resourceId } as Resource, fetchedAt: now, deleted: 1, date: '' };
+                ? tombstoneRow(source, type, resourceId, existing, now)
+                : tombstoneRow(source, type, resourceId, undefined, now);
             delete row.versionId;
             delete row.lastUpdated;
             delete row.server;
@@ -715,8 +720,9 @@ export class LocalRecordStore {
    * - a row with a local write pending or in conflict is never overwritten: the server version is
    *   kept aside on the row (`held`) and the local version stays visible until upload or
    *   resolution;
-   * - a delete writes a tombstone (`deleted`), keeping the last known resource, its patient and
-   *   the delete's versionId/time, so `search` hides it and an older copy cannot revive it;
+   * - a delete writes a tombstone (`deleted`) that keeps only what a delete needs — type, id,
+   *   versionId, time, and the patient key so `purge({ patient })` and delete detection still
+   *   find it — not the resource: `search` hides it and an older copy cannot revive it;
    * - Patient upserts/deletes update `links`.
    * - with `page.patients`, an upsert the download filing rule (`fileDownloaded` in
    *   `compartment.ts`) does not place under one of those patients (or under none, for shared
@@ -859,9 +865,7 @@ export class LocalRecordStore {
             result.skipped++;
             continue;
           }
-          const row: ResourceRow = existing
-            ? { ...existing, deleted: 1, fetchedAt }
-            : { source, type: del.type, id: del.id, patient: '', resource: { resourceType: del.type, id: del.id } as Resource, fetchedAt, deleted: 1, date: '' };
+          const row = tombstoneRow(source, del.type, del.id, existing, fetchedAt);
           if (del.versionId) row.versionId = del.versionId;
           if (del.at) row.lastUpdated = del.at;
           write(row);
@@ -1032,11 +1036,7 @@ export class LocalRecordStore {
             if (lastUpdated) row.lastUpdated = lastUpdated;
           }
         } else if (entry.operation === 'delete') {
-          if (existing) {
-            row = { ...existing, deleted: 1, fetchedAt: now };
-            delete row.local;
-            delete row.server;
-          }
+          if (existing) row = tombstoneRow(source, entry.type, entry.id, existing, now);
         } else {
           const stored = serverResource ?? (entry.body ? { ...entry.body, id: newId } : null);
           if (stored) {
@@ -1169,6 +1169,27 @@ function fingerprint(rows: StoredRow[]): string {
       return r.local ? `${head}:${r.local}:${JSON.stringify(r.resource)}` : head;
     })
     .join('\n');
+}
+
+/**
+ * The row a delete leaves: type, id, the delete's (or last known) versionId and time, and the
+ * patient key the row was filed under (so `purge({ patient })` removes it and delete detection
+ * sees it). Nothing of the resource's content is kept: a deleted record is not a copy of it.
+ */
+function tombstoneRow(source: string, type: string, id: string, existing: ResourceRow | undefined, fetchedAt: number): ResourceRow {
+  const row: ResourceRow = {
+    source,
+    type,
+    id,
+    patient: existing?.patient ?? '',
+    resource: { resourceType: type, id } as Resource,
+    fetchedAt,
+    deleted: 1,
+    date: '',
+  };
+  if (existing?.versionId) row.versionId = existing.versionId;
+  if (existing?.lastUpdated) row.lastUpdated = existing.lastUpdated;
+  return row;
 }
 
 function unsentError(count: number): StoreError {

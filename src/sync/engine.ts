@@ -15,7 +15,7 @@ import type { Patient } from 'fhir/r4';
 import type { SourceRecord } from '../store/index.js';
 import { parseCapabilities, summarizeCapabilities, unknownCapabilities, type ServerCapabilities } from './capabilities.js';
 import { DEFAULT_TYPES, chooseStrategy, downloadPatient, type DownloadStrategy, type SyncProblem } from './download.js';
-import { SyncError, isAbort, toSyncError } from './errors.js';
+import { SyncError, isAbort, redactUrl, sanitizeMessage, toSyncError } from './errors.js';
 import { FhirClient, type HttpOptions } from './http.js';
 import { SourceBudget, resolveLimits, type SyncLimits } from './limits.js';
 import { findPatientsByIdentifier, linkTargets, linkingIdentifiers } from './linking.js';
@@ -197,7 +197,7 @@ export class SyncEngine {
         }
         if (identifiers.length === 0 && fixed.length === 0) return; // nothing links this person elsewhere
         await this.settle(source, report, emit, patientKey, signal, async (ctx) => {
-          const found = identifiers.length ? await findPatientsByIdentifier(ctx.client, identifiers, signal) : [];
+          const found = identifiers.length ? await findPatientsByIdentifier(ctx.client, identifiers, signal, ctx.caps) : [];
           const ids = [...new Set([...fixed, ...found])];
           if (ids.length === 0) return 'skipped';
           return syncPatients(ctx, ids);
@@ -266,7 +266,7 @@ export class SyncEngine {
           pageSize: this.options.pageSize ?? 100,
           signal: ctx.signal,
           progress: ctx.tracker,
-          problem: (p) => ctx.entry.notes.push(p),
+          problem: (p) => ctx.entry.notes.push(safeNote(p)),
         },
         strategy,
       );
@@ -402,6 +402,13 @@ interface SourceRun {
   signal?: AbortSignal;
   tracker: ProgressTracker;
   entry: SourceReport;
+}
+
+/** A note as reported: its message and URL without query strings or unsafe characters. */
+function safeNote(p: SyncProblem): SyncProblem {
+  const out: SyncProblem = { ...p, message: sanitizeMessage(p.message) };
+  if (p.url !== undefined) out.url = redactUrl(p.url);
+  return out;
 }
 
 function safe(l: ProgressListener, p: SyncProgress): void {

@@ -11,7 +11,7 @@
  * - Content type and JSON are checked; a body that is not what it claims is an error with the
  *   URL in the message, never `undefined` passed along.
  */
-import { SyncError, isAbort } from './errors.js';
+import { SyncError, isAbort, serverText } from './errors.js';
 import { DEFAULT_LIMITS, limitError } from './limits.js';
 import { resolveSourceLink } from './source-links.js';
 import {
@@ -58,6 +58,8 @@ export interface RequestOptions {
   method?: 'GET' | 'PUT' | 'POST' | 'DELETE';
   headers?: Record<string, string>;
   body?: unknown;
+  /** Form-encoded body (`application/x-www-form-urlencoded`), e.g. for `POST [type]/_search`. */
+  form?: URLSearchParams;
   signal?: AbortSignal;
   /**
    * Statuses handed back to the caller instead of thrown (e.g. 404/410 for a read, 412 for an
@@ -130,7 +132,10 @@ export class FhirClient {
       ...lowerKeys(options.headers ?? {}),
     };
     let payload: string | undefined;
-    if (options.body !== undefined) {
+    if (options.form !== undefined) {
+      payload = options.form.toString();
+      headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    } else if (options.body !== undefined) {
       payload = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/fhir+json';
     }
@@ -234,7 +239,7 @@ export class FhirClient {
       }
       const error = new SyncError(
         status === 429 || status === 503 ? 'throttled' : 'http',
-        `${this.source}: the server answered ${status}${response.statusText ? ` ${response.statusText}` : ''}: ${where}${detail}`,
+        `${this.source}: the server answered ${status}${response.statusText ? ` ${serverText(response.statusText, 60)}` : ''}: ${where}${detail}`,
         { status, source: this.source, url },
       ) as SyncError & { retryAfterMs?: number };
       if (status === 429 || status === 503) {
@@ -251,8 +256,8 @@ export class FhirClient {
     if (!JSON_TYPES.test(type)) {
       throw new SyncError(
         'content-type',
-        `${this.source}: expected FHIR JSON but the server sent "${type || 'no content type'}" ` +
-          `(${text.length} bytes starting "${text.slice(0, 40).replace(/\s+/g, ' ')}"): ${method} ${url}`,
+        `${this.source}: expected FHIR JSON but the server sent ${type ? serverText(type, 80) : 'no content type'} ` +
+          `(${text.length} bytes starting ${serverText(text.slice(0, 40))}): ${method} ${url}`,
         { status, source: this.source, url },
       );
     }
@@ -262,7 +267,8 @@ export class FhirClient {
     } catch (error) {
       throw new SyncError(
         'malformed',
-        `${this.source}: the server's answer is not valid JSON (${(error as Error).message}): ${method} ${url}`,
+        // The parser's message quotes the body, so it is server text too.
+        `${this.source}: the server's answer is not valid JSON (${serverText((error as Error).message, 120)}): ${method} ${url}`,
         { status, source: this.source, url, cause: error },
       );
     }
@@ -345,7 +351,7 @@ function outcomeText(text: string): string {
     const body = JSON.parse(text) as { resourceType?: string; issue?: Array<{ diagnostics?: string; details?: { text?: string } }> };
     if (body?.resourceType === 'OperationOutcome') {
       const msg = body.issue?.map((i) => i.details?.text ?? i.diagnostics).filter(Boolean).join('; ');
-      if (msg) return ` — ${msg}`;
+      if (msg) return ` — the server says ${serverText(msg)}`;
     }
   } catch {
     /* not JSON: nothing to add */
