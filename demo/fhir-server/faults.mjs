@@ -16,6 +16,8 @@
  * @property {CountedFault} [malformed]                             200 with a body that is not JSON
  * @property {CountedFault} [dropMidBody]                           headers + part of the body, then the socket is destroyed
  * @property {CountedFault & { bytes?: number }} [hugeBody]          200 with a Bundle body of `bytes` (default 200 MB), streamed; stops when the client goes away
+ * @property {CountedFault & { location: string, status?: 301 | 302 | 303 | 307 | 308 }} [redirect] a redirect to `location`
+ * @property {{ url: string, match?: string }} [nextUrl]           search / $everything pages link `url` as their next page
  * @property {{ match?: string } | true} [endlessPages]            search / $everything pages always link a next page (never the same URL twice)
  * @property {number | { ms: number, match?: string }} [latencyMs]  added delay before answering
  * @property {number | { size: number, match?: string }} [pageSize] forced page size for search, history, $everything
@@ -33,13 +35,14 @@
  * @property {undefined | { kind: 'errors', status: number }
  *   | { kind: 'throttle', status: number, retryAfter: number }
  *   | { kind: 'unauthorized' } | { kind: 'malformed' } | { kind: 'dropMidBody' }
- *   | { kind: 'hugeBody', bytes: number }} action
+ *   | { kind: 'hugeBody', bytes: number } | { kind: 'redirect', status: number, location: string }} action
+ * @property {string | undefined} nextUrl
  * @property {boolean} endlessPages
  */
 
-const COUNTED = /** @type {const} */ (['unauthorized', 'throttle', 'errors', 'malformed', 'dropMidBody', 'hugeBody']);
+const COUNTED = /** @type {const} */ (['unauthorized', 'throttle', 'errors', 'malformed', 'dropMidBody', 'hugeBody', 'redirect']);
 const CAPABILITIES = new Set(['history', 'everything', 'ifMatch', 'updateCreate']);
-const KNOWN = new Set([...COUNTED, 'latencyMs', 'pageSize', 'disable', 'inject', 'endlessPages', 'match']);
+const KNOWN = new Set([...COUNTED, 'latencyMs', 'pageSize', 'disable', 'inject', 'endlessPages', 'nextUrl', 'match']);
 /** Default size of a `hugeBody` answer. */
 const HUGE_BODY_BYTES = 200 * 1024 * 1024;
 
@@ -83,6 +86,11 @@ export class Faults {
         f.method = f.method.toUpperCase();
       }
       if (key === 'errors') f.status ??= 500;
+      if (key === 'redirect') {
+        f.status ??= 302;
+        if (![301, 302, 303, 307, 308].includes(f.status)) throw new Error('redirect.status must be 301, 302, 303, 307 or 308');
+        if (typeof f.location !== 'string' || f.location === '') throw new Error('redirect.location must be a URL');
+      }
       if (key === 'hugeBody') {
         f.bytes ??= HUGE_BODY_BYTES;
         if (!(Number.isInteger(f.bytes) && f.bytes >= 1)) throw new Error('hugeBody.bytes must be a positive integer');
@@ -110,6 +118,13 @@ export class Faults {
         if (!(Number.isInteger(v.size) && v.size >= 1)) throw new Error('pageSize must be an integer >= 1');
         v.match ??= defaultMatch;
         this.state.pageSize = v;
+      }
+    }
+    if ('nextUrl' in s) {
+      if (s.nextUrl == null) delete this.state.nextUrl;
+      else {
+        if (typeof s.nextUrl.url !== 'string' || s.nextUrl.url === '') throw new Error('nextUrl.url must be a URL');
+        this.state.nextUrl = { url: s.nextUrl.url, match: s.nextUrl.match ?? defaultMatch };
       }
     }
     if ('endlessPages' in s) {
@@ -174,6 +189,7 @@ export class Faults {
       disabled: this.disabled(),
       inject: undefined,
       endlessPages: applies(this.state.endlessPages),
+      nextUrl: applies(this.state.nextUrl) ? this.state.nextUrl.url : undefined,
       action: undefined,
     };
     const inj = this.state.inject;
@@ -190,6 +206,7 @@ export class Faults {
       if (key === 'errors') decision.action = { kind: 'errors', status: f.status };
       else if (key === 'throttle') decision.action = { kind: 'throttle', status: f.status, retryAfter: f.retryAfter };
       else if (key === 'hugeBody') decision.action = { kind: 'hugeBody', bytes: f.bytes };
+      else if (key === 'redirect') decision.action = { kind: 'redirect', status: f.status, location: f.location };
       else decision.action = /** @type {any} */ ({ kind: key });
       break;
     }

@@ -55,6 +55,10 @@ export interface FaultSpec {
   dropMidBody?: CountedFault;
   /** 200 with a Bundle body of `bytes` (default 200 MB), streamed; the server stops when the client goes away. */
   hugeBody?: (CountedFault & { bytes?: number }) | null;
+  /** A redirect (default 302) to `location`, with no body. */
+  redirect?: (CountedFault & { location: string; status?: 301 | 302 | 303 | 307 | 308 }) | null;
+  /** Search and `$everything` pages link `url` as their next page (e.g. another base on this server). */
+  nextUrl?: { url: string; match?: string } | null;
   /** Search and `$everything` pages always link a next page, never the same URL twice. */
   endlessPages?: true | { match?: string } | null;
   latencyMs?: number | { ms: number; match?: string } | null;

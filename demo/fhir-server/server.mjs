@@ -505,6 +505,12 @@ export class FhirServer {
     } else if (action?.kind === 'errors') {
       await drain(req);
       reply = { status: action.status, body: outcome('fatal', 'exception', 'Internal server error (injected fault)') };
+    } else if (action?.kind === 'redirect') {
+      await drain(req);
+      entry.status = action.status;
+      res.writeHead(action.status, { Location: action.location, 'Content-Length': 0 });
+      res.end();
+      return;
     } else if (action?.kind === 'hugeBody') {
       await drain(req);
       entry.status = 200;
@@ -998,6 +1004,7 @@ function asHttpError(r) {
 }
 
 /**
+ * The `nextUrl` fault: the page's next link is the given URL (e.g. another base on this server).
  * The `endlessPages` fault: the page links a next page whose URL was never sent before (the self
  * link with `_endless=<n+1>`, a parameter the server otherwise ignores), so paging never ends.
  * @param {Bundle} bundle
@@ -1006,6 +1013,11 @@ function asHttpError(r) {
  * @returns {Bundle}
  */
 function endless(bundle, decision, params) {
+  if (decision.nextUrl) {
+    const link = (bundle.link ?? []).filter((l) => l.relation !== 'next');
+    link.push({ relation: 'next', url: decision.nextUrl });
+    return { ...bundle, link };
+  }
   if (!decision.endlessPages) return bundle;
   const self = bundle.link?.find((l) => l.relation === 'self')?.url;
   if (!self) return bundle;

@@ -22,6 +22,7 @@ import { findPatientsByIdentifier, linkTargets, linkingIdentifiers } from './lin
 import { ProgressChannel, withSourceLock } from './locks.js';
 import { ProgressTracker, type ProgressListener, type SyncProgress } from './progress.js';
 import type { SyncStore } from './store-api.js';
+import { transportProblem } from './source-links.js';
 import { uploadSource } from './upload.js';
 
 export interface SyncEngineOptions {
@@ -49,6 +50,12 @@ export interface SyncEngineOptions {
    * `SourceReport.error` `{ code: 'limit-exceeded', limit }`, or a `limit-maxReferenceDepth` note.
    */
   limits?: Partial<SyncLimits>;
+  /**
+   * Allow plain http to sources that are not on loopback: `true` for every source, or the ids of
+   * the sources allowed. For development servers only; default none. Without it such a source
+   * fails with `insecure-transport` before any request is sent.
+   */
+  allowInsecure?: boolean | readonly string[];
   /** Engine clock, ms, for the sync deadline only (default `Date.now`; tests inject one). */
   now?: () => number;
 }
@@ -308,6 +315,11 @@ export class SyncEngine {
     const run = async () => {
       await this.store.setSourceStatus(source.id, { status: 'syncing' }).catch(() => undefined);
       tracker.start('metadata', 1);
+      const allow = this.options.allowInsecure;
+      const insecure = transportProblem(source.baseUrl, allow === true || (Array.isArray(allow) && allow.includes(source.id)));
+      if (insecure) {
+        throw new SyncError('insecure-transport', `${source.id}: not synced: ${insecure}.`, { source: source.id });
+      }
       const client = this.client(source);
       const caps = await this.capabilities(source, client, signal, entry);
       const outcome = await task({ source, client, caps, signal, tracker, entry });
@@ -370,8 +382,8 @@ export class SyncEngine {
       const err = toSyncError(error, source.id);
       // Auth and connectivity problems fail the source; a server that merely lacks a usable
       // `metadata` is synced with the safest strategy.
-      // A limit hit is reported as such, not hidden behind a fallback.
-      if (['unauthorized', 'forbidden', 'network', 'timeout', 'throttled', 'limit-exceeded'].includes(err.code) || (err.status ?? 0) >= 500) throw err;
+      // A limit hit or a redirect is reported as such, not hidden behind a fallback.
+      if (['unauthorized', 'forbidden', 'network', 'timeout', 'throttled', 'limit-exceeded', 'redirect'].includes(err.code) || (err.status ?? 0) >= 500) throw err;
       entry.notes.push({ source: source.id, code: 'no-capabilities', message: `${err.message}; using plain searches.` });
       caps = unknownCapabilities();
     }

@@ -24,8 +24,12 @@ export type SyncErrorCode =
   | 'not-bundle'
   /** One entry of an otherwise good page was unusable (no resourceType or id); it was skipped. */
   | 'invalid-entry'
-  /** A `next` link pointed away from the server's origin; we do not send credentials elsewhere. */
+  /** A `next` link pointed away from the source's base URL; we do not send credentials elsewhere. */
   | 'foreign-link'
+  /** The server answered with a redirect; not followed (it could lead away from the source). */
+  | 'redirect'
+  /** The source's base URL is plain http to another machine and `allowInsecure` was not given. */
+  | 'insecure-transport'
   /** A limit of `SyncLimits` was hit (`limit` names it); the source stopped there. */
   | 'limit-exceeded'
   /** The caller aborted the sync. */

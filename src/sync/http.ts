@@ -11,9 +11,9 @@
  * - Content type and JSON are checked; a body that is not what it claims is an error with the
  *   URL in the message, never `undefined` passed along.
  */
-import { SyncError, isAbort, serverText } from './errors.js';
+import { SyncError, isAbort, redactUrl, serverText } from './errors.js';
 import { DEFAULT_LIMITS, limitError } from './limits.js';
-import { resolveSourceLink } from './source-links.js';
+import { isUnderBase, resolveSourceLink } from './source-links.js';
 import {
   DEFAULT_RETRY_POLICY,
   backoffDelay,
@@ -109,12 +109,28 @@ export class FhirClient {
   resolve(pathOrUrl: string): string {
     const resolved = resolveSourceLink(this.baseUrl, pathOrUrl);
     if (resolved !== undefined) return resolved;
-    const target = URL.canParse(pathOrUrl) ? new URL(pathOrUrl).origin : 'an unreadable URL';
+    const target = URL.canParse(pathOrUrl) ? redactUrl(new URL(pathOrUrl).href) : 'an unreadable URL';
     throw new SyncError(
       'foreign-link',
-      `${this.source}: the server linked to ${target}, which is not its own origin ` +
-        `(${new URL(this.baseUrl).origin}); not following it, so credentials are not sent elsewhere.`,
+      `${this.source}: the server linked to ${target}, which is not under its base URL ` +
+        `(${this.baseUrl}); not following it, so credentials are not sent elsewhere.`,
       { source: this.source, url: pathOrUrl },
+    );
+  }
+
+  /** The error for a redirect answer, saying where it pointed (without a query) when readable. */
+  private redirectError(response: Response, method: string, url: string): SyncError {
+    const location = response.headers.get('location');
+    let where = 'a location the browser does not reveal';
+    if (location && URL.canParse(location, url)) {
+      const target = new URL(location, url).href;
+      where = `${redactUrl(target)}${isUnderBase(this.baseUrl, target) ? '' : `, which is not under the base URL ${this.baseUrl}`}`;
+    }
+    return new SyncError(
+      'redirect',
+      `${this.source}: the server redirected ${method} ${url} to ${where}; redirects are not followed ` +
+        '(configure the source with the final base URL).',
+      { status: response.status || undefined, source: this.source, url },
     );
   }
 
@@ -197,7 +213,12 @@ export class FhirClient {
     let response: Response;
     let text: string;
     try {
-      response = await this.fetchImpl(url, { method, headers, body: payload, signal, cache: 'no-store' });
+      // Redirects are not followed: one could lead away from the source's base with its credentials.
+      response = await this.fetchImpl(url, { method, headers, body: payload, signal, cache: 'no-store', redirect: 'manual' });
+      if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400 && response.status !== 304)) {
+        await response.body?.cancel().catch(() => undefined);
+        throw this.redirectError(response, method, url);
+      }
       // The time limit covers the body too: a server that stalls mid-body is as stuck as one
       // that never answers.
       text = await readText(response, this.maxResponseBytes, () =>
