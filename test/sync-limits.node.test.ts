@@ -66,14 +66,15 @@ test('more resources than maxResources stop the source; the next sync without th
 test('a sync past its deadline stops before the next request and says so', async () => {
   const versie = samplePatient(world, 'Versie Botsford');
   world.server.base('clinic').faults.set({ pageSize: { size: 5, match: '$everything' } });
-  // The engine's clock moves one minute each time it is read; the sync has two and a half.
+  // The engine's clock moves one minute each time it is read; the sync has three and a half.
   let reads = 0;
   const now = () => 60_000 * reads++;
-  const { store } = await openStore(world, { sources: ['clinic'], sync: { now, limits: { deadlineMs: 150_000 } } });
+  const { store } = await openStore(world, { sources: ['clinic'], sync: { now, limits: { deadlineMs: 210_000 } } });
   const report = await store.syncPatient(versie.clinicKey, { upload: false });
   expect(report.sources.clinic).toMatchObject({ status: 'error', error: { code: 'limit-exceeded', limit: 'deadlineMs' } });
-  expect(report.sources.clinic!.error!.message).toMatch(/^clinic: the sync ran out of time \(limit 150000 ms\); stopped before the next request\./);
-  // Start at 0, deadline 150 000: pages asked at 60 000 and 120 000; the third (180 000) is not.
+  expect(report.sources.clinic!.error!.message).toMatch(/^clinic: the sync ran out of time \(limit 210000 ms\); stopped before the next request\./);
+  // Start at 0, deadline 210 000; the source starts at 60 000, pages are asked at 120 000 and
+  // 180 000; the third (240 000) is not.
   expect(everythingRequests()).toHaveLength(2);
   expect(await store.get('clinic', 'Patient', versie.clinicId)).toMatchObject({ patient: versie.clinicKey });
   expect(await store.getCheckpoint('clinic', checkpointKey(versie.clinicId, 'everything'))).toBeUndefined();

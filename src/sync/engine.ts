@@ -246,6 +246,8 @@ export class SyncEngine {
     options: SyncPatientOptions,
     budget: SourceBudget,
   ): Promise<'ok'> {
+    // The deadline covers the whole sync: a source reached after it is reported, not started.
+    budget.checkDeadline();
     if (options.upload !== false) {
       ctx.tracker.start('upload');
       await this.uploadInto(ctx);
