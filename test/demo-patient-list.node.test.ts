@@ -49,6 +49,18 @@ describe('demo patient list', () => {
     expect(mock.asked).toEqual([`${b.url}/Patient?_count=100`]);
   });
 
+  it('does not follow a next link to another base on the same server (the real server sends one), and says so', async () => {
+    const other = `${srv.url}/other/fhir/Patient?_count=100`;
+    srv.base('clinic').faults.set({ nextUrl: { url: other } });
+    srv.base('clinic').clearRequests();
+    try {
+      await expect(fetchPatients(base())).rejects.toThrow(`the server linked outside its base URL (${srv.url}/other/fhir/Patient); not followed`);
+      expect(srv.base('clinic').requests.map((r) => r.url)).toEqual(['/clinic/fhir/Patient?_count=100']);
+    } finally {
+      srv.base('clinic').faults.reset();
+    }
+  });
+
   it('stops when a next link leads back to a page already read', async () => {
     const b = base();
     const mock = scripted((url) => (url.endsWith('page=2') ? page(['b'], `${b.url}/Patient?_count=100`) : page(['a'], `${b.url}/Patient?page=2`)));

@@ -17,11 +17,12 @@ const BUDGET = {
    * The banner with Lit, the store and Dexie (issue 4 asked 50 KB: see above). Measured 70.1 KB
    * once it shared the allergy panel's merge rules and named national identifiers, 71.4 KB after
    * the clinical-safety fixes of the first review (per-patient completeness, dates as recorded);
-   * the budget leaves ~2.5 KB for growth before someone has to look.
+   * the budget leaves ~2.5 KB for growth before someone has to look. 74.5 KB after issue 7
+   * (corroborated linking in the store, the possible-records notice, record-text isolation).
    */
-  bannerWithStore: 74 * KB,
-  /** Any other single element with Lit, the store and Dexie (medication list: 71.3 KB). */
-  elementWithStore: 74 * KB,
+  bannerWithStore: 77 * KB,
+  /** Any other single element with Lit, the store and Dexie (medication list: 71.3 KB; 74.8 KB after issue 7). */
+  elementWithStore: 77 * KB,
   /**
    * All elements of the kit together, with the store (issue 4 asked 70 KB: see above; 85.9 KB;
    * issue 7 added corroborated linking and coverage in the store, and the elements' hardening:

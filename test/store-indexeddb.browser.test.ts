@@ -103,7 +103,7 @@ describe('record store on real IndexedDB', () => {
         checkpoint: { key: 'everything', value: '2024-03-02T10:00:01Z' },
         expectNew: true,
       });
-      expect(result).toEqual({ written: 2, skipped: 2, deleted: 0, held: 0, invalid: 0 });
+      expect(result).toEqual({ written: 2, skipped: 2, deleted: 0, held: 0, invalid: 0, refused: 0 });
       const rows = await store.search({ patient: 'clinic/Patient/p1', type: 'Observation' });
       expect(rows.map((r) => `${r.resource.id}@${r.versionId}`).sort()).toEqual(['o1@2', 'o2@1', 'o3@1']);
       expect(await store.getCheckpoint('clinic', 'everything')).toBe('2024-03-02T10:00:01Z');

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AllergyIntolerance, Observation, Resource } from 'fhir/r4';
 import type { LocalRecordStore } from '../src/store/index.js';
-import { VERSIE_CLINIC, VERSIE_ID, openWithSources, served, servedAll, versie } from './fixtures/store/helpers.js';
+import { HOSPITAL_BASE, VERSIE_CLINIC, VERSIE_ID, openWithSources, served, servedAll, versie } from './fixtures/store/helpers.js';
 
 const open: LocalRecordStore[] = [];
 afterEach(() => {
@@ -17,6 +17,24 @@ const labs = () => versie().filter((r): r is Observation => r.resourceType === '
 const allergies = () => versie().filter((r): r is AllergyIntolerance => r.resourceType === 'AllergyIntolerance');
 
 describe('applyPage', () => {
+  it("with `patients`, refuses rows about any other patient (another source's, an unknown server's, a Patient not listed) and writes the rest", async () => {
+    const store = await arrange();
+    const allergy = allergies()[0]!;
+    const result = await store.applyPage('clinic', {
+      upserts: [
+        ...servedAll(versie()),
+        served({ ...allergy, id: 'to-hospital', patient: { reference: `${HOSPITAL_BASE}/Patient/456` } }, '1', '2024-03-01T10:00:00Z'),
+        served({ ...allergy, id: 'to-unknown', patient: { reference: 'https://elsewhere.example/fhir/Patient/1' } }, '1', '2024-03-01T10:00:00Z'),
+        served({ resourceType: 'Patient', id: 'someone-else', deceasedBoolean: true }, '1', '2024-03-01T10:00:00Z'),
+      ],
+      patients: [VERSIE_CLINIC],
+    });
+    expect(result).toEqual({ written: versie().length, skipped: 0, deleted: 0, held: 0, invalid: 0, refused: 3 });
+    expect(await store.search({ patient: 'hospital/Patient/456' })).toEqual([]);
+    expect(await store.get('clinic', 'AllergyIntolerance', 'to-unknown')).toBeUndefined();
+    expect(await store.get('clinic', 'Patient', 'someone-else')).toBeUndefined();
+  });
+
   it('writes a page and its checkpoint, and skips overlap by versionId', async () => {
     const store = await arrange();
     const page1 = servedAll(versie(), '1', '2024-03-01T10:00:00Z');
@@ -24,7 +42,7 @@ describe('applyPage', () => {
       upserts: page1,
       checkpoint: { key: 'Observation?patient', value: '2024-03-01T10:00:05Z', patient: VERSIE_CLINIC },
     });
-    expect(first).toEqual({ written: page1.length, skipped: 0, deleted: 0, held: 0, invalid: 0 });
+    expect(first).toEqual({ written: page1.length, skipped: 0, deleted: 0, held: 0, invalid: 0, refused: 0 });
     expect(await store.getCheckpoint('clinic', 'Observation?patient')).toBe('2024-03-01T10:00:05Z');
 
     // Re-asked with overlap: the same versions come back, plus one new version of one lab.
@@ -157,7 +175,7 @@ describe('applyPage', () => {
     const plain = await arrangeState();
     const hinted = await arrangeState();
     const expected = await plain.applyPage('clinic', page());
-    expect(expected).toEqual({ written: 5, skipped: versie().filter((r) => r.resourceType === 'Condition').length + 1, deleted: 1, held: 1, invalid: 1 });
+    expect(expected).toEqual({ written: 5, skipped: versie().filter((r) => r.resourceType === 'Condition').length + 1, deleted: 1, held: 1, invalid: 1, refused: 0 });
     expect(await hinted.applyPage('clinic', { ...page(), expectNew: true })).toEqual(expected);
 
     const state = async (store: LocalRecordStore) => ({

@@ -42,8 +42,8 @@ describe('first sync', () => {
     const org = enc.serviceProvider?.reference as string;
     expect(org).toMatch(/^Organization\/[^/]+$/);
     expect((await store.read(`clinic/${org}`))?.resource).toMatchObject({ resourceType: 'Organization', id: org.split('/')[1] });
-    // The hospital was found by the shared identifier.
-    expect(requestLines(world, 'hospital').some((l) => l.includes('Patient?identifier=http://hl7.org/fhir/sid/us-ssn|'))).toBe(true);
+    // The hospital was found by the shared identifier (searched with POST: not in the URL).
+    expect(requestLines(world, 'hospital').filter((l) => l.includes('Patient/_search'))).toEqual(['POST /hospital/fhir/Patient/_search']);
     store.close();
   });
 });

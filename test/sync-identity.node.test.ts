@@ -16,7 +16,7 @@ test('a clinic-only patient: the hospital is searched, holds no record, and the 
   const report = await store.syncPatient(patricia.clinicKey);
   expect(report.errors).toEqual([]);
   expect(report.sources.hospital).toMatchObject({ status: 'ok', noRecord: true, patients: [], downloaded: 0 });
-  expect(requestLines(world, 'hospital').filter((l) => l.includes('Patient?'))).toHaveLength(1);
+  expect(requestLines(world, 'hospital').filter((l) => /\/Patient(\?|\/_search)/.test(l))).toEqual(['POST /hospital/fhir/Patient/_search']);
   const [clinic, hospital] = await store.coverage(patricia.clinicKey);
   expect(clinic).toMatchObject({ source: 'clinic', state: 'delivered', patients: [patricia.clinicKey] });
   expect(hospital).toMatchObject({ source: 'hospital', state: 'no-record', searched: [`${NHI}|ABC1234`], patients: [] });

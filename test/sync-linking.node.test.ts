@@ -32,9 +32,15 @@ test('findPatientsByIdentifier keeps only the patients that carry the identifier
 
 test('a server that ignores the identifier parameter: only the matching patient is linked and downloaded', async () => {
   const versie = samplePatient(world, 'Versie Botsford');
-  // The hospital answers `Patient?identifier=…` with every patient it has.
+  // The hospital answers the identifier search (POST `Patient/_search`, or GET `Patient?identifier=…`)
+  // with every patient it has.
   const lenient = (async (input: string | URL | Request, init?: RequestInit) => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+    if (url.pathname.endsWith('/Patient/_search') && init?.method === 'POST') {
+      url.pathname = url.pathname.slice(0, -'/_search'.length);
+      url.searchParams.set('_count', '1000');
+      return fetch(url, { ...init, method: 'GET', body: undefined });
+    }
     if (url.pathname.endsWith('/Patient') && url.searchParams.has('identifier')) {
       url.searchParams.delete('identifier');
       url.searchParams.set('_count', '1000');

@@ -18,8 +18,8 @@ export interface PatientListResult {
 
 /**
  * Every Patient of one base, following the server's `next` links under the sync engine's own
- * rule (`resolveSourceLink`): a link that leaves the base's origin is not followed (it would
- * carry the user's credentials elsewhere), and a link to a page already read stops the walk
+ * rule (`resolveSourceLink`): a link that leaves the base URL — another origin, or another path
+ * on the same origin — is not followed (it would carry the user's credentials elsewhere), and a link to a page already read stops the walk
  * instead of looping for ever. Both are reported as failures of that base.
  */
 export async function fetchPatients(base: DemoBase, fetchImpl: typeof fetch = (input, init) => fetch(input, init)): Promise<PatientRow[]> {
@@ -28,7 +28,7 @@ export async function fetchPatients(base: DemoBase, fetchImpl: typeof fetch = (i
   let link: string | undefined = 'Patient?_count=100';
   while (link !== undefined) {
     const url = resolveSourceLink(base.url, link);
-    if (url === undefined) throw new Error(`the server linked to another site (${safeOrigin(link)}); not followed`);
+    if (url === undefined) throw new Error(`${leftBase(base.url, link)}; not followed`);
     if (visited.has(url)) throw new Error('the server linked back to a page already read; stopped');
     visited.add(url);
     const response: Response = await fetchImpl(url, { headers: { Accept: 'application/fhir+json' } });
@@ -41,9 +41,12 @@ export async function fetchPatients(base: DemoBase, fetchImpl: typeof fetch = (i
   return rows;
 }
 
-/** The origin of a URL for a message (never its path or query), or a placeholder. */
-function safeOrigin(link: string): string {
-  return URL.canParse(link) ? new URL(link).origin : 'an unreadable URL';
+/** Where a refused link pointed, for a message: the origin, or origin and path when on our origin (never a query). */
+function leftBase(baseUrl: string, link: string): string {
+  if (!URL.canParse(link)) return 'the server linked to an unreadable URL';
+  const url = new URL(link);
+  if (url.origin !== new URL(baseUrl).origin) return `the server linked to another site (${url.origin})`;
+  return `the server linked outside its base URL (${url.origin}${url.pathname})`;
 }
 
 /** Reads the patients of every base; a base that fails is reported, never thrown. */

@@ -15,9 +15,14 @@
  * @property {CountedFault} [unauthorized]                          HTTP 401
  * @property {CountedFault} [malformed]                             200 with a body that is not JSON
  * @property {CountedFault} [dropMidBody]                           headers + part of the body, then the socket is destroyed
+ * @property {CountedFault & { bytes?: number }} [hugeBody]          200 with a Bundle body of `bytes` (default 200 MB), streamed; stops when the client goes away
+ * @property {CountedFault & { location: string, status?: 301 | 302 | 303 | 307 | 308 }} [redirect] a redirect to `location`
+ * @property {{ url: string, match?: string }} [nextUrl]           search / $everything pages link `url` as their next page
+ * @property {{ match?: string } | true} [endlessPages]            search / $everything pages always link a next page (never the same URL twice)
  * @property {number | { ms: number, match?: string }} [latencyMs]  added delay before answering
  * @property {number | { size: number, match?: string }} [pageSize] forced page size for search, history, $everything
  * @property {Array<'history' | 'everything' | 'ifMatch' | 'updateCreate'>} [disable] capabilities switched off
+ * @property {CountedFault & { resources: object[] }} [inject] extra entries appended to search / $everything pages (a hostile server)
  * @property {string} [match]  default `match` for every fault in this call
  */
 
@@ -26,14 +31,20 @@
  * @property {number} latencyMs
  * @property {number | undefined} pageSize
  * @property {Set<string>} disabled
+ * @property {object[] | undefined} inject resources to append to this answer's Bundle entries
  * @property {undefined | { kind: 'errors', status: number }
  *   | { kind: 'throttle', status: number, retryAfter: number }
- *   | { kind: 'unauthorized' } | { kind: 'malformed' } | { kind: 'dropMidBody' }} action
+ *   | { kind: 'unauthorized' } | { kind: 'malformed' } | { kind: 'dropMidBody' }
+ *   | { kind: 'hugeBody', bytes: number } | { kind: 'redirect', status: number, location: string }} action
+ * @property {string | undefined} nextUrl
+ * @property {boolean} endlessPages
  */
 
-const COUNTED = /** @type {const} */ (['unauthorized', 'throttle', 'errors', 'malformed', 'dropMidBody']);
+const COUNTED = /** @type {const} */ (['unauthorized', 'throttle', 'errors', 'malformed', 'dropMidBody', 'hugeBody', 'redirect']);
 const CAPABILITIES = new Set(['history', 'everything', 'ifMatch', 'updateCreate']);
-const KNOWN = new Set([...COUNTED, 'latencyMs', 'pageSize', 'disable', 'match']);
+const KNOWN = new Set([...COUNTED, 'latencyMs', 'pageSize', 'disable', 'inject', 'endlessPages', 'nextUrl', 'match']);
+/** Default size of a `hugeBody` answer. */
+const HUGE_BODY_BYTES = 200 * 1024 * 1024;
 
 export class Faults {
   constructor() {
@@ -75,6 +86,15 @@ export class Faults {
         f.method = f.method.toUpperCase();
       }
       if (key === 'errors') f.status ??= 500;
+      if (key === 'redirect') {
+        f.status ??= 302;
+        if (![301, 302, 303, 307, 308].includes(f.status)) throw new Error('redirect.status must be 301, 302, 303, 307 or 308');
+        if (typeof f.location !== 'string' || f.location === '') throw new Error('redirect.location must be a URL');
+      }
+      if (key === 'hugeBody') {
+        f.bytes ??= HUGE_BODY_BYTES;
+        if (!(Number.isInteger(f.bytes) && f.bytes >= 1)) throw new Error('hugeBody.bytes must be a positive integer');
+      }
       if (key === 'throttle') {
         f.status ??= 429;
         f.retryAfter ??= 1;
@@ -98,6 +118,32 @@ export class Faults {
         if (!(Number.isInteger(v.size) && v.size >= 1)) throw new Error('pageSize must be an integer >= 1');
         v.match ??= defaultMatch;
         this.state.pageSize = v;
+      }
+    }
+    if ('nextUrl' in s) {
+      if (s.nextUrl == null) delete this.state.nextUrl;
+      else {
+        if (typeof s.nextUrl.url !== 'string' || s.nextUrl.url === '') throw new Error('nextUrl.url must be a URL');
+        this.state.nextUrl = { url: s.nextUrl.url, match: s.nextUrl.match ?? defaultMatch };
+      }
+    }
+    if ('endlessPages' in s) {
+      if (s.endlessPages == null || s.endlessPages === false) delete this.state.endlessPages;
+      else this.state.endlessPages = { match: (s.endlessPages === true ? undefined : s.endlessPages.match) ?? defaultMatch };
+    }
+    if ('inject' in s) {
+      if (s.inject == null) delete this.state.inject;
+      else {
+        const v = { ...s.inject };
+        if (!Array.isArray(v.resources) || !v.resources.every((/** @type {any} */ r) => r && typeof r === 'object' && typeof r.resourceType === 'string')) {
+          throw new Error('inject.resources must be an array of resources');
+        }
+        if (v.count !== undefined && !(Number.isInteger(v.count) && v.count >= 0)) throw new Error('inject.count must be a non-negative integer');
+        v.count ??= Infinity;
+        v.match ??= defaultMatch;
+        // JSON copy: a hostile test resource may nest deeper than structuredClone allows.
+        v.resources = JSON.parse(JSON.stringify(v.resources));
+        this.state.inject = v;
       }
     }
     if ('disable' in s) {
@@ -141,8 +187,17 @@ export class Faults {
       latencyMs: applies(lat) ? lat.ms : 0,
       pageSize: applies(ps) ? ps.size : undefined,
       disabled: this.disabled(),
+      inject: undefined,
+      endlessPages: applies(this.state.endlessPages),
+      nextUrl: applies(this.state.nextUrl) ? this.state.nextUrl.url : undefined,
       action: undefined,
     };
+    const inj = this.state.inject;
+    if (applies(inj) && inj.count > 0) {
+      inj.count -= 1;
+      decision.inject = JSON.parse(JSON.stringify(inj.resources));
+      if (inj.count <= 0) delete this.state.inject;
+    }
     for (const key of COUNTED) {
       const f = this.state[key];
       if (!applies(f) || f.count <= 0) continue;
@@ -150,6 +205,8 @@ export class Faults {
       if (f.count <= 0) delete this.state[key];
       if (key === 'errors') decision.action = { kind: 'errors', status: f.status };
       else if (key === 'throttle') decision.action = { kind: 'throttle', status: f.status, retryAfter: f.retryAfter };
+      else if (key === 'hugeBody') decision.action = { kind: 'hugeBody', bytes: f.bytes };
+      else if (key === 'redirect') decision.action = { kind: 'redirect', status: f.status, location: f.location };
       else decision.action = /** @type {any} */ ({ kind: key });
       break;
     }

@@ -53,9 +53,19 @@ export interface FaultSpec {
   unauthorized?: CountedFault;
   malformed?: CountedFault;
   dropMidBody?: CountedFault;
+  /** 200 with a Bundle body of `bytes` (default 200 MB), streamed; the server stops when the client goes away. */
+  hugeBody?: (CountedFault & { bytes?: number }) | null;
+  /** A redirect (default 302) to `location`, with no body. */
+  redirect?: (CountedFault & { location: string; status?: 301 | 302 | 303 | 307 | 308 }) | null;
+  /** Search and `$everything` pages link `url` as their next page (e.g. another base on this server). */
+  nextUrl?: { url: string; match?: string } | null;
+  /** Search and `$everything` pages always link a next page, never the same URL twice. */
+  endlessPages?: true | { match?: string } | null;
   latencyMs?: number | { ms: number; match?: string } | null;
   pageSize?: number | { size: number; match?: string } | null;
   disable?: Capability[] | null;
+  /** Appends these resources to the entries of search and `$everything` pages (a hostile server). */
+  inject?: (CountedFault & { resources: ReadonlyArray<object> }) | null;
   /** default `match` for every fault in this call */
   match?: string;
 }
@@ -81,6 +91,8 @@ export interface RequestLogEntry {
   time: string;
   /** the injected fault that fired, if any */
   fault?: string;
+  /** `hugeBody` only: body bytes written before the client went away (or all of them) */
+  sentBytes?: number;
 }
 
 export interface FhirBase {

@@ -53,6 +53,7 @@ import { capabilityStatement } from './capability.mjs';
  * @property {number} status    response status (0 while in flight)
  * @property {string} time      ISO instant the request arrived
  * @property {string} [fault]   the injected fault, if one fired
+ * @property {number} [sentBytes] hugeBody only: body bytes written before the client went away
  */
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -89,7 +90,7 @@ const EVERYTHING_REFERENCED = new Set([
   'Substance',
 ]);
 /** Query parameters that are ours (paging) or formatting only; never passed on to Medplum. */
-const OUR_PARAMS = ['_count', '_offset', '_snapshot', '_cursor', '_format', '_pretty'];
+const OUR_PARAMS = ['_count', '_offset', '_snapshot', '_cursor', '_format', '_pretty', '_endless'];
 
 /** A request-handling error with an HTTP status and an OperationOutcome. */
 class HttpError extends Error {
@@ -504,6 +505,20 @@ export class FhirServer {
     } else if (action?.kind === 'errors') {
       await drain(req);
       reply = { status: action.status, body: outcome('fatal', 'exception', 'Internal server error (injected fault)') };
+    } else if (action?.kind === 'redirect') {
+      await drain(req);
+      entry.status = action.status;
+      res.writeHead(action.status, { Location: action.location, 'Content-Length': 0 });
+      res.end();
+      return;
+    } else if (action?.kind === 'hugeBody') {
+      await drain(req);
+      entry.status = 200;
+      entry.sentBytes = 0;
+      await sendHuge(res, action.bytes, (n) => {
+        entry.sentBytes = n;
+      });
+      return;
     } else {
       try {
         const body = await readBody(req);
@@ -645,7 +660,7 @@ export class FhirServer {
       if (disabled.has('everything')) {
         throw new HttpError(404, 'Operation $everything is not supported by this server', 'not-supported');
       }
-      return { status: 200, body: await this.everything(base, segs[1], params, decision) };
+      return { status: 200, body: endless(withInjected(await this.everything(base, segs[1], params, decision), decision, base.url), decision, params) };
     }
 
     // Search: GET Type, POST Type/_search
@@ -657,7 +672,7 @@ export class FhirServer {
       if (method === 'POST' && body instanceof URLSearchParams) {
         for (const [k, v] of body) merged.append(k, v);
       }
-      return { status: 200, body: await this.search(base, segs[0], merged, decision) };
+      return { status: 200, body: endless(withInjected(await this.search(base, segs[0], merged, decision), decision, base.url), decision, merged) };
     }
     if (body instanceof URLSearchParams) throw new HttpError(415, 'Form bodies are only accepted by _search');
 
@@ -986,6 +1001,81 @@ function asHttpError(r) {
   const e = new HttpError(r.status, r.outcome.issue?.[0]?.details?.text ?? 'error');
   e.outcome = r.outcome;
   return e;
+}
+
+/**
+ * The `nextUrl` fault: the page's next link is the given URL (e.g. another base on this server).
+ * The `endlessPages` fault: the page links a next page whose URL was never sent before (the self
+ * link with `_endless=<n+1>`, a parameter the server otherwise ignores), so paging never ends.
+ * @param {Bundle} bundle
+ * @param {FaultDecision} decision
+ * @param {URLSearchParams} params the request's parameters
+ * @returns {Bundle}
+ */
+function endless(bundle, decision, params) {
+  if (decision.nextUrl) {
+    const link = (bundle.link ?? []).filter((l) => l.relation !== 'next');
+    link.push({ relation: 'next', url: decision.nextUrl });
+    return { ...bundle, link };
+  }
+  if (!decision.endlessPages) return bundle;
+  const self = bundle.link?.find((l) => l.relation === 'self')?.url;
+  if (!self) return bundle;
+  const url = new URL(self);
+  url.searchParams.set('_endless', String(Number(params.get('_endless') ?? 0) + 1));
+  const link = (bundle.link ?? []).filter((l) => l.relation !== 'next');
+  link.push({ relation: 'next', url: url.toString() });
+  return { ...bundle, link };
+}
+
+/**
+ * The `hugeBody` fault: a 200 FHIR JSON Bundle of about `bytes` bytes, streamed without a
+ * Content-Length and with back-pressure, that stops as soon as the client goes away (so a client
+ * that cuts it off costs the server nothing more).
+ * @param {http.ServerResponse} res
+ * @param {number} bytes
+ * @param {(sent: number) => void} onProgress
+ */
+async function sendHuge(res, bytes, onProgress) {
+  res.writeHead(200, { 'Content-Type': FHIR_JSON });
+  let closed = false;
+  res.on('close', () => {
+    closed = true;
+  });
+  let sent = 0;
+  /** @param {string} text */
+  const write = async (text) => {
+    const buf = Buffer.from(text);
+    sent += buf.length;
+    onProgress(sent);
+    if (!res.write(buf)) await new Promise((resolve) => {
+      res.once('drain', resolve);
+      res.once('close', resolve);
+    });
+  };
+  await write('{"resourceType":"Bundle","type":"searchset","entry":[');
+  const filler = 'x'.repeat(64 * 1024);
+  for (let i = 0; !closed && sent < bytes; i++) {
+    await write(`${i ? ',' : ''}{"resource":{"resourceType":"Basic","id":"pad-${i}","code":{"text":"${filler}"}}}`);
+  }
+  if (!closed) res.end(']}');
+}
+
+/**
+ * The `inject` fault: the answer carries extra entries, as a hostile or buggy server's would.
+ * @param {Bundle} bundle
+ * @param {FaultDecision} decision
+ * @param {string} baseUrl
+ * @returns {Bundle}
+ */
+function withInjected(bundle, decision, baseUrl) {
+  if (!decision.inject?.length) return bundle;
+  const extra = decision.inject.map((/** @type {any} */ r) => ({
+    fullUrl: `${baseUrl}/${r.resourceType}/${r.id}`,
+    resource: r,
+    search: { mode: 'include' },
+  }));
+  return { ...bundle, entry: [...(bundle.entry ?? []), ...extra] };
 }
 
 /**

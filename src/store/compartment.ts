@@ -109,6 +109,63 @@ export function patientKeyOf(resource: Resource, source: string, sources: Source
   return '';
 }
 
+/** Why a downloaded resource was not stored (see {@link fileDownloaded}). */
+export type RefusalCode = 'refused-foreign-patient' | 'refused-unrequested-patient';
+
+/** Where a downloaded resource may be filed, or why it may not be stored at all. */
+export type Filing = { patient: string } | { refused: RefusalCode; reason: string };
+
+/**
+ * The filing rule for downloads: a source speaks only about its own patients, and only about
+ * those this sync asked it for (`asked`, patient keys `<source>/Patient/<id>`).
+ *
+ * - A Patient is stored only when it is one of `asked` (`refused-unrequested-patient` otherwise:
+ *   a page that carries other people, e.g. the linked Patient of `$everything`).
+ * - A resource that references its patient is stored only under a patient of `source` in
+ *   `asked`. A reference absolute to another registered source's base, or to a base no source
+ *   has, or naming a patient of `source` not asked for, is `refused-foreign-patient`.
+ *   (Unlike {@link patientKeyFromRef}, which local saves use, an unknown base is not assumed
+ *   to be the source itself: a server's proxy name is not worth letting one server speak for
+ *   another.)
+ * - Shared types (Medication, Practitioner, ...) and resources without a Patient reference are
+ *   filed under no patient (`''`).
+ */
+export function fileDownloaded(
+  resource: Resource,
+  source: { id: string; baseUrl: string },
+  sources: SourceBases,
+  asked: ReadonlySet<string>,
+): Filing {
+  if (resource.resourceType === 'Patient') {
+    const key = `${source.id}/Patient/${resource.id}`;
+    if (asked.has(key)) return { patient: key };
+    return { refused: 'refused-unrequested-patient', reason: `${source.id} sent Patient/${resource.id}, which this sync did not ask for` };
+  }
+  if (SHARED_TYPES.has(resource.resourceType)) return { patient: '' };
+  const what = `${resource.resourceType}/${resource.id}`;
+  const ownBase = normalizeBase(source.baseUrl);
+  const paths = STORE_PATIENT_PATHS[resource.resourceType] ?? ['subject', 'patient'];
+  for (const path of paths) {
+    for (const ref of referencesAtPath(resource, path)) {
+      const parsed = parsePatientReference(ref);
+      if (!parsed) continue;
+      if (parsed.base && parsed.base !== ownBase) {
+        const other = sources.find((s) => s.id !== source.id && normalizeBase(s.baseUrl) === parsed.base);
+        return {
+          refused: 'refused-foreign-patient',
+          reason: other
+            ? `${source.id} sent ${what} about ${other.id}/Patient/${parsed.id}, a patient of another source`
+            : `${source.id} sent ${what} about a patient on a server that is not a registered source`,
+        };
+      }
+      const key = `${source.id}/Patient/${parsed.id}`;
+      if (asked.has(key)) return { patient: key };
+      return { refused: 'refused-foreign-patient', reason: `${source.id} sent ${what} about ${key}, which this sync did not ask for` };
+    }
+  }
+  return { patient: '' };
+}
+
 /** Splits a patient key; undefined when it is not `<source>/Patient/<id>`. */
 export function parsePatientKey(key: string): { source: string; id: string } | undefined {
   const m = /^([^/]+)\/Patient\/([^/]+)$/.exec(key);

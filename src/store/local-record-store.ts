@@ -6,7 +6,7 @@
  */
 import { Dexie, liveQuery } from 'dexie';
 import type { Patient, Resource } from 'fhir/r4';
-import { isFhirId, normalizeBase, parsePatientKey, patientKeyOf, type SourceBases } from './compartment.js';
+import { fileDownloaded, isFhirId, normalizeBase, parsePatientKey, patientKeyOf, type SourceBases } from './compartment.js';
 import { clinicalDate, codesOf, instantMs } from './derive.js';
 import { StoreError, toStoreError } from './errors.js';
 import { identityFingerprint, linkedSets, linkRowFor, mergePossible, pairId, parsePairId, type LinkRules, type PossibleMatch } from './links.js';
@@ -529,10 +529,10 @@ export class LocalRecordStore {
         }
         const now = Date.now();
         const row: ResourceRow = {
-          ...existing,
-          deleted: 1,
-          fetchedAt: now,
+          ...tombstoneRow(source, type, id, existing, now),
           local: existing.local === 'conflict' ? 'conflict' : 'pending',
+          // A server version held for a person to compare stays until the conflict is settled.
+          ...(existing.server ? { server: existing.server } : {}),
         };
         await this.db.resources.put(row);
         await this.syncLinks(row);
@@ -550,7 +550,7 @@ export class LocalRecordStore {
    * their outbox entries and conflicts, and the checkpoints of their sources that are either
    * tagged with one of those patients or untagged (so the next sync re-downloads rather than
    * trusting a checkpoint for data that is gone). Shared resources (Medication, Practitioner, ...)
-   * are kept.
+   * are kept. Either way every source's `lastError` is cleared (it may name purged data).
    *
    * Rejects with `StoreError('unsent-writes')` — and removes nothing — when local writes not yet
    * uploaded (or in conflict) would be dropped, unless `force: true`.
@@ -611,6 +611,11 @@ export class LocalRecordStore {
         await this.db.checkpoints.bulkDelete(checkpointKeys);
         await this.db.matches.where('a').anyOf(keys).or('b').anyOf(keys).delete();
         await this.db.coverage.where('patient').anyOf(keys).delete();
+        // A source's last error may name what was just purged (a URL, a server's words about
+        // this patient): it goes too, on every source.
+        await this.db.sources.toCollection().modify((s) => {
+          delete s.lastError;
+        });
         return { resources: rowKeys.length, writesDropped: entries.length };
       });
     });
@@ -661,7 +666,7 @@ export class LocalRecordStore {
           await this.db.outbox.bulkDelete(entries.map((e) => e.seq!));
           row = server
             ? this.buildRow(source, server, sources, now)
-            : existing && { ...existing, deleted: 1, fetchedAt: now };
+            : existing && tombstoneRow(source, type, resourceId, existing, now);
         } else if (choice.take === 'local' || choice.take === 'merged') {
           let final: Resource | null;
           if (choice.take === 'merged') {
@@ -682,7 +687,7 @@ export class LocalRecordStore {
           if (final === null && server === null) {
             // Deleted on both sides: nothing left to send.
             if (first) await this.db.outbox.delete(first.seq!);
-            row = existing && { ...existing, deleted: 1, fetchedAt: now };
+            row = existing && tombstoneRow(source, type, resourceId, existing, now);
           } else {
             const entry: OutboxRow = {
               source,
@@ -700,8 +705,8 @@ export class LocalRecordStore {
             row = final
               ? this.buildRow(source, final, sources, now)
               : existing
-                ? { ...existing, deleted: 1, fetchedAt: now }
-                : { source, type, id: resourceId, patient: '', resource: { resourceType: type, id: resourceId } as Resource, fetchedAt: now, deleted: 1, date: '' };
+                ? tombstoneRow(source, type, resourceId, existing, now)
+                : tombstoneRow(source, type, resourceId, undefined, now);
             delete row.versionId;
             delete row.lastUpdated;
             delete row.server;
@@ -739,20 +744,27 @@ export class LocalRecordStore {
    * - a row with a local write pending or in conflict is never overwritten: the server version is
    *   kept aside on the row (`held`) and the local version stays visible until upload or
    *   resolution;
-   * - a delete writes a tombstone (`deleted`), keeping the last known resource, its patient and
-   *   the delete's versionId/time, so `search` hides it and an older copy cannot revive it;
+   * - a delete writes a tombstone (`deleted`) that keeps only what a delete needs — type, id,
+   *   versionId, time, and the patient key so `purge({ patient })` and delete detection still
+   *   find it — not the resource: `search` hides it and an older copy cannot revive it;
    * - Patient upserts/deletes update `links`.
+   * - with `page.patients`, an upsert the download filing rule (`fileDownloaded` in
+   *   `compartment.ts`) does not place under one of those patients (or under none, for shared
+   *   types) is counted as `refused` and not written: a source speaks only about the patients
+   *   it was asked for.
    * Upserts that are not storable resources are counted as `invalid` and not written; every
    * other failure (quota included) rolls the whole page back. Rejects with `not-found` for an
    * unknown source.
    */
   async applyPage(source: string, page: DownloadPage): Promise<ApplyPageResult> {
     return this.run('applyPage', async () => {
-      const result: ApplyPageResult = { written: 0, skipped: 0, deleted: 0, held: 0, invalid: 0 };
+      const result: ApplyPageResult = { written: 0, skipped: 0, deleted: 0, held: 0, invalid: 0, refused: 0 };
       const fetchedAt = page.fetchedAt ?? Date.now();
       const tables = [this.db.resources, this.db.links, this.db.checkpoints, this.db.sources];
       await this.db.transaction('rw', tables, async () => {
         const sources = await this.requireSource(source, 'applyPage');
+        const own = sources.find((s) => s.id === source)!;
+        const asked = page.patients ? new Set(page.patients) : undefined;
         // One read of every row the page touches and one write of everything that changes,
         // instead of a get and a put per resource: in Chromium each awaited IndexedDB request
         // is a round trip to the browser process, and those round trips, not the writes, were
@@ -763,10 +775,12 @@ export class LocalRecordStore {
         for (const resource of page.upserts ?? []) {
           try {
             assertResource(resource, true);
-            upserts.push(resource);
           } catch {
             result.invalid++;
+            continue;
           }
+          if (asked && 'refused' in fileDownloaded(resource, own, sources, asked)) result.refused++;
+          else upserts.push(resource);
         }
         const deletes: NonNullable<DownloadPage['deletes']> = [];
         for (const del of page.deletes ?? []) {
@@ -875,9 +889,7 @@ export class LocalRecordStore {
             result.skipped++;
             continue;
           }
-          const row: ResourceRow = existing
-            ? { ...existing, deleted: 1, fetchedAt }
-            : { source, type: del.type, id: del.id, patient: '', resource: { resourceType: del.type, id: del.id } as Resource, fetchedAt, deleted: 1, date: '' };
+          const row = tombstoneRow(source, del.type, del.id, existing, fetchedAt);
           if (del.versionId) row.versionId = del.versionId;
           if (del.at) row.lastUpdated = del.at;
           write(row);
@@ -1048,11 +1060,7 @@ export class LocalRecordStore {
             if (lastUpdated) row.lastUpdated = lastUpdated;
           }
         } else if (entry.operation === 'delete') {
-          if (existing) {
-            row = { ...existing, deleted: 1, fetchedAt: now };
-            delete row.local;
-            delete row.server;
-          }
+          if (existing) row = tombstoneRow(source, entry.type, entry.id, existing, now);
         } else {
           const stored = serverResource ?? (entry.body ? { ...entry.body, id: newId } : null);
           if (stored) {
@@ -1305,6 +1313,27 @@ function fingerprint(rows: StoredRow[]): string {
       return r.local ? `${head}:${r.local}:${JSON.stringify(r.resource)}` : head;
     })
     .join('\n');
+}
+
+/**
+ * The row a delete leaves: type, id, the delete's (or last known) versionId and time, and the
+ * patient key the row was filed under (so `purge({ patient })` removes it and delete detection
+ * sees it). Nothing of the resource's content is kept: a deleted record is not a copy of it.
+ */
+function tombstoneRow(source: string, type: string, id: string, existing: ResourceRow | undefined, fetchedAt: number): ResourceRow {
+  const row: ResourceRow = {
+    source,
+    type,
+    id,
+    patient: existing?.patient ?? '',
+    resource: { resourceType: type, id } as Resource,
+    fetchedAt,
+    deleted: 1,
+    date: '',
+  };
+  if (existing?.versionId) row.versionId = existing.versionId;
+  if (existing?.lastUpdated) row.lastUpdated = existing.lastUpdated;
+  return row;
 }
 
 function unsentError(count: number): StoreError {

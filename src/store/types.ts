@@ -151,18 +151,18 @@ export interface DownloadPage {
   /** `Date.now()` of the download; defaults to now. */
   fetchedAt?: number;
   /**
-   * Patient keys of this source the page was asked for. When set, a resource that belongs to
-   * any other patient (of this source, another source or an unknown server) is refused, and so
-   * is a Patient not listed.
-   */
-  patients?: readonly PatientKey[];
-  /**
    * Performance hint, never a change in outcome: most upserts are probably not stored yet (a
    * first download). They are then inserted without being read first, and only those already
    * stored are read and judged. Leave it unset when most are expected to be stored (re-listings),
    * where it would cost a refused insert per row.
    */
   expectNew?: boolean;
+  /**
+   * The patients this download may file rows under (keys of this source). When set, an upsert
+   * filed under any other patient (a Patient not in the list, or a resource whose patient
+   * reference points elsewhere) is refused: counted in `refused`, not written.
+   */
+  patients?: readonly PatientKey[];
 }
 
 /** Counts returned by `applyPage`. */
@@ -180,6 +180,8 @@ export interface ApplyPageResult {
   held: number;
   /** Upserts that are not storable resources (no resourceType/id); not written. */
   invalid: number;
+  /** Upserts filed under a patient not in `DownloadPage.patients`; not written. */
+  refused: number;
 }
 
 /** A stored checkpoint. */

@@ -101,6 +101,17 @@ export function canSeeDeletes(caps: ServerCapabilities, type: string): boolean {
   return caps.systemHistory || caps.typeHistory.has(type);
 }
 
+/**
+ * How to search Patients by identifier without the identifier in a URL: `POST [base]/Patient/_search`
+ * (form body, FHIR's POST form of the same search) when the server's CapabilityStatement declares
+ * Patient `search-type`; `GET` only when it does not (or says nothing), since a server that never
+ * described its search may not take the POST form. URLs end up in proxy, server and browser logs;
+ * a body does not.
+ */
+export function patientSearchMethod(caps: ServerCapabilities): 'POST' | 'GET' {
+  return caps.known && caps.search.has('Patient') ? 'POST' : 'GET';
+}
+
 /** A JSON-friendly summary to keep with the source (`setSourceStatus({ capabilities })`). */
 export function summarizeCapabilities(caps: ServerCapabilities): Record<string, unknown> {
   return {
@@ -113,5 +124,7 @@ export function summarizeCapabilities(caps: ServerCapabilities): Record<string, 
     versionedUpdate: caps.versionedUpdate.size > 0,
     updateCreate: caps.updateCreate.size > 0,
     conditionalCreate: caps.conditionalCreate.size > 0,
+    /** How linked patients are searched for by identifier (`POST` keeps identifiers out of URLs). */
+    patientSearch: patientSearchMethod(caps),
   };
 }

@@ -19,11 +19,13 @@
  * resources not yet cached for the source are read with `_id=` searches.
  */
 import type { Resource } from 'fhir/r4';
+import { fileDownloaded, type SourceBases } from '../store/compartment.js';
 import { deletedInHistory, readBundlePage, type BundlePage, type HistoryEvent } from './bundle.js';
 import { canSeeDeletes, supportsSearchParam, type ServerCapabilities } from './capabilities.js';
 import { DEFAULT_OVERLAP_MS, checkpointKey, earliest, serverTimeOf, sinceValue } from './checkpoint.js';
 import { SyncError } from './errors.js';
 import type { FhirClient, FhirResponse } from './http.js';
+import { DEFAULT_LIMITS, nestsDeeperThan, type SourceBudget } from './limits.js';
 import type { ProgressTracker } from './progress.js';
 import type { SyncStore } from './store-api.js';
 
@@ -62,6 +64,18 @@ export interface DownloadContext {
   patientId: string;
   /** `<source>/Patient/<id>`. */
   patientKey: string;
+  /**
+   * Every patient key of this source this sync asked for (default: `[patientKey]`). Rows are
+   * filed only under these; anything about another patient is refused (see `fileDownloaded`).
+   */
+  asked?: readonly string[];
+  /** The registered sources (to name the one a refused resource tried to speak about). */
+  sources?: SourceBases;
+  /**
+   * Pages, resources and time this source may still use in this sync (`SyncLimits`), shared by
+   * every download of the source in the run. Without one, only the nesting cap applies.
+   */
+  budget?: SourceBudget;
   /** Resource types wanted (Patient is always included). */
   types: readonly string[];
   overlapMs?: number;
@@ -79,6 +93,11 @@ export interface DownloadResult {
   deleted: number;
   /** Server versions set aside because the row has a local change. */
   held: number;
+  /**
+   * Resources refused because they are about a patient this sync did not ask this source for
+   * (another source's patient, an unknown server's, or a Patient not asked for); not stored.
+   */
+  refused: number;
   /** Earliest server time of the run's answers (for "last synced at"). */
   serverTime?: string;
   strategy: string;
@@ -159,7 +178,7 @@ export function chooseStrategy(caps: ServerCapabilities): DownloadStrategy {
 
 /** Runs every query of `strategy` for the patient, then fetches missing referenced resources. */
 export async function downloadPatient(ctx: DownloadContext, strategy: DownloadStrategy): Promise<DownloadResult> {
-  const result: DownloadResult = { downloaded: 0, deleted: 0, held: 0, strategy: strategy.name };
+  const result: DownloadResult = { downloaded: 0, deleted: 0, held: 0, refused: 0, strategy: strategy.name };
   const queries = strategy.queries(ctx);
   ctx.progress?.plan(queries.length + 1);
   const seenRefs = new Set<string>();
@@ -168,10 +187,12 @@ export async function downloadPatient(ctx: DownloadContext, strategy: DownloadSt
     result.downloaded += r.downloaded;
     result.deleted += r.deleted;
     result.held += r.held;
+    result.refused += r.refused;
     result.serverTime = earliest(result.serverTime, r.serverTime);
   }
   const refs = await fetchMissingReferences(ctx, seenRefs);
-  result.downloaded += refs;
+  result.downloaded += refs.written;
+  result.refused += refs.refused;
   return result;
 }
 
@@ -181,8 +202,9 @@ export async function runQuery(
   query: PatientQuery,
   onResources?: (resources: Resource[]) => void,
 ): Promise<DownloadResult & { incremental: boolean }> {
-  const { client, store, source } = ctx;
-  const result = { downloaded: 0, deleted: 0, held: 0, strategy: '', incremental: false, serverTime: undefined as string | undefined };
+  const { store, source } = ctx;
+  const result = { downloaded: 0, deleted: 0, held: 0, refused: 0, strategy: '', incremental: false, serverTime: undefined as string | undefined };
+  const patients = askedOf(ctx);
   const checkpoint = await store.getCheckpointRecord(source, query.key);
   const deletesVisible = query.types.every((t) => canSeeDeletes(ctx.caps, t));
   let since = checkpoint && deletesVisible ? sinceValue(checkpoint.value, ctx.overlapMs ?? DEFAULT_OVERLAP_MS) : undefined;
@@ -230,15 +252,17 @@ export async function runQuery(
         throw new SyncError('malformed', `${source}: the server's next link repeats a page already read (${url}); stopping.`, { source, url });
       }
       visited.add(url);
-      const response: FhirResponse = ahead?.url === url ? await ahead.response : await client.get(url, { signal: ctx.signal });
+      const response: FhirResponse = ahead?.url === url ? await ahead.response : await get(ctx, url);
       ahead = undefined;
       const page = readBundlePage(response.body, { source, url: response.url });
+      // Counted before anything of the page is applied: a page past a cap is not stored.
+      ctx.budget?.countPage(page.entryCount, response.url);
       if (first) {
         runTime = earliest(runTime, serverTimeOf(response, page.lastUpdated));
         first = false;
       }
       reportProblems(ctx, page, response.url);
-      const upserts = page.resources.filter((r) => wanted.has(r.resourceType));
+      const upserts = admit(ctx, page.resources.filter((r) => wanted.has(r.resourceType)), result);
       for (const r of upserts) {
         let ids = seen.get(r.resourceType);
         if (!ids) seen.set(r.resourceType, (ids = new Set()));
@@ -249,7 +273,7 @@ export async function runQuery(
 
       if (page.next) {
         if (!visited.has(page.next)) ahead = readAhead(ctx, page.next);
-        const applied = await store.applyPage(source, { upserts, ...(expectNew ? { expectNew } : {}) });
+        const applied = await store.applyPage(source, { upserts, patients, ...(expectNew ? { expectNew } : {}) });
         add(result, applied);
         if (applied.written * 2 < upserts.length) expectNew = false;
         url = page.next;
@@ -263,6 +287,7 @@ export async function runQuery(
         deletes = await historyDeletesForPatient(ctx, query.types, historyDeletes, seen);
       } else if (compareIds) {
         deletes = await idSetDeletes(ctx, query.types, seen, extra);
+        extra.splice(0, extra.length, ...admit(ctx, extra, result));
       } else {
         deletes = [];
       }
@@ -272,6 +297,7 @@ export async function runQuery(
         await store.applyPage(source, {
           upserts: [...upserts, ...extra],
           deletes,
+          patients,
           ...(expectNew ? { expectNew } : {}),
           ...(checkpointValue
             ? { checkpoint: { key: query.key, value: checkpointValue, patient: ctx.patientKey, data: { incremental: result.incremental } } }
@@ -295,10 +321,17 @@ export async function runQuery(
   return result;
 }
 
+/** One GET of the download, after checking the sync's deadline. */
+function get(ctx: DownloadContext, url: string): Promise<FhirResponse> {
+  ctx.budget?.checkDeadline(url);
+  return ctx.client.get(url, { signal: ctx.signal });
+}
+
 /** Starts reading `url` now, for the query loop to pick up later (see `runQuery`). */
 function readAhead(ctx: DownloadContext, url: string): { url: string; response: Promise<FhirResponse>; cancel: AbortController } {
   const cancel = new AbortController();
   const signal = ctx.signal ? AbortSignal.any([ctx.signal, cancel.signal]) : cancel.signal;
+  ctx.budget?.checkDeadline(url);
   const response = ctx.client.get(url, { signal });
   // Not awaited when writing the current page fails; the loop awaits it otherwise.
   response.catch(() => undefined);
@@ -328,8 +361,9 @@ async function readHistoryDeletes(
     while (url) {
       if (visited.has(url)) throw new SyncError('malformed', `${ctx.source}: history paging repeats ${url}`, { source: ctx.source, url });
       visited.add(url);
-      const response = await ctx.client.get(url, { signal: ctx.signal });
+      const response = await get(ctx, url);
       const page = readBundlePage(response.body, { source: ctx.source, url: response.url });
+      ctx.budget?.countPage(page.entryCount, response.url);
       if (first) {
         serverTime = earliest(serverTime, serverTimeOf(response, page.lastUpdated));
         first = false;
@@ -394,7 +428,7 @@ async function idSetDeletes(
 }
 
 /** Reads missing referenced shared resources (Medication, Practitioner, ...) with `_id` searches. */
-async function fetchMissingReferences(ctx: DownloadContext, refs: Set<string>): Promise<number> {
+async function fetchMissingReferences(ctx: DownloadContext, refs: Set<string>): Promise<{ written: number; refused: number }> {
   const byType = new Map<string, string[]>();
   for (const ref of refs) {
     const [type, id] = ref.split('/') as [string, string];
@@ -404,19 +438,20 @@ async function fetchMissingReferences(ctx: DownloadContext, refs: Set<string>): 
     list.push(id);
   }
   let written = 0;
+  const counts = { refused: 0 };
   const reporter = ctx.progress?.query();
   for (const [type, ids] of byType) {
     if (ctx.caps.known && !ctx.caps.search.has(type)) continue;
     for (const chunk of chunks(ids, 40)) {
       const resources = await searchAll(ctx, `${type}?${params({ _id: chunk.join(','), _count: chunk.length })}`);
-      const upserts = resources.filter((r) => r.resourceType === type);
+      const upserts = admit(ctx, resources.filter((r) => r.resourceType === type), counts);
       reporter?.page(upserts.length, true);
-      const r = await ctx.store.applyPage(ctx.source, { upserts });
+      const r = await ctx.store.applyPage(ctx.source, { upserts, patients: askedOf(ctx) });
       written += r.written;
     }
   }
   reporter?.finish();
-  return written;
+  return { written, refused: counts.refused };
 }
 
 /** All pages of a small search, applying nothing (caller decides). */
@@ -427,8 +462,9 @@ async function searchAll(ctx: DownloadContext, start: string): Promise<Resource[
   while (url) {
     if (visited.has(url)) break;
     visited.add(url);
-    const response = await ctx.client.get(url, { signal: ctx.signal });
+    const response = await get(ctx, url);
     const page = readBundlePage(response.body, { source: ctx.source, url: response.url });
+    ctx.budget?.countPage(page.entryCount, response.url);
     reportProblems(ctx, page, response.url);
     out.push(...page.resources);
     url = page.next;
@@ -444,6 +480,53 @@ function reportProblems(ctx: DownloadContext, page: BundlePage, url: string): vo
       message: `${ctx.source}: skipped entry ${p.index} of a page (${p.message})${p.fullUrl ? ` ${p.fullUrl}` : ''}: ${url}`,
       url,
     });
+  }
+}
+
+/** Refusal notes per download and code beyond which only the count grows. */
+const MAX_REFUSAL_NOTES = 20;
+const refusalNotes = new WeakMap<DownloadContext, Map<string, number>>();
+
+function askedOf(ctx: DownloadContext): string[] {
+  return [...new Set([ctx.patientKey, ...(ctx.asked ?? [])])];
+}
+
+/**
+ * The resources of a page that this source may speak about (see `fileDownloaded`); the others
+ * are counted in `into.refused` and reported (the first {@link MAX_REFUSAL_NOTES} per code with
+ * their own note), never stored.
+ */
+function admit(ctx: DownloadContext, resources: Resource[], into: { refused: number }): Resource[] {
+  const asked = new Set(askedOf(ctx));
+  const own = { id: ctx.source, baseUrl: ctx.client.baseUrl };
+  const maxDepth = ctx.budget?.limits.maxReferenceDepth ?? DEFAULT_LIMITS.maxReferenceDepth;
+  const out: Resource[] = [];
+  for (const r of resources) {
+    if (nestsDeeperThan(r, maxDepth)) {
+      into.refused++;
+      note(ctx, 'limit-maxReferenceDepth', `${ctx.source}: ${r.resourceType}/${r.id} nests deeper than ${maxDepth} levels (limit maxReferenceDepth); not stored.`);
+      continue;
+    }
+    const filing = fileDownloaded(r, own, ctx.sources ?? [], asked);
+    if (!('refused' in filing)) {
+      out.push(r);
+      continue;
+    }
+    into.refused++;
+    note(ctx, filing.refused, `${filing.reason}; not stored.`);
+  }
+  return out;
+}
+
+/** A refusal note; past {@link MAX_REFUSAL_NOTES} per code only one more says that more followed. */
+function note(ctx: DownloadContext, code: string, message: string): void {
+  let notes = refusalNotes.get(ctx);
+  if (!notes) refusalNotes.set(ctx, (notes = new Map()));
+  const n = (notes.get(code) ?? 0) + 1;
+  notes.set(code, n);
+  if (n <= MAX_REFUSAL_NOTES) ctx.problem({ source: ctx.source, code, message });
+  else if (n === MAX_REFUSAL_NOTES + 1) {
+    ctx.problem({ source: ctx.source, code, message: `${ctx.source}: more resources refused for the same reason; see the count.` });
   }
 }
 
@@ -476,10 +559,15 @@ function deleteOf(e: HistoryEvent): { type: string; id: string; versionId?: stri
   return d;
 }
 
-function add(into: { downloaded: number; deleted: number; held: number }, r: { written: number; deleted: number; held: number }): void {
+function add(
+  into: { downloaded: number; deleted: number; held: number; refused: number },
+  r: { written: number; deleted: number; held: number; refused: number },
+): void {
   into.downloaded += r.written;
   into.deleted += r.deleted;
   into.held += r.held;
+  // The store applies the same filing rule; anything it refused here slipped past `admit`.
+  into.refused += r.refused;
 }
 
 function withPatient(types: readonly string[]): string[] {

@@ -15,12 +15,14 @@ import type { Patient } from 'fhir/r4';
 import type { SourceRecord } from '../store/index.js';
 import { parseCapabilities, summarizeCapabilities, unknownCapabilities, type ServerCapabilities } from './capabilities.js';
 import { DEFAULT_TYPES, chooseStrategy, downloadPatient, type DownloadStrategy, type SyncProblem } from './download.js';
-import { SyncError, isAbort, toSyncError } from './errors.js';
+import { SyncError, isAbort, redactUrl, sanitizeMessage, toSyncError } from './errors.js';
 import { FhirClient, type HttpOptions } from './http.js';
+import { SourceBudget, resolveLimits, type SyncLimits } from './limits.js';
 import { findPatientsByIdentifier, linkTargets, linkingIdentifiers } from './linking.js';
 import { ProgressChannel, withSourceLock } from './locks.js';
 import { ProgressTracker, type ProgressListener, type SyncProgress } from './progress.js';
 import type { SyncStore } from './store-api.js';
+import { transportProblem } from './source-links.js';
 import { uploadSource } from './upload.js';
 
 export interface SyncEngineOptions {
@@ -42,6 +44,20 @@ export interface SyncEngineOptions {
   broadcast?: boolean;
   /** Post progress on this channel instead of opening one (a host that listens before the engine loads). */
   channel?: ProgressChannel;
+  /**
+   * Caps on what one sync takes from a server (bytes per answer, pages and resources per source,
+   * time, nesting depth); each merged over `DEFAULT_LIMITS`. Hitting one is always reported:
+   * `SourceReport.error` `{ code: 'limit-exceeded', limit }`, or a `limit-maxReferenceDepth` note.
+   */
+  limits?: Partial<SyncLimits>;
+  /**
+   * Allow plain http to sources that are not on loopback: `true` for every source, or the ids of
+   * the sources allowed. For development servers only; default none. Without it such a source
+   * fails with `insecure-transport` before any request is sent.
+   */
+  allowInsecure?: boolean | readonly string[];
+  /** Engine clock, ms, for the sync deadline only (default `Date.now`; tests inject one). */
+  now?: () => number;
 }
 
 export interface SyncPatientOptions {
@@ -61,11 +77,18 @@ export interface SourceReport {
   conflicts: number;
   /** Patient keys synced in this source. */
   patients: string[];
+  /**
+   * Resources this source sent about patients it was not asked for (another source's patient,
+   * an unknown server's, a Patient not asked for); not stored. Each reason is also a note
+   * (`refused-foreign-patient`, `refused-unrequested-patient`).
+   */
+  refused: number;
   /** Download strategy used. */
   strategy?: string;
   /** Server time of the first answer of this run (what "as of" means for this source). */
   serverTime?: string;
-  error?: { message: string; code: string; status?: number };
+  /** Why the source failed; `limit` names the `SyncLimits` entry for `code: 'limit-exceeded'`. */
+  error?: { message: string; code: string; status?: number; limit?: string };
   /** Things worth knowing that did not fail the source (skipped entries, fallbacks). */
   notes: SyncProblem[];
   /**
@@ -83,8 +106,10 @@ export interface SyncReport {
   deleted: number;
   uploaded: number;
   conflicts: number;
+  /** Resources refused across sources (see {@link SourceReport.refused}). */
+  refused: number;
   /** Failed sources, and data errors (entries skipped), with the source each concerns. */
-  errors: Array<{ source: string; message: string; status?: number; code: string }>;
+  errors: Array<{ source: string; message: string; status?: number; code: string; limit?: string }>;
   sources: Record<string, SourceReport>;
 }
 
@@ -97,6 +122,7 @@ export class SyncEngine {
   private readonly caps = new Map<string, { caps: ServerCapabilities; at: number; baseUrl: string }>();
   private readonly listeners = new Set<ProgressListener>();
   private readonly channel?: ProgressChannel;
+  private readonly limits: SyncLimits;
 
   constructor(
     private readonly store: SyncStore,
@@ -104,6 +130,7 @@ export class SyncEngine {
     private readonly linkSystems: readonly string[],
     private readonly options: SyncEngineOptions = {},
   ) {
+    this.limits = resolveLimits(options.limits);
     if (options.broadcast !== false) this.channel = options.channel ?? new ProgressChannel(dbName);
   }
 
@@ -148,9 +175,19 @@ export class SyncEngine {
     const report = emptyReport(sources, patientKey);
     const types = options.types ?? this.options.types ?? DEFAULT_TYPES;
     const emit = this.emitter(options.onProgress);
+    // Pages, resources and time per source for this whole sync (all its downloads).
+    const now = this.options.now ?? Date.now;
+    const deadlineAt = now() + this.limits.deadlineMs;
+    const budgets = new Map<string, SourceBudget>();
+    const budget = (source: string) => {
+      let b = budgets.get(source);
+      if (!b) budgets.set(source, (b = new SourceBudget(source, this.limits, deadlineAt, now)));
+      return b;
+    };
+    const syncPatients = (ctx: SourceRun, ids: string[]) => this.syncPatients(ctx, ids, types, options, budget(ctx.source.id));
 
     // 1. The patient's own source.
-    await this.settle(home, report, emit, patientKey, signal, (ctx) => this.syncPatients(ctx, [patientId], types, options));
+    await this.settle(home, report, emit, patientKey, signal, (ctx) => syncPatients(ctx, [patientId]));
 
     // 2. Who is this person, and where else are they? In rounds, until nothing new turns up:
     //    the store's linking rule decides which records are the same person (corroborated,
@@ -161,7 +198,6 @@ export class SyncEngine {
     const searched = new Map<string, Set<string>>(); // source → identifiers searched this run
     const fetched = new Set<string>(); // candidate keys fetched this run
     const searchedOk = new Set<string>(); // sources whose candidate search answered
-    const allSearched = new Set<string>();
     let known = false;
     for (let round = 0; round < MAX_LINK_ROUNDS; round++) {
       const linked = await this.store.linkedPatients(patientKey);
@@ -199,16 +235,17 @@ export class SyncEngine {
           for (const i of w.search) {
             if (!searched.has(sourceId)) searched.set(sourceId, new Set());
             searched.get(sourceId)!.add(i);
-            allSearched.add(i);
           }
           for (const id of w.fetch) fetched.add(`${sourceId}/Patient/${id}`);
           for (const id of w.download) downloaded.add(`${sourceId}/Patient/${id}`);
           await this.settle(source, report, emit, patientKey, signal, async (ctx) => {
             if (w.search.length || w.fetch.length) {
+              // The deadline covers the whole sync, candidate searches included.
+              budget(sourceId).checkDeadline();
               await this.fetchCandidates(ctx, w.search, w.fetch);
               if (w.search.length) searchedOk.add(sourceId);
             }
-            if (w.download.length) return this.syncPatients(ctx, w.download, types, options);
+            if (w.download.length) return syncPatients(ctx, w.download);
             return 'skipped';
           });
         }),
@@ -263,7 +300,7 @@ export class SyncEngine {
     ctx.tracker.start('download', identifiers.length + ids.length);
     const patients: Patient[] = [];
     if (identifiers.length) {
-      const found = await findPatientsByIdentifier(ctx.client, identifiers, ctx.signal);
+      const found = await findPatientsByIdentifier(ctx.client, identifiers, ctx.signal, ctx.caps);
       patients.push(...found.patients);
       if (!ctx.entry.serverTime || (found.serverTime && found.serverTime < ctx.entry.serverTime)) ctx.entry.serverTime = found.serverTime ?? ctx.entry.serverTime;
     }
@@ -284,7 +321,10 @@ export class SyncEngine {
         throw err;
       }
     }
-    if (patients.length) await this.store.applyPage(ctx.source.id, { upserts: patients, patients: patients.map((p) => `${ctx.source.id}/Patient/${p.id}`) });
+    if (patients.length) {
+      const r = await this.store.applyPage(ctx.source.id, { upserts: patients, patients: patients.map((p) => `${ctx.source.id}/Patient/${p.id}`) });
+      ctx.entry.refused += r.refused;
+    }
   }
 
   /** Uploads pending writes of every source (or the given ones), in parallel. */
@@ -311,13 +351,24 @@ export class SyncEngine {
   // -----------------------------------------------------------------------------------------
 
   /** Upload (unless disabled) and download each patient id in one source. */
-  private async syncPatients(ctx: SourceRun, ids: string[], types: readonly string[], options: SyncPatientOptions): Promise<'ok'> {
+  private async syncPatients(
+    ctx: SourceRun,
+    ids: string[],
+    types: readonly string[],
+    options: SyncPatientOptions,
+    budget: SourceBudget,
+  ): Promise<'ok'> {
+    // The deadline covers the whole sync: a source reached after it is reported, not started.
+    budget.checkDeadline();
     if (options.upload !== false) {
       ctx.tracker.start('upload');
       await this.uploadInto(ctx);
     }
     ctx.tracker.start('download', ids.length);
     const strategy = (this.options.strategy ?? chooseStrategy)(ctx.caps, ctx.source.id);
+    // This source may file rows under the patients this sync asked it for, and no others.
+    const asked = [...new Set([...ctx.entry.patients, ...ids.map((id) => `${ctx.source.id}/Patient/${id}`)])];
+    const sources = await this.store.getSources();
     for (const id of ids) {
       const patientKey = `${ctx.source.id}/Patient/${id}`;
       const r = await downloadPatient(
@@ -328,17 +379,21 @@ export class SyncEngine {
           caps: ctx.caps,
           patientId: id,
           patientKey,
+          asked,
+          sources,
+          budget,
           types,
           overlapMs: this.options.overlapMs,
           pageSize: this.options.pageSize ?? 100,
           signal: ctx.signal,
           progress: ctx.tracker,
-          problem: (p) => ctx.entry.notes.push(p),
+          problem: (p) => ctx.entry.notes.push(safeNote(p)),
         },
         strategy,
       );
       ctx.entry.downloaded += r.downloaded;
       ctx.entry.deleted += r.deleted;
+      ctx.entry.refused += r.refused;
       ctx.entry.strategy = r.strategy;
       if (!ctx.entry.serverTime || (r.serverTime && r.serverTime < ctx.entry.serverTime)) ctx.entry.serverTime = r.serverTime;
       if (!ctx.entry.patients.includes(patientKey)) ctx.entry.patients.push(patientKey);
@@ -374,6 +429,11 @@ export class SyncEngine {
     const run = async () => {
       await this.store.setSourceStatus(source.id, { status: 'syncing' }).catch(() => undefined);
       tracker.start('metadata', 1);
+      const allow = this.options.allowInsecure;
+      const insecure = transportProblem(source.baseUrl, allow === true || (Array.isArray(allow) && allow.includes(source.id)));
+      if (insecure) {
+        throw new SyncError('insecure-transport', `${source.id}: not synced: ${insecure}.`, { source: source.id });
+      }
       const client = this.client(source);
       const caps = await this.capabilities(source, client, signal, entry);
       const outcome = await task({ source, client, caps, signal, tracker, entry });
@@ -397,7 +457,12 @@ export class SyncEngine {
       }
       const err = toSyncError(error, source.id);
       entry.status = 'error';
-      entry.error = { message: err.message, code: err.code, ...(err.status !== undefined ? { status: err.status } : {}) };
+      entry.error = {
+        message: err.message,
+        code: err.code,
+        ...(err.status !== undefined ? { status: err.status } : {}),
+        ...(err.limit !== undefined ? { limit: err.limit } : {}),
+      };
       tracker.fail(err.message);
       const status = err.code === 'unauthorized' || err.code === 'forbidden' ? 'unauthorized' : err.code === 'network' || err.code === 'timeout' ? 'offline' : 'error';
       await this.store.setSourceStatus(source.id, { status, lastError: err.message }).catch(() => undefined);
@@ -408,7 +473,7 @@ export class SyncEngine {
     const f = this.store.getSourceFetch(source.id);
     const cached = this.clients.get(source.id);
     if (cached && cached.baseUrl === source.baseUrl && cached.fetch === f) return cached.client;
-    const client = new FhirClient(source.id, source.baseUrl, f, this.options.http);
+    const client = new FhirClient(source.id, source.baseUrl, f, { maxResponseBytes: this.limits.maxResponseBytes, ...this.options.http });
     this.clients.set(source.id, { client, baseUrl: source.baseUrl, fetch: f });
     return client;
   }
@@ -431,7 +496,8 @@ export class SyncEngine {
       const err = toSyncError(error, source.id);
       // Auth and connectivity problems fail the source; a server that merely lacks a usable
       // `metadata` is synced with the safest strategy.
-      if (['unauthorized', 'forbidden', 'network', 'timeout', 'throttled'].includes(err.code) || (err.status ?? 0) >= 500) throw err;
+      // A limit hit or a redirect is reported as such, not hidden behind a fallback.
+      if (['unauthorized', 'forbidden', 'network', 'timeout', 'throttled', 'limit-exceeded', 'redirect'].includes(err.code) || (err.status ?? 0) >= 500) throw err;
       entry.notes.push({ source: source.id, code: 'no-capabilities', message: `${err.message}; using plain searches.` });
       caps = unknownCapabilities();
     }
@@ -464,6 +530,13 @@ interface SourceRun {
   entry: SourceReport;
 }
 
+/** A note as reported: its message and URL without query strings or unsafe characters. */
+function safeNote(p: SyncProblem): SyncProblem {
+  const out: SyncProblem = { ...p, message: sanitizeMessage(p.message) };
+  if (p.url !== undefined) out.url = redactUrl(p.url);
+  return out;
+}
+
 function safe(l: ProgressListener, p: SyncProgress): void {
   try {
     l(p);
@@ -473,10 +546,10 @@ function safe(l: ProgressListener, p: SyncProgress): void {
 }
 
 function emptyReport(sources: SourceRecord[], patient?: string): SyncReport {
-  const report: SyncReport = { downloaded: 0, deleted: 0, uploaded: 0, conflicts: 0, errors: [], sources: {} };
+  const report: SyncReport = { downloaded: 0, deleted: 0, uploaded: 0, conflicts: 0, refused: 0, errors: [], sources: {} };
   if (patient) report.patient = patient;
   for (const s of sources) {
-    report.sources[s.id] = { status: 'skipped', downloaded: 0, deleted: 0, uploaded: 0, conflicts: 0, patients: [], notes: [] };
+    report.sources[s.id] = { status: 'skipped', downloaded: 0, deleted: 0, uploaded: 0, conflicts: 0, refused: 0, patients: [], notes: [] };
   }
   return report;
 }
@@ -487,6 +560,7 @@ function total(report: SyncReport): SyncReport {
     report.deleted += s.deleted;
     report.uploaded += s.uploaded;
     report.conflicts += s.conflicts;
+    report.refused += s.refused;
     if (s.error) report.errors.push({ source: id, ...s.error });
     for (const n of s.notes) if (DATA_ERRORS.has(n.code)) report.errors.push({ source: id, message: n.message, code: n.code });
   }

@@ -24,8 +24,14 @@ export type SyncErrorCode =
   | 'not-bundle'
   /** One entry of an otherwise good page was unusable (no resourceType or id); it was skipped. */
   | 'invalid-entry'
-  /** A `next` link pointed away from the server's origin; we do not send credentials elsewhere. */
+  /** A `next` link pointed away from the source's base URL; we do not send credentials elsewhere. */
   | 'foreign-link'
+  /** The server answered with a redirect; not followed (it could lead away from the source). */
+  | 'redirect'
+  /** The source's base URL is plain http to another machine and `allowInsecure` was not given. */
+  | 'insecure-transport'
+  /** A limit of `SyncLimits` was hit (`limit` names it); the source stopped there. */
+  | 'limit-exceeded'
   /** The caller aborted the sync. */
   | 'aborted'
   /** The source is not known to the store, or a patient key is malformed. */
@@ -35,23 +41,70 @@ export type SyncErrorCode =
   /** Anything else. */
   | 'internal';
 
+/** C0/C1 controls and the Unicode direction controls (LRM/RLM/ALM, embeddings, overrides, isolates). */
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** Longest message a `SyncError` carries (and so `lastError`). */
+export const MAX_MESSAGE_LENGTH = 1000;
+/** Longest piece of server-chosen text quoted in a message. */
+export const MAX_SERVER_TEXT = 200;
+
+/**
+ * A URL as it may appear in a message: scheme, host and path; a query string or fragment (which
+ * can carry identifiers, e.g. `identifier=…|<SSN>`, or a server's tokens) becomes `?…`.
+ */
+export function redactUrl(url: string): string {
+  const cut = url.search(/[?#]/);
+  return cut < 0 ? url : `${url.slice(0, cut)}?…`;
+}
+
+/**
+ * Server-chosen text (an OperationOutcome's diagnostics, a status text, a content type, the start
+ * of a body) made safe to put in a message: controls and direction controls dropped, whitespace
+ * runs folded, cut to {@link MAX_SERVER_TEXT} characters, and quoted as a JSON string so it cannot
+ * pass for our own words.
+ */
+export function serverText(text: string, max = MAX_SERVER_TEXT): string {
+  const clean = String(text).replace(/\s+/g, ' ').replace(UNSAFE_CHARS, '').trim();
+  return JSON.stringify(clean.length > max ? `${clean.slice(0, max)}…` : clean);
+}
+
+/**
+ * What every `SyncError` message (and so every `lastError`) goes through: query strings and
+ * fragments of absolute URLs replaced by `?…`, controls and direction controls dropped, cut to
+ * {@link MAX_MESSAGE_LENGTH} characters.
+ */
+export function sanitizeMessage(message: string): string {
+  const out = String(message)
+    .replace(UNSAFE_CHARS, (c) => (c === '\n' || c === '\r' || c === '\t' ? ' ' : ''))
+    .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, (url) => {
+      // A URL at the end of a parenthesis or sentence keeps its closing punctuation.
+      const tail = /[).,;:]+$/.exec(url)?.[0] ?? '';
+      const body = tail ? url.slice(0, -tail.length) : url;
+      return redactUrl(body) + tail;
+    });
+  return out.length > MAX_MESSAGE_LENGTH ? `${out.slice(0, MAX_MESSAGE_LENGTH)}…` : out;
+}
+
 export class SyncError extends Error {
   readonly code: SyncErrorCode;
   readonly status?: number;
   readonly source?: string;
   readonly url?: string;
+  /** For `limit-exceeded`: which limit (`maxResponseBytes`, `maxPages`, ...). */
+  readonly limit?: string;
 
   constructor(
     code: SyncErrorCode,
     message: string,
-    options: { status?: number; source?: string; url?: string; cause?: unknown } = {},
+    options: { status?: number; source?: string; url?: string; cause?: unknown; limit?: string } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(sanitizeMessage(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SyncError';
     this.code = code;
     if (options.status !== undefined) this.status = options.status;
     if (options.source !== undefined) this.source = options.source;
     if (options.url !== undefined) this.url = options.url;
+    if (options.limit !== undefined) this.limit = options.limit;
   }
 }
 
@@ -71,6 +124,7 @@ export function toSyncError(error: unknown, source?: string): SyncError {
         source,
         url: error.url,
         cause: error.cause,
+        limit: error.limit,
       });
     }
     return error;

@@ -11,8 +11,9 @@
  * - Content type and JSON are checked; a body that is not what it claims is an error with the
  *   URL in the message, never `undefined` passed along.
  */
-import { SyncError, isAbort } from './errors.js';
-import { resolveSourceLink } from './source-links.js';
+import { SyncError, isAbort, redactUrl, serverText } from './errors.js';
+import { DEFAULT_LIMITS, limitError } from './limits.js';
+import { isUnderBase, resolveSourceLink } from './source-links.js';
 import {
   DEFAULT_RETRY_POLICY,
   backoffDelay,
@@ -34,6 +35,12 @@ export interface HttpOptions {
   random?: () => number;
   /** Clock used only to read an HTTP-date `Retry-After` when the response has no `Date`. */
   now?: () => number;
+  /**
+   * Largest response body read, bytes (default 50 MB, `SyncLimits.maxResponseBytes`). Counted
+   * while the body streams in: past it the rest is not read (the stream is cancelled) and the
+   * request fails with `limit-exceeded`, not retried.
+   */
+  maxResponseBytes?: number;
 }
 
 export interface FhirResponse<T = unknown> {
@@ -51,6 +58,8 @@ export interface RequestOptions {
   method?: 'GET' | 'PUT' | 'POST' | 'DELETE';
   headers?: Record<string, string>;
   body?: unknown;
+  /** Form-encoded body (`application/x-www-form-urlencoded`), e.g. for `POST [type]/_search`. */
+  form?: URLSearchParams;
   signal?: AbortSignal;
   /**
    * Statuses handed back to the caller instead of thrown (e.g. 404/410 for a read, 412 for an
@@ -75,6 +84,7 @@ export class FhirClient {
   private readonly sleep: Sleep;
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly maxResponseBytes: number;
   onAttempt?: AttemptListener;
 
   constructor(source: string, baseUrl: string, fetchImpl?: typeof fetch, options: HttpOptions = {}) {
@@ -88,6 +98,7 @@ export class FhirClient {
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_LIMITS.maxResponseBytes;
   }
 
   /**
@@ -98,12 +109,28 @@ export class FhirClient {
   resolve(pathOrUrl: string): string {
     const resolved = resolveSourceLink(this.baseUrl, pathOrUrl);
     if (resolved !== undefined) return resolved;
-    const target = URL.canParse(pathOrUrl) ? new URL(pathOrUrl).origin : 'an unreadable URL';
+    const target = URL.canParse(pathOrUrl) ? redactUrl(new URL(pathOrUrl).href) : 'an unreadable URL';
     throw new SyncError(
       'foreign-link',
-      `${this.source}: the server linked to ${target}, which is not its own origin ` +
-        `(${new URL(this.baseUrl).origin}); not following it, so credentials are not sent elsewhere.`,
+      `${this.source}: the server linked to ${target}, which is not under its base URL ` +
+        `(${this.baseUrl}); not following it, so credentials are not sent elsewhere.`,
       { source: this.source, url: pathOrUrl },
+    );
+  }
+
+  /** The error for a redirect answer, saying where it pointed (without a query) when readable. */
+  private redirectError(response: Response, method: string, url: string): SyncError {
+    const location = response.headers.get('location');
+    let where = 'a location the browser does not reveal';
+    if (location && URL.canParse(location, url)) {
+      const target = new URL(location, url).href;
+      where = `${redactUrl(target)}${isUnderBase(this.baseUrl, target) ? '' : `, which is not under the base URL ${this.baseUrl}`}`;
+    }
+    return new SyncError(
+      'redirect',
+      `${this.source}: the server redirected ${method} ${url} to ${where}; redirects are not followed ` +
+        '(configure the source with the final base URL).',
+      { status: response.status || undefined, source: this.source, url },
     );
   }
 
@@ -121,7 +148,10 @@ export class FhirClient {
       ...lowerKeys(options.headers ?? {}),
     };
     let payload: string | undefined;
-    if (options.body !== undefined) {
+    if (options.form !== undefined) {
+      payload = options.form.toString();
+      headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    } else if (options.body !== undefined) {
       payload = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/fhir+json';
     }
@@ -183,12 +213,25 @@ export class FhirClient {
     let response: Response;
     let text: string;
     try {
-      response = await this.fetchImpl(url, { method, headers, body: payload, signal, cache: 'no-store' });
+      // Redirects are not followed: one could lead away from the source's base with its credentials.
+      response = await this.fetchImpl(url, { method, headers, body: payload, signal, cache: 'no-store', redirect: 'manual' });
+      if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400 && response.status !== 304)) {
+        await response.body?.cancel().catch(() => undefined);
+        throw this.redirectError(response, method, url);
+      }
       // The time limit covers the body too: a server that stalls mid-body is as stuck as one
       // that never answers.
-      text = await response.text();
+      text = await readText(response, this.maxResponseBytes, () =>
+        limitError(
+          this.source,
+          'maxResponseBytes',
+          `${this.source}: the answer is larger than ${this.maxResponseBytes} bytes (limit maxResponseBytes); stopped reading it: ${method} ${url}`,
+          url,
+        ),
+      );
     } catch (error) {
       if (callerSignal?.aborted) throw error;
+      if (error instanceof SyncError) throw error;
       if (timeout.aborted) {
         throw new SyncError('timeout', `${this.source}: no complete answer within ${this.timeoutMs} ms: ${method} ${url}`, {
           source: this.source,
@@ -217,7 +260,7 @@ export class FhirClient {
       }
       const error = new SyncError(
         status === 429 || status === 503 ? 'throttled' : 'http',
-        `${this.source}: the server answered ${status}${response.statusText ? ` ${response.statusText}` : ''}: ${where}${detail}`,
+        `${this.source}: the server answered ${status}${response.statusText ? ` ${serverText(response.statusText, 60)}` : ''}: ${where}${detail}`,
         { status, source: this.source, url },
       ) as SyncError & { retryAfterMs?: number };
       if (status === 429 || status === 503) {
@@ -234,8 +277,8 @@ export class FhirClient {
     if (!JSON_TYPES.test(type)) {
       throw new SyncError(
         'content-type',
-        `${this.source}: expected FHIR JSON but the server sent "${type || 'no content type'}" ` +
-          `(${text.length} bytes starting "${text.slice(0, 40).replace(/\s+/g, ' ')}"): ${method} ${url}`,
+        `${this.source}: expected FHIR JSON but the server sent ${type ? serverText(type, 80) : 'no content type'} ` +
+          `(${text.length} bytes starting ${serverText(text.slice(0, 40))}): ${method} ${url}`,
         { status, source: this.source, url },
       );
     }
@@ -245,7 +288,8 @@ export class FhirClient {
     } catch (error) {
       throw new SyncError(
         'malformed',
-        `${this.source}: the server's answer is not valid JSON (${(error as Error).message}): ${method} ${url}`,
+        // The parser's message quotes the body, so it is server text too.
+        `${this.source}: the server's answer is not valid JSON (${serverText((error as Error).message, 120)}): ${method} ${url}`,
         { status, source: this.source, url, cause: error },
       );
     }
@@ -256,6 +300,35 @@ export class FhirClient {
     }
     return { status, headers: response.headers, body, url, serverTime };
   }
+}
+
+/**
+ * The body as text, read chunk by chunk and given up (stream cancelled) as soon as it passes
+ * `max` bytes, or at once when `Content-Length` already says so.
+ */
+async function readText(response: Response, max: number, tooLarge: () => SyncError): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > max) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return response.text();
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
 }
 
 function isRetryable(error: SyncError): boolean {
@@ -299,7 +372,7 @@ function outcomeText(text: string): string {
     const body = JSON.parse(text) as { resourceType?: string; issue?: Array<{ diagnostics?: string; details?: { text?: string } }> };
     if (body?.resourceType === 'OperationOutcome') {
       const msg = body.issue?.map((i) => i.details?.text ?? i.diagnostics).filter(Boolean).join('; ');
-      if (msg) return ` — ${msg}`;
+      if (msg) return ` — the server says ${serverText(msg)}`;
     }
   } catch {
     /* not JSON: nothing to add */

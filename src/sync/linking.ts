@@ -10,6 +10,7 @@
  */
 import type { Patient } from 'fhir/r4';
 import { readBundlePage } from './bundle.js';
+import { patientSearchMethod, type ServerCapabilities } from './capabilities.js';
 import type { FhirClient } from './http.js';
 import { params } from './download.js';
 
@@ -65,15 +66,29 @@ export interface IdentifierSearchResult {
  * with every Patient, and only those that really carry the exact `system|value` searched for are
  * candidates. Whether a candidate is the same person is the store's linking rule's decision.
  */
-export async function findPatientsByIdentifier(client: FhirClient, identifiers: string[], signal?: AbortSignal): Promise<IdentifierSearchResult> {
+export async function findPatientsByIdentifier(
+  client: FhirClient,
+  identifiers: string[],
+  signal?: AbortSignal,
+  caps?: ServerCapabilities,
+): Promise<IdentifierSearchResult> {
   const found = new Map<string, Patient>();
   let serverTime: string | undefined;
+  // POST `_search` keeps the identifier (an SSN, say) out of every URL, and so out of logs, when
+  // the server declares Patient search (see `patientSearchMethod`); GET otherwise. Next links are
+  // the server's own and followed as given.
+  const post = caps !== undefined && patientSearchMethod(caps) === 'POST';
   for (const identifier of identifiers) {
-    let url: string | undefined = `Patient?${params({ identifier })}`;
+    let url: string | undefined = post ? 'Patient/_search' : `Patient?${params({ identifier })}`;
     const visited = new Set<string>();
+    let first = true;
     while (url && !visited.has(url)) {
       visited.add(url);
-      const response = await client.get(url, { signal });
+      const response =
+        first && post
+          ? await client.request(url, { method: 'POST', form: new URLSearchParams({ identifier }), signal })
+          : await client.get(url, { signal });
+      first = false;
       serverTime ??= response.serverTime;
       const page = readBundlePage(response.body, { source: client.source, url: response.url });
       for (const r of page.resources) {
