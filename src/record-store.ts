@@ -27,12 +27,17 @@ export type SyncProgressEvent = CustomEvent<SyncProgress>;
 
 interface RecordStoreEventMap {
   progress: SyncProgressEvent;
+  /**
+   * The store was closed from outside: `detail.reason` is `'signed-out'` (another tab called
+   * `signOut`: the host should leave the patient's record now) or `'upgraded-elsewhere'`.
+   */
+  closed: CustomEvent<{ reason: 'signed-out' | 'upgraded-elsewhere' }>;
   /** Progress of a sync another tab is running (BroadcastChannel). */
   'remote-progress': SyncProgressEvent;
 }
 
 /** Methods of the local store, all forwarded (typed through this interface). */
-export interface RecordStore extends Omit<LocalRecordStore, 'close' | 'addSource'> {}
+export interface RecordStore extends Omit<LocalRecordStore, 'close' | 'addSource' | 'signOut' | 'onclosed'> {}
 
 export class RecordStore extends EventTarget {
   /** The wrapped local store (data layer; for tests and advanced hosts). */
@@ -52,6 +57,10 @@ export class RecordStore extends EventTarget {
     if (options.sync?.broadcast !== false) this.channel = new ProgressChannel(LocalRecordStore.databaseName(options.name));
     this.offRemote =
       this.channel?.listen((p) => this.dispatchEvent(new CustomEvent('remote-progress', { detail: p }))) ?? (() => undefined);
+    local.onclosed = (reason) => {
+      this.shutDown();
+      this.dispatchEvent(new CustomEvent('closed', { detail: { reason } }));
+    };
   }
 
   /**
@@ -114,10 +123,24 @@ export class RecordStore extends EventTarget {
 
   /** Closes the database and the progress channel. */
   close(): void {
+    this.shutDown();
+    this.local.close();
+  }
+
+  /**
+   * Signs the partition out on this device: closes the store and deletes its database in this
+   * and every other tab (theirs dispatch `closed` with reason `'signed-out'`). Local changes not
+   * yet uploaded are lost: call `sync()` first. Call it when the user logs out of the host.
+   */
+  async signOut(): Promise<void> {
+    this.shutDown();
+    await this.local.signOut();
+  }
+
+  private shutDown(): void {
     this.offRemote();
     this.channel?.close();
     void this.enginePromise?.then((engine) => engine.close());
-    this.local.close();
   }
 
   override addEventListener<K extends keyof RecordStoreEventMap>(

@@ -200,10 +200,13 @@ describe('partitions', () => {
     expect(await a.search({ patient: VERSIE_CLINIC, type: 'Patient' })).toHaveLength(2);
     expect(await b.search({ patient: VERSIE_CLINIC, type: 'Patient' })).toEqual([]);
     expect(await b.get('clinic', 'Patient', VERSIE_ID)).toBeUndefined();
-    expect(LocalRecordStore.databaseName('user-42')).toBe('ehr-elements/user-42');
-    const names = (await indexedDB.databases()).map((d) => d.name);
+    // Named by a digest of the partition name: the database list names no user.
+    expect(LocalRecordStore.databaseName('user-42')).toMatch(/^ehr-elements\/[0-9a-f]{64}$/);
+    expect(LocalRecordStore.databaseName('user-42')).not.toBe(LocalRecordStore.databaseName('user-43'));
+    const names = (await indexedDB.databases()).map((d) => d.name!);
     expect(names).toContain(LocalRecordStore.databaseName(a.name));
     expect(names).toContain(LocalRecordStore.databaseName(b.name));
+    expect(names.filter((n) => n.includes('user-a') || n.includes('user-b'))).toEqual([]);
   });
 
   it('can delete a partition', async () => {

@@ -11,8 +11,8 @@ import { clinicalDate, codesOf, instantMs } from './derive.js';
 import { StoreError, toStoreError } from './errors.js';
 import { identityFingerprint, linkedSets, linkRowFor, mergePossible, pairId, parsePairId, type LinkRules, type PossibleMatch } from './links.js';
 import { coverageOf, type PatientCoverage } from './coverage.js';
+import { hashedDatabaseName, legacyDatabaseName } from './database-names.js';
 import {
-  DB_PREFIX,
   RecordDatabase,
   declareSchema,
   type ConflictRow,
@@ -39,7 +39,7 @@ import type {
 /** Options for {@link LocalRecordStore.open}. */
 export interface OpenOptions {
   /**
-   * Partition name: one database per name (`ehr-elements/<name>`). Use one per signed-in user
+   * Partition name: one database per name (named by its SHA-256 digest, never the name itself). Use one per signed-in user
    * and per SMART `iss` + tenant so caches never mix.
    */
   name: string;
@@ -59,6 +59,44 @@ export interface OpenOptions {
   indexedDB?: IDBFactory;
   /** `IDBKeyRange` matching `indexedDB`. */
   IDBKeyRange?: typeof IDBKeyRange;
+}
+
+function dexieDependencies(options: Pick<OpenOptions, 'indexedDB' | 'IDBKeyRange'>): { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } {
+  return {
+    ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
+    ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
+  };
+}
+
+/**
+ * Moves a partition stored by older versions under its plain name (`ehr-elements/<name>`) into
+ * the hashed database `db` (just opened, so at the current schema): the old database is opened
+ * with the same schema (upgrading it in place), every table copied, then the old one deleted.
+ * Nothing to do when there is no old database. Copies are puts, so a migration interrupted
+ * half-way is finished by the next open.
+ */
+async function migrateLegacyDatabase(db: RecordDatabase, legacyName: string, deps: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange }): Promise<void> {
+  const probe = new Dexie(legacyName, deps);
+  try {
+    await probe.open(); // no schema declared: opens an existing database as it is, fails if none
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NoSuchDatabaseError') return;
+    throw error;
+  } finally {
+    probe.close();
+  }
+  const old = new RecordDatabase(legacyName, deps);
+  declareSchema(old);
+  await old.open();
+  try {
+    for (const table of ALL_TABLES) {
+      const rows = await old.table(table).toArray();
+      if (rows.length) await db.table(table).bulkPut(rows);
+    }
+  } finally {
+    old.close();
+  }
+  await old.delete();
 }
 
 /** Options for {@link LocalRecordStore.purge}. */
@@ -166,6 +204,13 @@ export class LocalRecordStore {
   private readonly fetches = new Map<string, typeof fetch>();
   private readonly rules: LinkRules;
   private closed = false;
+  private dependencies: Pick<OpenOptions, 'indexedDB' | 'IDBKeyRange'> = {};
+  /**
+   * Called once when the database is closed from outside this instance: `'signed-out'` when
+   * another tab deleted it (`signOut`), `'upgraded-elsewhere'` when a newer version of the kit
+   * opened it. Every later call rejects with `StoreError('closed')`.
+   */
+  onclosed: ((reason: 'signed-out' | 'upgraded-elsewhere') => void) | null = null;
 
   private constructor(db: RecordDatabase, name: string, linkIdentifierSystems: readonly string[], trustedIdentifierSystem?: string) {
     this.db = db;
@@ -175,9 +220,34 @@ export class LocalRecordStore {
     this.rules = { linkSystems: this.linkIdentifierSystems, ...(trustedIdentifierSystem ? { trustedSystem: trustedIdentifierSystem } : {}) };
   }
 
-  /** Database name used for a partition name. */
+  /**
+   * Database name used for a partition name: `ehr-elements/` and a SHA-256 digest of the name,
+   * so the list of databases names no user (see `src/store/database-names.ts`). Lock and
+   * BroadcastChannel names derive from it too.
+   */
   static databaseName(name: string): string {
-    return DB_PREFIX + name;
+    return hashedDatabaseName(name);
+  }
+
+  /**
+   * Signs the partition out on this device: closes this store and deletes its database (outbox
+   * included: unsent local changes are lost — upload first). Other tabs with the partition open
+   * are closed by the deletion (IndexedDB asks them to let go; their later calls reject with
+   * `StoreError('closed')` and `onclosed` is called with `'signed-out'`).
+   */
+  async signOut(): Promise<void> {
+    this.close();
+    await LocalRecordStore.signOut(this.name, this.dependencies);
+  }
+
+  /** Deletes a partition's database (and one left under the old, unhashed name) without opening it. */
+  static async signOut(name: string, options: Pick<OpenOptions, 'indexedDB' | 'IDBKeyRange'> = {}): Promise<void> {
+    await LocalRecordStore.deleteDatabase(name, options);
+    try {
+      await new Dexie(legacyDatabaseName(name), dexieDependencies(options)).delete();
+    } catch (error) {
+      throw toStoreError(error, `Deleting record store "${name}"`);
+    }
   }
 
   /**
@@ -189,21 +259,32 @@ export class LocalRecordStore {
     if (!options || typeof options.name !== 'string' || !options.name) {
       throw new StoreError('invalid-argument', 'LocalRecordStore.open needs a non-empty name.');
     }
-    const db = new RecordDatabase(LocalRecordStore.databaseName(options.name), {
-      ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
-      ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
-    });
+    const deps = dexieDependencies(options);
+    const db = new RecordDatabase(LocalRecordStore.databaseName(options.name), deps);
     declareSchema(db);
     try {
       await db.open();
+      await migrateLegacyDatabase(db, legacyDatabaseName(options.name), deps);
     } catch (error) {
+      db.close();
       throw toStoreError(error, `Opening record store "${options.name}"`);
     }
     if (options.trustedIdentifierSystem !== undefined && (typeof options.trustedIdentifierSystem !== 'string' || !options.trustedIdentifierSystem)) {
       db.close();
       throw new StoreError('invalid-argument', 'trustedIdentifierSystem must be a non-empty identifier system URI.');
     }
-    return new LocalRecordStore(db, options.name, options.linkIdentifierSystems ?? [], options.trustedIdentifierSystem);
+    const store = new LocalRecordStore(db, options.name, options.linkIdentifierSystems ?? [], options.trustedIdentifierSystem);
+    store.dependencies = deps;
+    // Another tab signed the partition out (deleted the database): let go at once so the
+    // deletion can proceed, and tell the host. A newer schema in another tab (newVersion set)
+    // closes too, as Dexie does by default.
+    db.on('versionchange', (event: IDBVersionChangeEvent) => {
+      store.closed = true;
+      db.close();
+      store.onclosed?.(event.newVersion === null ? 'signed-out' : 'upgraded-elsewhere');
+      return false;
+    });
+    return store;
   }
 
   /** Deletes the whole database of a partition (e.g. on sign-out), outbox included. */
@@ -212,10 +293,7 @@ export class LocalRecordStore {
     options: Pick<OpenOptions, 'indexedDB' | 'IDBKeyRange'> = {},
   ): Promise<void> {
     try {
-      await new Dexie(LocalRecordStore.databaseName(name), {
-        ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
-        ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
-      }).delete();
+      await new Dexie(LocalRecordStore.databaseName(name), dexieDependencies(options)).delete();
     } catch (error) {
       throw toStoreError(error, `Deleting record store "${name}"`);
     }
