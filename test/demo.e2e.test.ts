@@ -3,6 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { chromiumArgs, findChromium } from './support/chromium.mjs';
 import { startDemo } from '../demo/launch.mjs';
+import { loadSampleData } from '../demo/data/load.mjs';
+
+/** How many Patients each provider of the sample data holds (what the list must show). */
+async function samplePatientCounts(): Promise<Record<string, number>> {
+  const { bases } = await loadSampleData();
+  return Object.fromEntries(bases.map((b) => [b.id, b.resources.filter((r: { resourceType?: string }) => r.resourceType === 'Patient').length]));
+}
 
 type Demo = Awaited<ReturnType<typeof startDemo>>;
 
@@ -66,8 +73,7 @@ describe('demo SPA', () => {
     await rows.first().waitFor();
     const clinic = await page.locator('tbody tr[data-provider="clinic"]').count();
     const hospital = await page.locator('tbody tr[data-provider="hospital"]').count();
-    expect(clinic).toBeGreaterThanOrEqual(6);
-    expect(hospital).toBeGreaterThanOrEqual(4);
+    expect({ clinic, hospital }).toEqual(await samplePatientCounts());
     // The deceased Synthea patient is on the list with a formatted name and birth date.
     const parker = page.locator('tbody tr', { hasText: 'CASPER, Parker' }).first();
     await expect(parker.locator('td').nth(1).textContent()).resolves.toBe('1952-07-31');
@@ -83,7 +89,7 @@ describe('demo SPA', () => {
     const links = page.locator('tbody tr[data-provider="clinic"] a');
     await links.first().waitFor();
     const patients = await links.evaluateAll((as) => as.map((a) => ({ name: a.textContent!.trim(), href: a.getAttribute('href')! })));
-    expect(patients.length).toBeGreaterThanOrEqual(6);
+    expect(patients.length).toBe((await samplePatientCounts()).clinic);
     for (const { name, href } of patients) {
       await page.locator(`tbody tr[data-provider="clinic"] a[href="${href}"]`).click();
       expect(page.url()).toContain(href);

@@ -206,7 +206,7 @@ describe('medicationGroup', () => {
   it('flags active prescriptions of a deceased patient', () => {
     const deceased = deceasedInfo(parker.patient);
     const active = parker.medicationRequests.filter((m) => m.status === 'active');
-    expect(active.length).toBeGreaterThan(0);
+    expect(active.length).toBe(3);
     for (const m of active) expect(medicationGroup(m, { deceased })).toMatchObject({ group: 'active', activeAfterDeath: true });
     const stopped = parker.medicationRequests.find((m) => m.status === 'stopped')!;
     expect(medicationGroup(stopped, { deceased }).activeAfterDeath).toBe(false);
