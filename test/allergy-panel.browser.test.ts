@@ -448,14 +448,12 @@ describe('<ehr-allergy-panel> long lists', () => {
 
 describe('<ehr-allergy-panel> a provider with no record of this patient', () => {
   /**
-   * The hospital was searched for this patient and holds no record of them (`SourceState.noRecord`);
-   * it synced other patients only. Until the store's per-patient coverage reaches the elements,
-   * the source list carries the flag.
+   * The hospital was searched for this patient and holds no record of them: the finding is in
+   * the store (`recordNoRecord`, as the sync engine writes it) and reaches the panel through
+   * `coverage()`.
    */
   async function renderNoRecordAtHospital(options: AllergySeedOptions, lang = 'en') {
-    const seeded = await seedAllergyStore({ ...options, hospital: { syncedAgo: 60_000, status: 'ok', syncedPatient: 'hospital/Patient/someone-else' } });
-    const getSources = seeded.store.getSources.bind(seeded.store);
-    seeded.store.getSources = async () => (await getSources()).map((s) => (s.id === 'hospital' ? { ...s, noRecord: true } : s));
+    const seeded = await seedAllergyStore({ ...options, hospital: { syncedAgo: 60_000, status: 'ok', noRecord: true } });
     const el = await fixture<EhrAllergyPanel>(
       html`<div lang=${lang}><ehr-allergy-panel .store=${seeded.store} patient=${seeded.patient.clinic}></ehr-allergy-panel></div>`,
     ).then((wrapper) => wrapper.querySelector('ehr-allergy-panel')!);

@@ -565,10 +565,7 @@ function storeWith(resources: Resource[], sources: Array<{ id: string; label: st
 type FakeSource = { id: string; label: string; status: string; lastSyncAt?: number; lastError?: string; noRecord?: boolean };
 const CLINIC_OK: FakeSource = { id: 'clinic', label: 'Riverside Clinic', lastSyncAt: Date.now(), status: 'ok' };
 const HOSPITAL_FAILED: FakeSource = { id: 'hospital', label: 'St Elsewhere Hospital', status: 'error', lastError: 'HTTP 503' };
-/**
- * Searched by the engine, no record of this patient (`SourceState.noRecord`). Until the store's
- * per-patient coverage reaches the elements, the source list carries the flag.
- */
+/** Searched by the engine, no record of this patient: the fake store's `coverage()` says `no-record`. */
 const HOSPITAL_NO_RECORD: FakeSource = { id: 'hospital', label: 'St Elsewhere Hospital', lastSyncAt: Date.now(), status: 'ok', noRecord: true };
 
 /** A store with no medications for the patient and the given providers. */
@@ -576,8 +573,13 @@ function emptyStore(...sources: FakeSource[]): RecordSource {
   return {
     search: async () => [],
     live: () => ({ subscribe: (o) => (queueMicrotask(() => o.next?.([] as StoredRow[])), { unsubscribe() {} }) }),
-    getSources: async () => sources as never,
-    syncedSources: async () => sources.filter((s) => s.status === 'ok' && !s.noRecord).map((s) => s.id),
+    getSources: async () => sources.map(({ noRecord: _, ...s }) => s) as never,
+    // What the real store's coverage() answers for such sources.
+    coverage: async () =>
+      sources.map((s) => ({
+        source: s.id,
+        state: s.noRecord ? ('no-record' as const) : s.status === 'ok' ? ('delivered' as const) : s.status === 'error' ? ('failed' as const) : ('not-synced' as const),
+      })),
   };
 }
 

@@ -258,9 +258,10 @@ export class SourceStatusController implements ReactiveController {
           ? patientReported === 'ok' && ((entry?.patients?.length ?? 1) > 0 || noRecord)
           : settled && (synced.has(s.id) || noRecord));
       return {
+        // The store's fields first: what this controller works out is never overridden by them.
+        ...s,
         complete,
         noRecord,
-        ...s,
         status,
         name: s.label || s.id,
         syncedAt,
