@@ -15,8 +15,13 @@
  * `syncing` status does not change the answer, which is about stored data. Elements combine it
  * with the live status (a failing source is never called complete).
  */
+import { parsePatientKey } from './compartment.js';
+import type { StoreContext } from './context.js';
+import { StoreError } from './errors.js';
+import { linkedSets } from './links.js';
 import type { RecordDatabase } from './schema.js';
-import type { SourceRecord } from './types.js';
+import { requireSource } from './sources.js';
+import type { PatientKey, SourceRecord } from './types.js';
 
 /** One source's coverage of a patient. */
 export interface PatientCoverage {
@@ -55,5 +60,59 @@ export async function coverageOf(db: RecordDatabase, keys: readonly string[], so
     if (found) return { source: s.id, state: 'no-record', patients: [], searched: [...found.searched], ...(found.at ? { at: found.at } : {}) };
     if (FAILED.has(String(s.status ?? ''))) return { source: s.id, state: 'failed', patients: [], ...(s.lastError ? { error: s.lastError } : {}) };
     return { source: s.id, state: 'not-synced', patients: [] };
+  });
+}
+
+// The store's side (each function is the work of the `LocalRecordStore` method of the same name;
+// the facade adds the closed check and the mapping of errors to `StoreError`).
+
+/** Ids of the sources holding a completed download of `patient`'s linked set; sorted. */
+export async function syncedSources(ctx: Pick<StoreContext, 'db' | 'rules'>, patient: PatientKey): Promise<string[]> {
+  if (!parsePatientKey(patient)) {
+    throw new StoreError('invalid-argument', `syncedSources: expected "<source>/Patient/<id>" (got ${JSON.stringify(patient)}).`);
+  }
+  return ctx.db.transaction('r', [ctx.db.links, ctx.db.sources, ctx.db.matches, ctx.db.checkpoints], async () => {
+    const keys = new Set<string>((await linkedSets(ctx.db, [patient], ctx.rules))[0]!.keys);
+    const rows = await ctx.db.checkpoints.where('patient').anyOf([...keys]).toArray();
+    return [...new Set(rows.map((r) => r.source))].sort();
+  });
+}
+
+/** Records that `source` was searched for the person of `patient` and holds no record of them. */
+export async function recordNoRecord(
+  ctx: Pick<StoreContext, 'db'>,
+  source: string,
+  patient: PatientKey,
+  finding: { at?: string; searched: readonly string[] },
+): Promise<void> {
+  if (!parsePatientKey(patient)) {
+    throw new StoreError('invalid-argument', `recordNoRecord: expected "<source>/Patient/<id>" (got ${JSON.stringify(patient)}).`);
+  }
+  await ctx.db.transaction('rw', [ctx.db.coverage, ctx.db.sources], async () => {
+    await requireSource(ctx.db, source, 'recordNoRecord');
+    await ctx.db.coverage.put({
+      source,
+      patient,
+      state: 'no-record',
+      searched: [...new Set(finding.searched)].sort(),
+      ...(typeof finding.at === 'string' ? { at: finding.at } : {}),
+    });
+  });
+}
+
+/** Forgets a "no record" finding. */
+export async function clearNoRecord(ctx: Pick<StoreContext, 'db'>, source: string, patient: PatientKey): Promise<void> {
+  await ctx.db.coverage.delete([source, patient]);
+}
+
+/** Per source, what the store knows about `patient` and every patient linked to it. */
+export async function patientCoverage(ctx: Pick<StoreContext, 'db' | 'rules'>, patient: PatientKey): Promise<PatientCoverage[]> {
+  if (!parsePatientKey(patient)) {
+    throw new StoreError('invalid-argument', `coverage: expected "<source>/Patient/<id>" (got ${JSON.stringify(patient)}).`);
+  }
+  return ctx.db.transaction('r', [ctx.db.links, ctx.db.sources, ctx.db.matches, ctx.db.checkpoints, ctx.db.coverage], async () => {
+    const keys = (await linkedSets(ctx.db, [patient], ctx.rules))[0]!.keys;
+    const sources = (await ctx.db.sources.toArray()).sort((a, b) => a.addedAt - b.addedAt || (a.id < b.id ? -1 : 1));
+    return coverageOf(ctx.db, keys, sources);
   });
 }
