@@ -84,7 +84,9 @@ async function ceiling({ db, urls }: { db: string; urls: string[] }): Promise<{ 
  * through `applyPage` in pages of `pageSize` (no server). Returns the time it took.
  */
 async function fill({ db, patients, perPatient, pageSize = 1000 }: { db: string; patients: number; perPatient: number; pageSize?: number }) {
-  const store = await openStore(db, 'http://127.0.0.1:9/bench/fhir');
+  // Written through the local store, as the sync engine writes (RecordStore offers hosts no applyPage).
+  const store = await LocalRecordStore.open({ name: db });
+  await store.addSource({ id: SOURCE, baseUrl: 'http://127.0.0.1:9/bench/fhir', label: 'Bench server' });
   const ids: string[] = [];
   let total = 0;
   const t0 = performance.now();

@@ -112,7 +112,8 @@ async function seed({ db, target = 2000 }: { db: string; target?: number }): Pro
 
   const now = Date.now();
   const lastUpdated = new Date(now - 60_000).toISOString();
-  const store = await open(db);
+  // Seeded through the local store, as the sync engine writes (RecordStore offers hosts no applyPage).
+  const store = await LocalRecordStore.open({ name: db, linkIdentifierSystems: [SSN_SYSTEM] });
   try {
     for (const source of SOURCES) {
       await store.addSource({ ...source });

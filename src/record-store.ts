@@ -7,15 +7,36 @@
  * const report = await store.syncPatient('clinic/Patient/123');
  * ```
  *
- * Every method of `LocalRecordStore` is available on a `RecordStore` unchanged (they are
- * forwarded to the local store it wraps); this class adds `syncPatient`, `sync` and progress
- * events. It wraps rather than extends because the local store is created only through its own
- * `open()`.
+ * `RecordStore` is the host API, and only that: sources, reading (`search`, `live`, `get`,
+ * `read`), local writes, purge, conflicts, coverage, possible matches, sync, sign-out and events.
+ * Each reading and writing method hands the call to the `LocalRecordStore` it wraps, unchanged.
+ * What only the sync engine needs (`applyPage`, `completeWrite`, `recordConflict`,
+ * `setSourceStatus`, ... see `src/sync/store-api.ts`) stays on the local store, which the engine
+ * gets as a `SyncStore`; `test/public-surface.node.test.ts` lists this surface. It wraps rather
+ * than extends because the local store is created only through its own `open()`.
  */
-import { LocalRecordStore, type OpenOptions, type SourceInit, type SourceRecord } from './store/index.js';
+import type { Resource } from 'fhir/r4';
+import type { PatientCoverage } from './store/coverage.js';
+import type { PossibleMatch } from './store/links.js';
+import {
+  LocalRecordStore,
+  type ConflictChoice,
+  type ConflictRecord,
+  type LiveObservable,
+  type OpenOptions,
+  type OutboxEntry,
+  type PatientKey,
+  type PurgeOptions,
+  type PurgeResult,
+  type SearchQuery,
+  type SourceInit,
+  type SourceRecord,
+  type StoredRow,
+} from './store/index.js';
 import type { SyncEngine, SyncEngineOptions, SyncPatientOptions, SyncReport } from './sync/engine.js';
 import { ProgressChannel } from './sync/locks.js';
 import type { ProgressListener, SyncProgress } from './sync/progress.js';
+import type { SyncStore } from './sync/store-api.js';
 
 export interface RecordStoreOpenOptions extends OpenOptions {
   /** Sync behaviour (timeouts, retries, page size, types, overlap). */
@@ -36,29 +57,27 @@ interface RecordStoreEventMap {
   'remote-progress': SyncProgressEvent;
 }
 
-/** Methods of the local store, all forwarded (typed through this interface). */
-export interface RecordStore extends Omit<LocalRecordStore, 'close' | 'addSource' | 'signOut' | 'onclosed'> {}
-
 export class RecordStore extends EventTarget {
-  /** The wrapped local store (data layer; for tests and advanced hosts). */
-  readonly local: LocalRecordStore;
   /** Called with every progress step, in addition to `progress` events. */
   onprogress: ProgressListener | null = null;
-  private readonly options: RecordStoreOpenOptions;
+  /** The wrapped local store (data layer). Private: hosts use the methods below. */
+  readonly #local: LocalRecordStore;
+  readonly #options: RecordStoreOpenOptions;
   /** Progress from other tabs, heard from the start (before the sync engine is loaded). */
-  private readonly channel: ProgressChannel | undefined;
-  private readonly offRemote: () => void;
-  private enginePromise?: Promise<SyncEngine>;
+  readonly #channel: ProgressChannel | undefined;
+  readonly #offRemote: () => void;
+  #enginePromise?: Promise<SyncEngine>;
+  readonly #pendingSources = new Set<Promise<unknown>>();
 
   private constructor(local: LocalRecordStore, options: RecordStoreOpenOptions) {
     super();
-    this.local = local;
-    this.options = options;
-    if (options.sync?.broadcast !== false) this.channel = new ProgressChannel(LocalRecordStore.databaseName(options.name));
-    this.offRemote =
-      this.channel?.listen((p) => this.dispatchEvent(new CustomEvent('remote-progress', { detail: p }))) ?? (() => undefined);
+    this.#local = local;
+    this.#options = options;
+    if (options.sync?.broadcast !== false) this.#channel = new ProgressChannel(LocalRecordStore.databaseName(options.name));
+    this.#offRemote =
+      this.#channel?.listen((p) => this.dispatchEvent(new CustomEvent('remote-progress', { detail: p }))) ?? (() => undefined);
     local.onclosed = (reason) => {
-      this.shutDown();
+      this.#shutDown();
       this.dispatchEvent(new CustomEvent('closed', { detail: { reason } }));
     };
   }
@@ -67,12 +86,15 @@ export class RecordStore extends EventTarget {
    * The sync engine (per-source locks, progress, strategies). It is loaded on first use: elements
    * paint from the cache without it, so a host's first bundle does not carry the sync code.
    */
-  engine(): Promise<SyncEngine> {
-    this.enginePromise ??= import('./sync/engine.js').then(({ SyncEngine }) => {
-      const systems = [...this.local.linkIdentifierSystems, ...(this.local.trustedIdentifierSystem ? [this.local.trustedIdentifierSystem] : [])];
-      const engine = new SyncEngine(this.local, LocalRecordStore.databaseName(this.options.name), systems, {
-        ...this.options.sync,
-        channel: this.channel,
+  #engine(): Promise<SyncEngine> {
+    this.#enginePromise ??= import('./sync/engine.js').then(({ SyncEngine }) => {
+      const local = this.#local;
+      const systems = [...local.linkIdentifierSystems, ...(local.trustedIdentifierSystem ? [local.trustedIdentifierSystem] : [])];
+      // The engine sees the local store only as a `SyncStore` (the compiler checks it fits).
+      const store: SyncStore = local;
+      const engine = new SyncEngine(store, LocalRecordStore.databaseName(this.#options.name), systems, {
+        ...this.#options.sync,
+        channel: this.#channel,
       });
       engine.onProgress((p) => {
         this.onprogress?.(p);
@@ -80,7 +102,7 @@ export class RecordStore extends EventTarget {
       });
       return engine;
     });
-    return this.enginePromise;
+    return this.#enginePromise;
   }
 
   /** Opens (or creates) the store of partition `options.name`; see `LocalRecordStore.open`. */
@@ -89,20 +111,142 @@ export class RecordStore extends EventTarget {
     return new RecordStore(local, options);
   }
 
+  /** Partition name given to `open`. */
+  get name(): string {
+    return this.#local.name;
+  }
+
+  /** Identifier systems that make patients comparable across sources. */
+  get linkIdentifierSystems(): readonly string[] {
+    return this.#local.linkIdentifierSystems;
+  }
+
+  /** The identifier system trusted to link without corroboration, if the host named one. */
+  get trustedIdentifierSystem(): string | undefined {
+    return this.#local.trustedIdentifierSystem;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sources
+
   /**
    * Registers a source (persisted, except `fetch`). Returns a promise, but a sync started right
    * after a call that was not awaited still sees the source: `syncPatient` waits for pending
    * `addSource` calls first.
    */
   addSource(init: SourceInit): Promise<SourceRecord> {
-    const p = this.local.addSource(init);
+    const p = this.#local.addSource(init);
     const tracked = p.catch(() => undefined);
-    this.pendingSources.add(tracked);
-    void tracked.finally(() => this.pendingSources.delete(tracked));
+    this.#pendingSources.add(tracked);
+    void tracked.finally(() => this.#pendingSources.delete(tracked));
     return p;
   }
 
-  private readonly pendingSources = new Set<Promise<unknown>>();
+  /** All sources, in the order they were first added, with their sync status and last error. */
+  getSources(): Promise<SourceRecord[]> {
+    return this.#local.getSources();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reading (see `LocalRecordStore` for each)
+
+  /** A patient's rows: the union over every linked patient, newest clinical date first. */
+  search<T extends Resource = Resource>(query: SearchQuery): Promise<StoredRow<T>[]> {
+    return this.#local.search<T>(query);
+  }
+
+  /** Live version of {@link search}: emits again after every committed write that changes it, in any tab. */
+  live<T extends Resource = Resource>(query: SearchQuery): LiveObservable<StoredRow<T>[]> {
+    return this.#local.live<T>(query);
+  }
+
+  /** One row by source, type and id; tombstones only with `includeDeleted`. */
+  get<T extends Resource = Resource>(source: string, type: string, id: string, options: { includeDeleted?: boolean } = {}): Promise<StoredRow<T> | undefined> {
+    return this.#local.get<T>(source, type, id, options);
+  }
+
+  /** `get` by a `"<source>/<Type>/<id>"` string, e.g. `read('clinic/Medication/abc')`. */
+  read<T extends Resource = Resource>(ref: string, options: { includeDeleted?: boolean } = {}): Promise<StoredRow<T> | undefined> {
+    return this.#local.read<T>(ref, options);
+  }
+
+  /** Patient keys linked to `patient`, itself first, then the others sorted. */
+  linkedPatients(patient: PatientKey): Promise<string[]> {
+    return this.#local.linkedPatients(patient);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Local writes, purge, conflicts
+
+  /** Saves a resource locally now and queues it for upload (If-Match on the stored version). */
+  save<T extends Resource>(resource: T, options: { source: string }): Promise<StoredRow<T>> {
+    return this.#local.save(resource, options);
+  }
+
+  /** Deletes a resource locally and queues the delete for upload. */
+  remove(source: string, type: string, id: string): Promise<void> {
+    return this.#local.remove(source, type, id);
+  }
+
+  /** Every local write not yet uploaded (pending and in conflict), in order, e.g. for a status display. */
+  listOutbox(source?: string): Promise<OutboxEntry[]> {
+    return this.#local.listOutbox(source);
+  }
+
+  /**
+   * Removes cached data: everything, or `patient` and every patient linked to it. Rejects with
+   * `StoreError('unsent-writes')`, removing nothing, when unsent local writes would be dropped,
+   * unless `force: true`.
+   */
+  purge(options: PurgeOptions = {}): Promise<PurgeResult> {
+    return this.#local.purge(options);
+  }
+
+  /** Conflicts waiting for a person, oldest first (resolved ones too with `includeResolved`). */
+  listConflicts(options: { source?: string; includeResolved?: boolean } = {}): Promise<ConflictRecord[]> {
+    return this.#local.listConflicts(options);
+  }
+
+  /** Resolves a conflict: take the `server` version, keep the `local` one, or a `merged` resource. */
+  resolveConflict(id: number, choice: { take: ConflictChoice; resource?: Resource }): Promise<StoredRow | undefined> {
+    return this.#local.resolveConflict(id, choice);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Completeness and identity
+
+  /** Per source: delivered, searched with no record, failed or not synced, for `patient` and its linked set. */
+  coverage(patient: PatientKey): Promise<PatientCoverage[]> {
+    return this.#local.coverage(patient);
+  }
+
+  /** Ids of the sources from which a download for `patient` (or a linked one) has completed. */
+  syncedSources(patient: PatientKey): Promise<string[]> {
+    return this.#local.syncedSources(patient);
+  }
+
+  /** Records that may be the same person but are not linked, with the evidence; sorted by id. */
+  listPossibleMatches(patient?: PatientKey): Promise<PossibleMatch[]> {
+    return this.#local.listPossibleMatches(patient);
+  }
+
+  /** Live version of {@link listPossibleMatches} for one patient. */
+  livePossibleMatches(patient: PatientKey): LiveObservable<PossibleMatch[]> {
+    return this.#local.livePossibleMatches(patient);
+  }
+
+  /** A person confirms that the two records of a possible match (its `id`) are the same person. */
+  confirmLink(id: string): Promise<void> {
+    return this.#local.confirmLink(id);
+  }
+
+  /** A person rejects a possible match (its `id`); also undoes a confirmation. */
+  rejectLink(id: string): Promise<void> {
+    return this.#local.rejectLink(id);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sync and lifecycle
 
   /**
    * Downloads `patientKey`'s record from its source and the same person's record from every
@@ -111,20 +255,20 @@ export class RecordStore extends EventTarget {
    * rejects only for a malformed key, an unknown source, or an abort.
    */
   async syncPatient(patientKey: string, options: SyncPatientOptions = {}): Promise<SyncReport> {
-    await this.settled();
-    return (await this.engine()).syncPatient(patientKey, options);
+    await this.#settled();
+    return (await this.#engine()).syncPatient(patientKey, options);
   }
 
   /** Uploads pending local writes of every source (no download). */
   async sync(options: { signal?: AbortSignal; onProgress?: ProgressListener; sources?: string[] } = {}): Promise<SyncReport> {
-    await this.settled();
-    return (await this.engine()).upload(options);
+    await this.#settled();
+    return (await this.#engine()).upload(options);
   }
 
   /** Closes the database and the progress channel. */
   close(): void {
-    this.shutDown();
-    this.local.close();
+    this.#shutDown();
+    this.#local.close();
   }
 
   /**
@@ -133,14 +277,14 @@ export class RecordStore extends EventTarget {
    * yet uploaded are lost: call `sync()` first. Call it when the user logs out of the host.
    */
   async signOut(): Promise<void> {
-    this.shutDown();
-    await this.local.signOut();
+    this.#shutDown();
+    await this.#local.signOut();
   }
 
-  private shutDown(): void {
-    this.offRemote();
-    this.channel?.close();
-    void this.enginePromise?.then((engine) => engine.close());
+  #shutDown(): void {
+    this.#offRemote();
+    this.#channel?.close();
+    void this.#enginePromise?.then((engine) => engine.close());
   }
 
   override addEventListener<K extends keyof RecordStoreEventMap>(
@@ -153,31 +297,9 @@ export class RecordStore extends EventTarget {
     super.addEventListener(type, listener, options);
   }
 
-  private async settled(): Promise<void> {
-    while (this.pendingSources.size) await Promise.all([...this.pendingSources]);
+  async #settled(): Promise<void> {
+    while (this.#pendingSources.size) await Promise.all([...this.#pendingSources]);
   }
-}
-
-// Forward every public method of the local store that RecordStore does not define itself.
-for (const name of Object.getOwnPropertyNames(LocalRecordStore.prototype)) {
-  if (name === 'constructor' || Object.prototype.hasOwnProperty.call(RecordStore.prototype, name)) continue;
-  const descriptor = Object.getOwnPropertyDescriptor(LocalRecordStore.prototype, name);
-  if (!descriptor || typeof descriptor.value !== 'function') continue;
-  Object.defineProperty(RecordStore.prototype, name, {
-    configurable: true,
-    writable: true,
-    value(this: RecordStore, ...args: unknown[]) {
-      return (this.local as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args);
-    },
-  });
-}
-for (const name of ['name', 'linkIdentifierSystems', 'trustedIdentifierSystem'] as const) {
-  Object.defineProperty(RecordStore.prototype, name, {
-    configurable: true,
-    get(this: RecordStore) {
-      return this.local[name];
-    },
-  });
 }
 
 export type { SyncReport, SyncPatientOptions, SyncProgress };

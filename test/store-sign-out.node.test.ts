@@ -61,12 +61,15 @@ describe('database names', () => {
 describe('signOut', () => {
   it('deletes the database and closes the store in every other tab', async () => {
     const name = uniqueName('shared-pc');
+    // A record downloaded earlier (written the way the sync engine writes it).
+    const seed = await LocalRecordStore.open({ name, linkIdentifierSystems: [SSN] });
+    await seed.addSource({ id: 'clinic', baseUrl: CLINIC_BASE });
+    await seed.applyPage('clinic', { upserts: servedAll(versie()) });
+    seed.close();
     const here = await RecordStore.open({ name, linkIdentifierSystems: [SSN], sync: { broadcast: false } });
     // Another tab: its own connection to the same database.
     const there = await RecordStore.open({ name, linkIdentifierSystems: [SSN], sync: { broadcast: false } });
     stores.push(there);
-    await here.addSource({ id: 'clinic', baseUrl: CLINIC_BASE });
-    await here.applyPage('clinic', { upserts: servedAll(versie()) });
     const closed: string[] = [];
     there.addEventListener('closed', (e) => closed.push(e.detail.reason));
 

@@ -111,12 +111,12 @@ describe('incremental sync', () => {
       headers.set('date', serverClock);
       return new Response(await res.text(), { status: res.status, headers });
     }) as typeof fetch;
-    const { store } = await openStore(world, { fetch: { clinic: clinicFetch } });
+    const { store, local } = await openStore(world, { fetch: { clinic: clinicFetch } });
     await store.syncPatient(versie.clinicKey);
-    const checkpoint = await store.getCheckpoint('clinic', `patient:${versie.clinicId}:everything`);
+    const checkpoint = await local.getCheckpoint('clinic', `patient:${versie.clinicId}:everything`);
     expect(checkpoint).toBe('2001-02-03T04:05:06.000Z');
     // The hospital has its own (real) clock, so its checkpoint is its own Date header.
-    const hospitalCheckpoint = await store.getCheckpoint('hospital', `patient:${versie.hospitalId}:everything`);
+    const hospitalCheckpoint = await local.getCheckpoint('hospital', `patient:${versie.hospitalId}:everything`);
     const hospitalAnswer = world.server.base('hospital').requests.find((r) => r.url.includes('$everything'))!;
     expect(Math.abs(Date.parse(hospitalCheckpoint!) - Date.parse(hospitalAnswer.time))).toBeLessThan(1500);
 
@@ -222,7 +222,7 @@ describe('interrupted sync', () => {
     const expected = await snapshot(clean.store, versie.clinicKey);
     clean.store.close();
 
-    const { store } = await openStore(world);
+    const { store, local } = await openStore(world);
     const ac = new AbortController();
     let pages = 0;
     const aborted = store.syncPatient(versie.clinicKey, {
@@ -236,7 +236,7 @@ describe('interrupted sync', () => {
     expect(partial.length).toBeGreaterThan(0);
     expect(partial.length).toBeLessThan(expected.length);
     // No checkpoint was written for a query that did not finish.
-    expect(await store.getCheckpoint('clinic', `patient:${versie.clinicId}:everything`)).toBeUndefined();
+    expect(await local.getCheckpoint('clinic', `patient:${versie.clinicId}:everything`)).toBeUndefined();
 
     const report = await store.syncPatient(versie.clinicKey);
     expect(report.errors).toEqual([]);

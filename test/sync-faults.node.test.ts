@@ -92,17 +92,17 @@ test('an answer cut off mid-body is retried', async () => {
 
 test('a malformed body fails that source with a clear message; nothing cached before is lost', async () => {
   const versie = samplePatient(world, 'Versie Botsford');
-  const { store } = await openStore(world);
+  const { store, local } = await openStore(world);
   await store.syncPatient(versie.clinicKey);
   const before = await snapshot(store, versie.clinicKey);
-  const checkpoint = await store.getCheckpoint('clinic', `patient:${versie.clinicId}:everything`);
+  const checkpoint = await local.getCheckpoint('clinic', `patient:${versie.clinicId}:everything`);
   world.server.base('clinic').faults.set({ malformed: { match: '$everything' } });
   const report = await store.syncPatient(versie.clinicKey);
   expect(report.sources.clinic).toMatchObject({ status: 'error', error: { code: 'malformed' } });
   expect(report.sources.clinic!.error!.message).toMatch(/not valid JSON.*\$everything/);
   expect(report.sources.hospital!.status).toBe('ok');
   expect(await snapshot(store, versie.clinicKey)).toEqual(before);
-  expect(await store.getCheckpoint('clinic', `patient:${versie.clinicId}:everything`)).toBe(checkpoint);
+  expect(await local.getCheckpoint('clinic', `patient:${versie.clinicId}:everything`)).toBe(checkpoint);
   store.close();
 });
 

@@ -34,7 +34,7 @@ test('a body larger than maxResponseBytes is cut off while it streams, not read 
 test('pages that never end stop at maxPages; what came before is kept, the query is not checkpointed', async () => {
   const versie = samplePatient(world, 'Versie Botsford');
   world.server.base('clinic').faults.set({ endlessPages: { match: '$everything' }, pageSize: { size: 5, match: '$everything' } });
-  const { store } = await openStore(world, { sources: ['clinic'], sync: { limits: { maxPages: 4 } } });
+  const { store, local } = await openStore(world, { sources: ['clinic'], sync: { limits: { maxPages: 4 } } });
 
   const report = await store.syncPatient(versie.clinicKey, { upload: false });
   expect(report.sources.clinic).toMatchObject({ status: 'error', error: { code: 'limit-exceeded', limit: 'maxPages' } });
@@ -42,7 +42,7 @@ test('pages that never end stop at maxPages; what came before is kept, the query
   // Four pages applied and the fifth refused: five requests, not an endless loop.
   expect(everythingRequests()).toHaveLength(5);
   expect(await store.get('clinic', 'Patient', versie.clinicId)).toMatchObject({ patient: versie.clinicKey });
-  expect(await store.getCheckpoint('clinic', checkpointKey(versie.clinicId, 'everything'))).toBeUndefined();
+  expect(await local.getCheckpoint('clinic', checkpointKey(versie.clinicId, 'everything'))).toBeUndefined();
   store.close();
 });
 
@@ -54,12 +54,12 @@ test('more resources than maxResources stop the source; the next sync without th
   expect(report.sources.clinic).toMatchObject({ status: 'error', error: { code: 'limit-exceeded', limit: 'maxResources' } });
   // Pages of 5: the third page passes 12 and is not applied.
   expect(everythingRequests()).toHaveLength(3);
-  expect(await capped.store.getCheckpoint('clinic', checkpointKey(versie.clinicId, 'everything'))).toBeUndefined();
+  expect(await capped.local.getCheckpoint('clinic', checkpointKey(versie.clinicId, 'everything'))).toBeUndefined();
   capped.store.close();
 
   const free = await openStore(world, { sources: ['clinic'] });
   expect((await free.store.syncPatient(versie.clinicKey, { upload: false })).sources.clinic).toMatchObject({ status: 'ok' });
-  expect(typeof (await free.store.getCheckpoint('clinic', checkpointKey(versie.clinicId, 'everything')))).toBe('string');
+  expect(typeof (await free.local.getCheckpoint('clinic', checkpointKey(versie.clinicId, 'everything')))).toBe('string');
   free.store.close();
 });
 
@@ -69,7 +69,7 @@ test('a sync past its deadline stops before the next request and says so', async
   // The engine's clock moves one minute each time it is read; the sync has three and a half.
   let reads = 0;
   const now = () => 60_000 * reads++;
-  const { store } = await openStore(world, { sources: ['clinic'], sync: { now, limits: { deadlineMs: 210_000 } } });
+  const { store, local } = await openStore(world, { sources: ['clinic'], sync: { now, limits: { deadlineMs: 210_000 } } });
   const report = await store.syncPatient(versie.clinicKey, { upload: false });
   expect(report.sources.clinic).toMatchObject({ status: 'error', error: { code: 'limit-exceeded', limit: 'deadlineMs' } });
   expect(report.sources.clinic!.error!.message).toMatch(/^clinic: the sync ran out of time \(limit 210000 ms\); stopped before the next request\./);
@@ -77,7 +77,7 @@ test('a sync past its deadline stops before the next request and says so', async
   // 180 000; the third (240 000) is not.
   expect(everythingRequests()).toHaveLength(2);
   expect(await store.get('clinic', 'Patient', versie.clinicId)).toMatchObject({ patient: versie.clinicKey });
-  expect(await store.getCheckpoint('clinic', checkpointKey(versie.clinicId, 'everything'))).toBeUndefined();
+  expect(await local.getCheckpoint('clinic', checkpointKey(versie.clinicId, 'everything'))).toBeUndefined();
   store.close();
 });
 

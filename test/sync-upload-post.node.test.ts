@@ -30,15 +30,15 @@ const writes = (w: World) =>
 
 async function syncedStore(extra: Parameters<typeof openStore>[1] = {}) {
   const versie = samplePatient(world, 'Versie Botsford');
-  const { store } = await openStore(world, { sources: ['clinic'], ...extra });
+  const { store, local } = await openStore(world, { sources: ['clinic'], ...extra });
   await store.syncPatient(versie.clinicKey);
   world.server.base('clinic').clearRequests();
-  return { store, versie };
+  return { store, local, versie };
 }
 
 describe('plain POST (no identifier)', () => {
   test('a new Observation is created with one POST (without our id), never a PUT; the local row moves to the server’s id and version', async () => {
-    const { store, versie } = await syncedStore();
+    const { store, local, versie } = await syncedStore();
     const saved = await store.save(observation(versie.clinicId, 'BP posted'), { source: 'clinic' });
 
     const report = await store.sync();
@@ -47,7 +47,7 @@ describe('plain POST (no identifier)', () => {
     expect(writes(world)).toEqual(['POST /clinic/fhir/Observation 201']);
     const created = await onServer(world, versie.clinicId, 'BP posted');
     expect(created).toHaveLength(1);
-    expect(await store.pendingWrites()).toEqual([]);
+    expect(await local.pendingWrites()).toEqual([]);
     expect(await store.listConflicts()).toEqual([]);
     const rows = (await store.search<Observation>({ patient: versie.clinicKey, type: 'Observation' })).filter((r) => r.resource.code.text === 'BP posted');
     expect(rows.map((r) => [r.resource.id, r.versionId, r.local])).toEqual([[created[0]!.id, created[0]!.meta!.versionId, undefined]]);
@@ -57,7 +57,7 @@ describe('plain POST (no identifier)', () => {
   });
 
   test('a POST whose answer was lost (the server stored it) is not re-sent; it waits in listConflicts()', async () => {
-    const { store, versie } = await syncedStore();
+    const { store, local, versie } = await syncedStore();
     const saved = await store.save(observation(versie.clinicId, 'BP lost answer'), { source: 'clinic' });
     world.server.base('clinic').faults.set({ dropMidBody: { count: 1, method: 'POST' } });
 
@@ -66,7 +66,7 @@ describe('plain POST (no identifier)', () => {
     expect(r1.sources.clinic).toMatchObject({ error: { code: 'network' } });
     expect(writes(world)).toEqual(['POST /clinic/fhir/Observation 200 dropMidBody']);
     expect(await onServer(world, versie.clinicId, 'BP lost answer')).toHaveLength(1);
-    expect(await store.pendingWrites('clinic')).toEqual([]);
+    expect(await local.pendingWrites('clinic')).toEqual([]);
     const outbox = await store.listOutbox('clinic');
     expect(outbox).toHaveLength(1);
     expect(outbox[0]).toMatchObject({ status: 'conflict', attempts: 1 });
@@ -84,7 +84,7 @@ describe('plain POST (no identifier)', () => {
   });
 
   test('a 500 to a plain POST is held the same way (the server may have stored it), and sent once', async () => {
-    const { store, versie } = await syncedStore();
+    const { store, local, versie } = await syncedStore();
     await store.save(observation(versie.clinicId, 'BP 500'), { source: 'clinic' });
     world.server.base('clinic').faults.set({ errors: { status: 500, method: 'POST' } });
 
@@ -92,13 +92,13 @@ describe('plain POST (no identifier)', () => {
     expect(r).toMatchObject({ uploaded: 0, conflicts: 1 });
     expect(r.sources.clinic).toMatchObject({ error: { status: 500 } });
     expect(writes(world)).toEqual(['POST /clinic/fhir/Observation 500 errors']);
-    expect(await store.pendingWrites('clinic')).toEqual([]);
+    expect(await local.pendingWrites('clinic')).toEqual([]);
     expect(await store.listConflicts()).toHaveLength(1);
     store.close();
   });
 
   test('a POST the server rejects (4xx: nothing created) stays pending, no conflict', async () => {
-    const { store, versie } = await syncedStore();
+    const { store, local, versie } = await syncedStore();
     await store.save(observation(versie.clinicId, 'BP invalid'), { source: 'clinic' });
     // The in-memory server validates nothing; its injected 422 answers before storing anything.
     world.server.base('clinic').faults.set({ errors: { status: 422, count: 1, method: 'POST' } });
@@ -107,7 +107,7 @@ describe('plain POST (no identifier)', () => {
     expect(r.uploaded).toBe(0);
     expect(r.sources.clinic).toMatchObject({ conflicts: 0 });
     expect(writes(world)).toEqual(['POST /clinic/fhir/Observation 422 errors']);
-    expect(await store.pendingWrites('clinic')).toHaveLength(1);
+    expect(await local.pendingWrites('clinic')).toHaveLength(1);
     expect(await store.listConflicts()).toEqual([]);
     expect(await onServer(world, versie.clinicId, 'BP invalid')).toEqual([]);
     store.close();
@@ -119,7 +119,7 @@ describe('conditional create (POST with If-None-Exist)', () => {
     observation(patientId, 'K+', { identifier: [{ system: LAB, value: lab }], valueQuantity: { value, unit: 'mmol/L' } });
 
   test('the server already holds someone else’s resource with this identifier: a conflict; the local write is kept, nothing replaced', async () => {
-    const { store, versie } = await syncedStore();
+    const { store, local, versie } = await syncedStore();
     world.server.base('clinic').seed([{ ...potassium(versie.clinicId, 4.0, 'A1'), id: 'their-k' }]);
     const saved = await store.save(potassium(versie.clinicId, 6.1, 'A1'), { source: 'clinic' });
 
@@ -135,12 +135,12 @@ describe('conditional create (POST with If-None-Exist)', () => {
     expect(conflicts[0]).toMatchObject({ resourceId: saved.resource.id, server: { id: 'their-k', valueQuantity: { value: 4.0 } } });
     const { body } = await http(`${world.server.baseUrl('clinic')}/Observation?identifier=${encodeURIComponent(`${LAB}|A1`)}`);
     expect(body.entry.map((e: { resource: Observation }) => [e.resource.id, e.resource.valueQuantity?.value])).toEqual([['their-k', 4.0]]);
-    expect(await store.pendingWrites('clinic')).toEqual([]);
+    expect(await local.pendingWrites('clinic')).toEqual([]);
     store.close();
   });
 
   test('its answer lost after the server stored it: the retry finds our own resource, done, one copy', async () => {
-    const { store, versie } = await syncedStore();
+    const { store, local, versie } = await syncedStore();
     await store.save(potassium(versie.clinicId, 5.2, 'B7'), { source: 'clinic' });
     world.server.base('clinic').faults.set({ dropMidBody: { count: 1, method: 'POST' } });
 
@@ -150,7 +150,7 @@ describe('conditional create (POST with If-None-Exist)', () => {
     const { body } = await http(`${world.server.baseUrl('clinic')}/Observation?identifier=${encodeURIComponent(`${LAB}|B7`)}`);
     expect(body.total).toBe(1);
     expect(await store.listConflicts()).toEqual([]);
-    expect(await store.pendingWrites()).toEqual([]);
+    expect(await local.pendingWrites()).toEqual([]);
     store.close();
   });
 });

@@ -21,7 +21,7 @@ function consentFor(patientId: string, note: string): Consent {
 
 test('an edited allergy is uploaded with If-Match; the local row takes the server’s new version', async () => {
   const versie = samplePatient(world, 'Versie Botsford');
-  const { store } = await openStore(world);
+  const { store, local } = await openStore(world);
   await store.syncPatient(versie.clinicKey);
   const row = (await store.search<AllergyIntolerance>({ patient: versie.clinicKey, type: 'AllergyIntolerance' })).find((r) => r.source === 'clinic')!;
   const base = row.versionId!;
@@ -41,7 +41,7 @@ test('an edited allergy is uploaded with If-Match; the local row takes the serve
   expect(after?.local).toBeUndefined();
   expect(after?.versionId).toBe(onServer.meta.versionId);
   expect(after?.versionId).not.toBe(base);
-  expect(await store.pendingWrites()).toEqual([]);
+  expect(await local.pendingWrites()).toEqual([]);
   store.close();
 });
 
@@ -96,7 +96,7 @@ test('a create whose answer was lost is never duplicated: retried at once, or on
   expect(dropped()).toBe(1);
   expect(failed.uploaded).toBe(0);
   expect(failed.sources.clinic).toMatchObject({ status: 'error', error: { code: 'network' } });
-  expect((await b.store.pendingWrites())[0]).toMatchObject({ id: second.resource.id, attempts: 1 });
+  expect((await b.local.pendingWrites())[0]).toMatchObject({ id: second.resource.id, attempts: 1 });
   world.server.base('clinic').clearRequests();
   const retried = await b.store.sync();
   expect(retried.uploaded).toBe(1);

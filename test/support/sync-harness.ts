@@ -3,10 +3,11 @@
  * hospital), and record stores on fake-indexeddb whose sync waits are recorded instead of slept.
  */
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, onTestFinished } from 'vitest';
 import { loadSampleData } from '../../demo/data/load.mjs';
 import { startFhirServer, type FhirServer } from '../../demo/fhir-server/server.mjs';
 import { RecordStore } from '../../src/record-store.js';
+import { LocalRecordStore } from '../../src/store/index.js';
 import type { SyncEngineOptions } from '../../src/sync/engine.js';
 
 import { SSN } from './constants.js';
@@ -73,6 +74,12 @@ export function samplePatient(world: World, name: string): SamplePatient {
 
 export interface TestStore {
   store: RecordStore;
+  /**
+   * The same partition opened as a `LocalRecordStore` (another connection, as another tab
+   * would hold), for what only the sync engine sees and `RecordStore` does not offer:
+   * checkpoints, pending writes. Closed when the test ends.
+   */
+  local: LocalRecordStore;
   /** Every wait the HTTP client asked for, ms (nothing is actually slept). */
   sleeps: number[];
 }
@@ -82,9 +89,11 @@ export async function openStore(
   options: { sync?: SyncEngineOptions; fetch?: Record<string, typeof fetch>; sources?: string[]; linkIdentifierSystems?: string[] } = {},
 ): Promise<TestStore> {
   const sleeps: number[] = [];
+  const name = uniqueName(`sync-test-${process.pid}`);
+  const linkIdentifierSystems = options.linkIdentifierSystems ?? [SSN];
   const store = await RecordStore.open({
-    name: uniqueName(`sync-test-${process.pid}`),
-    linkIdentifierSystems: options.linkIdentifierSystems ?? [SSN],
+    name,
+    linkIdentifierSystems,
     indexedDB,
     IDBKeyRange,
     sync: {
@@ -106,7 +115,9 @@ export async function openStore(
       ...(options.fetch?.[id] ? { fetch: options.fetch[id] } : {}),
     });
   }
-  return { store, sleeps };
+  const local = await LocalRecordStore.open({ name, linkIdentifierSystems, indexedDB, IDBKeyRange });
+  onTestFinished(() => local.close());
+  return { store, local, sleeps };
 }
 
 /** Requests the server logged for a base, as `METHOD url` strings (decoded for readability). */
