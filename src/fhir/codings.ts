@@ -2,6 +2,7 @@
  * Code systems, display text for CodeableConcepts, and concept matching.
  */
 import type { CodeableConcept, Coding } from 'fhir/r4';
+import { streamSafe } from './unicode.js';
 import { own } from './lookup.js';
 
 /** Well-known code system URIs. */
@@ -156,7 +157,7 @@ export function sameConcept(a: CodeableConcept | undefined | null, b: CodeableCo
  */
 export function normalizeConceptName(text: unknown): string {
   if (typeof text !== 'string') return '';
-  return text
+  return streamSafe(text)
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()

@@ -20,6 +20,7 @@
  *   treats the person as deceased if any record says so (see {@link deceasedAcross}).
  */
 import type { HumanName, Patient } from 'fhir/r4';
+import { streamSafe } from './unicode.js';
 import { parseFhirDate, type ParsedFhirDate } from './dates.js';
 import { genderKey } from './gender.js';
 import { formatName, nameParts, selectName } from './names.js';
@@ -62,7 +63,7 @@ export interface IdentityComparison {
 /** Lower case, Unicode-composed, whitespace collapsed; `''` for anything that is not a string. */
 export function normalizeNamePart(text: unknown): string {
   if (typeof text !== 'string') return '';
-  return text.normalize('NFC').toLocaleLowerCase('en').replace(/\s+/g, ' ').trim();
+  return streamSafe(text).normalize('NFC').toLocaleLowerCase('en').replace(/\s+/g, ' ').trim();
 }
 
 /** The name compared across records: the official one if current, else the chosen display name. */

@@ -1,0 +1,15 @@
+/**
+ * Unicode hygiene for record text that is normalized (matching names, comparing identities).
+ *
+ * Normalizing (`String.prototype.normalize`) reorders each run of combining marks, and in V8/ICU
+ * that costs time quadratic in the run's length: 40,000 marks after one letter take seconds,
+ * 400,000 take minutes, and the page freezes. No script needs more than a handful; Unicode's
+ * stream-safe text format (UAX #15) caps a run at 30 non-starters. We keep the first 30 marks of
+ * a run and drop the rest before normalizing. What is shown is the record's own text; only the
+ * keys used for comparison are made this way.
+ */
+
+/** Runs of more than 30 combining marks, as their first 30 (the stream-safe limit of UAX #15). */
+export function streamSafe(text: string): string {
+  return text.replace(/(\p{M}{30})\p{M}+/gu, '$1');
+}
