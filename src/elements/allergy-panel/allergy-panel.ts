@@ -164,6 +164,8 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * @csspart retry-button - Retry buttons.
  * @csspart show-all - "Showing the first 50 of N." with its "Show all N" button (`show-all-button`), below a long list.
  * @csspart show-more - "and N more": the button after a row's first 10 reactions.
+ * @csspart direction-controls - The "⇄" sign after record text that holds text-direction control characters.
+ * @csspart text-cut - "(N more characters not shown)" after record text cut at 1,000 characters.
  *
  * @cssproperty [--ehr-allergy-panel-high-color=var(--ehr-color-danger, #b3261e)] - Border and label colour of high-criticality rows.
  * @cssproperty [--ehr-allergy-panel-high-background=var(--ehr-color-danger-surface, #fdecea)] - Background of the high-criticality label.

@@ -43,6 +43,12 @@ export const baseStyles = css`
     text-decoration: underline dashed ${token('color-warning')};
     text-underline-offset: 0.2em;
   }
+  /* Record text cut for display (see record-text.ts). */
+  .text-cut {
+    color: ${token('color-muted')};
+    font-size: ${token('font-size-xs')};
+    margin-inline-start: 0.15em;
+  }
   .direction-controls {
     color: ${token('color-warning')};
     font-size: ${token('font-size-xs')};

@@ -19,16 +19,36 @@ import type { Localize } from './localize/localize.js';
  */
 
 /**
- * Record-derived text in its own `<bdi>`, marked when it contains direction controls. `className`
- * goes on the `<bdi>`.
+ * Record text longer than this many UTF-16 code units is cut for display. No real name, code,
+ * dose or instruction comes near it; a megabyte of text from a broken or hostile server would
+ * otherwise stall layout for seconds and bury the row. The full text stays in the store.
+ */
+export const MAX_SHOWN_TEXT = 1000;
+
+/** The first {@link MAX_SHOWN_TEXT} code units of `value`, never splitting a surrogate pair. */
+export function shownPart(value: string): string {
+  if (value.length <= MAX_SHOWN_TEXT) return value;
+  const end = /[\uD800-\uDBFF]/.test(value[MAX_SHOWN_TEXT - 1]!) ? MAX_SHOWN_TEXT - 1 : MAX_SHOWN_TEXT;
+  return value.slice(0, end);
+}
+
+/**
+ * Record-derived text in its own `<bdi>`, marked when it contains direction controls, cut (and
+ * saying so, `part="text-cut"`) past {@link MAX_SHOWN_TEXT} characters. `className` goes on the
+ * `<bdi>`.
  */
 export function recordText(localize: Localize, value: string, className?: string): TemplateResult {
   const cls = className ?? nothing;
-  if (!hasDirectionControls(value)) return html`<bdi class=${cls}>${value}</bdi>`;
+  const shown = shownPart(value);
+  const cut =
+    shown.length < value.length
+      ? html`<span class="text-cut" part="text-cut">… ${localize.term('textCut', localize.number(value.length - shown.length))}</span>`
+      : nothing;
+  if (!hasDirectionControls(shown)) return html`<bdi class=${cls}>${shown}</bdi>${cut}`;
   const warning = localize.term('directionControls');
-  return html`<bdi class=${cls} data-direction-controls title=${warning}>${value}</bdi><span class="direction-controls" part="direction-controls"
+  return html`<bdi class=${cls} data-direction-controls title=${warning}>${shown}</bdi><span class="direction-controls" part="direction-controls"
       ><span aria-hidden="true" title=${warning}>⇄</span><span class="visually-hidden">(${warning})</span></span
-    >`;
+    >${cut}`;
 }
 
 let counter = 0;

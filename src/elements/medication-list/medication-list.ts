@@ -183,6 +183,8 @@ async function readKey(store: RecordSource, key: string): Promise<Resource | nul
  * @csspart retry-button - Retry buttons.
  * @csspart show-all - "Showing the first 50 of N." with its "Show all N" button (`show-all-button`), below a long group.
  * @csspart show-more - "and N more": the button after the first 10 dosage instructions or earlier records of a row.
+ * @csspart direction-controls - The "⇄" sign after record text that holds text-direction control characters.
+ * @csspart text-cut - "(N more characters not shown)" after record text cut at 1,000 characters.
  *
  * @cssproperty [--ehr-medication-list-row-border=var(--ehr-color-border-subtle, #d0d7de)] - Lines between rows.
  * @cssproperty [--ehr-medication-list-header-background=var(--ehr-color-surface-raised, #f6f8fa)] - Table header background.

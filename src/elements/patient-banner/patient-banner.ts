@@ -204,6 +204,8 @@ let nextId = 0;
  * @csspart error - Error box.
  * @csspart notice - Partial, stale, offline and "not available" notices.
  * @csspart retry-button - Retry buttons.
+ * @csspart direction-controls - The "⇄" sign after record text that holds text-direction control characters.
+ * @csspart text-cut - "(N more characters not shown)" after record text cut at 1,000 characters.
  *
  * @cssproperty [--ehr-patient-banner-background=var(--ehr-color-surface-raised, #f6f8fa)] - Banner background.
  * @cssproperty [--ehr-patient-banner-border-color=var(--ehr-color-border, #8c959f)] - Banner border.

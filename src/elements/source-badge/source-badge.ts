@@ -33,6 +33,8 @@ function toMillis(value: string | number | Date | undefined | null): number | un
  * @csspart label - The provider's name.
  * @csspart time - The "as of …" text (visually hidden when `compact`).
  * @csspart status - The "Out of date" / "Sync failed" marker, when shown.
+ * @csspart direction-controls - The "⇄" sign after record text that holds text-direction control characters.
+ * @csspart text-cut - "(N more characters not shown)" after record text cut at 1,000 characters.
  *
  * @cssproperty [--ehr-source-badge-font-size=var(--ehr-font-size-xs, 0.75rem)] - Text size of the badge.
  * @cssproperty [--ehr-source-badge-background=var(--ehr-color-surface-raised, #f6f8fa)] - Badge background (when fresh).

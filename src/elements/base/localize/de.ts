@@ -62,6 +62,7 @@ const de: Translation = {
   showingFirst: (shown: string, total: string) => `Die ersten ${shown} von ${total} werden angezeigt.`,
   showAll: (total: string) => `Alle ${total} anzeigen`,
   andMore: (count: string) => `und ${count} weitere`,
+  textCut: (count: string) => `(${count} weitere Zeichen nicht angezeigt)`,
   itemCount: (count: number) => plural('de', count, { one: '1 Eintrag', other: `${count} Einträge` }),
 
   patient: 'Patient',

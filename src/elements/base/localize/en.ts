@@ -63,6 +63,7 @@ const en = {
   showingFirst: (shown: string, total: string) => `Showing the first ${shown} of ${total}.`,
   showAll: (total: string) => `Show all ${total}`,
   andMore: (count: string) => `and ${count} more`,
+  textCut: (count: string) => `(${count} more characters not shown)`,
   itemCount: (count: number) => plural('en', count, { one: '1 item', other: `${count} items` }),
 
   // Patient
