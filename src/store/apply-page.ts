@@ -32,9 +32,13 @@ export async function applyPage(ctx: Pick<StoreContext, 'db'>, source: string, p
     // worked out, so a resource listed twice in one page (several history versions) is
     // judged against its own earlier entry exactly as row-by-row writes would be.
     const upserts: Resource[] = [];
+    // Each resource's row is worked out here, once: one that cannot be indexed (server data of
+    // any shape) is counted invalid on its own instead of failing the whole page.
+    const rowOf = new Map<Resource, ResourceRow>();
     for (const resource of page.upserts ?? []) {
       try {
         assertResource(resource, true);
+        rowOf.set(resource, buildRow(source, resource, sources, fetchedAt));
       } catch {
         result.invalid++;
         continue;
@@ -62,7 +66,7 @@ export async function applyPage(ctx: Pick<StoreContext, 'db'>, source: string, p
       }
       const rows = upserts
         .filter((r) => listed.get(keyOf(r.resourceType, r.id!)) === 1)
-        .map((r) => buildRow(source, r, sources, fetchedAt));
+        .map((r) => rowOf.get(r)!);
       let refused: Record<number, unknown> = {};
       if (rows.length) {
         try {
@@ -124,7 +128,7 @@ export async function applyPage(ctx: Pick<StoreContext, 'db'>, source: string, p
         result.skipped++;
         continue;
       }
-      write(buildRow(source, resource, sources, fetchedAt));
+      write(rowOf.get(resource)!);
       result.written++;
     }
     for (const del of deletes) {

@@ -93,13 +93,21 @@ export function clinicalDate(resource: Resource): string | undefined {
   return undefined;
 }
 
+/** Codes and systems longer than this are not indexed (no real one is; a hostile one bloats the index). */
+const MAX_INDEXED_CODE = 1000;
+
 /** `"<system>|<code>"` for every coding of the resource's main code(s); no duplicates. */
 export function codesOf(resource: Resource): string[] {
   const out = new Set<string>();
   for (const path of CODE_ELEMENTS[resource.resourceType] ?? []) {
-    const cc = valueAt(resource, path) as CodeableConcept | undefined;
-    for (const coding of cc?.coding ?? []) {
-      if (coding.code) out.add(`${coding.system ?? ''}|${coding.code}`);
+    // Server data: `coding` may be anything, its entries too (null, numbers, strings).
+    const codings = (valueAt(resource, path) as CodeableConcept | undefined)?.coding;
+    if (!Array.isArray(codings)) continue;
+    for (const coding of codings as unknown[]) {
+      if (!coding || typeof coding !== 'object') continue;
+      const { system, code } = coding as { system?: unknown; code?: unknown };
+      if (typeof code !== 'string' || !code || code.length > MAX_INDEXED_CODE) continue;
+      out.add(`${typeof system === 'string' && system.length <= MAX_INDEXED_CODE ? system : ''}|${code}`);
     }
   }
   return [...out];

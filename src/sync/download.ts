@@ -274,7 +274,7 @@ export async function runQuery(
       if (page.next) {
         if (!visited.has(page.next)) ahead = readAhead(ctx, page.next);
         const applied = await store.applyPage(source, { upserts, patients, ...(expectNew ? { expectNew } : {}) });
-        add(result, applied);
+        add(ctx, result, applied);
         if (applied.written * 2 < upserts.length) expectNew = false;
         url = page.next;
         continue;
@@ -293,6 +293,7 @@ export async function runQuery(
       }
       const checkpointValue = runTime;
       add(
+        ctx,
         result,
         await store.applyPage(source, {
           upserts: [...upserts, ...extra],
@@ -447,6 +448,7 @@ async function fetchMissingReferences(ctx: DownloadContext, refs: Set<string>): 
       const upserts = admit(ctx, resources.filter((r) => r.resourceType === type), counts);
       reporter?.page(upserts.length, true);
       const r = await ctx.store.applyPage(ctx.source, { upserts, patients: askedOf(ctx) });
+      noteInvalid(ctx, r.invalid);
       written += r.written;
     }
   }
@@ -560,14 +562,26 @@ function deleteOf(e: HistoryEvent): { type: string; id: string; versionId?: stri
 }
 
 function add(
+  ctx: DownloadContext,
   into: { downloaded: number; deleted: number; held: number; refused: number },
-  r: { written: number; deleted: number; held: number; refused: number },
+  r: { written: number; deleted: number; held: number; refused: number; invalid: number },
 ): void {
+  noteInvalid(ctx, r.invalid);
   into.downloaded += r.written;
   into.deleted += r.deleted;
   into.held += r.held;
   // The store applies the same filing rule; anything it refused here slipped past `admit`.
   into.refused += r.refused;
+}
+
+/** Resources the store could not index (and did not store), reported as an invalid entry. */
+function noteInvalid(ctx: DownloadContext, invalid: number): void {
+  if (invalid <= 0) return;
+  ctx.problem({
+    source: ctx.source,
+    code: 'invalid-entry',
+    message: `${ctx.source}: ${invalid} ${invalid === 1 ? 'resource' : 'resources'} of a page could not be stored (malformed content); skipped.`,
+  });
 }
 
 function withPatient(types: readonly string[]): string[] {
