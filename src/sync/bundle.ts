@@ -135,13 +135,20 @@ function readHistoryEntry(entry: BundleEntry, index: number, page: BundlePage): 
 
 /** Why a resource cannot be stored, or undefined when it can. */
 export function checkResource(resource: unknown): string | undefined {
-  if (!resource || typeof resource !== 'object') return 'entry has no resource';
-  const r = resource as { resourceType?: unknown; id?: unknown };
+  if (!resource || typeof resource !== 'object' || Array.isArray(resource)) return 'entry has no resource';
+  const r = resource as { resourceType?: unknown; id?: unknown; meta?: unknown };
   if (typeof r.resourceType !== 'string' || !RESOURCE_TYPE.test(r.resourceType)) {
     return 'resource has no valid resourceType';
   }
   if (r.id === undefined || r.id === null || r.id === '') return `${r.resourceType} without an id`;
   if (typeof r.id !== 'string' || !FHIR_ID.test(r.id)) return `${r.resourceType} with an invalid id ${JSON.stringify(r.id)}`;
+  // The store keys versions and change times on `meta`; the same rule as its own check.
+  if (r.meta !== undefined) {
+    const meta = r.meta as { versionId?: unknown; lastUpdated?: unknown } | null;
+    if (!meta || typeof meta !== 'object' || Array.isArray(meta)) return `${r.resourceType}/${r.id} with a meta that is not an object`;
+    if (meta.versionId !== undefined && typeof meta.versionId !== 'string') return `${r.resourceType}/${r.id} with a meta.versionId that is not a string`;
+    if (meta.lastUpdated !== undefined && typeof meta.lastUpdated !== 'string') return `${r.resourceType}/${r.id} with a meta.lastUpdated that is not a string`;
+  }
   return undefined;
 }
 
