@@ -56,10 +56,17 @@ describe('fileDownloaded', () => {
     });
   });
 
-  test('shared resources and resources without a Patient reference are filed under no patient', () => {
+  test('shared resources and types outside the patient compartment are filed under no patient', () => {
     const med = { resourceType: 'Medication', id: 'm', subject: { reference: 'http://127.0.0.1:1/hospital/fhir/Patient/456' } } as unknown as Resource;
     expect(fileDownloaded(med, clinic, sources, asked)).toEqual({ patient: '' });
+    const questionnaire = { resourceType: 'Questionnaire', id: 'q', status: 'active' } as Resource;
+    expect(fileDownloaded(questionnaire, clinic, sources, asked)).toEqual({ patient: '' });
+  });
+
+  test('a patient-compartment resource that names no patient (missing, or a Group) is refused: no chart would show it', () => {
     const groupObs = { resourceType: 'Observation', id: 'o', subject: { reference: 'Group/g' } } as Resource;
-    expect(fileDownloaded(groupObs, clinic, sources, asked)).toEqual({ patient: '' });
+    expect(fileDownloaded(groupObs, clinic, sources, asked)).toEqual({ refused: 'refused-no-patient', reason: 'clinic sent Observation/o, which names no patient' });
+    const orphan = { resourceType: 'AllergyIntolerance', id: 'a' } as Resource;
+    expect(fileDownloaded(orphan, clinic, sources, asked)).toMatchObject({ refused: 'refused-no-patient' });
   });
 });

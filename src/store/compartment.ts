@@ -110,7 +110,7 @@ export function patientKeyOf(resource: Resource, source: string, sources: Source
 }
 
 /** Why a downloaded resource was not stored (see {@link fileDownloaded}). */
-export type RefusalCode = 'refused-foreign-patient' | 'refused-unrequested-patient';
+export type RefusalCode = 'refused-foreign-patient' | 'refused-unrequested-patient' | 'refused-no-patient';
 
 /** Where a downloaded resource may be filed, or why it may not be stored at all. */
 export type Filing = { patient: string } | { refused: RefusalCode; reason: string };
@@ -127,7 +127,9 @@ export type Filing = { patient: string } | { refused: RefusalCode; reason: strin
  *   (Unlike {@link patientKeyFromRef}, which local saves use, an unknown base is not assumed
  *   to be the source itself: a server's proxy name is not worth letting one server speak for
  *   another.)
- * - Shared types (Medication, Practitioner, ...) and resources without a Patient reference are
+ * - A resource of a patient-compartment type that names no patient (none, or a Group) is
+ *   `refused-no-patient`: no chart would ever show it.
+ * - Shared types (Medication, Practitioner, ...) and types outside the patient compartment are
  *   filed under no patient (`''`).
  */
 export function fileDownloaded(
@@ -162,6 +164,11 @@ export function fileDownloaded(
       if (asked.has(key)) return { patient: key };
       return { refused: 'refused-foreign-patient', reason: `${source.id} sent ${what} about ${key}, which this sync did not ask for` };
     }
+  }
+  // A type of the patient compartment that names no patient cannot be shown in any chart:
+  // refused and reported, not kept as an unfiled row nobody sees.
+  if (STORE_PATIENT_PATHS[resource.resourceType]) {
+    return { refused: 'refused-no-patient', reason: `${source.id} sent ${what}, which names no patient` };
   }
   return { patient: '' };
 }

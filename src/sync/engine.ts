@@ -79,8 +79,8 @@ export interface SourceReport {
   patients: string[];
   /**
    * Resources this source sent about patients it was not asked for (another source's patient,
-   * an unknown server's, a Patient not asked for); not stored. Each reason is also a note
-   * (`refused-foreign-patient`, `refused-unrequested-patient`).
+   * an unknown server's, a Patient not asked for, or no patient at all); not stored. Each reason
+   * is also a note (`refused-foreign-patient`, `refused-unrequested-patient`, `refused-no-patient`).
    */
   refused: number;
   /** Download strategy used. */
