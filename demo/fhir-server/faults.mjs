@@ -22,7 +22,7 @@
  * @property {number | { ms: number, match?: string }} [latencyMs]  added delay before answering
  * @property {number | { size: number, match?: string }} [pageSize] forced page size for search, history, $everything
  * @property {Array<'history' | 'everything' | 'ifMatch' | 'updateCreate'>} [disable] capabilities switched off
- * @property {CountedFault & { resources: object[] }} [inject] extra entries appended to search / $everything pages (a hostile server)
+ * @property {CountedFault & { resources: unknown[] }} [inject] extra entries appended to search / $everything pages (a hostile server): any JSON, resources or not
  * @property {string} [match]  default `match` for every fault in this call
  */
 
@@ -135,9 +135,8 @@ export class Faults {
       if (s.inject == null) delete this.state.inject;
       else {
         const v = { ...s.inject };
-        if (!Array.isArray(v.resources) || !v.resources.every((/** @type {any} */ r) => r && typeof r === 'object' && typeof r.resourceType === 'string')) {
-          throw new Error('inject.resources must be an array of resources');
-        }
+        // Anything JSON goes: a hostile server's entries need not be resources at all.
+        if (!Array.isArray(v.resources)) throw new Error('inject.resources must be an array');
         if (v.count !== undefined && !(Number.isInteger(v.count) && v.count >= 0)) throw new Error('inject.count must be a non-negative integer');
         v.count ??= Infinity;
         v.match ??= defaultMatch;

@@ -1071,7 +1071,7 @@ async function sendHuge(res, bytes, onProgress) {
 function withInjected(bundle, decision, baseUrl) {
   if (!decision.inject?.length) return bundle;
   const extra = decision.inject.map((/** @type {any} */ r) => ({
-    fullUrl: `${baseUrl}/${r.resourceType}/${r.id}`,
+    ...(r && typeof r === 'object' && typeof r.resourceType === 'string' ? { fullUrl: `${baseUrl}/${r.resourceType}/${r.id}` } : {}),
     resource: r,
     search: { mode: 'include' },
   }));
