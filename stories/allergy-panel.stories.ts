@@ -7,8 +7,8 @@ import { defineElement } from '../src/elements/base/define.js';
 import { EhrAllergyPanel } from '../src/elements/allergy-panel/allergy-panel.js';
 import type { RecordSource } from '../src/elements/base/store-types.js';
 import { simulateOffline } from './support/offline.js';
-import { DAY, MINUTE } from './support/seed-store.js';
-import { SPEC_ALLERGIES, makeAllergy, seedAllergyStore, type AllergySeedOptions } from './support/seed-allergy-panel.js';
+import { DAY, MINUTE } from '../test/support/seed-store.js';
+import { SPEC_ALLERGIES, makeAllergy, seedAllergyStore, type AllergySeedOptions } from '../test/support/seed-allergy-panel.js';
 
 defineStoryElements();
 defineElement('ehr-allergy-panel', EhrAllergyPanel);

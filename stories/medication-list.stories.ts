@@ -6,8 +6,8 @@ import { defineElement } from '../src/elements/base/define.js';
 import { EhrMedicationList } from '../src/elements/medication-list/medication-list.js';
 import type { RecordSource } from '../src/elements/base/store-types.js';
 import { simulateOffline } from './support/offline.js';
-import { DAY } from './support/seed-store.js';
-import { manyRequests, medicationRequest, seedMedicationPatient, type MedicationSeedOptions } from './support/seed-medication-list.js';
+import { DAY } from '../test/support/seed-store.js';
+import { manyRequests, medicationRequest, seedMedicationPatient, type MedicationSeedOptions } from '../test/support/seed-medication-list.js';
 
 defineStoryElements();
 defineElement('ehr-medication-list', EhrMedicationList);

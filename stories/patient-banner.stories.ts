@@ -7,7 +7,7 @@ import { defineElement } from '../src/elements/base/define.js';
 import { EhrPatientBanner } from '../src/elements/patient-banner/patient-banner.js';
 import type { LaunchContext, RecordSource } from '../src/elements/base/store-types.js';
 import { defineStoryElements } from './support/define-elements.js';
-import { failingType, neverAnswers, seedBannerStore, type BannerSeedOptions } from './support/seed-patient-banner.js';
+import { failingType, neverAnswers, seedBannerStore, type BannerSeedOptions } from '../test/support/seed-patient-banner.js';
 
 defineStoryElements();
 defineElement('ehr-patient-banner', EhrPatientBanner);

@@ -4,7 +4,7 @@ import { expect, waitFor } from 'storybook/test';
 import { defineStoryElements } from './support/define-elements.js';
 import type { EhrRecordProvider } from '../src/elements/record-provider/record-provider.js';
 import type { RecordSource } from '../src/elements/base/store-types.js';
-import { DAY, HOUR, seedStore, type SeedOptions } from './support/seed-store.js';
+import { DAY, HOUR, seedStore, type SeedOptions } from '../test/support/seed-store.js';
 import { withFakeSync } from './support/fake-sync.js';
 
 defineStoryElements();

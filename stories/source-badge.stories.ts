@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, nothing } from 'lit';
 import { expect, waitFor } from 'storybook/test';
 import { defineStoryElements } from './support/define-elements.js';
-import { DAY, HOUR, MINUTE, seedStore, type SeedOptions } from './support/seed-store.js';
+import { DAY, HOUR, MINUTE, seedStore, type SeedOptions } from '../test/support/seed-store.js';
 
 defineStoryElements();
 

@@ -10,7 +10,7 @@ import {
   makeAllergy,
   seedAllergyStore,
   type AllergySeedOptions,
-} from '../stories/support/seed-allergy-panel.js';
+} from './support/seed-allergy-panel.js';
 
 registerTranslation(de);
 

@@ -26,7 +26,7 @@ import { EhrRecordProvider } from '../src/elements/record-provider/define.js';
 import { EhrSourceBadge } from '../src/elements/source-badge/define.js';
 import { EhrAllergyPanel } from '../src/elements/allergy-panel/define.js';
 import { EhrMedicationList } from '../src/elements/medication-list/define.js';
-import { seedStore } from '../stories/support/seed-store.js';
+import { seedStore } from './support/seed-store.js';
 
 registerTranslation(de);
 

@@ -8,7 +8,7 @@ import example003 from './fixtures/fhir/MedicationStatement-example003.json';
 import { de, registerTranslation, type RecordSource, type StoredRow } from '../src/elements/base/index.js';
 import { EhrMedicationList } from '../src/elements/medication-list/define.js';
 import type { MedicationSelectDetail } from '../src/elements/medication-list/index.js';
-import { medicationRequest, seedMedicationPatient, type MedicationSeedOptions } from '../stories/support/seed-medication-list.js';
+import { medicationRequest, seedMedicationPatient, type MedicationSeedOptions } from './support/seed-medication-list.js';
 
 registerTranslation(de);
 

@@ -9,7 +9,7 @@ import type { RecordSource } from '../src/elements/base/store-types.js';
 import { EhrPatientBanner, type BannerToggleDetail } from '../src/elements/patient-banner/define.js';
 import { EhrRecordProvider } from '../src/elements/record-provider/define.js';
 import { ageAt } from '../src/fhir/dates.js';
-import { failingType, neverAnswers, seedBannerStore, type BannerSeedOptions } from '../stories/support/seed-patient-banner.js';
+import { failingType, neverAnswers, seedBannerStore, type BannerSeedOptions } from './support/seed-patient-banner.js';
 
 registerTranslation(de);
 void EhrRecordProvider;

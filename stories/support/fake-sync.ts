@@ -1,5 +1,5 @@
 import type { RecordSource, SyncOptions, SyncReport } from '../../src/elements/base/store-types.js';
-import type { SeededRecordStore } from './seed-store.js';
+import type { SeededRecordStore } from '../../test/support/seed-store.js';
 
 /**
  * Stand-in for the sync engine in stories: stories have no FHIR server, so `syncPatient` here

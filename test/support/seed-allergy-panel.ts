@@ -4,7 +4,7 @@ import inferno355Bundle from '../../demo/data/patients/uscore_bundle_patient_355
 import qualityCoreBundle from '../../demo/data/patients/us_quality_core_bundle_patient.json';
 import clientTestBundle from '../../demo/data/patients/uscore_bundle_patient_client_test.json';
 import nkdaExample from '../../demo/data/patients/spec-examples/AllergyIntolerance-nkda.json';
-import cashewExample from '../../test/fixtures/fhir/AllergyIntolerance-example.json';
+import cashewExample from '../fixtures/fhir/AllergyIntolerance-example.json';
 import { SSN_SYSTEM } from '../../demo/data/split.mjs';
 import { LocalRecordStore } from '../../src/store/index.js';
 import { fillSources, splitSample, type SourceSeed } from './seed-store.js';
