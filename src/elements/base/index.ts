@@ -2,7 +2,8 @@ export { EhrElement, EhrDataElement, baseStyles, type EmitOptions } from './ehr-
 export { defineElement } from './define.js';
 export { storeContext, patientContext, launchContext, syncStateContext } from './context.js';
 export { LiveQueryController, type LiveQueryStatus, type LiveQueryOptions, type LiveQueryRenderers } from './live-query-controller.js';
-export { patientQuery, sourceStatus } from './patient-query.js';
+export { patientQuery } from './patient-query.js';
+export { sourceStatus } from './source-status-controller.js';
 export {
   SourceStatusController,
   OnlineController,
@@ -11,7 +12,8 @@ export {
   type SourceStatusOptions,
 } from './source-status-controller.js';
 export { token, lightTokens, darkTokens, hostThemeStyles, documentThemeCss, adoptThemeStyles, tokenDeclarations, type TokenName } from './tokens.js';
-export { stateStyles, renderSkeleton, renderEmpty, renderError, renderPartial, renderStale, renderOffline, errorMessage } from './state-styles.js';
+export { stateStyles } from './state-styles.js';
+export { renderSkeleton, renderEmpty, renderError, renderPartial, renderStale, renderOffline, errorMessage } from './state-views.js';
 export * from './localize/index.js';
 export type * from './store-types.js';
 export type * from './events.js';

@@ -1,7 +1,6 @@
 import type { Resource } from 'fhir/r4';
 import type { EhrDataElement } from './ehr-element.js';
 import { LiveQueryController } from './live-query-controller.js';
-import { SourceStatusController, type SourceStatusOptions } from './source-status-controller.js';
 
 /**
  * Live rows of `type` (one resource type or several) for the element's active patient in its
@@ -20,20 +19,5 @@ export function patientQuery<T extends Resource = Resource>(
   return new LiveQueryController<T>(host, {
     store: () => host.activeStore,
     query: () => (host.activePatient && (!when || when()) ? { patient: host.activePatient, type } : undefined),
-  });
-}
-
-/**
- * The status of the sources of the element's active store, read again whenever the provider's
- * sync state changes. `options` adds the rest (e.g. `staleAfter: () => this.staleAfter`).
- */
-export function sourceStatus(
-  host: EhrDataElement,
-  options: Omit<SourceStatusOptions, 'store' | 'syncState'> = {},
-): SourceStatusController {
-  return new SourceStatusController(host, {
-    store: () => host.activeStore,
-    syncState: () => host.syncState,
-    ...options,
   });
 }

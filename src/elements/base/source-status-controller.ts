@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { EhrDataElement } from './ehr-element.js';
 import type { PatientKey, RecordSource, SourceInfo, SyncState } from './store-types.js';
 
 /**
@@ -314,4 +315,19 @@ export class SourceStatusController implements ReactiveController {
     const times = this.sources.map((s) => s.syncedAt).filter((t): t is number => t !== undefined);
     return times.length ? Math.min(...times) : undefined;
   }
+}
+
+/**
+ * The status of the sources of the element's active store, read again whenever the provider's
+ * sync state changes. `options` adds the rest (e.g. `staleAfter: () => this.staleAfter`).
+ */
+export function sourceStatus(
+  host: EhrDataElement,
+  options: Omit<SourceStatusOptions, 'store' | 'syncState'> = {},
+): SourceStatusController {
+  return new SourceStatusController(host, {
+    store: () => host.activeStore,
+    syncState: () => host.syncState,
+    ...options,
+  });
 }

@@ -1,13 +1,10 @@
-import { css, html, nothing, type TemplateResult } from 'lit';
-import type { Localize } from './localize/localize.js';
-import type { SourceState } from './source-status-controller.js';
+import { css } from 'lit';
 import { token } from './tokens.js';
-import { sentence } from './record-text.js';
 
 /**
  * Shared looks for the record states every element has: loading (skeleton), empty, error,
- * partial, stale and offline. Add `stateStyles` to an element's `styles` and use the
- * `render*` helpers below; their parts are `skeleton`, `empty`, `error`, `notice`.
+ * partial, stale and offline. Add `stateStyles` to an element's `styles` and render the states
+ * with the helpers of `state-views.ts`; their parts are `skeleton`, `empty`, `error`, `notice`.
  * Every state is said in words and marked by an icon shape, never by colour alone.
  */
 export const stateStyles = css`
@@ -152,98 +149,3 @@ export const headingStyles = css`
     overflow-wrap: anywhere;
   }
 `;
-
-/** Describes what went wrong in words, without leaking stack traces. */
-export function errorMessage(error: unknown, localize: Localize): string {
-  if (error instanceof Error && error.message) return error.message;
-  if (typeof error === 'string' && error) return error;
-  return localize.term('errorUnknown');
-}
-
-/** Loading placeholder: `lines` grey bars, announced once as "Loading <what>". */
-export function renderSkeleton(localize: Localize, options: { what?: string; lines?: number } = {}): TemplateResult {
-  const label = options.what ? localize.term('loadingWhat', options.what) : localize.term('loading');
-  const lines = Array.from({ length: options.lines ?? 3 });
-  return html`<div class="skeleton" part="skeleton" role="status" aria-live="polite" aria-busy="true">
-    <span class="visually-hidden">${label}</span>
-    ${lines.map(() => html`<div class="skeleton-line" aria-hidden="true"></div>`)}
-  </div>`;
-}
-
-/** "Nothing recorded" (or a specific message, e.g. "Allergies not recorded"). */
-export function renderEmpty(message: string): TemplateResult {
-  return html`<p class="empty" part="empty">${message}</p>`;
-}
-
-/** The Retry button at the end of an error or partial notice; nothing without `onRetry`. */
-function renderRetry(localize: Localize, onRetry: (() => void) | undefined): TemplateResult | typeof nothing {
-  return onRetry
-    ? html`<button type="button" class="retry" part="retry-button" @click=${onRetry}>${localize.term('retry')}</button>`
-    : nothing;
-}
-
-/**
- * Error box with `role="alert"`: what failed ("Allergies could not be loaded"), the reason, and a
- * Retry button (when `onRetry` is given) that keeps keyboard focus reachable.
- */
-export function renderError(
-  localize: Localize,
-  options: { what: string; error?: unknown; onRetry?: () => void },
-): TemplateResult {
-  return html`<div class="notice error" part="error" role="alert">
-    <span class="notice-icon" aria-hidden="true">✕</span>
-    <div class="notice-body">
-      <p class="notice-title">${localize.term('errorLoading', options.what)}</p>
-      ${options.error !== undefined
-        ? html`<p class="notice-detail">${sentence(localize, (slot) => localize.term('errorDetails', slot(errorMessage(options.error, localize))))}</p>`
-        : nothing}
-    </div>
-    ${renderRetry(localize, options.onRetry)}
-  </div>`;
-}
-
-/**
- * "Partial" notice: names the sources that failed and those never synced. Renders nothing when
- * every source is fine. `onRetry` (e.g. `() => this.requestSync()`) adds a Retry button.
- */
-export function renderPartial(
-  localize: Localize,
-  options: { failed: SourceState[]; notSynced?: SourceState[]; onRetry?: () => void },
-): TemplateResult | typeof nothing {
-  const failed = options.failed;
-  const pending = options.notSynced ?? [];
-  if (!failed.length && !pending.length) return nothing;
-  return html`<div class="notice partial" part="notice" role="status">
-    <span class="notice-icon" aria-hidden="true">!</span>
-    <div class="notice-body">
-      <p class="notice-title">${localize.term('partialRecord')}</p>
-      ${failed.length
-        ? html`<p class="notice-detail">
-            ${sentence(localize, (slot) => localize.term('sourcesSyncFailed', failed.length, localize.list(failed.map((s) => slot(s.name)))))}
-          </p>`
-        : nothing}
-      ${pending.length
-        ? html`<p class="notice-detail">
-            ${sentence(localize, (slot) => localize.term('sourcesNotSynced', pending.length, localize.list(pending.map((s) => slot(s.name)))))}
-          </p>`
-        : nothing}
-    </div>
-    ${renderRetry(localize, options.onRetry)}
-  </div>`;
-}
-
-/** "May be out of date (as of 21-Nov-2026 14:03)". */
-export function renderStale(localize: Localize, asOf: number | string | Date): TemplateResult {
-  return html`<div class="notice stale" part="notice" role="status">
-    <span class="notice-icon" aria-hidden="true">⚠</span>
-    <div class="notice-body">${localize.term('staleNotice', localize.clinicalDateTime(asOf))}</div>
-  </div>`;
-}
-
-/** "You are offline. Showing information saved on this device." */
-export function renderOffline(localize: Localize): TemplateResult {
-  return html`<div class="notice offline" part="notice" role="status">
-    <span class="notice-icon" aria-hidden="true">ℹ</span>
-    <div class="notice-body">${localize.term('offlineNotice')}</div>
-  </div>`;
-}

@@ -2,9 +2,11 @@ import { html, nothing, type CSSResultGroup, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { MedicationRequest, MedicationStatement, Patient, Resource } from 'fhir/r4';
 import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
-import { patientQuery, sourceStatus } from '../base/patient-query.js';
+import { patientQuery } from '../base/patient-query.js';
+import { sourceStatus } from '../base/source-status-controller.js';
 import { DEFAULT_STALE_AFTER } from '../base/source-status-controller.js';
-import { headingStyles, renderEmpty, renderError, renderOffline, renderPartial, renderSkeleton, renderStale, stateStyles } from '../base/state-styles.js';
+import { headingStyles, stateStyles } from '../base/state-styles.js';
+import { renderEmpty, renderError, renderOffline, renderPartial, renderSkeleton, renderStale } from '../base/state-views.js';
 import type { RecordSource, StoredRow } from '../base/store-types.js';
 import {
   buildMedicationList,

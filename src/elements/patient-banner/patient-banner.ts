@@ -2,8 +2,10 @@ import { html, nothing, type CSSResultGroup, type PropertyValues, type TemplateR
 import { property } from 'lit/decorators.js';
 import type { AllergyIntolerance, Patient } from 'fhir/r4';
 import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
-import { patientQuery, sourceStatus } from '../base/patient-query.js';
-import { renderError, renderOffline, renderPartial, renderSkeleton, renderStale, stateStyles } from '../base/state-styles.js';
+import { patientQuery } from '../base/patient-query.js';
+import { sourceStatus } from '../base/source-status-controller.js';
+import { stateStyles } from '../base/state-styles.js';
+import { renderError, renderOffline, renderPartial, renderSkeleton, renderStale } from '../base/state-views.js';
 import type { TermKey } from '../base/localize/localize.js';
 import type { StoredRow } from '../base/store-types.js';
 import { ageAt, type Age, type ParsedFhirDate } from '../../fhir/dates.js';

@@ -1,7 +1,7 @@
 import { html, nothing, type CSSResultGroup } from 'lit';
 import { property } from 'lit/decorators.js';
 import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
-import { sourceStatus } from '../base/patient-query.js';
+import { sourceStatus } from '../base/source-status-controller.js';
 import { DEFAULT_STALE_AFTER } from '../base/source-status-controller.js';
 import styles from './source-badge.styles.js';
 import { recordText } from '../base/record-text.js';
