@@ -1,6 +1,6 @@
 /**
  * Smoke test of the benchmark harness: `node bench/run.mjs --quick` must run end to end and
- * print every metric with positive numbers. No timing is asserted (DESIGN §8): this only keeps
+ * print every metric with positive numbers. No timing is asserted (docs/architecture.md §8): this only keeps
  * `npm run bench` from rotting.
  */
 import { spawn } from 'node:child_process';

@@ -48,7 +48,7 @@ describe('first sync', () => {
   });
 });
 
-test('the example from DESIGN §3 works as written (addSource not awaited)', async () => {
+test('the example at the top of src/sync/README.md works as written (addSource not awaited)', async () => {
   const clientTest = samplePatient(world, 'ClientTests USCore');
   const { store } = await openStore(world, { sources: [] });
   store.addSource({ id: 'clinic', baseUrl: world.server.baseUrl('clinic'), label: 'Riverside Clinic' });
