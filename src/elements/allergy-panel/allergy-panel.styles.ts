@@ -194,9 +194,4 @@ export default css`
     margin: 0;
     font-weight: ${token('font-weight-bold')};
   }
-  .detail {
-    margin: 0;
-    color: ${token('color-muted')};
-    font-size: ${token('font-size-s')};
-  }
 `;

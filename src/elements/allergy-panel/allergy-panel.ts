@@ -5,9 +5,10 @@ import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
 import { patientQuery } from '../base/patient-query.js';
 import { sourceStatus } from '../base/source-status-controller.js';
 import { headingStyles, stateStyles } from '../base/state-styles.js';
-import { renderError, renderOffline, renderPartial, renderSkeleton, renderStale } from '../base/state-views.js';
+import { renderError, renderSkeleton, renderSourceNotices } from '../base/state-views.js';
+import { headingLevel, renderHeading } from '../base/heading.js';
 import type { TermKey } from '../base/localize/localize.js';
-import { renderIncompleteCaveat, renderNoRecord, verdictFor } from '../base/completeness-notes.js';
+import { renderEmptyRecord, renderIncompleteCaveat, renderNoRecord, verdictFor } from '../base/completeness-notes.js';
 import { recordText, sentence } from '../base/record-text.js';
 import type { CompletenessVerdict } from '../../fhir/completeness.js';
 import type { StoredRow } from '../base/store-types.js';
@@ -220,7 +221,7 @@ export class EhrAllergyPanel extends EhrDataElement {
 
   protected override render() {
     return html`<section part="base" class="base" aria-labelledby=${this.headingId}>
-      ${this.renderHeading()}
+      ${renderHeading(headingLevel(this.headingLevel), this.localize.term('allergyPanelHeading'), { id: this.headingId, cls: 'heading', part: 'heading' })}
       ${this.renderNotices()}
       ${this.allergies.render({
         idle: () => html`<p part="empty" class="unavailable">${this.localize.term('allergyInfoUnavailable')}</p>`,
@@ -232,37 +233,12 @@ export class EhrAllergyPanel extends EhrDataElement {
     </section>`;
   }
 
-  /** A real `<h1>`–`<h6>` (static templates: the tag name can not be a binding). */
-  private renderHeading() {
-    const level = Math.min(6, Math.max(1, Math.trunc(Number(this.headingLevel)) || 2));
-    const id = this.headingId;
-    const text = this.localize.term('allergyPanelHeading');
-    switch (level) {
-      case 1:
-        return html`<h1 part="heading" class="heading" id=${id}>${text}</h1>`;
-      case 3:
-        return html`<h3 part="heading" class="heading" id=${id}>${text}</h3>`;
-      case 4:
-        return html`<h4 part="heading" class="heading" id=${id}>${text}</h4>`;
-      case 5:
-        return html`<h5 part="heading" class="heading" id=${id}>${text}</h5>`;
-      case 6:
-        return html`<h6 part="heading" class="heading" id=${id}>${text}</h6>`;
-      default:
-        return html`<h2 part="heading" class="heading" id=${id}>${text}</h2>`;
-    }
-  }
-
   private renderNotices() {
     // hide-source-notices: the host shows sync status itself. "Unavailable" and errors are in the body.
     if (this.allergies.status === 'idle' || this.hideSourceNotices) return nothing;
-    const s = this.status;
-    const stale = s.stale;
-    const staleAt = stale.length ? Math.min(...stale.map((x) => x.syncedAt!)) : undefined;
-    return html`${s.online ? nothing : renderOffline(this.localize)}
-    ${renderPartial(this.localize, { failed: s.failed, notSynced: s.notSynced, onRetry: () => this.requestSync() })}
-    ${staleAt !== undefined ? renderStale(this.localize, staleAt) : nothing}`;
+    return renderSourceNotices(this.localize, this.status, () => this.requestSync());
   }
+
 
   private renderReady(rows: StoredRow<AllergyIntolerance>[]) {
     const view = this.view(rows);
@@ -303,20 +279,16 @@ export class EhrAllergyPanel extends EhrDataElement {
 
   /** Nothing at all: "No allergies recorded" only when every provider delivered (see `src/fhir/completeness.ts`). */
   private renderEmpty(verdict: CompletenessVerdict) {
-    if (verdict.empty === 'unavailable') {
-      const detail = verdict.missing.length
-        ? sentence(this.localize, (slot) => this.localize.term('allergyUnavailableSources', this.localize.list(verdict.missing.map(slot))))
-        : this.localize.term('allergyUnavailableUnknown');
-      return html`<div part="empty" role="status">
-        <p class="unavailable">${this.localize.term('allergyInfoUnavailable')}</p>
-        <p class="detail">${detail}</p>
-      </div>`;
-    }
-    return html`<div part="empty">
-      <p class="unavailable">${this.localize.term('allergyNoneRecorded')}</p>
-      <p class="detail">${this.localize.term('allergyNoneRecordedDetail')}</p>
-    </div>`;
+    const t = this.localize;
+    return renderEmptyRecord(t, verdict, {
+      none: t.term('allergyNoneRecorded'),
+      noneDetail: t.term('allergyNoneRecordedDetail'),
+      unavailable: t.term('allergyInfoUnavailable'),
+      unavailableSources: (providers) => t.term('allergyUnavailableSources', providers),
+      unavailableUnknown: t.term('allergyUnavailableUnknown'),
+    });
   }
+
 
   private renderSummary(view: AllergyPanelView) {
     if (!view.current.length) return nothing;

@@ -29,3 +29,39 @@ export function renderNoRecord(localize: Localize, verdict: CompletenessVerdict)
     (name) => html`<p part="no-record" class="note no-record">${sentence(localize, (slot) => localize.term('noRecordAt', slot(name)))}</p>`,
   )}`;
 }
+
+/** The words one element uses for its empty states (see {@link renderEmptyRecord}). */
+export interface EmptyRecordTerms {
+  /** "No allergies recorded": every provider delivered and none has an entry. */
+  none: string;
+  /** A second line under `none`, if the element has one. */
+  noneDetail?: string;
+  /** "Allergy information unavailable": some provider did not deliver. */
+  unavailable: string;
+  /** "… could not be checked" naming the providers (a localized list, record text in slots). */
+  unavailableSources: (providers: string) => string;
+  /** The same when the providers' states could not be read at all. */
+  unavailableUnknown: string;
+}
+
+/**
+ * An element with no entries at all (`part="empty"`): "nothing recorded" only when every provider
+ * delivered (see `src/fhir/completeness.ts`); otherwise "unavailable" with the providers that did
+ * not deliver, announced (`role="status"`). The same markup in every element: a title line and a
+ * detail line.
+ */
+export function renderEmptyRecord(localize: Localize, verdict: CompletenessVerdict, terms: EmptyRecordTerms): TemplateResult {
+  if (verdict.empty === 'none-recorded') {
+    return html`<div part="empty" class="empty-record">
+      <p class="empty-title">${terms.none}</p>
+      ${terms.noneDetail ? html`<p class="empty-detail">${terms.noneDetail}</p>` : nothing}
+    </div>`;
+  }
+  const detail = verdict.missing.length
+    ? sentence(localize, (slot) => terms.unavailableSources(localize.list(verdict.missing.map(slot))))
+    : terms.unavailableUnknown;
+  return html`<div part="empty" class="empty-record unavailable" role="status">
+    <p class="empty-title">${terms.unavailable}</p>
+    <p class="empty-detail">${detail}</p>
+  </div>`;
+}

@@ -43,6 +43,23 @@ export const stateStyles = css`
     margin: 0;
   }
 
+  /* Completeness (completeness-notes.ts): "May be incomplete: …", and an element with no entries. */
+  .incomplete {
+    padding: ${token('space-2xs')} ${token('space-s')};
+    border: 1px dashed ${token('color-warning')};
+    border-radius: ${token('radius-m')};
+    background: ${token('color-warning-surface')};
+  }
+  .empty-record .empty-title {
+    margin: 0;
+    font-weight: ${token('font-weight-bold')};
+  }
+  .empty-record .empty-detail {
+    margin: ${token('space-2xs')} 0 0;
+    color: ${token('color-muted')};
+    font-size: ${token('font-size-s')};
+  }
+
   .notice {
     display: flex;
     align-items: flex-start;

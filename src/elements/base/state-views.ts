@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Localize } from './localize/localize.js';
-import type { SourceState } from './source-status-controller.js';
+import type { SourceState, SourceStatusController } from './source-status-controller.js';
 import { sentence } from './record-text.js';
 
 /**
@@ -101,4 +101,21 @@ export function renderOffline(localize: Localize): TemplateResult {
     <span class="notice-icon" aria-hidden="true">ℹ</span>
     <div class="notice-body">${localize.term('offlineNotice')}</div>
   </div>`;
+}
+
+/**
+ * The sync notices every element shows above its content, the same way everywhere: "Offline"
+ * while the browser is, the providers that failed or were never synced (with Retry, which asks
+ * the host or provider to sync: `ehr-sync-request`), and "as of" the oldest stale sync. Elements
+ * leave them out under `hide-source-notices`; completeness notes are separate and never hidden.
+ */
+export function renderSourceNotices(
+  localize: Localize,
+  status: Pick<SourceStatusController, 'online' | 'failed' | 'notSynced' | 'stale'>,
+  onRetry: () => void,
+): TemplateResult {
+  const staleTimes = status.stale.map((s) => s.syncedAt).filter((t): t is number => t !== undefined);
+  return html`${status.online ? nothing : renderOffline(localize)}
+    ${renderPartial(localize, { failed: status.failed, notSynced: status.notSynced, onRetry })}
+    ${staleTimes.length ? renderStale(localize, Math.min(...staleTimes)) : nothing}`;
 }

@@ -144,20 +144,6 @@ export default css`
     margin: ${token('space-xs')} 0;
     font-size: ${token('font-size-s')};
   }
-  .incomplete {
-    padding: ${token('space-2xs')} ${token('space-s')};
-    border: 1px dashed ${token('color-warning')};
-    border-radius: ${token('radius-m')};
-    background: ${token('color-warning-surface')};
-  }
-  .unavailable-title {
-    margin: 0;
-    font-weight: ${token('font-weight-bold')};
-  }
-  .detail {
-    margin: ${token('space-2xs')} 0 0;
-    color: ${token('color-muted')};
-  }
   /* A dose that could not be fully read: its own marker, in words, never colour alone. */
   .dose-incomplete {
     display: inline-block;

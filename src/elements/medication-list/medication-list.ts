@@ -6,7 +6,8 @@ import { patientQuery } from '../base/patient-query.js';
 import { sourceStatus } from '../base/source-status-controller.js';
 import { DEFAULT_STALE_AFTER } from '../base/source-status-controller.js';
 import { headingStyles, stateStyles } from '../base/state-styles.js';
-import { renderEmpty, renderError, renderOffline, renderPartial, renderSkeleton, renderStale } from '../base/state-views.js';
+import { renderEmpty, renderError, renderSkeleton, renderSourceNotices } from '../base/state-views.js';
+import { headingLevel, renderHeading } from '../base/heading.js';
 import type { RecordSource, StoredRow } from '../base/store-types.js';
 import {
   buildMedicationList,
@@ -19,7 +20,7 @@ import {
 } from '../../fhir/medication-rows.js';
 import { INCOMPLETE_DOSE_PREFIX, dosageParts, dosageText, medicationDosageSummary } from '../../fhir/medications.js';
 import { LIST_PREVIEW, NESTED_PREVIEW, preview, renderAndMore, renderShowAll } from '../base/show-more.js';
-import { renderIncompleteCaveat, renderNoRecord, verdictFor } from '../base/completeness-notes.js';
+import { renderEmptyRecord, renderIncompleteCaveat, renderNoRecord, verdictFor } from '../base/completeness-notes.js';
 import { recordText, sentence } from '../base/record-text.js';
 import type { Localize } from '../base/localize/localize.js';
 import type { CompletenessVerdict } from '../../fhir/completeness.js';
@@ -270,46 +271,20 @@ export class EhrMedicationList extends EhrDataElement {
     if (this.syncState) this.requestSync();
   };
 
-  private get headingLevelClamped(): number {
-    const n = Math.round(Number(this.headingLevel));
-    return Number.isFinite(n) ? Math.min(6, Math.max(1, n)) : 2;
-  }
-
   protected override render(): TemplateResult {
     const title = this.heading || this.localize.term('medsHeading');
-    const level = this.headingLevelClamped;
+    const level = headingLevel(this.headingLevel);
     return html`<section class="base" part="base" aria-labelledby="heading">
-      ${this.renderHeading(level, 'heading', 'heading', html`${title}`, 'heading')} ${this.renderNotices()} ${this.renderBody(level)}
+      ${renderHeading(level, title, { id: 'heading', cls: 'heading', part: 'heading' })} ${this.renderNotices()} ${this.renderBody(level)}
     </section>`;
-  }
-
-  private renderHeading(level: number, id: string, cls: string, content: TemplateResult, part: string): TemplateResult {
-    switch (level) {
-      case 1:
-        return html`<h1 id=${id} class=${cls} part=${part}>${content}</h1>`;
-      case 2:
-        return html`<h2 id=${id} class=${cls} part=${part}>${content}</h2>`;
-      case 3:
-        return html`<h3 id=${id} class=${cls} part=${part}>${content}</h3>`;
-      case 4:
-        return html`<h4 id=${id} class=${cls} part=${part}>${content}</h4>`;
-      case 5:
-        return html`<h5 id=${id} class=${cls} part=${part}>${content}</h5>`;
-      default:
-        return html`<h6 id=${id} class=${cls} part=${part}>${content}</h6>`;
-    }
   }
 
   private renderNotices(): TemplateResult | typeof nothing {
     // hide-source-notices: the host shows sync status itself. Errors are in the body, never hidden.
     if (!this.activeStore || !this.activePatient || this.hideSourceNotices) return nothing;
-    const s = this.sourceStatus;
-    const stale = s.stale;
-    const staleAsOf = stale.length ? Math.min(...stale.map((x) => x.syncedAt!)) : undefined;
-    return html`${s.online ? nothing : renderOffline(this.localize)}
-    ${renderPartial(this.localize, { failed: s.failed, notSynced: s.notSynced, ...(this.syncState ? { onRetry: () => this.requestSync() } : {}) })}
-    ${staleAsOf !== undefined ? renderStale(this.localize, staleAsOf) : nothing}`;
+    return renderSourceNotices(this.localize, this.sourceStatus, () => this.requestSync());
   }
+
 
   private renderBody(level: number): TemplateResult | typeof nothing {
     if (!this.activeStore || !this.activePatient) {
@@ -372,15 +347,14 @@ export class EhrMedicationList extends EhrDataElement {
   /** No medications at all: "No medications recorded" only when every provider delivered (see `src/fhir/completeness.ts`). */
   private renderEmptyList(verdict: CompletenessVerdict): TemplateResult {
     const t = this.localize;
-    if (verdict.empty === 'none-recorded') return renderEmpty(t.term('medsNone'));
-    const detail = verdict.missing.length
-      ? sentence(t, (slot) => t.term('medsUnavailableSources', t.list(verdict.missing.map(slot))))
-      : t.term('medsUnavailableUnknown');
-    return html`<div part="empty" class="unavailable" role="status">
-      <p class="unavailable-title">${t.term('medsUnavailable')}</p>
-      <p class="detail">${detail}</p>
-    </div>`;
+    return renderEmptyRecord(t, verdict, {
+      none: t.term('medsNone'),
+      unavailable: t.term('medsUnavailable'),
+      unavailableSources: (providers) => t.term('medsUnavailableSources', providers),
+      unavailableUnknown: t.term('medsUnavailableUnknown'),
+    });
   }
+
 
   private groupTitle(view: MedicationListView, group: MedicationDisplayGroup, rows: readonly MedicationRowView[]): string {
     const t = this.localize;
@@ -411,7 +385,7 @@ export class EhrMedicationList extends EhrDataElement {
       <span class="count">(${t.term('medsGroupCount', rows.length)})</span>`;
     const date = view.deceasedDate ? t.clinicalDate(view.deceasedDate.original) : undefined;
     return html`<section class="group ${group} ${flagged ? 'after-death' : ''}" part="group" aria-labelledby=${id} data-group=${group}>
-      ${this.renderHeading(level, id, 'group-heading', title, 'group-heading')}
+      ${renderHeading(level, title, { id, cls: 'group-heading', part: 'group-heading' })}
       ${flagged
         ? html`<p class="warning" part="warning" role="note">
             <span class="icon" aria-hidden="true">⚠</span>

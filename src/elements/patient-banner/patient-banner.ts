@@ -5,7 +5,7 @@ import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
 import { patientQuery } from '../base/patient-query.js';
 import { sourceStatus } from '../base/source-status-controller.js';
 import { stateStyles } from '../base/state-styles.js';
-import { renderError, renderOffline, renderPartial, renderSkeleton, renderStale } from '../base/state-views.js';
+import { renderError, renderSkeleton, renderSourceNotices } from '../base/state-views.js';
 import type { TermKey } from '../base/localize/localize.js';
 import type { StoredRow } from '../base/store-types.js';
 import { ageAt, type Age, type ParsedFhirDate } from '../../fhir/dates.js';
@@ -525,13 +525,9 @@ export class EhrPatientBanner extends EhrDataElement {
     // hide-source-notices: the host shows sync status itself. Errors, "not available" and the
     // allergy summary's own "unavailable" / "may be incomplete" notes are never hidden.
     if (this.hideSourceNotices) return nothing;
-    const s = this.status;
-    const stale = s.stale;
-    const oldest = s.oldestSync;
-    return html`${s.online ? nothing : renderOffline(this.localize)}
-    ${renderPartial(this.localize, { failed: s.failed, notSynced: s.notSynced, onRetry: () => this.requestSync() })}
-    ${stale.length && oldest !== undefined ? renderStale(this.localize, Math.min(...stale.map((x) => x.syncedAt ?? oldest))) : nothing}`;
+    return renderSourceNotices(this.localize, this.status, () => this.requestSync());
   }
+
 
   // ------------------------------------------------------------------------------------------
   // Zone 2
