@@ -1,6 +1,7 @@
 import type { Decorator, Preview } from '@storybook/web-components-vite';
 import { setCustomElementsManifest } from '@storybook/web-components-vite';
 import { html } from 'lit';
+import { configure } from 'storybook/test';
 import manifest from '../custom-elements.json';
 import { registerTranslation, de } from '../src/elements/base/localize/index.js';
 import { adoptThemeStyles } from '../src/elements/base/tokens.js';
@@ -28,6 +29,10 @@ const withPage: Decorator = (story, context) => {
     ${story()}
   </div>`;
 };
+
+// Stories seed a real IndexedDB store before they render; on a loaded CI machine that can take
+// longer than Testing Library's default 1 s for waitFor/findBy.
+configure({ asyncUtilTimeout: 5_000 });
 
 const preview: Preview = {
   tags: ['autodocs'],
