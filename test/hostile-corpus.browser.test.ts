@@ -23,6 +23,7 @@ import '../src/elements/medication-list/define.js';
 import '../src/elements/source-badge/define.js';
 import { CASES, TRAP, type Chart, type HostileCase } from './hostile/cases.js';
 import { CORPUS_ELEMENTS } from './hostile/elements.js';
+import { visibleText } from './support/elements.js';
 import { baseUrl, createServerBase, getJson, resetFaults, resetServerData, setFaults, SSN, uniqueName, until } from './support/browser-sync.js';
 
 const BASE = 'hostile-corpus';
@@ -86,16 +87,7 @@ function chartFor(c: HostileCase): Chart {
   return copy;
 }
 
-/** Visible text of a node and its shadow roots, whitespace collapsed. */
-function words(node: Node): string {
-  const walk = (n: Node): string => {
-    if (n.nodeType === Node.TEXT_NODE) return n.textContent ?? '';
-    if (n instanceof HTMLElement && n.tagName === 'STYLE') return '';
-    const kids = n instanceof Element && n.shadowRoot ? n.shadowRoot.childNodes : n.childNodes;
-    return [...kids].map(walk).join('');
-  };
-  return walk(node).replace(/\s+/g, ' ').trim();
-}
+const words = visibleText;
 
 const FORBIDDEN_TAGS = new Set(['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'IMG', 'LINK', 'META', 'BASE', 'FORM', 'STYLE', 'A', 'FOREIGNOBJECT']);
 const SCRIPT_URL = /^\s*(javascript|data|vbscript):/i;

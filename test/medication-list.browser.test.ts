@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { fixture, fixtureCleanup, html } from '@open-wc/testing-helpers';
 import { expectNoAxeViolations, trackSourceReads } from './support/elements.js';
+import { fakeRecordSource } from './support/fake-record-source.js';
 import type { Medication, MedicationStatement, Resource } from 'fhir/r4';
 import example001 from './fixtures/fhir/MedicationStatement-example001.json';
 import example003 from './fixtures/fhir/MedicationStatement-example003.json';
@@ -392,7 +393,7 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
       ['de', 'Dosis unvollständig – Quelleintrag prüfen'],
     ] as const) {
       const wrapper = await fixture<HTMLElement>(
-        html`<div lang=${lang}><ehr-medication-list .store=${storeWith([insulin, plain])} patient="clinic/Patient/1"></ehr-medication-list></div>`,
+        html`<div lang=${lang}><ehr-medication-list .store=${fakeRecordSource([insulin, plain])} patient="clinic/Patient/1"></ehr-medication-list></div>`,
       );
       const el = wrapper.querySelector('ehr-medication-list') as EhrMedicationList;
       await ready(el);
@@ -417,7 +418,7 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
       medicationCodeableConcept: { text: 'Amoxicillin 500 MG Oral Capsule' },
       dosageInstruction: [{ text: '1 capsule three times a day' }],
     });
-    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${storeWith([...odd, normal])} patient="clinic/Patient/1"></ehr-medication-list>`);
+    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${fakeRecordSource([...odd, normal])} patient="clinic/Patient/1"></ehr-medication-list>`);
     await ready(el);
     expect(rows(el, 'active').map((r) => text(r.querySelector('[part~="name"]')!))).toEqual(['Amoxicillin 500 MG Oral Capsule']);
     const unknown = rows(el, 'unknown');
@@ -431,7 +432,7 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
     const many = Array.from({ length: 120 }, (_, i) =>
       medicationRequest(`m${i}`, 'Patient/1', { medicationCodeableConcept: { text: `Medicine ${String(i).padStart(3, '0')}` } }),
     );
-    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${storeWith(many)} patient="clinic/Patient/1"></ehr-medication-list>`);
+    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${fakeRecordSource(many)} patient="clinic/Patient/1"></ehr-medication-list>`);
     await ready(el);
     expect(rows(el, 'active')).toHaveLength(50);
     expect(text(group(el, 'active')!.querySelector('[part~="group-heading"]')!)).toBe('Active (120 medications)');
@@ -454,7 +455,7 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
         dosageInstruction: [{ text: `renewal ${i}` }],
       }),
     );
-    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${storeWith([taper, ...renewals])} patient="clinic/Patient/1"></ehr-medication-list>`);
+    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${fakeRecordSource([taper, ...renewals])} patient="clinic/Patient/1"></ehr-medication-list>`);
     await ready(el);
     const row = rowNamed(el, 'active', 'Prednisolone 5 MG Oral Tablet');
     expect(cell(row, 'dose')).toBe(`${dosages.slice(0, 10).map((d) => d.text).join('; ')} and 15 more`);
@@ -513,7 +514,7 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
   });
 
   it('medicines listed while a provider is in error: "May be incomplete" names it above the groups', async () => {
-    const store = storeWith([medicationRequest('one', 'Patient/1', { medicationCodeableConcept: { text: 'Amoxicillin 500 MG Oral Capsule' } })], [CLINIC_OK, HOSPITAL_FAILED]);
+    const store = fakeRecordSource([medicationRequest('one', 'Patient/1', { medicationCodeableConcept: { text: 'Amoxicillin 500 MG Oral Capsule' } })], [CLINIC_OK, HOSPITAL_FAILED]);
     const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${store} patient="clinic/Patient/1"></ehr-medication-list>`);
     await ready(el);
     expect(rows(el, 'active')).toHaveLength(1);
@@ -545,23 +546,6 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
   });
 });
 
-/** A store holding exactly `resources` (at the clinic), answering live queries by type. */
-function storeWith(resources: Resource[], sources: Array<{ id: string; label: string; status: string; lastSyncAt?: number; lastError?: string }> = [{ id: 'clinic', label: 'Riverside Clinic', lastSyncAt: Date.now(), status: 'ok' }]): RecordSource {
-  const rows: StoredRow[] = resources.map((resource) => ({ source: 'clinic', patient: 'clinic/Patient/1', fetchedAt: Date.now(), resource }));
-  return {
-    search: async () => rows,
-    live: (query) => ({
-      subscribe: (o) => {
-        const types = [query.type ?? []].flat();
-        queueMicrotask(() => o.next?.(rows.filter((r) => !types.length || types.includes(r.resource.resourceType))));
-        return { unsubscribe() {} };
-      },
-    }),
-    getSources: async () => sources,
-    // What the store answers after a completed download from each source whose status is ok.
-    syncedSources: async () => sources.filter((s) => s.status === 'ok').map((s) => s.id),
-  };
-}
 
 type FakeSource = { id: string; label: string; status: string; lastSyncAt?: number; lastError?: string; noRecord?: boolean };
 const CLINIC_OK: FakeSource = { id: 'clinic', label: 'Riverside Clinic', lastSyncAt: Date.now(), status: 'ok' };
@@ -666,7 +650,7 @@ function tableDisplay(el: EhrMedicationList) {
 describe('<ehr-medication-list> when nothing is active', () => {
   it('says "No active medications recorded" above the stopped group', async () => {
     const patient = { resourceType: 'Patient', id: '1', name: [{ family: 'Tester', given: ['Alex'] }] } as Resource;
-    const store = storeWith([
+    const store = fakeRecordSource([
       patient,
       medicationRequest('old-1', 'Patient/1', { status: 'stopped', medicationCodeableConcept: { text: 'Amoxicillin 500 MG Oral Capsule' } }),
       medicationRequest('old-2', 'Patient/1', { status: 'completed', medicationCodeableConcept: { text: 'Ibuprofen 400 MG Oral Tablet' } }),
@@ -694,7 +678,7 @@ describe('<ehr-medication-list> when nothing is active', () => {
 
 describe('<ehr-medication-list hide-source-notices>', () => {
   const failedHospital = () =>
-    storeWith(
+    fakeRecordSource(
       [],
       [
         { id: 'clinic', label: 'Riverside Clinic', lastSyncAt: Date.now() - 3 * 86_400_000, status: 'ok' },
@@ -725,7 +709,7 @@ describe('<ehr-medication-list hide-source-notices>', () => {
   });
 
   it('never hides the "May be incomplete" caveat on a list', async () => {
-    const store = storeWith(
+    const store = fakeRecordSource(
       [medicationRequest('one', 'Patient/1', { medicationCodeableConcept: { text: 'Amoxicillin 500 MG Oral Capsule' } })],
       [
         { id: 'clinic', label: 'Riverside Clinic', lastSyncAt: Date.now(), status: 'ok' },

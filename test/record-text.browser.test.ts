@@ -7,11 +7,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fixture, fixtureCleanup, html } from '@open-wc/testing-helpers';
 import type { AllergyIntolerance, MedicationRequest, Patient, Resource } from 'fhir/r4';
-import type { RecordSource, StoredRow } from '../src/elements/base/index.js';
 import { EhrMedicationList } from '../src/elements/medication-list/define.js';
 import { EhrAllergyPanel } from '../src/elements/allergy-panel/define.js';
 import { EhrPatientBanner } from '../src/elements/patient-banner/define.js';
 import { expectNoAxeViolations } from './support/elements.js';
+import { fakeClinic, fakeRecordSource, type FakeSource } from './support/fake-record-source.js';
 
 afterEach(() => fixtureCleanup());
 
@@ -22,26 +22,7 @@ const MARK = '(contains text-direction control characters)';
 const text = (n: Node | null | undefined) => (n?.textContent ?? '').replace(/\s+/g, ' ').trim();
 const PATIENT = 'clinic/Patient/1';
 
-type FakeSource = { id: string; label: string; status: string; lastSyncAt?: number; lastError?: string };
-
-/** A store holding `resources` for the clinic's patient 1, with these providers (ok ones delivered). */
-function fakeStore(resources: Resource[], sources: FakeSource[]): RecordSource {
-  const rows: StoredRow[] = resources.map((resource) => ({ source: 'clinic', patient: PATIENT, fetchedAt: Date.now(), resource }));
-  return {
-    search: async () => rows,
-    live: (query) => ({
-      subscribe: (o) => {
-        const types = [query.type ?? []].flat();
-        queueMicrotask(() => o.next?.(rows.filter((r) => !types.length || types.includes(r.resource.resourceType))));
-        return { unsubscribe() {} };
-      },
-    }),
-    getSources: async () => sources,
-    syncedSources: async () => sources.filter((s) => s.status === 'ok').map((s) => s.id),
-  };
-}
-
-const clinic = (label = 'Riverside Clinic'): FakeSource => ({ id: 'clinic', label, status: 'ok', lastSyncAt: Date.now() });
+const clinic = fakeClinic;
 const failedHospital = (label: string): FakeSource => ({ id: 'hospital', label, status: 'error', lastError: 'HTTP 503' });
 
 /** Every <bdi> in `root` that holds a direction control is marked, and every marked one holds one. */
@@ -60,7 +41,7 @@ function markerAfter(bdi: Element) {
 
 describe('<ehr-medication-list> record text', () => {
   async function list(resources: Resource[], sources: FakeSource[]) {
-    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${fakeStore(resources, sources)} patient=${PATIENT}></ehr-medication-list>`);
+    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${fakeRecordSource(resources, sources)} patient=${PATIENT}></ehr-medication-list>`);
     await vi.waitFor(() => expect(el.shadowRoot!.querySelector('[part~="group"], [part~="empty"]')).not.toBeNull(), { timeout: 10_000 });
     await el.updateComplete;
     return el;
@@ -121,7 +102,7 @@ describe('<ehr-allergy-panel> record text', () => {
   });
 
   it('substance, manifestation, a recorded category and the provider name: each its own <bdi>, marked when it holds controls', async () => {
-    const store = fakeStore(
+    const store = fakeRecordSource(
       [
         allergy({
           code: { text: `Penicillin${RLO}` },
@@ -157,7 +138,7 @@ describe('<ehr-patient-banner> record text', () => {
       birthDate: '1970-01-01',
       gender: 'female',
     };
-    const store = fakeStore([patient], [clinic(`Riverside${RLO} Clinic`)]);
+    const store = fakeRecordSource([patient], [clinic(`Riverside${RLO} Clinic`)]);
     const el = await fixture<EhrPatientBanner>(html`<ehr-patient-banner lang="en" .store=${store} patient=${PATIENT}></ehr-patient-banner>`);
     await vi.waitFor(() => expect(el.shadowRoot!.querySelector('[part~="identifier"]')).not.toBeNull(), { timeout: 10_000 });
     await vi.waitFor(() => expect(text(el.shadowRoot!.querySelector('[part~="sources"]'))).toContain('Riverside'));

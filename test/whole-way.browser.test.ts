@@ -12,6 +12,7 @@ import '../src/elements/allergy-panel/define.js';
 import '../src/elements/medication-list/define.js';
 import type { EhrAllergyPanel } from '../src/elements/allergy-panel/allergy-panel.js';
 import type { EhrMedicationList } from '../src/elements/medication-list/medication-list.js';
+import { visibleText } from './support/elements.js';
 import { baseUrl, getJson, resetFaults, resetServerData, setFaults, SSN, uniqueName } from './support/browser-sync.js';
 
 const NHI = 'https://standards.digital.health.nz/ns/nhi-id';
@@ -25,16 +26,7 @@ afterEach(async () => {
   for (const c of cleanup.splice(0)) await c();
 });
 
-/** Visible text of a node and its shadow roots, whitespace collapsed. */
-function words(node: Node): string {
-  const walk = (n: Node): string => {
-    if (n.nodeType === Node.TEXT_NODE) return n.textContent ?? '';
-    if (n instanceof HTMLElement && n.tagName === 'STYLE') return '';
-    const kids = n instanceof Element && n.shadowRoot ? n.shadowRoot.childNodes : n.childNodes;
-    return [...kids].map(walk).join('');
-  };
-  return walk(node).replace(/\s+/g, ' ').trim();
-}
+const words = visibleText;
 
 async function syncedStore(patient: string): Promise<{ store: RecordStore; report: Awaited<ReturnType<RecordStore['syncPatient']>> }> {
   const name = uniqueName('whole-way');

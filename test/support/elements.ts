@@ -46,3 +46,14 @@ export function trackSourceReads<T extends object>(store: T): { store: T; source
   }
   return { store, sourcesRead: async () => void (await Promise.all(waits)) };
 }
+
+/** Visible text of a node and its shadow roots (styles left out), whitespace collapsed. */
+export function visibleText(node: Node): string {
+  const walk = (n: Node): string => {
+    if (n.nodeType === Node.TEXT_NODE) return n.textContent ?? '';
+    if (n instanceof HTMLElement && n.tagName === 'STYLE') return '';
+    const kids = n instanceof Element && n.shadowRoot ? n.shadowRoot.childNodes : n.childNodes;
+    return [...kids].map(walk).join('');
+  };
+  return walk(node).replace(/\s+/g, ' ').trim();
+}
