@@ -10,11 +10,16 @@ export { RecordStore } from './record-store.js';
 export type { RecordStoreOpenOptions, SyncProgressEvent } from './record-store.js';
 export { LocalRecordStore, StoreError } from './store/index.js';
 export type {
+  CodeSummaryEntry,
+  CodeWindow,
+  CodeWindowQuery,
   ConflictChoice,
   ConflictRecord,
   LiveObservable,
   OpenOptions,
+  PatientCoverage,
   PatientKey,
+  PossibleMatch,
   PurgeOptions,
   PurgeResult,
   SearchQuery,
@@ -22,6 +27,7 @@ export type {
   SourceRecord,
   StoreErrorCode,
   StoredRow,
+  WindowPosition,
 } from './store/index.js';
 export { SyncError } from './sync/index.js';
 export type { SourceReport, SyncErrorCode, SyncPatientOptions, SyncProgress, SyncReport } from './sync/index.js';

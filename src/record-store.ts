@@ -16,6 +16,7 @@
  * than extends because the local store is created only through its own `open()`.
  */
 import type { Resource } from 'fhir/r4';
+import type { CodeSummaryEntry, CodeWindow, CodeWindowQuery } from './store/code-queries.js';
 import type { PatientCoverage } from './store/coverage.js';
 import type { PossibleMatch } from './store/links.js';
 import {
@@ -158,6 +159,26 @@ export class RecordStore extends EventTarget {
   /** Live version of {@link search}: emits again after every committed write that changes it, in any tab. */
   live<T extends Resource = Resource>(query: SearchQuery): LiveObservable<StoredRow<T>[]> {
     return this.#local.live<T>(query);
+  }
+
+  /** Each main code of the patient's rows of `type`, with count, newest date and newest row; one row read per code. */
+  codeSummary<T extends Resource = Resource>(patient: PatientKey, type: string): Promise<CodeSummaryEntry<T>[]> {
+    return this.#local.codeSummary<T>(patient, type);
+  }
+
+  /** Live version of {@link codeSummary}. */
+  liveCodeSummary<T extends Resource = Resource>(patient: PatientKey, type: string): LiveObservable<CodeSummaryEntry<T>[]> {
+    return this.#local.liveCodeSummary<T>(patient, type);
+  }
+
+  /** A window of the patient's rows of `type` (one code or all), newest first, with positions to page on. */
+  codeWindow<T extends Resource = Resource>(query: CodeWindowQuery): Promise<CodeWindow<T>> {
+    return this.#local.codeWindow<T>(query);
+  }
+
+  /** Live version of {@link codeWindow}: emits again when the window's rows change. */
+  liveCodeWindow<T extends Resource = Resource>(query: CodeWindowQuery): LiveObservable<CodeWindow<T>> {
+    return this.#local.liveCodeWindow<T>(query);
   }
 
   /** One row by source, type and id; tombstones only with `includeDeleted`. */

@@ -20,6 +20,10 @@ const HOST_API = [
   // reading
   'search',
   'live',
+  'codeSummary',
+  'liveCodeSummary',
+  'codeWindow',
+  'liveCodeWindow',
   'get',
   'read',
   'linkedPatients',
@@ -138,11 +142,16 @@ describe('the package entry (src/index.ts)', () => {
       .map((s) => s.name)
       .sort();
     expect(types).toEqual([
+      'CodeSummaryEntry',
+      'CodeWindow',
+      'CodeWindowQuery',
       'ConflictChoice',
       'ConflictRecord',
       'LiveObservable',
       'OpenOptions',
+      'PatientCoverage',
       'PatientKey',
+      'PossibleMatch',
       'PurgeOptions',
       'PurgeResult',
       'RecordStoreOpenOptions',
@@ -157,6 +166,7 @@ describe('the package entry (src/index.ts)', () => {
       'SyncProgress',
       'SyncProgressEvent',
       'SyncReport',
+      'WindowPosition',
     ]);
   });
 });

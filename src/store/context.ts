@@ -13,6 +13,8 @@ export interface StoreContext {
   readonly rules: LinkRules;
   /** `fetch` functions given to `addSource`, kept in this instance's memory only. */
   readonly fetches: Map<string, typeof fetch>;
+  /** The `IDBKeyRange` of the IndexedDB in use (for the few reads done on raw IndexedDB). */
+  readonly keyRange: typeof IDBKeyRange;
 }
 
 export const ALL_TABLES = ['resources', 'sources', 'checkpoints', 'outbox', 'conflicts', 'links', 'matches', 'coverage'] as const;

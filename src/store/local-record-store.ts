@@ -24,6 +24,8 @@ import * as matches from './matches.js';
 import * as outbox from './outbox.js';
 import * as purging from './purge.js';
 import type { PurgeOptions, PurgeResult } from './purge.js';
+import * as codeQueries from './code-queries.js';
+import type { CodeSummaryEntry, CodeWindow, CodeWindowQuery } from './code-queries.js';
 import * as reading from './query.js';
 import type { RecordDatabase } from './schema.js';
 import * as sources from './sources.js';
@@ -67,12 +69,18 @@ export class LocalRecordStore {
    */
   onclosed: ((reason: 'signed-out' | 'upgraded-elsewhere') => void) | null = null;
 
-  private constructor(db: RecordDatabase, name: string, linkIdentifierSystems: readonly string[], trustedIdentifierSystem?: string) {
+  private constructor(
+    db: RecordDatabase,
+    name: string,
+    linkIdentifierSystems: readonly string[],
+    trustedIdentifierSystem: string | undefined,
+    keyRange: typeof IDBKeyRange,
+  ) {
     this.name = name;
     this.linkIdentifierSystems = [...linkIdentifierSystems];
     if (trustedIdentifierSystem) this.trustedIdentifierSystem = trustedIdentifierSystem;
     const rules: LinkRules = { linkSystems: this.linkIdentifierSystems, ...(trustedIdentifierSystem ? { trustedSystem: trustedIdentifierSystem } : {}) };
-    this.ctx = { db, rules, fetches: new Map<string, typeof fetch>() };
+    this.ctx = { db, rules, fetches: new Map<string, typeof fetch>(), keyRange };
   }
 
   /**
@@ -107,7 +115,7 @@ export class LocalRecordStore {
    */
   static async open(options: OpenOptions): Promise<LocalRecordStore> {
     const { db, deps } = await lifecycle.openDatabase(options);
-    const store = new LocalRecordStore(db, options.name, options.linkIdentifierSystems ?? [], options.trustedIdentifierSystem);
+    const store = new LocalRecordStore(db, options.name, options.linkIdentifierSystems ?? [], options.trustedIdentifierSystem, deps.IDBKeyRange ?? globalThis.IDBKeyRange);
     store.dependencies = deps;
     // Another tab signed the partition out (deleted the database): let go at once so the
     // deletion can proceed, and tell the host. A newer schema in another tab (newVersion set)
@@ -187,6 +195,36 @@ export class LocalRecordStore {
    */
   live<T extends Resource = Resource>(query: SearchQuery): LiveObservable<StoredRow<T>[]> {
     return reading.liveRows<T>(() => this.run('live', () => reading.queryRows(this.ctx, query)));
+  }
+
+  /**
+   * Each distinct main code (`system|code`, `''` for none) of the patient's live rows of `type`,
+   * over the linked set, with its count, newest date and newest row, ordered by code. Reads one
+   * row per code, never the whole history (see `code-queries.ts`); for the lab timeline's rows of
+   * tests. Rejects with `StoreError('invalid-argument')` for a malformed key or type.
+   */
+  async codeSummary<T extends Resource = Resource>(patient: PatientKey, type: string): Promise<CodeSummaryEntry<T>[]> {
+    return this.run('codeSummary', () => codeQueries.codeSummary<T>(this.ctx, patient, type));
+  }
+
+  /** Live version of {@link codeSummary}: emits on subscribe and whenever the summary changes. */
+  liveCodeSummary<T extends Resource = Resource>(patient: PatientKey, type: string): LiveObservable<CodeSummaryEntry<T>[]> {
+    return codeQueries.liveDistinct(() => this.run('liveCodeSummary', () => codeQueries.codeSummary<T>(this.ctx, patient, type)), codeQueries.summaryPrint);
+  }
+
+  /**
+   * `limit` (1–1000) live rows of the patient's `type` over the linked set, of one main code or
+   * all, newest first (undated last), starting just `before` or `after` a position a previous
+   * window returned (`older` / `newer`). Reads only the window's rows. Rejects with
+   * `StoreError('invalid-argument')` for a malformed query.
+   */
+  async codeWindow<T extends Resource = Resource>(query: CodeWindowQuery): Promise<CodeWindow<T>> {
+    return this.run('codeWindow', () => codeQueries.codeWindow<T>(this.ctx, query));
+  }
+
+  /** Live version of {@link codeWindow}: emits on subscribe and whenever the window's rows change. */
+  liveCodeWindow<T extends Resource = Resource>(query: CodeWindowQuery): LiveObservable<CodeWindow<T>> {
+    return codeQueries.liveDistinct(() => this.run('liveCodeWindow', () => codeQueries.codeWindow<T>(this.ctx, query)), codeQueries.windowPrint);
   }
 
   /** One row by source, type and id; tombstones only with `includeDeleted`. */

@@ -51,6 +51,7 @@ export function buildRow(source: string, resource: Resource, sources: SourceBase
   if (resource.meta?.lastUpdated) row.lastUpdated = resource.meta.lastUpdated;
   const codes = codesOf(resource);
   if (codes.length) row.codes = codes;
+  row.code = codes[0] ?? '';
   return row;
 }
 

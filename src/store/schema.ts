@@ -16,7 +16,7 @@ import type { CheckpointRecord, ConflictRecord, LocalState, OutboxEntry, SourceR
 export const DB_PREFIX = 'ehr-elements/';
 
 /** Current schema version. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** The server's version of a row, kept aside while a local write is pending or in conflict. */
 export interface HeldServerVersion {
@@ -45,6 +45,11 @@ export interface ResourceRow {
   date: string;
   /** `system|code` of the main code(s) (v2, multi-entry index). */
   codes?: string[];
+  /**
+   * The main code (v5): the first of `codes`, `''` when there is none; its index
+   * `[patient+type+deleted+code+date]` answers the per-code summary and windows (`code-queries.ts`).
+   */
+  code?: string;
   local?: LocalState;
   /** Newest server version seen while `local` is set. */
   server?: HeldServerVersion;
@@ -157,6 +162,15 @@ export const SCHEMA_V4 = {
   coverage: '[source+patient], patient',
 } as const;
 
+/**
+ * Version 5: queries by main code for the lab timeline. `[patient+type+deleted+code+date]` lists a
+ * patient's rows of a type by code, newest last within a code: the distinct codes, each code's
+ * count and latest row, and a window of one code, without reading other rows.
+ */
+export const SCHEMA_V5 = {
+  resources: '[source+type+id], [patient+type+deleted+date], [patient+type+deleted+code+date], *codes',
+} as const;
+
 /** Declares version 1 only. For tests of the upgrade path. */
 export function declareV1(db: Dexie): void {
   db.version(1).stores(SCHEMA_V1);
@@ -197,8 +211,8 @@ export function declareV3(db: Dexie): void {
     });
 }
 
-/** Declares every version up to the current one, with upgrades. */
-export function declareSchema(db: Dexie): void {
+/** Declares versions 1 to 4 (with upgrades). For tests of the upgrade path. */
+export function declareV4(db: Dexie): void {
   declareV3(db);
   db.version(4)
     .stores(SCHEMA_V4)
@@ -212,5 +226,21 @@ export function declareSchema(db: Dexie): void {
         .toArray();
       await links.clear();
       await links.bulkPut(patients.map((r) => linkRowFor(r.resource as Patient, r.source)));
+    });
+}
+
+/** Declares every version up to the current one, with upgrades. */
+export function declareSchema(db: Dexie): void {
+  declareV4(db);
+  db.version(5)
+    .stores(SCHEMA_V5)
+    .upgrade(async (tx) => {
+      // Every live row gets its main code ('' without one), so the new index holds it.
+      await tx
+        .table<ResourceRow>('resources')
+        .filter((row) => !row.deleted)
+        .modify((row) => {
+          row.code = row.codes?.[0] ?? '';
+        });
     });
 }

@@ -1,0 +1,292 @@
+/**
+ * Queries by main code, for views that must never read a patient's whole history to paint (the
+ * lab timeline): a summary per code, and windows of rows newest first with a cursor.
+ *
+ * Both read the v5 index `[patient+type+deleted+code+date]` (`code` is a row's main code,
+ * `system|code`, `''` without one) for every patient key of the linked set, and merge.
+ *
+ * - **Summary:** the distinct codes are found by jumping through the index from the end, one
+ *   step per code (a key cursor that continues to the previous code), so the newest row of each
+ *   code comes with it; counts are the index's own counts per code, and only the newest row of
+ *   each code is read. The work grows with the number of codes, not with the rows (the counts
+ *   are counted inside IndexedDB, without reading a row).
+ * - **Windows:** `limit` rows of one code, or of all codes (then `[patient+type+deleted+date]`),
+ *   newest first, before or after a position (date, then `source`/`type`/`id` as the index orders
+ *   them); only the rows of the window (and the one after it, to know whether there are more) are
+ *   read.
+ *
+ * Both have live versions, which re-run when a write touches the ranges they read, and pass on
+ * only results that differ.
+ */
+import { Dexie, liveQuery } from 'dexie';
+import type { Resource } from 'fhir/r4';
+import { parsePatientKey } from './compartment.js';
+import { BY_PATIENT, type StoreContext } from './context.js';
+import { StoreError } from './errors.js';
+import { linkedSets } from './links.js';
+import { toStoredRow } from './rows.js';
+import type { ResourceKey, ResourceRow } from './schema.js';
+import type { LiveObservable, PatientKey, StoredRow } from './types.js';
+import { RESOURCE_TYPE } from './validation.js';
+
+/** The index the summary and code windows read (schema v5). */
+export const BY_CODE = '[patient+type+deleted+code+date]';
+
+/** Most rows one window may ask for. */
+export const MAX_WINDOW = 1000;
+
+/** One main code of a patient's rows of a type (see {@link codeSummary}). */
+export interface CodeSummaryEntry<T extends Resource = Resource> {
+  /** `system|code`; `''` for rows without a code. */
+  code: string;
+  /** Live rows with this code, over the linked set. */
+  count: number;
+  /** Clinical date of the newest row (normalized as the store stores it); `''` when all are undated. */
+  latestDate: string;
+  /** The newest row with this code. */
+  latest: StoredRow<T>;
+}
+
+/** A place between rows in newest-first order: the row's date, then its key. */
+export interface WindowPosition {
+  date: string;
+  source: string;
+  type: string;
+  id: string;
+}
+
+/** What {@link codeWindow} reads. */
+export interface CodeWindowQuery {
+  /** `<source>/Patient/<id>`; rows of every linked record are included. */
+  patient: PatientKey;
+  /** One resource type, e.g. `Observation`. */
+  type: string;
+  /** Only rows of this main code (`system|code`, `''` for rows without one); every code when absent. */
+  code?: string;
+  /** Rows per window, 1–1000. */
+  limit: number;
+  /** The window of rows just older than this position (from a previous window's `older`). */
+  before?: WindowPosition;
+  /** The window of rows just newer than this position (from a previous window's `newer`). */
+  after?: WindowPosition;
+}
+
+/** One window of rows, newest first. */
+export interface CodeWindow<T extends Resource = Resource> {
+  rows: StoredRow<T>[];
+  /** Pass as `before` for the next older window; absent when there is nothing older. */
+  older?: WindowPosition;
+  /** Pass as `after` for the next newer window; absent when there is nothing newer. */
+  newer?: WindowPosition;
+}
+
+// --- arguments -----------------------------------------------------------------------------------
+
+function checkPatientAndType(what: string, patient: unknown, type: unknown): void {
+  if (typeof patient !== 'string' || !parsePatientKey(patient)) {
+    throw new StoreError('invalid-argument', `${what}: patient must be "<source>/Patient/<id>" (got ${JSON.stringify(patient)}).`);
+  }
+  if (typeof type !== 'string' || !RESOURCE_TYPE.test(type)) {
+    throw new StoreError('invalid-argument', `${what}: type must be one resource type (got ${JSON.stringify(type)}).`);
+  }
+}
+
+function checkPosition(what: string, p: unknown): p is WindowPosition {
+  if (p === undefined) return false;
+  const pos = p as Partial<WindowPosition> | null;
+  if (!pos || typeof pos !== 'object' || ![pos.date, pos.source, pos.type, pos.id].every((v) => typeof v === 'string')) {
+    throw new StoreError('invalid-argument', `codeWindow: ${what} must be a position { date, source, type, id } from an earlier window.`);
+  }
+  return true;
+}
+
+function checkWindowQuery(q: CodeWindowQuery): void {
+  checkPatientAndType('codeWindow', q?.patient, q?.type);
+  if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > MAX_WINDOW) {
+    throw new StoreError('invalid-argument', `codeWindow: limit must be a whole number from 1 to ${MAX_WINDOW} (got ${JSON.stringify(q.limit)}).`);
+  }
+  if (q.code !== undefined && typeof q.code !== 'string') {
+    throw new StoreError('invalid-argument', `codeWindow: code must be "system|code" (got ${JSON.stringify(q.code)}).`);
+  }
+  if (checkPosition('before', q.before) && checkPosition('after', q.after)) {
+    throw new StoreError('invalid-argument', 'codeWindow: give before or after, not both.');
+  }
+}
+
+// --- order ---------------------------------------------------------------------------------------
+
+/** Newest-first order of positions: date descending, then key descending (the index's own order, reversed). */
+function compareNewestFirst(a: WindowPosition, b: WindowPosition): number {
+  if (a.date !== b.date) return a.date < b.date ? 1 : -1;
+  for (const k of ['source', 'type', 'id'] as const) {
+    if (a[k] !== b[k]) return a[k] < b[k] ? 1 : -1;
+  }
+  return 0;
+}
+
+const positionOf = (row: ResourceRow): WindowPosition => ({ date: row.date, source: row.source, type: row.type, id: row.id });
+
+// --- summary -------------------------------------------------------------------------------------
+
+/** Newest entry of each code in one patient key's range: `[code, date, primary key]`, one per code. */
+function newestPerCode(index: IDBIndex, keyRange: typeof IDBKeyRange, patient: string, type: string): Promise<Array<[string, string, ResourceKey]>> {
+  return new Promise((resolve, reject) => {
+    const out: Array<[string, string, ResourceKey]> = [];
+    // [patient, type, 0] sorts before every longer key with that prefix, and [.., []] after it
+    // (arrays sort after strings).
+    const request = index.openKeyCursor(keyRange.bound([patient, type, 0], [patient, type, 0, []]), 'prev');
+    request.onsuccess = () => {
+      const cursor = request.result;
+      if (!cursor) return resolve(out);
+      const key = cursor.key as [string, string, number, string, string];
+      out.push([key[3], key[4], cursor.primaryKey as ResourceKey]);
+      // The greatest key at or below [patient, type, 0, code] is the newest row of the previous code.
+      cursor.continue([patient, type, 0, key[3]]);
+    };
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/**
+ * Each distinct main code of the patient's live rows of `type` (union over the linked set), with
+ * its count, newest date and newest row; ordered by code.
+ */
+export async function codeSummary<T extends Resource = Resource>(
+  ctx: Pick<StoreContext, 'db' | 'rules' | 'keyRange'>,
+  patient: PatientKey,
+  type: string,
+): Promise<CodeSummaryEntry<T>[]> {
+  checkPatientAndType('codeSummary', patient, type);
+  const { db } = ctx;
+  return db.transaction('r', [db.resources, db.links, db.sources, db.matches], async (tx) => {
+    const keys = (await linkedSets(db, [patient], ctx.rules))[0]!.keys;
+    const index = tx.idbtrans.objectStore('resources').index(BY_CODE);
+    const byCode = new Map<string, { count: number; newest: WindowPosition; key: ResourceKey }>();
+    for (const k of keys) {
+      // A read Dexie sees over the whole range, so a live summary re-runs when any row of it changes.
+      const [, newest] = await Promise.all([
+        db.resources.where(BY_CODE).between([k, type, 0, Dexie.minKey], [k, type, 0, Dexie.maxKey], true, true).count(),
+        newestPerCode(index, ctx.keyRange, k, type),
+      ]);
+      const counts = await Promise.all(
+        newest.map(([code]) => db.resources.where(BY_CODE).between([k, type, 0, code, Dexie.minKey], [k, type, 0, code, Dexie.maxKey], true, true).count()),
+      );
+      newest.forEach(([code, date, key], i) => {
+        const pos: WindowPosition = { date, source: key[0], type: key[1], id: key[2] };
+        const seen = byCode.get(code);
+        if (!seen) byCode.set(code, { count: counts[i]!, newest: pos, key });
+        else {
+          seen.count += counts[i]!;
+          if (compareNewestFirst(pos, seen.newest) < 0) Object.assign(seen, { newest: pos, key });
+        }
+      });
+    }
+    const codes = [...byCode.keys()].sort();
+    const rows = await db.resources.bulkGet(codes.map((c) => byCode.get(c)!.key));
+    return codes.map((code, i) => ({
+      code,
+      count: byCode.get(code)!.count,
+      latestDate: byCode.get(code)!.newest.date,
+      latest: toStoredRow<T>(rows[i]!),
+    }));
+  });
+}
+
+// --- windows -------------------------------------------------------------------------------------
+
+/**
+ * `limit` live rows of the patient's `type` (union over the linked set), of one code or all,
+ * newest first, before or after a position; with the positions to page on.
+ */
+export async function codeWindow<T extends Resource = Resource>(
+  ctx: Pick<StoreContext, 'db' | 'rules'>,
+  q: CodeWindowQuery,
+): Promise<CodeWindow<T>> {
+  checkWindowQuery(q);
+  const { db } = ctx;
+  const { type, code, limit, before, after } = q;
+  return db.transaction('r', [db.resources, db.links, db.sources, db.matches], async () => {
+    const keys = (await linkedSets(db, [q.patient], ctx.rules))[0]!.keys;
+    const prefix = (k: string) => (code === undefined ? [k, type, 0] : [k, type, 0, code]);
+    const index = code === undefined ? BY_PATIENT : BY_CODE;
+    // One more row than asked for tells whether there are more beyond the window.
+    const want = limit + 1;
+    const perKey = await Promise.all(
+      keys.map((k) => {
+        const p = prefix(k);
+        if (after) {
+          return db.resources
+            .where(index)
+            .between([...p, after.date], [...p, Dexie.maxKey], true, true)
+            .filter((r) => compareNewestFirst(positionOf(r), after) < 0)
+            .limit(want)
+            .toArray();
+        }
+        return db.resources
+          .where(index)
+          .between([...p, Dexie.minKey], [...p, before ? before.date : Dexie.maxKey], true, true)
+          .reverse()
+          .filter((r) => !before || compareNewestFirst(positionOf(r), before) > 0)
+          .limit(want)
+          .toArray();
+      }),
+    );
+    const all = perKey.flat().sort((a, b) => compareNewestFirst(positionOf(a), positionOf(b)));
+    let rows: ResourceRow[];
+    let more: boolean;
+    if (after) {
+      // The `limit` rows just newer than `after`: the oldest of the newer ones.
+      more = all.length > limit;
+      rows = all.slice(Math.max(0, all.length - limit));
+    } else {
+      more = all.length > limit;
+      rows = all.slice(0, limit);
+    }
+    const out: CodeWindow<T> = { rows: rows.map((r) => toStoredRow<T>(r)) };
+    const first = rows[0];
+    const last = rows.at(-1);
+    if (after) {
+      if (last) out.older = positionOf(last);
+      else out.older = after;
+      if (more && first) out.newer = positionOf(first);
+    } else {
+      if (more && last) out.older = positionOf(last);
+      if (before) out.newer = first ? positionOf(first) : before;
+    }
+    return out;
+  });
+}
+
+// --- live ----------------------------------------------------------------------------------------
+
+/** A liveQuery over `read` that passes on only results whose `print` differs. */
+export function liveDistinct<V>(read: () => Promise<V>, print: (value: V) => string): LiveObservable<V> {
+  const query = liveQuery(read);
+  return {
+    subscribe(observer) {
+      const o = typeof observer === 'function' ? { next: observer } : observer;
+      let last: string | undefined;
+      return query.subscribe({
+        next: (value) => {
+          const p = print(value);
+          if (p === last) return;
+          last = p;
+          o.next?.(value);
+        },
+        error: (error) => o.error?.(error),
+      });
+    },
+  };
+}
+
+const rowPrint = (r: StoredRow) => `${r.source}/${r.resource.resourceType}/${r.resource.id}@${r.versionId ?? ''}:${r.fetchedAt}:${r.local ? JSON.stringify(r.resource) : ''}`;
+
+/** What makes two summaries the same for a subscriber. */
+export function summaryPrint(entries: CodeSummaryEntry[]): string {
+  return entries.map((e) => `${e.code}:${e.count}:${rowPrint(e.latest)}`).join('\n');
+}
+
+/** What makes two windows the same for a subscriber. */
+export function windowPrint(w: CodeWindow): string {
+  return `${w.rows.map(rowPrint).join('\n')}|${JSON.stringify(w.older ?? null)}|${JSON.stringify(w.newer ?? null)}`;
+}
