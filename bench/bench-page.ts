@@ -124,6 +124,40 @@ async function query({ db, patient, type, repeat = 5 }: { db: string; patient: s
   }
 }
 
+/**
+ * The lab timeline's queries (issue 8 §4): the first paint's summary and newest window on a store
+ * opened just now (the store is opened, then both run together: "cold"), then each warm, median
+ * of `repeat` after one untimed run.
+ */
+async function codeQueries({ db, patient, type, repeat = 5 }: { db: string; patient: string; type: string; repeat?: number }) {
+  const key = `${SOURCE}/Patient/${patient}`;
+  const t0 = performance.now();
+  const store = await openStore(db);
+  try {
+    const [summary, first] = await Promise.all([store.codeSummary(key, type), store.codeWindow({ patient: key, type, limit: 100 })]);
+    const coldMs = performance.now() - t0;
+    const time = async (f: () => Promise<unknown>) => {
+      await f();
+      const runs: number[] = [];
+      for (let i = 0; i < repeat; i++) {
+        const t = performance.now();
+        await f();
+        runs.push(performance.now() - t);
+      }
+      return runs;
+    };
+    const summaryRuns = await time(() => store.codeSummary(key, type));
+    const windowRuns = await time(() => store.codeWindow({ patient: key, type, limit: 100 }));
+    // A window further back, one code: what scrolling one test's history costs.
+    const busiest = [...summary].sort((a, b) => b.count - a.count)[0];
+    const older = busiest ? await store.codeWindow({ patient: key, type, code: busiest.code, limit: 100 }) : undefined;
+    const codeWindowRuns = busiest && older?.older ? await time(() => store.codeWindow({ patient: key, type, code: busiest.code, limit: 100, before: older.older! })) : [];
+    return { coldMs, summaryRuns, windowRuns, codeWindowRuns, codes: summary.length, rows: summary.reduce((n, e) => n + e.count, 0), windowRows: first.rows.length };
+  } finally {
+    store.close();
+  }
+}
+
 async function deleteDatabase(db: string): Promise<void> {
   await LocalRecordStore.deleteDatabase(db);
   await new Promise<void>((resolve) => {
@@ -139,6 +173,6 @@ async function deleteAll(): Promise<void> {
   });
 }
 
-const api = { sync, ceiling, fill, query, deleteDatabase, deleteAll, userAgent: () => navigator.userAgent };
+const api = { sync, ceiling, fill, query, codeQueries, deleteDatabase, deleteAll, userAgent: () => navigator.userAgent };
 (window as unknown as { bench: typeof api }).bench = api;
 document.title = 'bench ready';

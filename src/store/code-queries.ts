@@ -12,8 +12,9 @@
  *   are counted inside IndexedDB, without reading a row).
  * - **Windows:** `limit` rows of one code, or of all codes (then `[patient+type+deleted+date]`),
  *   newest first, before or after a position (date, then `source`/`type`/`id` as the index orders
- *   them); only the rows of the window (and the one after it, to know whether there are more) are
- *   read.
+ *   them); only the rows of the window are read (plus the next one, to know whether there are
+ *   more, and any on the same date as the window's edge), in a few requests per linked record
+ *   (see `windowOfKey`).
  *
  * Both have live versions, which re-run when a write touches the ranges they read, and pass on
  * only results that differ.
@@ -211,26 +212,7 @@ export async function codeWindow<T extends Resource = Resource>(
     const index = code === undefined ? BY_PATIENT : BY_CODE;
     // One more row than asked for tells whether there are more beyond the window.
     const want = limit + 1;
-    const perKey = await Promise.all(
-      keys.map((k) => {
-        const p = prefix(k);
-        if (after) {
-          return db.resources
-            .where(index)
-            .between([...p, after.date], [...p, Dexie.maxKey], true, true)
-            .filter((r) => compareNewestFirst(positionOf(r), after) < 0)
-            .limit(want)
-            .toArray();
-        }
-        return db.resources
-          .where(index)
-          .between([...p, Dexie.minKey], [...p, before ? before.date : Dexie.maxKey], true, true)
-          .reverse()
-          .filter((r) => !before || compareNewestFirst(positionOf(r), before) > 0)
-          .limit(want)
-          .toArray();
-      }),
-    );
+    const perKey = await Promise.all(keys.map((k) => windowOfKey(db, index, prefix(k), want, before, after)));
     const all = perKey.flat().sort((a, b) => compareNewestFirst(positionOf(a), positionOf(b)));
     let rows: ResourceRow[];
     let more: boolean;
@@ -255,6 +237,38 @@ export async function codeWindow<T extends Resource = Resource>(
     }
     return out;
   });
+}
+
+/**
+ * At least `want` rows of one patient key nearest to the position (all there are when fewer), in
+ * a handful of requests rather than one cursor step per row: IndexedDB reads a forward range in
+ * one request (`getAll`), but not a backward one. So for rows older than a position, a key
+ * cursor skips `want` entries back from it in one step (`advance`) to find where the window
+ * starts, and the rows from there to the position are read forward at once. Entries on the
+ * position's own date are counted first, so skipping past the ones on the wrong side of the
+ * position cannot leave the window short.
+ */
+async function windowOfKey(
+  db: StoreContext['db'],
+  index: string,
+  prefix: unknown[],
+  want: number,
+  before: WindowPosition | undefined,
+  after: WindowPosition | undefined,
+): Promise<ResourceRow[]> {
+  const range = (lower: unknown[], upper: unknown[]) => db.resources.where(index).between(lower, upper, true, true);
+  const bottom = [...prefix, Dexie.minKey];
+  const top = [...prefix, Dexie.maxKey];
+  if (after) {
+    const ties = await range([...prefix, after.date], [...prefix, after.date]).count();
+    const rows = await range([...prefix, after.date], top).limit(want + ties).toArray();
+    return rows.filter((r) => compareNewestFirst(positionOf(r), after) < 0);
+  }
+  const upper = before ? [...prefix, before.date] : top;
+  const ties = before ? await range(upper, upper).count() : 0;
+  const start = await range(bottom, upper).reverse().offset(want + ties - 1).limit(1).keys();
+  const rows = await range(start.length ? (start[0] as unknown[]) : bottom, upper).toArray();
+  return before ? rows.filter((r) => compareNewestFirst(positionOf(r), before) > 0) : rows;
 }
 
 // --- live ----------------------------------------------------------------------------------------
