@@ -129,18 +129,40 @@ const positionOf = (row: ResourceRow): WindowPosition => ({ date: row.date, sour
 
 // --- summary -------------------------------------------------------------------------------------
 
-/** Newest entry of each code in one patient key's range: `[code, date, primary key]`, one per code. */
-function newestPerCode(index: IDBIndex, keyRange: typeof IDBKeyRange, patient: string, type: string): Promise<Array<[string, string, ResourceKey]>> {
+/**
+ * Newest entry and count of each code in one patient key's range: `[code, date, primary key,
+ * count]`, one per code. One key cursor walks back from the end, jumping to the previous code at
+ * each step; each code's count is asked as soon as the code is found, so the counts run inside
+ * IndexedDB while the walk goes on.
+ */
+function newestPerCode(index: IDBIndex, keyRange: typeof IDBKeyRange, patient: string, type: string): Promise<Array<[string, string, ResourceKey, number]>> {
   return new Promise((resolve, reject) => {
-    const out: Array<[string, string, ResourceKey]> = [];
+    const out: Array<[string, string, ResourceKey, number]> = [];
+    let pending = 0;
+    let walked = false;
+    const done = () => {
+      if (walked && pending === 0) resolve(out);
+    };
     // [patient, type, 0] sorts before every longer key with that prefix, and [.., []] after it
     // (arrays sort after strings).
     const request = index.openKeyCursor(keyRange.bound([patient, type, 0], [patient, type, 0, []]), 'prev');
     request.onsuccess = () => {
       const cursor = request.result;
-      if (!cursor) return resolve(out);
+      if (!cursor) {
+        walked = true;
+        return done();
+      }
       const key = cursor.key as [string, string, number, string, string];
-      out.push([key[3], key[4], cursor.primaryKey as ResourceKey]);
+      const entry: [string, string, ResourceKey, number] = [key[3], key[4], cursor.primaryKey as ResourceKey, 0];
+      out.push(entry);
+      pending++;
+      const count = index.count(keyRange.bound([patient, type, 0, key[3]], [patient, type, 0, key[3], []]));
+      count.onsuccess = () => {
+        entry[3] = count.result;
+        pending--;
+        done();
+      };
+      count.onerror = () => reject(count.error);
       // The greatest key at or below [patient, type, 0, code] is the newest row of the previous code.
       cursor.continue([patient, type, 0, key[3]]);
     };
@@ -150,12 +172,15 @@ function newestPerCode(index: IDBIndex, keyRange: typeof IDBKeyRange, patient: s
 
 /**
  * Each distinct main code of the patient's live rows of `type` (union over the linked set), with
- * its count, newest date and newest row; ordered by code.
+ * its count, newest date and newest row; ordered by code. `track`: also read the whole range
+ * through Dexie, so that a live query over this re-runs on any change in it (the walk itself is
+ * raw IndexedDB, which Dexie does not see).
  */
 export async function codeSummary<T extends Resource = Resource>(
   ctx: Pick<StoreContext, 'db' | 'rules' | 'keyRange'>,
   patient: PatientKey,
   type: string,
+  options: { track?: boolean } = {},
 ): Promise<CodeSummaryEntry<T>[]> {
   checkPatientAndType('codeSummary', patient, type);
   const { db } = ctx;
@@ -163,24 +188,23 @@ export async function codeSummary<T extends Resource = Resource>(
     const keys = (await linkedSets(db, [patient], ctx.rules))[0]!.keys;
     const index = tx.idbtrans.objectStore('resources').index(BY_CODE);
     const byCode = new Map<string, { count: number; newest: WindowPosition; key: ResourceKey }>();
-    for (const k of keys) {
-      // A read Dexie sees over the whole range, so a live summary re-runs when any row of it changes.
-      const [, newest] = await Promise.all([
-        db.resources.where(BY_CODE).between([k, type, 0, Dexie.minKey], [k, type, 0, Dexie.maxKey], true, true).count(),
-        newestPerCode(index, ctx.keyRange, k, type),
-      ]);
-      const counts = await Promise.all(
-        newest.map(([code]) => db.resources.where(BY_CODE).between([k, type, 0, code, Dexie.minKey], [k, type, 0, code, Dexie.maxKey], true, true).count()),
-      );
-      newest.forEach(([code, date, key], i) => {
-        const pos: WindowPosition = { date, source: key[0], type: key[1], id: key[2] };
-        const seen = byCode.get(code);
-        if (!seen) byCode.set(code, { count: counts[i]!, newest: pos, key });
-        else {
-          seen.count += counts[i]!;
-          if (compareNewestFirst(pos, seen.newest) < 0) Object.assign(seen, { newest: pos, key });
-        }
-      });
+    const perKey = await Promise.all(
+      keys.map(async (k) => {
+        const [, newest] = await Promise.all([
+          options.track ? db.resources.where(BY_CODE).between([k, type, 0, Dexie.minKey], [k, type, 0, Dexie.maxKey], true, true).count() : 0,
+          newestPerCode(index, ctx.keyRange, k, type),
+        ]);
+        return newest;
+      }),
+    );
+    for (const [code, date, key, count] of perKey.flat()) {
+      const pos: WindowPosition = { date, source: key[0], type: key[1], id: key[2] };
+      const seen = byCode.get(code);
+      if (!seen) byCode.set(code, { count, newest: pos, key });
+      else {
+        seen.count += count;
+        if (compareNewestFirst(pos, seen.newest) < 0) Object.assign(seen, { newest: pos, key });
+      }
     }
     const codes = [...byCode.keys()].sort();
     const rows = await db.resources.bulkGet(codes.map((c) => byCode.get(c)!.key));

@@ -209,7 +209,7 @@ export class LocalRecordStore {
 
   /** Live version of {@link codeSummary}: emits on subscribe and whenever the summary changes. */
   liveCodeSummary<T extends Resource = Resource>(patient: PatientKey, type: string): LiveObservable<CodeSummaryEntry<T>[]> {
-    return codeQueries.liveDistinct(() => this.run('liveCodeSummary', () => codeQueries.codeSummary<T>(this.ctx, patient, type)), codeQueries.summaryPrint);
+    return codeQueries.liveDistinct(() => this.run('liveCodeSummary', () => codeQueries.codeSummary<T>(this.ctx, patient, type, { track: true })), codeQueries.summaryPrint);
   }
 
   /**
