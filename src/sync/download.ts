@@ -23,7 +23,7 @@ import { fileDownloaded, type SourceBases } from '../store/compartment.js';
 import { deletedInHistory, readBundlePage, type BundlePage, type HistoryEvent } from './bundle.js';
 import { canSeeDeletes, supportsSearchParam, type ServerCapabilities } from './capabilities.js';
 import { DEFAULT_OVERLAP_MS, checkpointKey, earliest, serverTimeOf, sinceValue } from './checkpoint.js';
-import { SyncError } from './errors.js';
+import { SyncError, redactUrl } from './errors.js';
 import type { FhirClient, FhirResponse } from './http.js';
 import { DEFAULT_LIMITS, nestsDeeperThan, type SourceBudget } from './limits.js';
 import type { ProgressTracker } from './progress.js';
@@ -239,75 +239,103 @@ export async function runQuery(
   const wanted = new Set([...query.types, ...REFERENCED_TYPES]);
   const seen = new Map<string, Set<string>>(); // type -> ids seen in this run
   const reporter = ctx.progress?.query();
-  const visited = new Set<string>();
-  let url: string | undefined = query.url(since);
-  let first = true;
-  // The next page is asked for as soon as its link is known, and arrives while the current page
-  // is being written: the server's time and the IndexedDB write overlap instead of adding up.
-  // At most one request runs ahead; it is cancelled if writing the current page fails.
-  let ahead: { url: string; response: Promise<FhirResponse>; cancel: AbortController } | undefined;
-  try {
-    while (url) {
-      if (visited.has(url)) {
-        throw new SyncError('malformed', `${source}: the server's next link repeats a page already read (${url}); stopping.`, { source, url });
-      }
-      visited.add(url);
-      const response: FhirResponse = ahead?.url === url ? await ahead.response : await get(ctx, url);
-      ahead = undefined;
-      const page = readBundlePage(response.body, { source, url: response.url });
-      // Counted before anything of the page is applied: a page past a cap is not stored.
-      ctx.budget?.countPage(page.entryCount, response.url);
-      if (first) {
-        runTime = earliest(runTime, serverTimeOf(response, page.lastUpdated));
-        first = false;
-      }
-      reportProblems(ctx, page, response.url);
-      const upserts = admit(ctx, page.resources.filter((r) => wanted.has(r.resourceType)), result);
-      for (const r of upserts) {
-        let ids = seen.get(r.resourceType);
-        if (!ids) seen.set(r.resourceType, (ids = new Set()));
-        ids.add(r.id!);
-      }
-      onResources?.(upserts);
-      reporter?.page(page.entryCount, Boolean(page.next), page.total);
+  const startUrl = query.url(since);
+  // Entries already counted in progress: a listing started again reports only what goes past them.
+  let reported = 0;
+  for (let restarts = 0; ; restarts++) {
+    const visited = new Set<string>();
+    let url: string | undefined = startUrl;
+    let first = true;
+    let listed = 0;
+    // The request being awaited, while it is one: an expired next link restarts the listing.
+    let requesting: string | undefined;
+    // The next page is asked for as soon as its link is known, and arrives while the current page
+    // is being written: the server's time and the IndexedDB write overlap instead of adding up.
+    // At most one request runs ahead; it is cancelled if writing the current page fails.
+    let ahead: { url: string; response: Promise<FhirResponse>; cancel: AbortController } | undefined;
+    try {
+      while (url) {
+        if (visited.has(url)) {
+          throw new SyncError('malformed', `${source}: the server's next link repeats a page already read (${url}); stopping.`, { source, url });
+        }
+        visited.add(url);
+        requesting = url;
+        const response: FhirResponse = ahead?.url === url ? await ahead.response : await get(ctx, url);
+        requesting = undefined;
+        ahead = undefined;
+        const page = readBundlePage(response.body, { source, url: response.url });
+        // Counted before anything of the page is applied: a page past a cap is not stored.
+        ctx.budget?.countPage(page.entryCount, response.url);
+        if (first) {
+          runTime = earliest(runTime, serverTimeOf(response, page.lastUpdated));
+          first = false;
+        }
+        reportProblems(ctx, page, response.url);
+        const upserts = admit(ctx, page.resources.filter((r) => wanted.has(r.resourceType)), result);
+        for (const r of upserts) {
+          let ids = seen.get(r.resourceType);
+          if (!ids) seen.set(r.resourceType, (ids = new Set()));
+          ids.add(r.id!);
+        }
+        onResources?.(upserts);
+        listed += page.entryCount;
+        if (listed > reported || !page.next) {
+          reporter?.page(Math.max(0, listed - reported), Boolean(page.next), page.total);
+          reported = Math.max(reported, listed);
+        }
 
-      if (page.next) {
-        if (!visited.has(page.next)) ahead = readAhead(ctx, page.next);
-        const applied = await store.applyPage(source, { upserts, patients, ...(expectNew ? { expectNew } : {}) });
-        add(result, applied);
-        if (applied.written * 2 < upserts.length) expectNew = false;
-        url = page.next;
-        continue;
-      }
+        if (page.next) {
+          if (!visited.has(page.next)) ahead = readAhead(ctx, page.next);
+          const applied = await store.applyPage(source, { upserts, patients, ...(expectNew ? { expectNew } : {}) });
+          add(result, applied);
+          if (applied.written * 2 < upserts.length) expectNew = false;
+          url = page.next;
+          continue;
+        }
 
-      // Last page: deletes + checkpoint go in with it.
-      let deletes: Array<{ type: string; id: string; versionId?: string; at?: string }>;
-      const extra: Resource[] = [];
-      if (historyDeletes) {
-        deletes = await historyDeletesForPatient(ctx, query.types, historyDeletes, seen);
-      } else if (compareIds) {
-        deletes = await idSetDeletes(ctx, query.types, seen, extra);
-        extra.splice(0, extra.length, ...admit(ctx, extra, result));
-      } else {
-        deletes = [];
+        // Last page: deletes + checkpoint go in with it.
+        let deletes: Array<{ type: string; id: string; versionId?: string; at?: string }>;
+        const extra: Resource[] = [];
+        if (historyDeletes) {
+          deletes = await historyDeletesForPatient(ctx, query.types, historyDeletes, seen);
+        } else if (compareIds) {
+          deletes = await idSetDeletes(ctx, query.types, seen, extra);
+          extra.splice(0, extra.length, ...admit(ctx, extra, result));
+        } else {
+          deletes = [];
+        }
+        const checkpointValue = runTime;
+        add(
+          result,
+          await store.applyPage(source, {
+            upserts: [...upserts, ...extra],
+            deletes,
+            patients,
+            ...(expectNew ? { expectNew } : {}),
+            ...(checkpointValue
+              ? { checkpoint: { key: query.key, value: checkpointValue, patient: ctx.patientKey, data: { incremental: result.incremental } } }
+              : {}),
+          }),
+        );
+        url = undefined;
       }
-      const checkpointValue = runTime;
-      add(
-        result,
-        await store.applyPage(source, {
-          upserts: [...upserts, ...extra],
-          deletes,
-          patients,
-          ...(expectNew ? { expectNew } : {}),
-          ...(checkpointValue
-            ? { checkpoint: { key: query.key, value: checkpointValue, patient: ctx.patientKey, data: { incremental: result.incremental } } }
-            : {}),
-        }),
-      );
-      url = undefined;
+      break;
+    } catch (error) {
+      if (requesting === undefined || requesting === startUrl || !isExpiredLink(error)) throw error;
+      if (restarts >= MAX_LISTING_RESTARTS) throw listingExpired(ctx, startUrl, error, restarts);
+      // The server dropped the result set under our feet (HAPI: 410 Gone). Everything written so
+      // far stays; the listing starts again from its first request and the store skips the
+      // versions it already holds. The ids seen before stay seen (they were alive then), and the
+      // checkpoint stays the earliest first answer, so nothing changed meanwhile is skipped.
+      ctx.problem({
+        source,
+        code: 'paging-restarted',
+        message: `${source}: a paging link expired (${error.status}); listing ${redactUrl(startUrl)} again from its first page (restart ${restarts + 1} of ${MAX_LISTING_RESTARTS}).`,
+      });
+      expectNew = false;
+    } finally {
+      ahead?.cancel.abort();
     }
-  } finally {
-    ahead?.cancel.abort();
   }
   reporter?.finish();
   if (!runTime) {
@@ -319,6 +347,24 @@ export async function runQuery(
   }
   result.serverTime = runTime;
   return result;
+}
+
+/** How many times a listing whose paging link expired is started again before the source fails. */
+export const MAX_LISTING_RESTARTS = 3;
+
+/** A 410 Gone (or 404) answer: for a next link, the server no longer holds the result set. */
+function isExpiredLink(error: unknown): error is SyncError {
+  return error instanceof SyncError && error.code === 'http' && (error.status === 410 || error.status === 404);
+}
+
+/** The error that fails the source once a listing's paging links kept expiring. */
+function listingExpired(ctx: DownloadContext, startUrl: string, error: SyncError, restarts: number): SyncError {
+  return new SyncError(
+    'paging-expired',
+    `${ctx.source}: the server's paging links for ${redactUrl(startUrl)} kept expiring (${error.status}), also after ` +
+      `${restarts} fresh starts of the listing; gave up. The pages read before are kept and the next sync asks again.`,
+    { status: error.status, source: ctx.source, url: error.url, cause: error },
+  );
 }
 
 /** One GET of the download, after checking the sync's deadline. */
@@ -355,22 +401,18 @@ async function readHistoryDeletes(
           : `_history?${params({ _since: since, _count: ctx.pageSize })}`,
       );
   for (const start of [...new Set(urls)]) {
-    const visited = new Set<string>();
-    let url: string | undefined = start;
-    let first = true;
-    while (url) {
-      if (visited.has(url)) throw new SyncError('malformed', `${ctx.source}: history paging repeats ${url}`, { source: ctx.source, url });
-      visited.add(url);
-      const response = await get(ctx, url);
-      const page = readBundlePage(response.body, { source: ctx.source, url: response.url });
-      ctx.budget?.countPage(page.entryCount, response.url);
-      if (first) {
-        serverTime = earliest(serverTime, serverTimeOf(response, page.lastUpdated));
-        first = false;
-      }
-      for (const e of page.history) if (typeSet.has(e.type)) events.push(e);
-      url = page.next;
-    }
+    let found: HistoryEvent[] = [];
+    await readListing(ctx, start, {
+      page: (page, response, first) => {
+        if (first) serverTime = earliest(serverTime, serverTimeOf(response, page.lastUpdated));
+        for (const e of page.history) if (typeSet.has(e.type)) found.push(e);
+      },
+      // A listing started again lists everything again.
+      restart: () => {
+        found = [];
+      },
+    });
+    events.push(...found);
   }
   return { deletes: deletedInHistory(events), serverTime };
 }
@@ -456,20 +498,63 @@ async function fetchMissingReferences(ctx: DownloadContext, refs: Set<string>): 
 
 /** All pages of a small search, applying nothing (caller decides). */
 async function searchAll(ctx: DownloadContext, start: string): Promise<Resource[]> {
-  const out: Resource[] = [];
-  const visited = new Set<string>();
-  let url: string | undefined = start;
-  while (url) {
-    if (visited.has(url)) break;
-    visited.add(url);
-    const response = await get(ctx, url);
-    const page = readBundlePage(response.body, { source: ctx.source, url: response.url });
-    ctx.budget?.countPage(page.entryCount, response.url);
-    reportProblems(ctx, page, response.url);
-    out.push(...page.resources);
-    url = page.next;
-  }
+  let out: Resource[] = [];
+  await readListing(ctx, start, {
+    page: (page, response) => {
+      reportProblems(ctx, page, response.url);
+      out.push(...page.resources);
+    },
+    restart: () => {
+      out = [];
+    },
+    stopOnRepeat: true,
+  });
   return out;
+}
+
+/**
+ * Reads every page of a listing that is collected in memory (history, small searches), handing
+ * each to `on.page`. A next link answered 410/404 (the server dropped the result set) starts the
+ * listing again from `start`, after `on.restart`, at most {@link MAX_LISTING_RESTARTS} times.
+ */
+async function readListing(
+  ctx: DownloadContext,
+  start: string,
+  on: {
+    page(page: BundlePage, response: FhirResponse, first: boolean): void;
+    restart(): void;
+    /** A next link that repeats a page ends the listing quietly instead of failing it. */
+    stopOnRepeat?: boolean;
+  },
+): Promise<void> {
+  for (let restarts = 0; ; restarts++) {
+    const visited = new Set<string>();
+    let url: string | undefined = start;
+    try {
+      while (url) {
+        if (visited.has(url)) {
+          if (on.stopOnRepeat) break;
+          throw new SyncError('malformed', `${ctx.source}: paging repeats ${url}`, { source: ctx.source, url });
+        }
+        visited.add(url);
+        const response = await get(ctx, url);
+        const page = readBundlePage(response.body, { source: ctx.source, url: response.url });
+        ctx.budget?.countPage(page.entryCount, response.url);
+        on.page(page, response, url === start);
+        url = page.next;
+      }
+      return;
+    } catch (error) {
+      if (url === undefined || url === start || !isExpiredLink(error)) throw error;
+      if (restarts >= MAX_LISTING_RESTARTS) throw listingExpired(ctx, start, error, restarts);
+      ctx.problem({
+        source: ctx.source,
+        code: 'paging-restarted',
+        message: `${ctx.source}: a paging link expired (${error.status}); listing ${redactUrl(start)} again from its first page (restart ${restarts + 1} of ${MAX_LISTING_RESTARTS}).`,
+      });
+      on.restart();
+    }
+  }
 }
 
 function reportProblems(ctx: DownloadContext, page: BundlePage, url: string): void {
