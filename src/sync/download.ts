@@ -20,11 +20,12 @@
  */
 import type { Resource } from 'fhir/r4';
 import { fileDownloaded, type SourceBases } from '../store/compartment.js';
-import { deletedInHistory, readBundlePage, type BundlePage, type HistoryEvent } from './bundle.js';
+import { readBundlePage, type BundlePage } from './bundle.js';
 import { canSeeDeletes, supportsSearchParam, type ServerCapabilities } from './capabilities.js';
 import { DEFAULT_OVERLAP_MS, checkpointKey, earliest, serverTimeOf, sinceValue } from './checkpoint.js';
 import { SyncError, redactUrl } from './errors.js';
 import type { FhirClient, FhirResponse } from './http.js';
+import { HistoryFold, type FoldedChange } from './history.js';
 import { DEFAULT_LIMITS, nestsDeeperThan, type SourceBudget } from './limits.js';
 import type { ProgressTracker } from './progress.js';
 import type { SyncStore } from './store-api.js';
@@ -211,11 +212,11 @@ export async function runQuery(
   let runTime: string | undefined;
 
   // Deletes since the checkpoint, from the server's history.
-  let historyDeletes: Map<string, HistoryEvent> | undefined;
+  let history: HistoryFold | undefined;
   if (since) {
     try {
       const h = await readHistoryDeletes(ctx, query.types, since);
-      historyDeletes = h.deletes;
+      history = h.fold;
       runTime = h.serverTime;
     } catch (error) {
       // A server that announced history but refuses it (4xx other than auth): fall back to a
@@ -223,7 +224,7 @@ export async function runQuery(
       if (error instanceof SyncError && error.code === 'http' && error.status !== undefined && error.status < 500) {
         ctx.problem({ source, code: 'history-unavailable', message: `${error.message}; listing everything instead.` });
         since = undefined;
-        historyDeletes = undefined;
+        history = undefined;
       } else throw error;
     }
   }
@@ -296,8 +297,8 @@ export async function runQuery(
         // Last page: deletes + checkpoint go in with it.
         let deletes: Array<{ type: string; id: string; versionId?: string; at?: string }>;
         const extra: Resource[] = [];
-        if (historyDeletes) {
-          deletes = await historyDeletesForPatient(ctx, query.types, historyDeletes, seen);
+        if (history) {
+          deletes = await historyDeletesForPatient(ctx, query.types, history, seen);
         } else if (compareIds) {
           deletes = await idSetDeletes(ctx, query.types, seen, extra);
           extra.splice(0, extra.length, ...admit(ctx, extra, result));
@@ -384,15 +385,20 @@ function readAhead(ctx: DownloadContext, url: string): { url: string; response: 
   return { url, response, cancel };
 }
 
-/** Reads `_history?_since=` (system level if offered, else per type) and returns deletes seen. */
+/**
+ * Reads `_history?_since=` (system level if offered, else per type) and folds it into the latest
+ * change per resource of `types` (see `history.ts`); writes are marked with whether their version
+ * still belongs to this patient.
+ */
 async function readHistoryDeletes(
   ctx: DownloadContext,
   types: readonly string[],
   since: string,
-): Promise<{ deletes: Map<string, HistoryEvent>; serverTime?: string }> {
-  const events: HistoryEvent[] = [];
+): Promise<{ fold: HistoryFold; serverTime?: string }> {
+  const fold = new HistoryFold();
   let serverTime: string | undefined;
   const typeSet = new Set(types);
+  const belongsHere = belongsHereTest(ctx);
   const urls = types.length > 1 && ctx.caps.systemHistory
     ? [`_history?${params({ _since: since, _count: ctx.pageSize })}`]
     : types.map((t) =>
@@ -401,47 +407,73 @@ async function readHistoryDeletes(
           : `_history?${params({ _since: since, _count: ctx.pageSize })}`,
       );
   for (const start of [...new Set(urls)]) {
-    let found: HistoryEvent[] = [];
+    let found = new HistoryFold();
     await readListing(ctx, start, {
       page: (page, response, first) => {
         if (first) serverTime = earliest(serverTime, serverTimeOf(response, page.lastUpdated));
-        for (const e of page.history) if (typeSet.has(e.type)) found.push(e);
+        for (const e of page.history) if (typeSet.has(e.type)) found.add(e, e.resource ? belongsHere(e.resource) : undefined);
       },
       // A listing started again lists everything again.
       restart: () => {
-        found = [];
+        found = new HistoryFold();
       },
     });
-    events.push(...found);
+    fold.absorb(found);
   }
-  return { deletes: deletedInHistory(events), serverTime };
+  return { fold, serverTime };
 }
 
-/** History deletes restricted to resources this patient has in the cache and not seen alive now. */
+/** Whether a version of a resource is filed under the patient being synced (the filing rule). */
+function belongsHereTest(ctx: DownloadContext): (resource: Resource) => boolean {
+  const own = { id: ctx.source, baseUrl: ctx.client.baseUrl };
+  const here = new Set([ctx.patientKey]);
+  return (resource) => {
+    const filing = fileDownloaded(resource, own, ctx.sources ?? [], here);
+    return 'patient' in filing && filing.patient === ctx.patientKey;
+  };
+}
+
+/**
+ * History deletes restricted to resources this patient has in the cache and not seen alive now,
+ * and removals of those whose latest version the history shows under another patient (a
+ * wrong-chart correction: they leave this record; the other patient's sync files them there).
+ */
 async function historyDeletesForPatient(
   ctx: DownloadContext,
   types: readonly string[],
-  deletes: Map<string, HistoryEvent>,
+  history: HistoryFold,
   seen: Map<string, Set<string>>,
 ): Promise<Array<{ type: string; id: string; versionId?: string; at?: string }>> {
-  if (deletes.size === 0) return [];
+  if (history.size === 0) return [];
   const out: Array<{ type: string; id: string; versionId?: string; at?: string }> = [];
   for (const type of types) {
     const local = await ctx.store.localIds(ctx.source, type, ctx.patientKey);
     for (const id of local) {
-      const event = deletes.get(`${type}/${id}`);
+      const change = history.get(type, id);
       // Listed alive by the search that ran after the history read: it came back.
-      if (!event || seen.get(type)?.has(id)) continue;
-      out.push(deleteOf(event));
+      if (!change || seen.get(type)?.has(id)) continue;
+      if (change.method === 'DELETE') out.push(deleteOf(change));
+      else if (change.belongsHere === false) out.push(movedAway(ctx, type, id));
     }
   }
   return out;
 }
 
 /**
+ * A resource that now belongs to another patient on the server: removed from this patient's
+ * record. The removal keeps the cached version's id, so the moved version, when the other
+ * patient's record is synced, is newer and files it there.
+ */
+function movedAway(ctx: DownloadContext, type: string, id: string): { type: string; id: string } {
+  note(ctx, 'moved-to-other-patient', `${ctx.source}: ${type}/${id} now belongs to another patient on the server; removed from ${ctx.patientKey}.`);
+  return { type, id };
+}
+
+/**
  * Ids the cache holds for this patient but a full listing did not return. Not trusted blindly
  * (a listing can miss a row when data moves under offset paging): each candidate is re-asked
- * with an `_id` search; those still there are returned in `alive` and kept, the rest are deletes.
+ * with an `_id` search; those still there are returned in `alive` and kept, the rest are deletes
+ * (and those still there but about another patient now are removed from this record).
  */
 async function idSetDeletes(
   ctx: DownloadContext,
@@ -450,6 +482,7 @@ async function idSetDeletes(
   alive: Resource[],
 ): Promise<Array<{ type: string; id: string }>> {
   const out: Array<{ type: string; id: string }> = [];
+  const belongsHere = belongsHereTest(ctx);
   for (const type of types) {
     const local = await ctx.store.localIds(ctx.source, type, ctx.patientKey);
     const candidates = local.filter((id) => !seen.get(type)?.has(id));
@@ -462,8 +495,10 @@ async function idSetDeletes(
     }
     for (const id of candidates) {
       const r = found.get(id);
-      if (r) alive.push(r);
-      else out.push({ type, id });
+      if (!r) out.push({ type, id });
+      // Still there, but about another patient now: it leaves this record (see `movedAway`).
+      else if (!belongsHere(r)) out.push(movedAway(ctx, type, id));
+      else alive.push(r);
     }
   }
   return out;
@@ -637,7 +672,7 @@ export function collectRefs(resources: Resource[], into: Set<string>): void {
   for (const r of resources) if (REF_TYPES.has(r.resourceType) && r.id) into.delete(`${r.resourceType}/${r.id}`);
 }
 
-function deleteOf(e: HistoryEvent): { type: string; id: string; versionId?: string; at?: string } {
+function deleteOf(e: FoldedChange): { type: string; id: string; versionId?: string; at?: string } {
   const d: { type: string; id: string; versionId?: string; at?: string } = { type: e.type, id: e.id };
   if (e.versionId) d.versionId = e.versionId;
   if (e.at) d.at = e.at;
