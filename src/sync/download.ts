@@ -20,6 +20,7 @@
  */
 import type { Resource } from 'fhir/r4';
 import { fileDownloaded, type SourceBases } from '../store/compartment.js';
+import type { CheckpointRecord } from '../store/index.js';
 import { readBundlePage, type BundlePage } from './bundle.js';
 import { canSeeDeletes, supportsSearchParam, type ServerCapabilities } from './capabilities.js';
 import { DEFAULT_OVERLAP_MS, checkpointKey, earliest, serverTimeOf, sinceValue } from './checkpoint.js';
@@ -182,9 +183,19 @@ export async function downloadPatient(ctx: DownloadContext, strategy: DownloadSt
   const result: DownloadResult = { downloaded: 0, deleted: 0, held: 0, refused: 0, strategy: strategy.name };
   const queries = strategy.queries(ctx);
   ctx.progress?.plan(queries.length + 1);
+  // The server's history is read once for all queries (not once per type), from the earliest
+  // point any incremental query needs, and folded into this patient's changes only.
+  const plans = await Promise.all(queries.map((q) => planQuery(ctx, q)));
+  const incremental = plans.filter((p) => p.since !== undefined);
+  let history: PatientHistory | 'unavailable' | undefined;
+  if (incremental.length) {
+    const types = [...new Set(queries.filter((_, i) => plans[i]!.since !== undefined).flatMap((q) => q.types))];
+    const since = incremental.map((p) => p.since!).reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a));
+    history = await readPatientHistory(ctx, types, since);
+  }
   const seenRefs = new Set<string>();
-  for (const query of queries) {
-    const r = await runQuery(ctx, query, (resources) => collectRefs(resources, seenRefs));
+  for (const [i, query] of queries.entries()) {
+    const r = await runQuery(ctx, query, (resources) => collectRefs(resources, seenRefs), { ...plans[i]!, history });
     result.downloaded += r.downloaded;
     result.deleted += r.deleted;
     result.held += r.held;
@@ -197,36 +208,54 @@ export async function downloadPatient(ctx: DownloadContext, strategy: DownloadSt
   return result;
 }
 
-/** Runs one query as described in the module comment. */
+/** The server's history since some instant, folded into one patient's changes (see `readPatientHistory`). */
+export interface PatientHistory {
+  fold: HistoryFold;
+  /** Server time of the history's first answer. */
+  serverTime?: string;
+}
+
+/** What a query starts from: its checkpoint, and the `since` of an incremental run. */
+export interface QueryPlan {
+  checkpoint?: CheckpointRecord;
+  /** `checkpoint − overlap`, when the query can run incrementally (deletes are visible). */
+  since?: string;
+}
+
+/** Reads a query's checkpoint and decides whether it can run incrementally. */
+async function planQuery(ctx: DownloadContext, query: PatientQuery): Promise<QueryPlan> {
+  const checkpoint = await ctx.store.getCheckpointRecord(ctx.source, query.key);
+  const deletesVisible = query.types.every((t) => canSeeDeletes(ctx.caps, t));
+  const since = checkpoint && deletesVisible ? sinceValue(checkpoint.value, ctx.overlapMs ?? DEFAULT_OVERLAP_MS) : undefined;
+  return { ...(checkpoint ? { checkpoint } : {}), ...(since ? { since } : {}) };
+}
+
+/**
+ * Runs one query as described in the module comment. `prepared` (from `downloadPatient`) carries
+ * its checkpoint and the history read once for all queries; without it the query reads both.
+ */
 export async function runQuery(
   ctx: DownloadContext,
   query: PatientQuery,
   onResources?: (resources: Resource[]) => void,
+  prepared?: QueryPlan & { history?: PatientHistory | 'unavailable' },
 ): Promise<DownloadResult & { incremental: boolean }> {
   const { store, source } = ctx;
   const result = { downloaded: 0, deleted: 0, held: 0, refused: 0, strategy: '', incremental: false, serverTime: undefined as string | undefined };
   const patients = askedOf(ctx);
-  const checkpoint = await store.getCheckpointRecord(source, query.key);
-  const deletesVisible = query.types.every((t) => canSeeDeletes(ctx.caps, t));
-  let since = checkpoint && deletesVisible ? sinceValue(checkpoint.value, ctx.overlapMs ?? DEFAULT_OVERLAP_MS) : undefined;
+  const plan = prepared ?? (await planQuery(ctx, query));
+  const checkpoint = plan.checkpoint;
+  let since = plan.since;
   let runTime: string | undefined;
 
-  // Deletes since the checkpoint, from the server's history.
+  // Deletes (and moves) since the checkpoint, from the server's history.
   let history: HistoryFold | undefined;
   if (since) {
-    try {
-      const h = await readHistoryDeletes(ctx, query.types, since);
+    const h = prepared ? prepared.history : await readPatientHistory(ctx, query.types, since);
+    if (h && h !== 'unavailable') {
       history = h.fold;
       runTime = h.serverTime;
-    } catch (error) {
-      // A server that announced history but refuses it (4xx other than auth): fall back to a
-      // full listing with id-set comparison instead of failing the source.
-      if (error instanceof SyncError && error.code === 'http' && error.status !== undefined && error.status < 500) {
-        ctx.problem({ source, code: 'history-unavailable', message: `${error.message}; listing everything instead.` });
-        since = undefined;
-        history = undefined;
-      } else throw error;
-    }
+    } else since = undefined;
   }
   result.incremental = since !== undefined;
   // A full listing compares the server's ids with the cache's to find deletes. On a first
@@ -386,18 +415,19 @@ function readAhead(ctx: DownloadContext, url: string): { url: string; response: 
 }
 
 /**
- * Reads `_history?_since=` (system level if offered, else per type) and folds it into the latest
- * change per resource of `types` (see `history.ts`); writes are marked with whether their version
- * still belongs to this patient.
+ * Reads `_history?_since=` once — system level when offered (one listing whatever the number of
+ * types), else per type — and folds it as it goes into the latest change of each resource of
+ * `types` that the cache holds for this patient (see `history.ts`); every other change (other
+ * patients, resources not cached) is dropped at once, so memory is bounded by this patient's
+ * record, not by the server's traffic. Writes are marked with whether their version still
+ * belongs to this patient. A server that announced history but refuses it (4xx other than auth)
+ * gives `'unavailable'` with a note: the queries then list everything and compare ids.
  */
-async function readHistoryDeletes(
-  ctx: DownloadContext,
-  types: readonly string[],
-  since: string,
-): Promise<{ fold: HistoryFold; serverTime?: string }> {
+async function readPatientHistory(ctx: DownloadContext, types: readonly string[], since: string): Promise<PatientHistory | 'unavailable'> {
+  const cached = new Map<string, Set<string>>();
+  for (const type of types) cached.set(type, new Set(await ctx.store.localIds(ctx.source, type, ctx.patientKey)));
   const fold = new HistoryFold();
   let serverTime: string | undefined;
-  const typeSet = new Set(types);
   const belongsHere = belongsHereTest(ctx);
   const urls = types.length > 1 && ctx.caps.systemHistory
     ? [`_history?${params({ _since: since, _count: ctx.pageSize })}`]
@@ -406,19 +436,29 @@ async function readHistoryDeletes(
           ? `${t}/_history?${params({ _since: since, _count: ctx.pageSize })}`
           : `_history?${params({ _since: since, _count: ctx.pageSize })}`,
       );
-  for (const start of [...new Set(urls)]) {
-    let found = new HistoryFold();
-    await readListing(ctx, start, {
-      page: (page, response, first) => {
-        if (first) serverTime = earliest(serverTime, serverTimeOf(response, page.lastUpdated));
-        for (const e of page.history) if (typeSet.has(e.type)) found.add(e, e.resource ? belongsHere(e.resource) : undefined);
-      },
-      // A listing started again lists everything again.
-      restart: () => {
-        found = new HistoryFold();
-      },
-    });
-    fold.absorb(found);
+  try {
+    for (const start of [...new Set(urls)]) {
+      let found = new HistoryFold();
+      await readListing(ctx, start, {
+        page: (page, response, first) => {
+          if (first) serverTime = earliest(serverTime, serverTimeOf(response, page.lastUpdated));
+          for (const e of page.history) {
+            if (cached.get(e.type)?.has(e.id)) found.add(e, e.resource ? belongsHere(e.resource) : undefined);
+          }
+        },
+        // A listing started again lists everything again.
+        restart: () => {
+          found = new HistoryFold();
+        },
+      });
+      fold.absorb(found);
+    }
+  } catch (error) {
+    if (error instanceof SyncError && error.code === 'http' && error.status !== undefined && error.status < 500) {
+      ctx.problem({ source: ctx.source, code: 'history-unavailable', message: `${error.message}; listing everything instead.` });
+      return 'unavailable';
+    }
+    throw error;
   }
   return { fold, serverTime };
 }
