@@ -143,6 +143,70 @@ describe('latency and page size', () => {
   });
 });
 
+describe('expiring paging links', () => {
+  /** Follows a listing from `start`, returning each request's status (stops at the first failure). */
+  const walk = async (start: string): Promise<{ statuses: number[]; ids: string[]; body?: OperationOutcome }> => {
+    const statuses: number[] = [];
+    const ids: string[] = [];
+    let next: string | undefined = start;
+    while (next) {
+      const res = await fetch(next);
+      statuses.push(res.status);
+      const body = (await res.json()) as Bundle | OperationOutcome;
+      if (res.status !== 200) return { statuses, ids, body: body as OperationOutcome };
+      const bundle = body as Bundle;
+      ids.push(...(bundle.entry ?? []).map((e) => `${e.resource!.resourceType}/${e.resource!.id}`));
+      next = bundle.link?.find((l) => l.relation === 'next')?.url;
+    }
+    return { statuses, ids };
+  };
+
+  it('every: the Nth request for a later page answers 410 with an OperationOutcome; first pages always work', async () => {
+    base.faults.set({ expireLinks: { every: 2 } });
+    const first = await walk(`${url}/Patient?_count=3`);
+    // Page 1 (a first request), page 2 (paging request 1), page 3 (paging request 2: expired).
+    expect(first.statuses).toEqual([200, 200, 410]);
+    expect(first.body?.resourceType).toBe('OperationOutcome');
+    expect(first.body?.issue[0]?.code).toBe('not-found');
+    expect(base.requests.map((r) => r.fault ?? '-')).toEqual(['-', '-', 'expiredLink']);
+    // Starting again works; the count goes on (paging requests 3 and 4).
+    expect((await walk(`${url}/Patient?_count=3`)).statuses).toEqual([200, 200, 410]);
+  });
+
+  it('every with count: expires that many links, then paging works to the end', async () => {
+    base.faults.set({ expireLinks: { every: 1, count: 1 } });
+    expect((await walk(`${url}/Patient?_count=5`)).statuses).toEqual([200, 410]);
+    const again = await walk(`${url}/Patient?_count=5`);
+    expect(again.statuses).toEqual([200, 200, 200]);
+    expect(new Set(again.ids).size).toBe(12);
+    expect(base.faults.get()).toEqual({});
+  });
+
+  it('applies to $everything and _history pages, and status 404 when asked', async () => {
+    base.faults.set({ expireLinks: { every: 1, status: 404 } });
+    expect((await walk(`${url}/Patient/pat-0/$everything?_count=1`)).statuses).toEqual([200, 404]);
+    expect((await walk(`${url}/_history?_count=4`)).statuses).toEqual([200, 404]);
+    // Requests that are not paging links are never expired.
+    expect(await status(`${url}/Patient/pat-1`)).toBe(200);
+    expect(await status(`${url}/Patient?_count=3&_offset=0`)).toBe(200);
+  });
+
+  it('afterMs: a link whose listing began that long ago expires; a young one works', async () => {
+    base.faults.set({ expireLinks: { afterMs: 60_000 } });
+    expect((await walk(`${url}/Patient?_count=5`)).statuses).toEqual([200, 200, 200]);
+    base.faults.set({ expireLinks: { afterMs: 0 } });
+    const old = await walk(`${url}/_history?_count=5`);
+    expect(old.statuses).toEqual([200, 410]);
+    expect(old.body?.issue[0]?.details?.text).toMatch(/expired/);
+  });
+
+  it('rejects a spec without every or afterMs, and bad values', () => {
+    expect(() => base.faults.set({ expireLinks: {} })).toThrow(/every or afterMs/);
+    expect(() => base.faults.set({ expireLinks: { every: 0 } })).toThrow(/every/);
+    expect(() => base.faults.set({ expireLinks: { every: 1, status: 500 as 410 } })).toThrow(/410 or 404/);
+  });
+});
+
 describe('capability switches', () => {
   const meta = async () => (await (await fetch(`${url}/metadata`)).json()) as CapabilityStatement;
 

@@ -3,7 +3,7 @@
  * (`disable: ['updateCreate']`, so its CapabilityStatement says `updateCreate: false` and a PUT to
  * a new id answers 405). Lost answers and failures come from the server's own faults.
  */
-import type { Observation } from 'fhir/r4';
+import type { Encounter, Observation } from 'fhir/r4';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { POST_UNKNOWN } from '../src/sync/upload.js';
 import { http, openStore, samplePatient, useWorld, type World } from './support/sync-harness.js';
@@ -154,3 +154,52 @@ describe('conditional create (POST with If-None-Exist)', () => {
     store.close();
   });
 });
+
+describe('references to a resource the server gave another id', () => {
+  test('queued writes that point at the new Encounter point at the server’s id when they are sent, and so do the local rows', async () => {
+    const { store, versie } = await syncedStore();
+    const base = world.server.baseUrl('clinic');
+    // Made offline, in this order: an encounter, an observation in it, a condition naming it by
+    // its absolute URL on this server.
+    const visit: Encounter = { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, subject: { reference: `Patient/${versie.clinicId}` } };
+    const encounter = await store.save(visit, { source: 'clinic' });
+    const localId = encounter.resource.id!;
+    await store.save(observation(versie.clinicId, 'BP in new visit', { encounter: { reference: `Encounter/${localId}` } }), { source: 'clinic' });
+    await store.save(
+      {
+        resourceType: 'Condition',
+        subject: { reference: `Patient/${versie.clinicId}` },
+        code: { text: 'Found in new visit' },
+        encounter: { reference: `${base}/Encounter/${localId}` },
+      },
+      { source: 'clinic' },
+    );
+
+    const report = await store.sync();
+    expect(report.errors).toEqual([]);
+    expect(report.uploaded).toBe(3);
+    const posted = world.server.base('clinic').requests.filter((r) => r.method === 'POST');
+    expect(posted.map((r) => `${r.url} ${r.status}`)).toEqual([
+      '/clinic/fhir/Encounter 201',
+      '/clinic/fhir/Observation 201',
+      '/clinic/fhir/Condition 201',
+    ]);
+    // On the server: both point at the encounter as the server knows it, under its own id.
+    const [obs] = await onServer(world, versie.clinicId, 'BP in new visit');
+    const serverId = /^Encounter\/([^/]+)$/.exec(obs!.encounter!.reference!)?.[1];
+    expect(serverId).not.toBe(localId);
+    expect((await http(`${base}/Encounter/${serverId}`)).body).toMatchObject({
+      status: 'finished',
+      class: { code: 'AMB' },
+      subject: { reference: `Patient/${versie.clinicId}` },
+    });
+    const conditions = (await http(`${base}/Condition?patient=Patient/${versie.clinicId}&_count=1000`)).body.entry.map((e: any) => e.resource);
+    expect(conditions.find((c: any) => c.code?.text === 'Found in new visit').encounter).toEqual({ reference: `${base}/Encounter/${serverId}` });
+    // Nothing references the device's id any more, here or there.
+    expect((await http(`${base}/Encounter/${localId}`)).status).toBe(404);
+    const localRows = await store.search({ patient: versie.clinicKey });
+    expect(localRows.filter((r) => JSON.stringify(r.resource).includes(localId))).toEqual([]);
+    store.close();
+  });
+});
+

@@ -23,7 +23,31 @@
  * @property {number | { size: number, match?: string }} [pageSize] forced page size for search, history, $everything
  * @property {Array<'history' | 'everything' | 'ifMatch' | 'updateCreate'>} [disable] capabilities switched off
  * @property {CountedFault & { resources: unknown[] }} [inject] extra entries appended to search / $everything pages (a hostile server): any JSON, resources or not
+ * @property {ExpireLinks} [expireLinks] paging links (pages after the first) answer 410 Gone, as a server whose result sets expired
  * @property {string} [match]  default `match` for every fault in this call
+ */
+
+/**
+ * Paging links that have expired, as on servers that keep a search's results for a limited time
+ * (HAPI answers such a link 410 Gone). Only requests for a page after the first count: a
+ * `next` link of a search, `$everything` or `_history` (one carrying `_offset`, `_snapshot`,
+ * `_cursor` or `_endless`). The first request of a listing always works, so a client that starts
+ * the listing again gets a fresh result set. At least one of `every` and `afterMs` is needed;
+ * with both, a link expires when either says so.
+ * @typedef {object} ExpireLinks
+ * @property {number} [every]   the Nth, 2Nth, ... paging request (counted per base) expires
+ * @property {number} [afterMs] a paging link expires once its listing began at least this long ago
+ *   (the first page's answer; links the server did not hand out count as new)
+ * @property {410 | 404} [status] default 410
+ * @property {number} [count]   how many expiries in all; omitted = until reset
+ * @property {string} [match]   only paging requests whose path+query contains this substring
+ */
+
+/**
+ * What the server knows about a request beyond its URL.
+ * @typedef {object} RequestFacts
+ * @property {boolean} [pagingLink] the request is for a page after the first of a listing
+ * @property {number} [linkAgeMs]   how long ago that listing began, when the server handed the link out
  */
 
 /**
@@ -35,14 +59,15 @@
  * @property {undefined | { kind: 'errors', status: number }
  *   | { kind: 'throttle', status: number, retryAfter: number }
  *   | { kind: 'unauthorized' } | { kind: 'malformed' } | { kind: 'dropMidBody' }
- *   | { kind: 'hugeBody', bytes: number } | { kind: 'redirect', status: number, location: string }} action
+ *   | { kind: 'hugeBody', bytes: number } | { kind: 'redirect', status: number, location: string }
+ *   | { kind: 'expiredLink', status: number }} action
  * @property {string | undefined} nextUrl
  * @property {boolean} endlessPages
  */
 
 const COUNTED = /** @type {const} */ (['unauthorized', 'throttle', 'errors', 'malformed', 'dropMidBody', 'hugeBody', 'redirect']);
 const CAPABILITIES = new Set(['history', 'everything', 'ifMatch', 'updateCreate']);
-const KNOWN = new Set([...COUNTED, 'latencyMs', 'pageSize', 'disable', 'inject', 'endlessPages', 'nextUrl', 'match']);
+const KNOWN = new Set([...COUNTED, 'latencyMs', 'pageSize', 'disable', 'inject', 'endlessPages', 'nextUrl', 'expireLinks', 'match']);
 /** Default size of a `hugeBody` answer. */
 const HUGE_BODY_BYTES = 200 * 1024 * 1024;
 
@@ -145,6 +170,10 @@ export class Faults {
         this.state.inject = v;
       }
     }
+    if ('expireLinks' in s) {
+      if (s.expireLinks == null) delete this.state.expireLinks;
+      else this.state.expireLinks = expireLinksSpec(s.expireLinks, defaultMatch);
+    }
     if ('disable' in s) {
       if (s.disable == null) delete this.state.disable;
       else {
@@ -173,9 +202,10 @@ export class Faults {
    * malformed, dropMidBody.
    * @param {string} pathAndQuery
    * @param {string} [method] the request's method; a fault with `method` hits only that one
+   * @param {RequestFacts} [facts] whether the request follows a paging link, and how old it is
    * @returns {FaultDecision}
    */
-  decide(pathAndQuery, method) {
+  decide(pathAndQuery, method, facts = {}) {
     /** @param {{ match?: string, method?: string } | undefined} f */
     const applies = (f) =>
       Boolean(f) && (!f?.match || pathAndQuery.includes(f.match)) && (!f?.method || f.method === method?.toUpperCase());
@@ -209,6 +239,38 @@ export class Faults {
       else decision.action = /** @type {any} */ ({ kind: key });
       break;
     }
+    const exp = this.state.expireLinks;
+    if (!decision.action && facts.pagingLink && applies(exp) && exp.count > 0) {
+      exp.seen += 1;
+      const byTurn = exp.every !== undefined && exp.seen % exp.every === 0;
+      const byAge = exp.afterMs !== undefined && facts.linkAgeMs !== undefined && facts.linkAgeMs >= exp.afterMs;
+      if (byTurn || byAge) {
+        exp.count -= 1;
+        if (exp.count <= 0) delete this.state.expireLinks;
+        decision.action = { kind: 'expiredLink', status: exp.status };
+      }
+    }
     return decision;
   }
+}
+
+/**
+ * Checks and fills in an `expireLinks` spec.
+ * @param {any} spec
+ * @param {string | undefined} defaultMatch
+ */
+function expireLinksSpec(spec, defaultMatch) {
+  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) throw new Error('expireLinks must be an object');
+  const f = { ...spec };
+  if (f.every === undefined && f.afterMs === undefined) throw new Error('expireLinks needs every or afterMs');
+  if (f.every !== undefined && !(Number.isInteger(f.every) && f.every >= 1)) throw new Error('expireLinks.every must be an integer >= 1');
+  if (f.afterMs !== undefined && !(typeof f.afterMs === 'number' && f.afterMs >= 0)) throw new Error('expireLinks.afterMs must be >= 0');
+  f.status ??= 410;
+  if (f.status !== 410 && f.status !== 404) throw new Error('expireLinks.status must be 410 or 404');
+  if (f.count !== undefined && !(Number.isInteger(f.count) && f.count >= 0)) throw new Error('expireLinks.count must be a non-negative integer');
+  f.count ??= Infinity;
+  f.match ??= defaultMatch;
+  // Paging requests seen so far (for `every`).
+  f.seen = 0;
+  return f;
 }

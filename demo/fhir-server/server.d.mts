@@ -61,6 +61,12 @@ export interface FaultSpec {
   nextUrl?: { url: string; match?: string } | null;
   /** Search and `$everything` pages always link a next page, never the same URL twice. */
   endlessPages?: true | { match?: string } | null;
+  /**
+   * Paging links expire (410 Gone, or 404): the Nth, 2Nth, ... request for a page after the first
+   * (`every`), and/or a link whose listing began at least `afterMs` ago. First requests always
+   * work. `count` caps the expiries (default: until reset); `match` limits which paging requests count.
+   */
+  expireLinks?: { every?: number; afterMs?: number; status?: 410 | 404; count?: number; match?: string } | null;
   latencyMs?: number | { ms: number; match?: string } | null;
   pageSize?: number | { size: number; match?: string } | null;
   disable?: Capability[] | null;

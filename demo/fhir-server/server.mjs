@@ -79,6 +79,10 @@ const MAX_BODY = 100 * 1024 * 1024;
 const MAX_LOGGED_REQUESTS = 10_000;
 const SNAPSHOT_LIMIT = 50;
 const SNAPSHOT_TTL_MS = 10 * 60 * 1000;
+/** Next links whose listing's start is remembered for the `expireLinks` fault. */
+const MAX_REMEMBERED_LINKS = 10_000;
+/** Query parameters that only a page after the first of a listing carries (our paging links). */
+const PAGING_PARAMS = ['_snapshot', '_cursor', '_endless'];
 /** Types $everything pulls in when a compartment resource points at them. */
 const EVERYTHING_REFERENCED = new Set([
   'Medication',
@@ -145,6 +149,8 @@ export class FhirBase {
     this.requests = [];
     /** @type {Map<string, { key: string, list: Resource[], total: number, expires: number }>} */
     this.snapshots = new Map();
+    /** @type {Map<string, number>} next link handed out (path + query) -> when its listing began, epoch ms */
+    this.linkBorn = new Map();
     /** @type {Promise<unknown>} tail of the per-base queue */
     this.tail = Promise.resolve();
     this.seed(this.initialResources);
@@ -173,6 +179,7 @@ export class FhirBase {
   reset(resources) {
     this.repo.clear();
     this.snapshots.clear();
+    this.linkBorn.clear();
     return this.repo.seed(resources ?? this.initialResources);
   }
 
@@ -233,6 +240,26 @@ export class FhirBase {
     const token = randomUUID();
     this.snapshots.set(token, { key, list, total, expires: now + SNAPSHOT_TTL_MS });
     return token;
+  }
+
+  /**
+   * Remembers when the listing a `next` link belongs to began (for the `expireLinks` fault).
+   * @param {any} body an answer's body; only Bundles with a next link matter
+   * @param {number} born when the listing began, epoch ms
+   */
+  noteNextLink(body, born) {
+    const next = body?.resourceType === 'Bundle' ? body.link?.find((/** @type {BundleLink} */ l) => l.relation === 'next')?.url : undefined;
+    if (typeof next !== 'string') return;
+    let key;
+    try {
+      const u = new URL(next);
+      key = u.pathname + u.search;
+    } catch {
+      return;
+    }
+    this.linkBorn.delete(key);
+    this.linkBorn.set(key, born);
+    if (this.linkBorn.size > MAX_REMEMBERED_LINKS) this.linkBorn.delete(this.linkBorn.keys().next().value ?? '');
   }
 
   /**
@@ -481,7 +508,12 @@ export class FhirServer {
       }
     });
 
-    const decision = base.faults.decide(rawUrl, method);
+    const paging = (method === 'GET' || method === 'HEAD') && isPagingLink(queryString);
+    const born = paging ? base.linkBorn.get(rawUrl) : undefined;
+    const decision = base.faults.decide(rawUrl, method, {
+      pagingLink: paging,
+      ...(born !== undefined ? { linkAgeMs: started - born } : {}),
+    });
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     const action = decision.action;
     if (action) entry.fault = action.kind;
@@ -505,6 +537,12 @@ export class FhirServer {
     } else if (action?.kind === 'errors') {
       await drain(req);
       reply = { status: action.status, body: outcome('fatal', 'exception', 'Internal server error (injected fault)') };
+    } else if (action?.kind === 'expiredLink') {
+      await drain(req);
+      reply = {
+        status: action.status,
+        body: outcome('error', 'not-found', 'The result set this paging link belongs to has expired (injected fault); repeat the search from its first request.'),
+      };
     } else if (action?.kind === 'redirect') {
       await drain(req);
       entry.status = action.status;
@@ -529,6 +567,7 @@ export class FhirServer {
         if (err instanceof HttpError) reply = { status: err.status, body: err.outcome };
         else reply = { status: 500, body: outcome('fatal', 'exception', String(/** @type {any} */ (err)?.message ?? err)) };
       }
+      base.noteNextLink(reply.body, born ?? started);
     }
 
     entry.status = action?.kind === 'malformed' || action?.kind === 'dropMidBody' ? 200 : reply.status;
@@ -1120,6 +1159,19 @@ function pageLinks(path, query, count, offset, total, token) {
   if (offset > 0 && count > 0) link.push({ relation: 'previous', url: at(Math.max(0, offset - count)) });
   if (count > 0 && offset + count < total) link.push({ relation: 'next', url: at(offset + count) });
   return link;
+}
+
+/**
+ * Whether a query string is one of our links to a page after the first (search and
+ * `$everything` pages carry `_offset` > 0 or `_snapshot`, history pages `_cursor`).
+ * @param {string} queryString
+ */
+function isPagingLink(queryString) {
+  if (!queryString) return false;
+  const q = new URLSearchParams(queryString);
+  if (PAGING_PARAMS.some((p) => q.has(p))) return true;
+  const offset = Number(q.get('_offset') ?? 0);
+  return Number.isFinite(offset) && offset > 0;
 }
 
 /**

@@ -395,7 +395,9 @@ export class LocalRecordStore {
    * re-based on the new versionId (a queued `create` becomes an `update`). `serverResource` is
    * what the server returned; pass `null` for a delete, or when the server returned no body (the
    * sent body is then stored without version until the next download). If the server assigned a
-   * different id, the row moves to that id.
+   * different id, the row moves to that id, and every local write of the source still waiting
+   * (outbox bodies, rows' local versions, unresolved conflicts) that references the old id —
+   * relative, or absolute under the source's base — references the new one.
    */
   async completeWrite(seq: number, serverResource: Resource | null): Promise<void> {
     return this.run('completeWrite', () => outbox.completeWrite(this.ctx, seq, serverResource));

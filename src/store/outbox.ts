@@ -6,10 +6,12 @@
  * closed check and the mapping of errors to `StoreError` (its JSDoc is the contract).
  */
 import type { Resource } from 'fhir/r4';
+import { retargetReferences, type Retarget } from '../fhir/retarget-references.js';
+import type { SourceBases } from './compartment.js';
 import type { StoreContext } from './context.js';
 import { StoreError } from './errors.js';
 import { buildRow, keyString, syncLinks, tombstoneRow } from './rows.js';
-import type { ResourceKey, ResourceRow } from './schema.js';
+import type { OutboxRow, ResourceKey, ResourceRow } from './schema.js';
 import type { OutboxEntry } from './types.js';
 import { assertResource, describe } from './validation.js';
 
@@ -28,7 +30,7 @@ export async function listOutboxRows(ctx: Pick<StoreContext, 'db'>, source?: str
 
 /** Records a successful upload in ONE transaction (see `LocalRecordStore.completeWrite`). */
 export async function completeWrite(ctx: Pick<StoreContext, 'db'>, seq: number, serverResource: Resource | null): Promise<void> {
-  const tables = [ctx.db.outbox, ctx.db.resources, ctx.db.links, ctx.db.sources];
+  const tables = [ctx.db.outbox, ctx.db.resources, ctx.db.links, ctx.db.sources, ctx.db.conflicts];
   await ctx.db.transaction('rw', tables, async () => {
     const entry = await ctx.db.outbox.get(seq);
     if (!entry) throw new StoreError('not-found', `completeWrite: no outbox entry ${seq}.`);
@@ -95,7 +97,56 @@ export async function completeWrite(ctx: Pick<StoreContext, 'db'>, seq: number, 
       await ctx.db.resources.put(row);
       await syncLinks(ctx.db, row);
     }
+    if (newId !== entry.id) {
+      const base = sources.find((s) => s.id === source)?.baseUrl;
+      await retargetLocalWrites(ctx, source, sources, { type, from: entry.id, to: newId, bases: base ? [base] : [] });
+    }
   });
+}
+
+/**
+ * After the server gave a created resource another id: every local write of the source not yet
+ * uploaded (outbox bodies, the local versions in the rows, with their patient and index fields
+ * worked out again, and unresolved conflicts' local versions) that references the device's id
+ * references the server's id instead, so nothing is uploaded pointing at an id the server never
+ * had. Runs inside `completeWrite`'s transaction.
+ */
+async function retargetLocalWrites(ctx: Pick<StoreContext, 'db'>, source: string, sources: SourceBases, target: Retarget): Promise<void> {
+  const entries = await ctx.db.outbox.where('source').equals(source).toArray();
+  const changedEntries: OutboxRow[] = [];
+  const keys = new Map<string, ResourceKey>();
+  for (const e of entries) {
+    keys.set(keyString(e.source, e.type, e.id), [e.source, e.type, e.id]);
+    if (!e.body) continue;
+    const body = retargetReferences(e.body, target);
+    if (body !== e.body) changedEntries.push({ ...e, body });
+  }
+  if (changedEntries.length) await ctx.db.outbox.bulkPut(changedEntries);
+
+  const rows = keys.size ? await ctx.db.resources.bulkGet([...keys.values()]) : [];
+  for (const row of rows) {
+    if (!row?.local || row.deleted) continue;
+    const resource = retargetReferences(row.resource, target);
+    if (resource === row.resource) continue;
+    // The local version's patient, date and codes follow its new content; the server version
+    // it is based on and the local state stay.
+    const rebuilt = buildRow(source, resource, sources, row.fetchedAt);
+    delete rebuilt.versionId;
+    delete rebuilt.lastUpdated;
+    const next: ResourceRow = { ...rebuilt, local: row.local };
+    if (row.versionId) next.versionId = row.versionId;
+    if (row.lastUpdated) next.lastUpdated = row.lastUpdated;
+    if (row.server) next.server = row.server;
+    await ctx.db.resources.put(next);
+    await syncLinks(ctx.db, next);
+  }
+
+  const conflicts = await ctx.db.conflicts.where('source').equals(source).toArray();
+  for (const c of conflicts) {
+    if (c.resolved || !c.local) continue;
+    const local = retargetReferences(c.local, target);
+    if (local !== c.local) await ctx.db.conflicts.put({ ...c, local });
+  }
 }
 
 /** Records a failed upload attempt: `attempts + 1`, `lastError`. */

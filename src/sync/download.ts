@@ -20,11 +20,13 @@
  */
 import type { Resource } from 'fhir/r4';
 import { fileDownloaded, type SourceBases } from '../store/compartment.js';
-import { deletedInHistory, readBundlePage, type BundlePage, type HistoryEvent } from './bundle.js';
+import type { CheckpointRecord } from '../store/index.js';
+import { readBundlePage, type BundlePage } from './bundle.js';
 import { canSeeDeletes, supportsSearchParam, type ServerCapabilities } from './capabilities.js';
 import { DEFAULT_OVERLAP_MS, checkpointKey, earliest, serverTimeOf, sinceValue } from './checkpoint.js';
-import { SyncError } from './errors.js';
+import { SyncError, redactUrl } from './errors.js';
 import type { FhirClient, FhirResponse } from './http.js';
+import { HistoryFold, type FoldedChange } from './history.js';
 import { DEFAULT_LIMITS, nestsDeeperThan, type SourceBudget } from './limits.js';
 import type { ProgressTracker } from './progress.js';
 import type { SyncStore } from './store-api.js';
@@ -181,9 +183,19 @@ export async function downloadPatient(ctx: DownloadContext, strategy: DownloadSt
   const result: DownloadResult = { downloaded: 0, deleted: 0, held: 0, refused: 0, strategy: strategy.name };
   const queries = strategy.queries(ctx);
   ctx.progress?.plan(queries.length + 1);
+  // The server's history is read once for all queries (not once per type), from the earliest
+  // point any incremental query needs, and folded into this patient's changes only.
+  const plans = await Promise.all(queries.map((q) => planQuery(ctx, q)));
+  const incremental = plans.filter((p) => p.since !== undefined);
+  let history: PatientHistory | 'unavailable' | undefined;
+  if (incremental.length) {
+    const types = [...new Set(queries.filter((_, i) => plans[i]!.since !== undefined).flatMap((q) => q.types))];
+    const since = incremental.map((p) => p.since!).reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a));
+    history = await readPatientHistory(ctx, types, since);
+  }
   const seenRefs = new Set<string>();
-  for (const query of queries) {
-    const r = await runQuery(ctx, query, (resources) => collectRefs(resources, seenRefs));
+  for (const [i, query] of queries.entries()) {
+    const r = await runQuery(ctx, query, (resources) => collectRefs(resources, seenRefs), { ...plans[i]!, history });
     result.downloaded += r.downloaded;
     result.deleted += r.deleted;
     result.held += r.held;
@@ -196,36 +208,54 @@ export async function downloadPatient(ctx: DownloadContext, strategy: DownloadSt
   return result;
 }
 
-/** Runs one query as described in the module comment. */
+/** The server's history since some instant, folded into one patient's changes (see `readPatientHistory`). */
+export interface PatientHistory {
+  fold: HistoryFold;
+  /** Server time of the history's first answer. */
+  serverTime?: string;
+}
+
+/** What a query starts from: its checkpoint, and the `since` of an incremental run. */
+export interface QueryPlan {
+  checkpoint?: CheckpointRecord;
+  /** `checkpoint − overlap`, when the query can run incrementally (deletes are visible). */
+  since?: string;
+}
+
+/** Reads a query's checkpoint and decides whether it can run incrementally. */
+async function planQuery(ctx: DownloadContext, query: PatientQuery): Promise<QueryPlan> {
+  const checkpoint = await ctx.store.getCheckpointRecord(ctx.source, query.key);
+  const deletesVisible = query.types.every((t) => canSeeDeletes(ctx.caps, t));
+  const since = checkpoint && deletesVisible ? sinceValue(checkpoint.value, ctx.overlapMs ?? DEFAULT_OVERLAP_MS) : undefined;
+  return { ...(checkpoint ? { checkpoint } : {}), ...(since ? { since } : {}) };
+}
+
+/**
+ * Runs one query as described in the module comment. `prepared` (from `downloadPatient`) carries
+ * its checkpoint and the history read once for all queries; without it the query reads both.
+ */
 export async function runQuery(
   ctx: DownloadContext,
   query: PatientQuery,
   onResources?: (resources: Resource[]) => void,
+  prepared?: QueryPlan & { history?: PatientHistory | 'unavailable' },
 ): Promise<DownloadResult & { incremental: boolean }> {
   const { store, source } = ctx;
   const result = { downloaded: 0, deleted: 0, held: 0, refused: 0, strategy: '', incremental: false, serverTime: undefined as string | undefined };
   const patients = askedOf(ctx);
-  const checkpoint = await store.getCheckpointRecord(source, query.key);
-  const deletesVisible = query.types.every((t) => canSeeDeletes(ctx.caps, t));
-  let since = checkpoint && deletesVisible ? sinceValue(checkpoint.value, ctx.overlapMs ?? DEFAULT_OVERLAP_MS) : undefined;
+  const plan = prepared ?? (await planQuery(ctx, query));
+  const checkpoint = plan.checkpoint;
+  let since = plan.since;
   let runTime: string | undefined;
 
-  // Deletes since the checkpoint, from the server's history.
-  let historyDeletes: Map<string, HistoryEvent> | undefined;
+  // Deletes (and moves) since the checkpoint, from the server's history.
+  let history: HistoryFold | undefined;
   if (since) {
-    try {
-      const h = await readHistoryDeletes(ctx, query.types, since);
-      historyDeletes = h.deletes;
+    const h = prepared ? prepared.history : await readPatientHistory(ctx, query.types, since);
+    if (h && h !== 'unavailable') {
+      history = h.fold;
       runTime = h.serverTime;
-    } catch (error) {
-      // A server that announced history but refuses it (4xx other than auth): fall back to a
-      // full listing with id-set comparison instead of failing the source.
-      if (error instanceof SyncError && error.code === 'http' && error.status !== undefined && error.status < 500) {
-        ctx.problem({ source, code: 'history-unavailable', message: `${error.message}; listing everything instead.` });
-        since = undefined;
-        historyDeletes = undefined;
-      } else throw error;
-    }
+    } else since = undefined;
   }
   result.incremental = since !== undefined;
   // A full listing compares the server's ids with the cache's to find deletes. On a first
@@ -239,76 +269,104 @@ export async function runQuery(
   const wanted = new Set([...query.types, ...REFERENCED_TYPES]);
   const seen = new Map<string, Set<string>>(); // type -> ids seen in this run
   const reporter = ctx.progress?.query();
-  const visited = new Set<string>();
-  let url: string | undefined = query.url(since);
-  let first = true;
-  // The next page is asked for as soon as its link is known, and arrives while the current page
-  // is being written: the server's time and the IndexedDB write overlap instead of adding up.
-  // At most one request runs ahead; it is cancelled if writing the current page fails.
-  let ahead: { url: string; response: Promise<FhirResponse>; cancel: AbortController } | undefined;
-  try {
-    while (url) {
-      if (visited.has(url)) {
-        throw new SyncError('malformed', `${source}: the server's next link repeats a page already read (${url}); stopping.`, { source, url });
-      }
-      visited.add(url);
-      const response: FhirResponse = ahead?.url === url ? await ahead.response : await get(ctx, url);
-      ahead = undefined;
-      const page = readBundlePage(response.body, { source, url: response.url });
-      // Counted before anything of the page is applied: a page past a cap is not stored.
-      ctx.budget?.countPage(page.entryCount, response.url);
-      if (first) {
-        runTime = earliest(runTime, serverTimeOf(response, page.lastUpdated));
-        first = false;
-      }
-      reportProblems(ctx, page, response.url);
-      const upserts = admit(ctx, page.resources.filter((r) => wanted.has(r.resourceType)), result);
-      for (const r of upserts) {
-        let ids = seen.get(r.resourceType);
-        if (!ids) seen.set(r.resourceType, (ids = new Set()));
-        ids.add(r.id!);
-      }
-      onResources?.(upserts);
-      reporter?.page(page.entryCount, Boolean(page.next), page.total);
+  const startUrl = query.url(since);
+  // Entries already counted in progress: a listing started again reports only what goes past them.
+  let reported = 0;
+  for (let restarts = 0; ; restarts++) {
+    const visited = new Set<string>();
+    let url: string | undefined = startUrl;
+    let first = true;
+    let listed = 0;
+    // The request being awaited, while it is one: an expired next link restarts the listing.
+    let requesting: string | undefined;
+    // The next page is asked for as soon as its link is known, and arrives while the current page
+    // is being written: the server's time and the IndexedDB write overlap instead of adding up.
+    // At most one request runs ahead; it is cancelled if writing the current page fails.
+    let ahead: { url: string; response: Promise<FhirResponse>; cancel: AbortController } | undefined;
+    try {
+      while (url) {
+        if (visited.has(url)) {
+          throw new SyncError('malformed', `${source}: the server's next link repeats a page already read (${url}); stopping.`, { source, url });
+        }
+        visited.add(url);
+        requesting = url;
+        const response: FhirResponse = ahead?.url === url ? await ahead.response : await get(ctx, url);
+        requesting = undefined;
+        ahead = undefined;
+        const page = readBundlePage(response.body, { source, url: response.url });
+        // Counted before anything of the page is applied: a page past a cap is not stored.
+        ctx.budget?.countPage(page.entryCount, response.url);
+        if (first) {
+          runTime = earliest(runTime, serverTimeOf(response, page.lastUpdated));
+          first = false;
+        }
+        reportProblems(ctx, page, response.url);
+        const upserts = admit(ctx, page.resources.filter((r) => wanted.has(r.resourceType)), result);
+        for (const r of upserts) {
+          let ids = seen.get(r.resourceType);
+          if (!ids) seen.set(r.resourceType, (ids = new Set()));
+          ids.add(r.id!);
+        }
+        onResources?.(upserts);
+        listed += page.entryCount;
+        if (listed > reported || !page.next) {
+          reporter?.page(Math.max(0, listed - reported), Boolean(page.next), page.total);
+          reported = Math.max(reported, listed);
+        }
 
-      if (page.next) {
-        if (!visited.has(page.next)) ahead = readAhead(ctx, page.next);
-        const applied = await store.applyPage(source, { upserts, patients, ...(expectNew ? { expectNew } : {}) });
-        add(ctx, result, applied);
-        if (applied.written * 2 < upserts.length) expectNew = false;
-        url = page.next;
-        continue;
-      }
+        if (page.next) {
+          if (!visited.has(page.next)) ahead = readAhead(ctx, page.next);
+          const applied = await store.applyPage(source, { upserts, patients, ...(expectNew ? { expectNew } : {}) });
+          add(ctx, result, applied);
+          if (applied.written * 2 < upserts.length) expectNew = false;
+          url = page.next;
+          continue;
+        }
 
-      // Last page: deletes + checkpoint go in with it.
-      let deletes: Array<{ type: string; id: string; versionId?: string; at?: string }>;
-      const extra: Resource[] = [];
-      if (historyDeletes) {
-        deletes = await historyDeletesForPatient(ctx, query.types, historyDeletes, seen);
-      } else if (compareIds) {
-        deletes = await idSetDeletes(ctx, query.types, seen, extra);
-        extra.splice(0, extra.length, ...admit(ctx, extra, result));
-      } else {
-        deletes = [];
+        // Last page: deletes + checkpoint go in with it.
+        let deletes: Array<{ type: string; id: string; versionId?: string; at?: string }>;
+        const extra: Resource[] = [];
+        if (history) {
+          deletes = await historyDeletesForPatient(ctx, query.types, history, seen);
+        } else if (compareIds) {
+          deletes = await idSetDeletes(ctx, query.types, seen, extra);
+          extra.splice(0, extra.length, ...admit(ctx, extra, result));
+        } else {
+          deletes = [];
+        }
+        const checkpointValue = runTime;
+        add(
+          ctx,
+          result,
+          await store.applyPage(source, {
+            upserts: [...upserts, ...extra],
+            deletes,
+            patients,
+            ...(expectNew ? { expectNew } : {}),
+            ...(checkpointValue
+              ? { checkpoint: { key: query.key, value: checkpointValue, patient: ctx.patientKey, data: { incremental: result.incremental } } }
+              : {}),
+          }),
+        );
+        url = undefined;
       }
-      const checkpointValue = runTime;
-      add(
-        ctx,
-        result,
-        await store.applyPage(source, {
-          upserts: [...upserts, ...extra],
-          deletes,
-          patients,
-          ...(expectNew ? { expectNew } : {}),
-          ...(checkpointValue
-            ? { checkpoint: { key: query.key, value: checkpointValue, patient: ctx.patientKey, data: { incremental: result.incremental } } }
-            : {}),
-        }),
-      );
-      url = undefined;
+      break;
+    } catch (error) {
+      if (requesting === undefined || requesting === startUrl || !isExpiredLink(error)) throw error;
+      if (restarts >= MAX_LISTING_RESTARTS) throw listingExpired(ctx, startUrl, error, restarts);
+      // The server dropped the result set under our feet (HAPI: 410 Gone). Everything written so
+      // far stays; the listing starts again from its first request and the store skips the
+      // versions it already holds. The ids seen before stay seen (they were alive then), and the
+      // checkpoint stays the earliest first answer, so nothing changed meanwhile is skipped.
+      ctx.problem({
+        source,
+        code: 'paging-restarted',
+        message: `${source}: a paging link expired (${error.status}); listing ${redactUrl(startUrl)} again from its first page (restart ${restarts + 1} of ${MAX_LISTING_RESTARTS}).`,
+      });
+      expectNew = false;
+    } finally {
+      ahead?.cancel.abort();
     }
-  } finally {
-    ahead?.cancel.abort();
   }
   reporter?.finish();
   if (!runTime) {
@@ -320,6 +378,24 @@ export async function runQuery(
   }
   result.serverTime = runTime;
   return result;
+}
+
+/** How many times a listing whose paging link expired is started again before the source fails. */
+export const MAX_LISTING_RESTARTS = 3;
+
+/** A 410 Gone (or 404) answer: for a next link, the server no longer holds the result set. */
+function isExpiredLink(error: unknown): error is SyncError {
+  return error instanceof SyncError && error.code === 'http' && (error.status === 410 || error.status === 404);
+}
+
+/** The error that fails the source once a listing's paging links kept expiring. */
+function listingExpired(ctx: DownloadContext, startUrl: string, error: SyncError, restarts: number): SyncError {
+  return new SyncError(
+    'paging-expired',
+    `${ctx.source}: the server's paging links for ${redactUrl(startUrl)} kept expiring (${error.status}), also after ` +
+      `${restarts} fresh starts of the listing; gave up. The pages read before are kept and the next sync asks again.`,
+    { status: error.status, source: ctx.source, url: error.url, cause: error },
+  );
 }
 
 /** One GET of the download, after checking the sync's deadline. */
@@ -339,15 +415,21 @@ function readAhead(ctx: DownloadContext, url: string): { url: string; response: 
   return { url, response, cancel };
 }
 
-/** Reads `_history?_since=` (system level if offered, else per type) and returns deletes seen. */
-async function readHistoryDeletes(
-  ctx: DownloadContext,
-  types: readonly string[],
-  since: string,
-): Promise<{ deletes: Map<string, HistoryEvent>; serverTime?: string }> {
-  const events: HistoryEvent[] = [];
+/**
+ * Reads `_history?_since=` once — system level when offered (one listing whatever the number of
+ * types), else per type — and folds it as it goes into the latest change of each resource of
+ * `types` that the cache holds for this patient (see `history.ts`); every other change (other
+ * patients, resources not cached) is dropped at once, so memory is bounded by this patient's
+ * record, not by the server's traffic. Writes are marked with whether their version still
+ * belongs to this patient. A server that announced history but refuses it (4xx other than auth)
+ * gives `'unavailable'` with a note: the queries then list everything and compare ids.
+ */
+async function readPatientHistory(ctx: DownloadContext, types: readonly string[], since: string): Promise<PatientHistory | 'unavailable'> {
+  const cached = new Map<string, Set<string>>();
+  for (const type of types) cached.set(type, new Set(await ctx.store.localIds(ctx.source, type, ctx.patientKey)));
+  const fold = new HistoryFold();
   let serverTime: string | undefined;
-  const typeSet = new Set(types);
+  const belongsHere = belongsHereTest(ctx);
   const urls = types.length > 1 && ctx.caps.systemHistory
     ? [`_history?${params({ _since: since, _count: ctx.pageSize })}`]
     : types.map((t) =>
@@ -355,52 +437,84 @@ async function readHistoryDeletes(
           ? `${t}/_history?${params({ _since: since, _count: ctx.pageSize })}`
           : `_history?${params({ _since: since, _count: ctx.pageSize })}`,
       );
-  for (const start of [...new Set(urls)]) {
-    const visited = new Set<string>();
-    let url: string | undefined = start;
-    let first = true;
-    while (url) {
-      if (visited.has(url)) throw new SyncError('malformed', `${ctx.source}: history paging repeats ${url}`, { source: ctx.source, url });
-      visited.add(url);
-      const response = await get(ctx, url);
-      const page = readBundlePage(response.body, { source: ctx.source, url: response.url });
-      ctx.budget?.countPage(page.entryCount, response.url);
-      if (first) {
-        serverTime = earliest(serverTime, serverTimeOf(response, page.lastUpdated));
-        first = false;
-      }
-      for (const e of page.history) if (typeSet.has(e.type)) events.push(e);
-      url = page.next;
+  try {
+    for (const start of [...new Set(urls)]) {
+      let found = new HistoryFold();
+      await readListing(ctx, start, {
+        page: (page, response, first) => {
+          if (first) serverTime = earliest(serverTime, serverTimeOf(response, page.lastUpdated));
+          for (const e of page.history) {
+            if (cached.get(e.type)?.has(e.id)) found.add(e, e.resource ? belongsHere(e.resource) : undefined);
+          }
+        },
+        // A listing started again lists everything again.
+        restart: () => {
+          found = new HistoryFold();
+        },
+      });
+      fold.absorb(found);
     }
+  } catch (error) {
+    if (error instanceof SyncError && error.code === 'http' && error.status !== undefined && error.status < 500) {
+      ctx.problem({ source: ctx.source, code: 'history-unavailable', message: `${error.message}; listing everything instead.` });
+      return 'unavailable';
+    }
+    throw error;
   }
-  return { deletes: deletedInHistory(events), serverTime };
+  return { fold, serverTime };
 }
 
-/** History deletes restricted to resources this patient has in the cache and not seen alive now. */
+/** Whether a version of a resource is filed under the patient being synced (the filing rule). */
+function belongsHereTest(ctx: DownloadContext): (resource: Resource) => boolean {
+  const own = { id: ctx.source, baseUrl: ctx.client.baseUrl };
+  const here = new Set([ctx.patientKey]);
+  return (resource) => {
+    const filing = fileDownloaded(resource, own, ctx.sources ?? [], here);
+    return 'patient' in filing && filing.patient === ctx.patientKey;
+  };
+}
+
+/**
+ * History deletes restricted to resources this patient has in the cache and not seen alive now,
+ * and removals of those whose latest version the history shows under another patient (a
+ * wrong-chart correction: they leave this record; the other patient's sync files them there).
+ */
 async function historyDeletesForPatient(
   ctx: DownloadContext,
   types: readonly string[],
-  deletes: Map<string, HistoryEvent>,
+  history: HistoryFold,
   seen: Map<string, Set<string>>,
 ): Promise<Array<{ type: string; id: string; versionId?: string; at?: string }>> {
-  if (deletes.size === 0) return [];
+  if (history.size === 0) return [];
   const out: Array<{ type: string; id: string; versionId?: string; at?: string }> = [];
   for (const type of types) {
     const local = await ctx.store.localIds(ctx.source, type, ctx.patientKey);
     for (const id of local) {
-      const event = deletes.get(`${type}/${id}`);
+      const change = history.get(type, id);
       // Listed alive by the search that ran after the history read: it came back.
-      if (!event || seen.get(type)?.has(id)) continue;
-      out.push(deleteOf(event));
+      if (!change || seen.get(type)?.has(id)) continue;
+      if (change.method === 'DELETE') out.push(deleteOf(change));
+      else if (change.belongsHere === false) out.push(movedAway(ctx, type, id));
     }
   }
   return out;
 }
 
 /**
+ * A resource that now belongs to another patient on the server: removed from this patient's
+ * record. The removal keeps the cached version's id, so the moved version, when the other
+ * patient's record is synced, is newer and files it there.
+ */
+function movedAway(ctx: DownloadContext, type: string, id: string): { type: string; id: string } {
+  note(ctx, 'moved-to-other-patient', `${ctx.source}: ${type}/${id} now belongs to another patient on the server; removed from ${ctx.patientKey}.`);
+  return { type, id };
+}
+
+/**
  * Ids the cache holds for this patient but a full listing did not return. Not trusted blindly
  * (a listing can miss a row when data moves under offset paging): each candidate is re-asked
- * with an `_id` search; those still there are returned in `alive` and kept, the rest are deletes.
+ * with an `_id` search; those still there are returned in `alive` and kept, the rest are deletes
+ * (and those still there but about another patient now are removed from this record).
  */
 async function idSetDeletes(
   ctx: DownloadContext,
@@ -409,6 +523,7 @@ async function idSetDeletes(
   alive: Resource[],
 ): Promise<Array<{ type: string; id: string }>> {
   const out: Array<{ type: string; id: string }> = [];
+  const belongsHere = belongsHereTest(ctx);
   for (const type of types) {
     const local = await ctx.store.localIds(ctx.source, type, ctx.patientKey);
     const candidates = local.filter((id) => !seen.get(type)?.has(id));
@@ -421,8 +536,10 @@ async function idSetDeletes(
     }
     for (const id of candidates) {
       const r = found.get(id);
-      if (r) alive.push(r);
-      else out.push({ type, id });
+      if (!r) out.push({ type, id });
+      // Still there, but about another patient now: it leaves this record (see `movedAway`).
+      else if (!belongsHere(r)) out.push(movedAway(ctx, type, id));
+      else alive.push(r);
     }
   }
   return out;
@@ -458,20 +575,63 @@ async function fetchMissingReferences(ctx: DownloadContext, refs: Set<string>): 
 
 /** All pages of a small search, applying nothing (caller decides). */
 async function searchAll(ctx: DownloadContext, start: string): Promise<Resource[]> {
-  const out: Resource[] = [];
-  const visited = new Set<string>();
-  let url: string | undefined = start;
-  while (url) {
-    if (visited.has(url)) break;
-    visited.add(url);
-    const response = await get(ctx, url);
-    const page = readBundlePage(response.body, { source: ctx.source, url: response.url });
-    ctx.budget?.countPage(page.entryCount, response.url);
-    reportProblems(ctx, page, response.url);
-    out.push(...page.resources);
-    url = page.next;
-  }
+  let out: Resource[] = [];
+  await readListing(ctx, start, {
+    page: (page, response) => {
+      reportProblems(ctx, page, response.url);
+      out.push(...page.resources);
+    },
+    restart: () => {
+      out = [];
+    },
+    stopOnRepeat: true,
+  });
   return out;
+}
+
+/**
+ * Reads every page of a listing that is collected in memory (history, small searches), handing
+ * each to `on.page`. A next link answered 410/404 (the server dropped the result set) starts the
+ * listing again from `start`, after `on.restart`, at most {@link MAX_LISTING_RESTARTS} times.
+ */
+async function readListing(
+  ctx: DownloadContext,
+  start: string,
+  on: {
+    page(page: BundlePage, response: FhirResponse, first: boolean): void;
+    restart(): void;
+    /** A next link that repeats a page ends the listing quietly instead of failing it. */
+    stopOnRepeat?: boolean;
+  },
+): Promise<void> {
+  for (let restarts = 0; ; restarts++) {
+    const visited = new Set<string>();
+    let url: string | undefined = start;
+    try {
+      while (url) {
+        if (visited.has(url)) {
+          if (on.stopOnRepeat) break;
+          throw new SyncError('malformed', `${ctx.source}: paging repeats ${url}`, { source: ctx.source, url });
+        }
+        visited.add(url);
+        const response = await get(ctx, url);
+        const page = readBundlePage(response.body, { source: ctx.source, url: response.url });
+        ctx.budget?.countPage(page.entryCount, response.url);
+        on.page(page, response, url === start);
+        url = page.next;
+      }
+      return;
+    } catch (error) {
+      if (url === undefined || url === start || !isExpiredLink(error)) throw error;
+      if (restarts >= MAX_LISTING_RESTARTS) throw listingExpired(ctx, start, error, restarts);
+      ctx.problem({
+        source: ctx.source,
+        code: 'paging-restarted',
+        message: `${ctx.source}: a paging link expired (${error.status}); listing ${redactUrl(start)} again from its first page (restart ${restarts + 1} of ${MAX_LISTING_RESTARTS}).`,
+      });
+      on.restart();
+    }
+  }
 }
 
 function reportProblems(ctx: DownloadContext, page: BundlePage, url: string): void {
@@ -554,7 +714,7 @@ export function collectRefs(resources: Resource[], into: Set<string>): void {
   for (const r of resources) if (REF_TYPES.has(r.resourceType) && r.id) into.delete(`${r.resourceType}/${r.id}`);
 }
 
-function deleteOf(e: HistoryEvent): { type: string; id: string; versionId?: string; at?: string } {
+function deleteOf(e: FoldedChange): { type: string; id: string; versionId?: string; at?: string } {
   const d: { type: string; id: string; versionId?: string; at?: string } = { type: e.type, id: e.id };
   if (e.versionId) d.versionId = e.versionId;
   if (e.at) d.at = e.at;

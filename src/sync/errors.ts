@@ -32,6 +32,11 @@ export type SyncErrorCode =
   | 'insecure-transport'
   /** A limit of `SyncLimits` was hit (`limit` names it); the source stopped there. */
   | 'limit-exceeded'
+  /**
+   * The server's paging links for one listing kept expiring (410/404: its result set was dropped),
+   * also after the listing was started again a few times. What was read before is kept.
+   */
+  | 'paging-expired'
   /** The caller aborted the sync. */
   | 'aborted'
   /** The source is not known to the store, or a patient key is malformed. */

@@ -1,0 +1,72 @@
+/**
+ * An incremental sync reads the server's `_history` once, whatever the number of types it
+ * downloads, and the result is still exact. Against the real local server's request log.
+ */
+import { describe, expect, test } from 'vitest';
+import { DEFAULT_TYPES } from '../src/sync/download.js';
+import { http, openStore, samplePatient, snapshot, useWorld, type World } from './support/sync-harness.js';
+
+const world = useWorld();
+
+/** `clinic/Type/id@versionId` of every resource the clinic holds for a patient (the types synced). */
+async function serverRecord(w: World, patientId: string): Promise<string[]> {
+  const base = w.server.baseUrl('clinic');
+  const patient = (await http(`${base}/Patient/${patientId}`)).body;
+  const lines = [`clinic/Patient/${patient.id}@${patient.meta.versionId}`];
+  for (const type of DEFAULT_TYPES.filter((t) => t !== 'Patient')) {
+    const { body } = await http(`${base}/${type}?patient=Patient/${patientId}&_count=1000`);
+    for (const e of body.entry ?? []) lines.push(`clinic/${type}/${e.resource.id}@${e.resource.meta.versionId}`);
+  }
+  return lines.sort();
+}
+
+/** Changes on the server: updates of this patient's and another patient's rows, one delete of this patient's. */
+async function changeServer(w: World, patientId: string, otherId: string): Promise<{ deleted: string }> {
+  const base = w.server.baseUrl('clinic');
+  for (const [type, id, n] of [['Observation', patientId, 8], ['Condition', patientId, 2], ['Observation', otherId, 12]] as const) {
+    const { body } = await http(`${base}/${type}?patient=Patient/${id}&_count=${n}`);
+    for (const e of body.entry) {
+      const changed = { ...e.resource, status: type === 'Observation' ? 'amended' : e.resource.status, note: [{ text: 'corrected' }] };
+      delete changed.meta;
+      expect((await http(`${base}/${type}/${e.resource.id}`, { method: 'PUT', body: JSON.stringify(changed) })).status).toBe(200);
+    }
+  }
+  const procedure = (await http(`${base}/Procedure?patient=Patient/${patientId}&_count=1`)).body.entry[0].resource;
+  expect((await http(`${base}/Procedure/${procedure.id}`, { method: 'DELETE' })).status).toBeLessThan(300);
+  return { deleted: procedure.id };
+}
+
+describe.each([
+  { strategy: 'everything', disable: [] as Array<'everything'> },
+  { strategy: 'compartment-search', disable: ['everything'] as Array<'everything'> },
+])('incremental sync ($strategy)', ({ strategy, disable }) => {
+  test('reads _history once (following its pages) for all types, and ends exact', async () => {
+    const versie = samplePatient(world, 'Versie Botsford');
+    const neva = samplePatient(world, 'Neva Hyatt');
+    world.server.base('clinic').faults.set({ disable });
+    const { store } = await openStore(world, { sources: ['clinic'] });
+    await store.syncPatient(versie.clinicKey);
+    const { deleted } = await changeServer(world, versie.clinicId, neva.clinicId);
+
+    world.server.base('clinic').clearRequests();
+    // 5 changes a page: the history (at least the 23 changes) takes several pages.
+    world.server.base('clinic').faults.set({ disable, pageSize: 5 });
+    const report = await store.syncPatient(versie.clinicKey);
+    expect(report.errors).toEqual([]);
+    expect(report.sources.clinic).toMatchObject({ status: 'ok', strategy, downloaded: 10, deleted: 1 });
+
+    const history = world.server.base('clinic').requests.filter((r) => r.url.includes('_history')).map((r) => r.url);
+    // One listing: its first request, then each of its pages once.
+    const starts = history.filter((u) => !u.includes('_cursor='));
+    expect(starts.map((u) => decodeURIComponent(u))).toEqual([expect.stringMatching(/^\/clinic\/fhir\/_history\?_since=[^&]+&_count=100$/)]);
+    expect(new Set(history).size).toBe(history.length);
+    const { total } = (await http(`${world.server.url}${starts[0]}`)).body;
+    expect(total).toBeGreaterThanOrEqual(23);
+    expect(history).toHaveLength(Math.ceil(total / 5));
+
+    world.server.base('clinic').faults.reset();
+    expect(await store.get('clinic', 'Procedure', deleted)).toBeUndefined();
+    expect(await snapshot(store, versie.clinicKey)).toEqual(await serverRecord(world, versie.clinicId));
+    store.close();
+  });
+});
