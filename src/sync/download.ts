@@ -415,6 +415,13 @@ function readAhead(ctx: DownloadContext, url: string): { url: string; response: 
   return { url, response, cancel };
 }
 
+/** Thrown inside a history listing that outgrew its budget (see `readPatientHistory`). */
+class HistoryTooLong extends Error {
+  constructor(readonly entries: number) {
+    super(`history longer than ${entries} changes`);
+  }
+}
+
 /**
  * Reads `_history?_since=` once — system level when offered (one listing whatever the number of
  * types), else per type — and folds it as it goes into the latest change of each resource of
@@ -437,11 +444,19 @@ async function readPatientHistory(ctx: DownloadContext, types: readonly string[]
           ? `${t}/_history?${params({ _since: since, _count: ctx.pageSize })}`
           : `_history?${params({ _since: since, _count: ctx.pageSize })}`,
       );
+  // A history much longer than this patient's record is not worth reading: on a busy server it
+  // is mostly other patients' changes (and would run into maxPages). Past this many entries the
+  // queries list the record again and compare ids instead, which costs about the record's size.
+  const cachedRows = [...cached.values()].reduce((n, ids) => n + ids.size, 0);
+  const entryBudget = Math.max(ctx.budget?.limits.maxHistoryEntries ?? DEFAULT_LIMITS.maxHistoryEntries, 2 * cachedRows);
+  let entries = 0;
   try {
     for (const start of [...new Set(urls)]) {
       let found = new HistoryFold();
       await readListing(ctx, start, {
         page: (page, response, first) => {
+          entries += page.entryCount;
+          if (entries > entryBudget) throw new HistoryTooLong(entryBudget);
           if (first) serverTime = earliest(serverTime, serverTimeOf(response, page.lastUpdated));
           for (const e of page.history) {
             if (cached.get(e.type)?.has(e.id)) found.add(e, e.resource ? belongsHere(e.resource) : undefined);
@@ -455,6 +470,14 @@ async function readPatientHistory(ctx: DownloadContext, types: readonly string[]
       fold.absorb(found);
     }
   } catch (error) {
+    if (error instanceof HistoryTooLong) {
+      ctx.problem({
+        source: ctx.source,
+        code: 'history-too-long',
+        message: `${ctx.source}: the server lists more than ${error.entries} changes since the last sync, far more than this patient's record; listing the record instead.`,
+      });
+      return 'unavailable';
+    }
     if (error instanceof SyncError && error.code === 'http' && error.status !== undefined && error.status < 500) {
       ctx.problem({ source: ctx.source, code: 'history-unavailable', message: `${error.message}; listing everything instead.` });
       return 'unavailable';

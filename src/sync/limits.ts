@@ -29,6 +29,14 @@ export interface SyncLimits {
    * them. Default 64 (real resources rarely exceed 15).
    */
   maxReferenceDepth: number;
+  /**
+   * Changes an incremental sync reads from `_history` before it gives the history up and lists
+   * the patient's record again instead (not an error: a `history-too-long` note). The budget is
+   * this or twice the patient's cached rows, whichever is more: on a busy server the history is
+   * mostly other patients' changes, and past that point listing the record costs less. Default
+   * 5,000.
+   */
+  maxHistoryEntries: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<SyncLimits> = Object.freeze({
@@ -37,6 +45,7 @@ export const DEFAULT_LIMITS: Readonly<SyncLimits> = Object.freeze({
   maxResources: 100_000,
   deadlineMs: 10 * 60_000,
   maxReferenceDepth: 64,
+  maxHistoryEntries: 5000,
 });
 
 /** The limits with the caller's values merged over the defaults (invalid values are refused). */
