@@ -12,6 +12,7 @@ import type {
   Resource,
 } from 'fhir/r4';
 import { PATIENT_REFERENCE_PATHS, parseReference, patientReferenceOf, referencesOf, resolveContained } from '../src/fhir/index.js';
+import { isFhirId, parsePatientKey, patientLinkTargets, typeAndIdOf } from '../src/fhir/references.js';
 import { HOSTILE_STRINGS, fixture } from './fhir-fixtures.js';
 
 describe('parseReference', () => {
@@ -151,5 +152,48 @@ describe('referencesOf', () => {
     let node: Record<string, unknown> = { reference: 'Patient/deep' };
     for (let i = 0; i < 10_000; i++) node = { child: node };
     expect(() => referencesOf(node)).not.toThrow();
+  });
+});
+
+describe('ids, keys and Location headers: parsed in one place', () => {
+  it('isFhirId: 1–64 letters, digits, "-" or "."', () => {
+    expect(['a', 'A-1.b', 'x'.repeat(64)].map(isFhirId)).toEqual([true, true, true]);
+    expect(['', 'x'.repeat(65), 'a/b', 'a b', '__proto__', 42, null].map(isFhirId)).toEqual([false, false, false, false, false, false, false]);
+  });
+
+  it('typeAndIdOf: relative, versioned, absolute, Location headers and fullUrls; a query string ignored', () => {
+    expect(typeAndIdOf('Observation/1')).toEqual({ type: 'Observation', id: '1' });
+    expect(typeAndIdOf('https://h.example/fhir/Observation/1/_history/3')).toEqual({ type: 'Observation', id: '1' });
+    expect(typeAndIdOf('http://127.0.0.1:1/clinic/fhir/Patient/a-1?x=Patient/evil')).toEqual({ type: 'Patient', id: 'a-1' });
+    expect([typeAndIdOf('observation/1'), typeAndIdOf('Observation/'), typeAndIdOf(undefined), typeAndIdOf('Observation/a b')]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('parsePatientKey: "<source>/Patient/<id>" only', () => {
+    expect(parsePatientKey('clinic/Patient/123')).toEqual({ source: 'clinic', id: '123' });
+    expect([parsePatientKey('Patient/123'), parsePatientKey('clinic/Observation/1'), parsePatientKey('a/b/Patient/1'), parsePatientKey('clinic/Patient/x y'), parsePatientKey(7)]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('patientLinkTargets: Patients named by Patient.link, relative or absolute (base without trailing slash); RelatedPerson and junk left out', () => {
+    const patient = {
+      resourceType: 'Patient',
+      link: [
+        { other: { reference: 'Patient/p1' }, type: 'seealso' },
+        { other: { reference: 'https://hospital.example/fhir/Patient/h9/_history/2' }, type: 'seealso' },
+        { other: { reference: 'RelatedPerson/r1' }, type: 'seealso' },
+        { other: { reference: 'javascript:alert(1)' } },
+        { other: { reference: 42 } },
+        null,
+        'Patient/p2',
+      ],
+    };
+    expect(patientLinkTargets(patient)).toEqual([{ id: 'p1' }, { id: 'h9', base: 'https://hospital.example/fhir' }]);
+    expect(patientLinkTargets({ link: 'Patient/p1' })).toEqual([]);
+    expect(patientLinkTargets(undefined)).toEqual([]);
   });
 });

@@ -48,7 +48,7 @@ export function parseReference(reference: unknown): ParsedReference | null {
   if (!ref || ref.length > 4096) return null;
   if (ref.startsWith('#')) {
     const id = ref.slice(1);
-    return /^[A-Za-z0-9\-.]{0,64}$/.test(id) ? { kind: 'contained', id, contained: true } : null;
+    return id === '' || FHIR_ID.test(id) ? { kind: 'contained', id, contained: true } : null;
   }
   if (/^urn:/i.test(ref)) return URN.test(ref) ? { kind: 'urn', urn: ref } : null;
   let m = RELATIVE.exec(ref);
@@ -56,6 +56,49 @@ export function parseReference(reference: unknown): ParsedReference | null {
   m = ABSOLUTE.exec(ref);
   if (m) return { kind: 'absolute', base: m[1]!, type: m[2]!, id: m[3]!, ...(m[4] ? { version: m[4] } : {}) };
   return null;
+}
+
+const FHIR_ID = new RegExp(`^${ID}$`);
+const TYPE_AND_ID = new RegExp(`(?:^|/)(${TYPE})/(${ID})(?:/_history/(${ID}))?$`);
+const PATIENT_KEY = new RegExp(`^([^/]+)/Patient/(${ID})$`);
+
+/** Whether `id` is a valid FHIR logical id (1–64 letters, digits, `-` or `.`). */
+export function isFhirId(id: unknown): id is string {
+  return typeof id === 'string' && FHIR_ID.test(id);
+}
+
+/**
+ * `{ type, id }` from anything that ends in `Type/id` or `Type/id/_history/v`: a relative
+ * reference, an absolute URL, a `Location` header or a Bundle `fullUrl` (a query string is
+ * ignored). `undefined` otherwise.
+ */
+export function typeAndIdOf(url: unknown): { type: string; id: string } | undefined {
+  if (typeof url !== 'string' || !url || url.length > 4096) return undefined;
+  const m = TYPE_AND_ID.exec(url.split('?')[0]!);
+  return m ? { type: m[1]!, id: m[2]! } : undefined;
+}
+
+/** Splits a patient key `<source>/Patient/<id>`; `undefined` for anything else. */
+export function parsePatientKey(key: unknown): { source: string; id: string } | undefined {
+  const m = typeof key === 'string' ? PATIENT_KEY.exec(key) : null;
+  return m ? { source: m[1]!, id: m[2]! } : undefined;
+}
+
+/**
+ * The Patients a Patient's `link`s name (`other` references to a Patient, relative or absolute;
+ * RelatedPerson links and unreadable references are left out), as `{ id, base? }` with an
+ * absolute reference's base without its trailing slash. The one reading of `Patient.link` that
+ * the store's linking rule and the sync's candidate fetching share.
+ */
+export function patientLinkTargets(patient: unknown): Array<{ id: string; base?: string }> {
+  const links = (patient as { link?: unknown } | null | undefined)?.link;
+  const out: Array<{ id: string; base?: string }> = [];
+  for (const link of Array.isArray(links) ? links : []) {
+    const parsed = parseReference((link as { other?: { reference?: unknown } } | null)?.other?.reference);
+    if (!parsed || parsed.kind === 'contained' || parsed.kind === 'urn' || parsed.type !== 'Patient') continue;
+    out.push(parsed.base ? { id: parsed.id, base: parsed.base.replace(/\/+$/, '') } : { id: parsed.id });
+  }
+  return out;
 }
 
 /** The reference string of a Reference (or a bare string), or `undefined`. */

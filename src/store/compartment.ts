@@ -52,12 +52,7 @@ export interface PatientRef {
   id: string;
 }
 
-const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
-
-/** Whether `id` is a valid FHIR logical id. */
-export function isFhirId(id: unknown): id is string {
-  return typeof id === 'string' && FHIR_ID.test(id);
-}
+export { isFhirId, parsePatientKey } from '../fhir/references.js';
 
 /** Removes a trailing slash, so base URLs compare equal however they were typed. */
 export function normalizeBase(url: string): string {
@@ -173,8 +168,3 @@ export function fileDownloaded(
   return { patient: '' };
 }
 
-/** Splits a patient key; undefined when it is not `<source>/Patient/<id>`. */
-export function parsePatientKey(key: string): { source: string; id: string } | undefined {
-  const m = /^([^/]+)\/Patient\/([^/]+)$/.exec(key);
-  return m && isFhirId(m[2]) ? { source: m[1]!, id: m[2] } : undefined;
-}

@@ -23,6 +23,7 @@
  * match*: listed, never merged.
  */
 import type { Patient } from 'fhir/r4';
+import { patientLinkTargets } from '../fhir/references.js';
 import { compareIdentity, corroborates, identityFacts, type MatchEvidence } from '../fhir/patient-match.js';
 import { normalizeBase, parsePatientKey, parsePatientReference, type SourceBases } from './compartment.js';
 import type { LinkRow, MatchDecisionRow, RecordDatabase } from './schema.js';
@@ -70,12 +71,8 @@ export function linkRowFor(patient: Patient, source: string): LinkRow {
     }
   }
   const refs = new Set<string>();
-  for (const link of Array.isArray(patient.link) ? patient.link : []) {
-    const ref = link?.other?.reference;
-    const parsed = parsePatientReference(typeof ref === 'string' ? ref : undefined);
-    if (!parsed) continue; // RelatedPerson or unresolvable: not a patient identity
-    refs.add(parsed.base ? `${parsed.base}/Patient/${parsed.id}` : `${source}/Patient/${parsed.id}`);
-  }
+  // RelatedPerson and unreadable links are not a patient identity (patientLinkTargets leaves them out).
+  for (const t of patientLinkTargets(patient)) refs.add(t.base ? `${t.base}/Patient/${t.id}` : `${source}/Patient/${t.id}`);
   return { key: `${source}/Patient/${patient.id}`, source, idents: [...idents], refs: [...refs], facts: identityFacts(patient) };
 }
 

@@ -6,9 +6,9 @@
  */
 import type { Bundle, BundleEntry, Resource } from 'fhir/r4';
 import { SyncError } from './errors.js';
+import { isFhirId, typeAndIdOf } from '../fhir/references.js';
 
 /** A FHIR id: 1–64 of letters, digits, `-` and `.`. */
-const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 const RESOURCE_TYPE = /^[A-Z][A-Za-z]{1,63}$/;
 
 export interface EntryProblem {
@@ -141,7 +141,7 @@ export function checkResource(resource: unknown): string | undefined {
     return 'resource has no valid resourceType';
   }
   if (r.id === undefined || r.id === null || r.id === '') return `${r.resourceType} without an id`;
-  if (typeof r.id !== 'string' || !FHIR_ID.test(r.id)) return `${r.resourceType} with an invalid id ${JSON.stringify(r.id)}`;
+  if (!isFhirId(r.id)) return `${r.resourceType} with an invalid id ${JSON.stringify(r.id)}`;
   // The store keys versions and change times on `meta`; the same rule as its own check.
   if (r.meta !== undefined) {
     const meta = r.meta as { versionId?: unknown; lastUpdated?: unknown } | null;
@@ -161,10 +161,7 @@ export function parseEtag(etag: string | undefined | null): string | undefined {
 
 /** `Observation/1`, `Observation/1/_history/2`, or an absolute URL ending so → `{ type, id }`. */
 export function parseRef(url: string | undefined): { type: string; id: string } | undefined {
-  if (!url) return undefined;
-  const path = url.split('?')[0];
-  const m = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/.exec(path);
-  return m ? { type: m[1], id: m[2] } : undefined;
+  return typeAndIdOf(url);
 }
 
 /**

@@ -19,6 +19,7 @@
  * resources not yet cached for the source are read with `_id=` searches.
  */
 import type { Resource } from 'fhir/r4';
+import { parseReference } from '../fhir/references.js';
 import { fileDownloaded, type SourceBases } from '../store/compartment.js';
 import type { CheckpointRecord } from '../store/index.js';
 import { readBundlePage, type BundlePage } from './bundle.js';
@@ -727,8 +728,9 @@ export function collectRefs(resources: Resource[], into: Set<string>): void {
     if (!node || typeof node !== 'object') return;
     for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
       if (k === 'reference' && typeof v === 'string') {
-        const m = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(v);
-        if (m && REF_TYPES.has(m[1]!)) into.add(`${m[1]}/${m[2]}`);
+        // Relative, unversioned references only: others name another server or an old version.
+        const ref = parseReference(v);
+        if (ref?.kind === 'relative' && !ref.version && REF_TYPES.has(ref.type)) into.add(`${ref.type}/${ref.id}`);
       } else if (k !== 'contained' && typeof v === 'object') visit(v);
     }
   };

@@ -12,6 +12,7 @@
  *   run resumes because checkpoints only ever move together with the data they cover.
  */
 import type { Patient } from 'fhir/r4';
+import { parsePatientKey } from '../fhir/references.js';
 import type { SourceRecord } from '../store/index.js';
 import { parseCapabilities, summarizeCapabilities, unknownCapabilities, type ServerCapabilities } from './capabilities.js';
 import { DEFAULT_TYPES, chooseStrategy, downloadPatient, type DownloadStrategy, type SyncProblem } from './download.js';
@@ -165,9 +166,9 @@ export class SyncEngine {
   }
 
   private async syncPatientOnce(patientKey: string, options: SyncPatientOptions): Promise<SyncReport> {
-    const m = /^([^/]+)\/Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(patientKey ?? '');
-    if (!m) throw new SyncError('invalid-argument', `syncPatient: expected "<source>/Patient/<id>" (got ${JSON.stringify(patientKey)}).`);
-    const [, homeId, patientId] = m as unknown as [string, string, string];
+    const key = parsePatientKey(patientKey);
+    if (!key) throw new SyncError('invalid-argument', `syncPatient: expected "<source>/Patient/<id>" (got ${JSON.stringify(patientKey)}).`);
+    const { source: homeId, id: patientId } = key;
     const sources = await this.store.getSources();
     const home = sources.find((s) => s.id === homeId);
     if (!home) throw new SyncError('invalid-argument', `syncPatient: unknown source "${homeId}"; call addSource first.`);

@@ -9,6 +9,7 @@
  * downloaded; this module only decides what to download.
  */
 import type { Patient } from 'fhir/r4';
+import { patientLinkTargets } from '../fhir/references.js';
 import { readBundlePage } from './bundle.js';
 import { patientSearchMethod, type ServerCapabilities } from './capabilities.js';
 import type { FhirClient } from './http.js';
@@ -32,22 +33,13 @@ export function linkTargets(
   sources: ReadonlyArray<{ id: string; baseUrl: string }>,
 ): Array<{ source: string; id: string }> {
   const out: Array<{ source: string; id: string }> = [];
-  for (const link of patient?.link ?? []) {
-    const ref = link?.other?.reference;
-    if (!ref) continue;
-    const rel = /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(ref);
-    if (rel) {
-      out.push({ source: ownSource, id: rel[1]! });
+  for (const target of patientLinkTargets(patient)) {
+    if (!target.base) {
+      out.push({ source: ownSource, id: target.id });
       continue;
     }
-    for (const s of sources) {
-      const base = s.baseUrl.replace(/\/+$/, '');
-      const m = ref.startsWith(`${base}/`) ? /^Patient\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/.*)?$/.exec(ref.slice(base.length + 1)) : null;
-      if (m) {
-        out.push({ source: s.id, id: m[1]! });
-        break;
-      }
-    }
+    const s = sources.find((x) => x.baseUrl.replace(/\/+$/, '') === target.base);
+    if (s) out.push({ source: s.id, id: target.id });
   }
   return out;
 }

@@ -26,6 +26,7 @@
  *   later writes in this run, carry on with the others.
  */
 import type { Resource } from 'fhir/r4';
+import { typeAndIdOf } from '../fhir/references.js';
 import type { OutboxEntry } from '../store/index.js';
 import type { ServerCapabilities } from './capabilities.js';
 import { SyncError, isAbort, toSyncError } from './errors.js';
@@ -212,8 +213,8 @@ async function send(ctx: UploadContext, first: OutboxEntry, last: OutboxEntry, s
     const r = await client.request<Resource>(type, { method: 'POST', body: withoutId(body), signal, headers, retries: conditional ? undefined : 0 });
     const location = r.headers.get('location');
     const returned = r.body && (r.body as Resource).resourceType === type ? (r.body as Resource) : undefined;
-    const ref = !returned && location ? /([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(location) : null;
-    const server = returned ?? (ref ? await readCurrent(ctx, `${ref[1]}/${ref[2]}`) : null);
+    const ref = !returned && location ? typeAndIdOf(location) : undefined;
+    const server = returned ?? (ref ? await readCurrent(ctx, `${ref.type}/${ref.id}`) : null);
     if (conditional && r.status !== 201) {
       // 200: the server already holds a resource with this identifier and created nothing. It is
       // our own earlier POST only if it has our content; otherwise it is someone else's.
