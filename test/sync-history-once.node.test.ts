@@ -3,22 +3,10 @@
  * downloads, and the result is still exact. Against the real local server's request log.
  */
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_TYPES } from '../src/sync/download.js';
-import { http, openStore, samplePatient, snapshot, useWorld, type World } from './support/sync-harness.js';
+import { clinicRecord as serverRecord, http, openStore, samplePatient, snapshot, useWorld, type World } from './support/sync-harness.js';
 
 const world = useWorld();
 
-/** `clinic/Type/id@versionId` of every resource the clinic holds for a patient (the types synced). */
-async function serverRecord(w: World, patientId: string): Promise<string[]> {
-  const base = w.server.baseUrl('clinic');
-  const patient = (await http(`${base}/Patient/${patientId}`)).body;
-  const lines = [`clinic/Patient/${patient.id}@${patient.meta.versionId}`];
-  for (const type of DEFAULT_TYPES.filter((t) => t !== 'Patient')) {
-    const { body } = await http(`${base}/${type}?patient=Patient/${patientId}&_count=1000`);
-    for (const e of body.entry ?? []) lines.push(`clinic/${type}/${e.resource.id}@${e.resource.meta.versionId}`);
-  }
-  return lines.sort();
-}
 
 /** Changes on the server: updates of this patient's and another patient's rows, one delete of this patient's. */
 async function changeServer(w: World, patientId: string, otherId: string): Promise<{ deleted: string }> {

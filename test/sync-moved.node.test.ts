@@ -7,22 +7,10 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { Capability } from '../demo/fhir-server/server.mjs';
-import { DEFAULT_TYPES } from '../src/sync/download.js';
-import { http, openStore, requestLines, samplePatient, snapshot, useWorld, type World } from './support/sync-harness.js';
+import { clinicRecord as serverRecord, http, openStore, requestLines, samplePatient, snapshot, useWorld } from './support/sync-harness.js';
 
 const world = useWorld();
 
-/** `clinic/Type/id@versionId` of every resource the clinic holds for a patient (the types synced). */
-async function serverRecord(w: World, patientId: string): Promise<string[]> {
-  const base = w.server.baseUrl('clinic');
-  const patient = (await http(`${base}/Patient/${patientId}`)).body;
-  const lines = [`clinic/Patient/${patient.id}@${patient.meta.versionId}`];
-  for (const type of DEFAULT_TYPES.filter((t) => t !== 'Patient')) {
-    const { body } = await http(`${base}/${type}?patient=Patient/${patientId}&_count=1000`);
-    for (const e of body.entry ?? []) lines.push(`clinic/${type}/${e.resource.id}@${e.resource.meta.versionId}`);
-  }
-  return lines.sort();
-}
 
 const ways: Array<{ name: string; disable: Capability[]; asks: string }> = [
   { name: '$everything with _history', disable: [], asks: '/clinic/fhir/_history?' },

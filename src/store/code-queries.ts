@@ -19,7 +19,7 @@
  * Both have live versions, which re-run when a write touches the ranges they read, and pass on
  * only results that differ.
  */
-import { Dexie, liveQuery } from 'dexie';
+import { Dexie } from 'dexie';
 import type { Resource } from 'fhir/r4';
 import { parsePatientKey } from './compartment.js';
 import { BY_PATIENT, type StoreContext } from './context.js';
@@ -27,7 +27,7 @@ import { StoreError } from './errors.js';
 import { linkedSets } from './links.js';
 import { toStoredRow } from './rows.js';
 import type { ResourceKey, ResourceRow } from './schema.js';
-import type { LiveObservable, PatientKey, StoredRow } from './types.js';
+import type { PatientKey, StoredRow } from './types.js';
 import { RESOURCE_TYPE } from './validation.js';
 
 /** The index the summary and code windows read (schema v5). */
@@ -297,25 +297,6 @@ async function windowOfKey(
 
 // --- live ----------------------------------------------------------------------------------------
 
-/** A liveQuery over `read` that passes on only results whose `print` differs. */
-export function liveDistinct<V>(read: () => Promise<V>, print: (value: V) => string): LiveObservable<V> {
-  const query = liveQuery(read);
-  return {
-    subscribe(observer) {
-      const o = typeof observer === 'function' ? { next: observer } : observer;
-      let last: string | undefined;
-      return query.subscribe({
-        next: (value) => {
-          const p = print(value);
-          if (p === last) return;
-          last = p;
-          o.next?.(value);
-        },
-        error: (error) => o.error?.(error),
-      });
-    },
-  };
-}
 
 const rowPrint = (r: StoredRow) => `${r.source}/${r.resource.resourceType}/${r.resource.id}@${r.versionId ?? ''}:${r.fetchedAt}:${r.local ? JSON.stringify(r.resource) : ''}`;
 

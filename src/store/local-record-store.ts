@@ -25,6 +25,7 @@ import * as outbox from './outbox.js';
 import * as purging from './purge.js';
 import type { PurgeOptions, PurgeResult } from './purge.js';
 import * as codeQueries from './code-queries.js';
+import { liveDistinct } from './live.js';
 import type { CodeSummaryEntry, CodeWindow, CodeWindowQuery } from './code-queries.js';
 import * as reading from './query.js';
 import type { RecordDatabase } from './schema.js';
@@ -209,7 +210,7 @@ export class LocalRecordStore {
 
   /** Live version of {@link codeSummary}: emits on subscribe and whenever the summary changes. */
   liveCodeSummary<T extends Resource = Resource>(patient: PatientKey, type: string): LiveObservable<CodeSummaryEntry<T>[]> {
-    return codeQueries.liveDistinct(() => this.run('liveCodeSummary', () => codeQueries.codeSummary<T>(this.ctx, patient, type, { track: true })), codeQueries.summaryPrint);
+    return liveDistinct(() => this.run('liveCodeSummary', () => codeQueries.codeSummary<T>(this.ctx, patient, type, { track: true })), codeQueries.summaryPrint);
   }
 
   /**
@@ -224,7 +225,7 @@ export class LocalRecordStore {
 
   /** Live version of {@link codeWindow}: emits on subscribe and whenever the window's rows change. */
   liveCodeWindow<T extends Resource = Resource>(query: CodeWindowQuery): LiveObservable<CodeWindow<T>> {
-    return codeQueries.liveDistinct(() => this.run('liveCodeWindow', () => codeQueries.codeWindow<T>(this.ctx, query)), codeQueries.windowPrint);
+    return liveDistinct(() => this.run('liveCodeWindow', () => codeQueries.codeWindow<T>(this.ctx, query)), codeQueries.windowPrint);
   }
 
   /** One row by source, type and id; tombstones only with `includeDeleted`. */

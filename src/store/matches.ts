@@ -5,8 +5,8 @@
  * Each function is the work of the `LocalRecordStore` method of the same name; the facade adds the
  * closed check and the mapping of errors to `StoreError` (its JSDoc is the contract).
  */
-import { liveQuery } from 'dexie';
 import { parsePatientKey } from './compartment.js';
+import { liveDistinct } from './live.js';
 import type { StoreContext } from './context.js';
 import { StoreError } from './errors.js';
 import { identityFingerprint, linkedSets, mergePossible, pairId, parsePairId, type PossibleMatch } from './links.js';
@@ -25,22 +25,7 @@ export async function listPossibleMatches(ctx: Pick<StoreContext, 'db' | 'rules'
 
 /** Wraps a liveQuery over `read` (the facade's `listPossibleMatches`), passing on only results that differ. */
 export function liveMatches(read: () => Promise<PossibleMatch[]>): LiveObservable<PossibleMatch[]> {
-  const matches = liveQuery(read);
-  return {
-    subscribe(observer) {
-      const o = typeof observer === 'function' ? { next: observer } : observer;
-      let last: string | undefined;
-      return matches.subscribe({
-        next: (value) => {
-          const print = JSON.stringify(value);
-          if (print === last) return;
-          last = print;
-          o.next?.(value);
-        },
-        error: (error) => o.error?.(error),
-      });
-    },
-  };
+  return liveDistinct(read, (value) => JSON.stringify(value));
 }
 
 /** Stores a person's decision on a possible match (see `LocalRecordStore.confirmLink` / `rejectLink`). */

@@ -5,7 +5,8 @@
  * Each function is the work of the `LocalRecordStore` method of the same name; the facade adds the
  * closed check and the mapping of errors to `StoreError` (its JSDoc is the contract).
  */
-import { Dexie, liveQuery } from 'dexie';
+import { Dexie } from 'dexie';
+import { liveDistinct } from './live.js';
 import type { Resource } from 'fhir/r4';
 import { parsePatientKey } from './compartment.js';
 import { BY_PATIENT, type StoreContext } from './context.js';
@@ -104,24 +105,7 @@ export async function queryRows(ctx: Pick<StoreContext, 'db' | 'rules'>, q: Sear
  * every committed write that may change the result, passing on only results that differ.
  */
 export function liveRows<T extends Resource = Resource>(read: () => Promise<StoredRow[]>): LiveObservable<StoredRow<T>[]> {
-  const rows = liveQuery(read);
-  return {
-    subscribe(observer) {
-      const o = typeof observer === 'function' ? { next: observer } : observer;
-      // The query also reads `sources` and `links`, so e.g. a sync status update re-runs it;
-      // pass on only results that differ, so elements do not re-render for nothing.
-      let last: string | undefined;
-      return rows.subscribe({
-        next: (value) => {
-          const print = fingerprint(value);
-          if (print === last) return;
-          last = print;
-          o.next?.(value as StoredRow<T>[]);
-        },
-        error: (error) => o.error?.(error),
-      });
-    },
-  };
+  return liveDistinct(read, fingerprint) as LiveObservable<StoredRow<T>[]>;
 }
 
 /** One row by source, type and id; tombstones only with `includeDeleted`. */

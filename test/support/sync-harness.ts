@@ -9,6 +9,7 @@ import { startFhirServer, type FhirServer } from '../../demo/fhir-server/server.
 import { RecordStore } from '../../src/record-store.js';
 import { LocalRecordStore } from '../../src/store/index.js';
 import type { SyncEngineOptions } from '../../src/sync/engine.js';
+import { DEFAULT_TYPES } from '../../src/sync/download.js';
 
 import { SSN } from './constants.js';
 import { uniqueName } from './names.js';
@@ -152,4 +153,16 @@ export async function serverResources(world: World, base: string, type: string, 
 export async function snapshot(store: RecordStore, patient: string, includeDeleted = false): Promise<string[]> {
   const rows = await store.search({ patient, includeDeleted });
   return rows.map((r) => `${r.source}/${r.resource.resourceType}/${r.resource.id}@${r.versionId ?? '-'}${r.deleted ? ' (deleted)' : ''}`).sort();
+}
+
+/** `clinic/Type/id@versionId` of every resource the clinic holds for a patient (the types the engine downloads), sorted. */
+export async function clinicRecord(w: World, patientId: string): Promise<string[]> {
+  const base = w.server.baseUrl('clinic');
+  const patient = (await http(`${base}/Patient/${patientId}`)).body;
+  const lines = [`clinic/Patient/${patient.id}@${patient.meta.versionId}`];
+  for (const type of DEFAULT_TYPES.filter((t) => t !== 'Patient')) {
+    const { body } = await http(`${base}/${type}?patient=Patient/${patientId}&_count=1000`);
+    for (const e of body.entry ?? []) lines.push(`clinic/${type}/${e.resource.id}@${e.resource.meta.versionId}`);
+  }
+  return lines.sort();
 }
