@@ -164,28 +164,3 @@ export function parseRef(url: string | undefined): { type: string; id: string } 
   return typeAndIdOf(url);
 }
 
-/**
- * From the history events of one query, the resources whose latest event is a delete. R4 lists
- * history newest-first, but not every server does, so the listing order is never trusted: events
- * are ordered by their time, and where times are missing or equal (whole-second timestamps) the
- * DELETE wins. That can only err towards a delete of something re-created in the same instant, and
- * the search that follows the history read re-fetches anything alive (it is then kept).
- */
-export function deletedInHistory(events: HistoryEvent[]): Map<string, HistoryEvent> {
-  const latest = new Map<string, { event: HistoryEvent; time: number; order: number }>();
-  events.forEach((event, order) => {
-    const key = `${event.type}/${event.id}`;
-    const time = event.at ? Date.parse(event.at) : NaN;
-    const prev = latest.get(key);
-    if (!prev) {
-      latest.set(key, { event, time, order });
-      return;
-    }
-    const timed = !Number.isNaN(time) && !Number.isNaN(prev.time) && time !== prev.time;
-    const newer = timed ? time > prev.time : event.method === 'DELETE' && prev.event.method !== 'DELETE';
-    if (newer) latest.set(key, { event, time, order });
-  });
-  const out = new Map<string, HistoryEvent>();
-  for (const [key, { event }] of latest) if (event.method === 'DELETE') out.set(key, event);
-  return out;
-}

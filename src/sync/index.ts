@@ -14,7 +14,7 @@ export { DEFAULT_RETRY_POLICY, backoffDelay, parseRetryAfter, sleep } from './re
 export type { RetryPolicy, Sleep } from './retry.js';
 export { parseCapabilities, patientSearchMethod, unknownCapabilities, supportsSearchParam, canSeeDeletes } from './capabilities.js';
 export type { ServerCapabilities } from './capabilities.js';
-export { readBundlePage, checkResource, deletedInHistory, parseEtag, parseRef } from './bundle.js';
+export { readBundlePage, checkResource, parseEtag, parseRef } from './bundle.js';
 export type { BundlePage, EntryProblem, HistoryEvent } from './bundle.js';
 export { DEFAULT_OVERLAP_MS, checkpointKey, serverTimeOf, sinceValue } from './checkpoint.js';
 export {
