@@ -26,4 +26,11 @@ describe('streamSafe', () => {
     expect(normalizeNamePart(`Nut${MARKS.repeat(200_000)}`)).toBe(normalizeNamePart(`Nut${MARKS.repeat(15)}`));
     expect(normalizeNamePart(`Nut${MARKS.repeat(15)}`).length).toBe(33);
   });
+
+  it('counts the halfwidth voiced marks U+FF9E/U+FF9F (marks once decomposed) into a run, so they cannot split it', () => {
+    // 960,000 characters: runs of 29 marks, each ended by U+FF9E, which NFKD turns into U+3099.
+    const hostile = `a${`${'\u0301'.repeat(29)}\uFF9E`.repeat(32_000)}`;
+    expect(streamSafe(hostile)).toBe(`a${'\u0301'.repeat(29)}\uFF9E`);
+    expect(normalizeConceptName(hostile)).toBe('a');
+  });
 });

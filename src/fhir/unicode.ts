@@ -9,7 +9,15 @@
  * keys used for comparison are made this way.
  */
 
+/**
+ * Characters that are no mark themselves but decompose (NFKD) into one: the halfwidth katakana
+ * voiced marks U+FF9E and U+FF9F (to U+3099 and U+309A). Counted as marks, or they would split
+ * the runs below and let a run of marks of any length through.
+ */
+const MARK = '[\\p{M}\\uFF9E\\uFF9F]';
+const LONG_RUN = new RegExp(`(${MARK}{30})${MARK}+`, 'gu');
+
 /** Runs of more than 30 combining marks, as their first 30 (the stream-safe limit of UAX #15). */
 export function streamSafe(text: string): string {
-  return text.replace(/(\p{M}{30})\p{M}+/gu, '$1');
+  return text.replace(LONG_RUN, '$1');
 }
