@@ -16,6 +16,11 @@ export interface EntryProblem {
   index: number;
   message: string;
   fullUrl?: string;
+  /**
+   * The type and id the entry names, when it names valid ones although its content cannot be
+   * stored: the server still holds that resource, so it must not be taken for deleted.
+   */
+  named?: { type: string; id: string };
 }
 
 /** One change from a history Bundle, in the order the server listed it. */
@@ -95,7 +100,9 @@ export function readBundlePage(body: unknown, where: { source: string; url: stri
     if (entry.resource?.resourceType === 'OperationOutcome' && !entry.search?.mode) return;
     const problem = checkResource(entry.resource);
     if (problem) {
-      page.problems.push({ index, message: problem, fullUrl: entry.fullUrl });
+      const r = entry.resource as { resourceType?: unknown; id?: unknown } | undefined;
+      const named = r && typeof r.resourceType === 'string' && RESOURCE_TYPE.test(r.resourceType) && isFhirId(r.id) ? { type: r.resourceType, id: r.id } : undefined;
+      page.problems.push({ index, message: problem, fullUrl: entry.fullUrl, ...(named ? { named } : {}) });
       return;
     }
     page.resources.push(entry.resource as Resource);

@@ -58,6 +58,7 @@ export async function readPatientHistory(ctx: DownloadContext, types: readonly s
   try {
     for (const start of [...new Set(urls)]) {
       let found = new HistoryFold();
+      const entriesBefore = entries;
       await readListing(ctx, start, {
         page: (page, response, first) => {
           entries += page.entryCount;
@@ -70,6 +71,8 @@ export async function readPatientHistory(ctx: DownloadContext, types: readonly s
         // A listing started again lists everything again.
         restart: () => {
           found = new HistoryFold();
+          // Pages read again are not counted twice against the budget.
+          entries = entriesBefore;
         },
       });
       fold.absorb(found);
@@ -157,13 +160,16 @@ export async function idSetDeletes(
     const candidates = local.filter((id) => !seen.get(type)?.has(id));
     if (candidates.length === 0) continue;
     const found = new Map<string, Resource>();
+    const unreadable = new Set<string>();
     for (const chunk of chunks(candidates, 40)) {
-      for (const r of await searchAll(ctx, `${type}?${params({ _id: chunk.join(','), _count: Math.max(chunk.length, 1) })}`)) {
+      for (const r of await searchAll(ctx, `${type}?${params({ _id: chunk.join(','), _count: Math.max(chunk.length, 1) })}`, unreadable)) {
         if (r.resourceType === type && r.id) found.set(r.id, r);
       }
     }
     for (const id of candidates) {
       const r = found.get(id);
+      // The server lists it, unreadably: not deleted; the cached version stays.
+      if (!r && unreadable.has(`${type}/${id}`)) continue;
       if (!r) out.push({ type, id });
       // Still there, but about another patient now: it leaves this record (see `movedAway`).
       else if (!belongsHere(r)) out.push(movedAway(ctx, type, id));

@@ -228,11 +228,15 @@ export async function runQuery(
         }
         reportProblems(ctx, page, response.url);
         const upserts = admit(ctx, page.resources.filter((r) => wanted.has(r.resourceType)), result);
-        for (const r of upserts) {
-          let ids = seen.get(r.resourceType);
-          if (!ids) seen.set(r.resourceType, (ids = new Set()));
-          ids.add(r.id!);
-        }
+        const markSeen = (type: string, id: string) => {
+          let ids = seen.get(type);
+          if (!ids) seen.set(type, (ids = new Set()));
+          ids.add(id);
+        };
+        for (const r of upserts) markSeen(r.resourceType, r.id!);
+        // Listed but unreadable: still on the server, so never taken for deleted (the cached
+        // version stays, and the invalid-entry note says why it was not updated).
+        for (const p of page.problems) if (p.named && wanted.has(p.named.type)) markSeen(p.named.type, p.named.id);
         onResources?.(upserts);
         listed += page.entryCount;
         if (listed > reported || !page.next) {

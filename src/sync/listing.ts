@@ -45,12 +45,14 @@ export function readAhead(ctx: DownloadContext, url: string): { url: string; res
 }
 
 /** All pages of a small search, applying nothing (caller decides). */
-export async function searchAll(ctx: DownloadContext, start: string): Promise<Resource[]> {
+export async function searchAll(ctx: DownloadContext, start: string, named?: Set<string>): Promise<Resource[]> {
   let out: Resource[] = [];
   await readListing(ctx, start, {
     page: (page, response) => {
       reportProblems(ctx, page, response.url);
       out.push(...page.resources);
+      // Entries that name a resource the page could not carry readably (see EntryProblem.named).
+      for (const p of page.problems) if (p.named) named?.add(`${p.named.type}/${p.named.id}`);
     },
     restart: () => {
       out = [];
