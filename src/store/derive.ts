@@ -95,6 +95,8 @@ export function clinicalDate(resource: Resource): string | undefined {
 
 /** Codes and systems longer than this are not indexed (no real one is; a hostile one bloats the index). */
 const MAX_INDEXED_CODE = 1000;
+/** Codings indexed per resource at most (real ones have a handful; 100,000 would bloat the index). */
+const MAX_INDEXED_CODINGS = 50;
 
 /** `"<system>|<code>"` for every coding of the resource's main code(s); no duplicates. */
 export function codesOf(resource: Resource): string[] {
@@ -107,7 +109,11 @@ export function codesOf(resource: Resource): string[] {
       if (!coding || typeof coding !== 'object') continue;
       const { system, code } = coding as { system?: unknown; code?: unknown };
       if (typeof code !== 'string' || !code || code.length > MAX_INDEXED_CODE) continue;
-      out.add(`${typeof system === 'string' && system.length <= MAX_INDEXED_CODE ? system : ''}|${code}`);
+      // An over-long system is skipped with its code: indexed system-less it would merge with
+      // codes that really have no system.
+      if (typeof system === 'string' && system.length > MAX_INDEXED_CODE) continue;
+      out.add(`${typeof system === 'string' ? system : ''}|${code}`);
+      if (out.size >= MAX_INDEXED_CODINGS) return [...out];
     }
   }
   return [...out];
