@@ -247,3 +247,13 @@ function dateOf(r: StoredRow): string {
   const d = (r.resource as Observation).effectiveDateTime;
   return d ? (/T/.test(d) ? new Date(d).toISOString() : d) : '';
 }
+
+describe('codes the index keeps', () => {
+  it('an over-long system is not indexed as a system-less code, and at most 50 codings of one resource are indexed', () => {
+    const long = { resourceType: 'Observation', id: 'x', status: 'final', code: { coding: [{ system: `urn:${'x'.repeat(2000)}`, code: '1' }, { code: '1' }] } } as Observation;
+    expect(codesOf(long)).toEqual(['|1']);
+    const many = { resourceType: 'Observation', id: 'y', status: 'final', code: { coding: Array.from({ length: 10_000 }, (_, i) => ({ system: 'urn:x', code: String(i) })) } } as Observation;
+    expect(codesOf(many)).toHaveLength(50);
+    expect(codesOf(many)[0]).toBe('urn:x|0');
+  });
+});
