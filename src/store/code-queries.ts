@@ -238,16 +238,9 @@ export async function codeWindow<T extends Resource = Resource>(
     const want = limit + 1;
     const perKey = await Promise.all(keys.map((k) => windowOfKey(db, index, prefix(k), want, before, after)));
     const all = perKey.flat().sort((a, b) => compareNewestFirst(positionOf(a), positionOf(b)));
-    let rows: ResourceRow[];
-    let more: boolean;
-    if (after) {
-      // The `limit` rows just newer than `after`: the oldest of the newer ones.
-      more = all.length > limit;
-      rows = all.slice(Math.max(0, all.length - limit));
-    } else {
-      more = all.length > limit;
-      rows = all.slice(0, limit);
-    }
+    const more = all.length > limit;
+    // After a position: the `limit` rows just newer than it, i.e. the oldest of the newer ones.
+    const rows: ResourceRow[] = after ? all.slice(Math.max(0, all.length - limit)) : all.slice(0, limit);
     const out: CodeWindow<T> = { rows: rows.map((r) => toStoredRow<T>(r)) };
     const first = rows[0];
     const last = rows.at(-1);
