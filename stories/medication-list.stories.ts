@@ -324,6 +324,26 @@ export const LongNames: Story = {
   }),
 };
 
+/** Text a broken server made enormous (99,999 characters of instructions): the first 1,000 shown, and the cut said. */
+export const TextCut: Story = {
+  loaders: seeded({
+    name: 'story-text-cut',
+    patient: 'usqc',
+    extra: {
+      clinic: (p) => [
+        medicationRequest('huge', p, {
+          medicationCodeableConcept: { text: 'Metformin 500 MG Oral Tablet' },
+          dosageInstruction: [{ text: 'Take one tablet twice daily with meals. '.repeat(2500).trim() }],
+        }),
+      ],
+    },
+  }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(listText(canvasElement)).toContain('Metformin 500 MG Oral Tablet'), { timeout: 10_000 });
+    await expect(listText(canvasElement)).toContain('… (98,999 more characters not shown)');
+  },
+};
+
 /** Right-to-left page: columns and marks mirror (logical properties); record text keeps its own direction. */
 export const RightToLeft: Story = {
   parameters: { dir: 'rtl' },
