@@ -128,6 +128,33 @@ async function ceiling({ db, urls, overlap = false, rows = false, baseUrl = '' }
 }
 
 /**
+ * A clinic's morning list: `patientIds` synced one after another into one store opened once
+ * (the sync engine loaded by the first). Returns the total and per-patient times, and the space
+ * the origin uses afterwards as Chromium reports it (`navigator.storage.estimate()`; the
+ * page's other databases are deleted first by the runner).
+ */
+async function syncMany({ db, baseUrl, patientIds }: { db: string; baseUrl: string; patientIds: string[] }) {
+  const store = await openStore(db, baseUrl);
+  const perPatient: number[] = [];
+  let downloaded = 0;
+  const t0 = performance.now();
+  try {
+    for (const id of patientIds) {
+      const t = performance.now();
+      const report = await store.syncPatient(`${SOURCE}/Patient/${id}`);
+      perPatient.push(performance.now() - t);
+      if (report.errors.length) throw new Error(`sync of ${id} failed: ${JSON.stringify(report.errors)}`);
+      downloaded += report.downloaded;
+    }
+  } finally {
+    store.close();
+  }
+  const ms = performance.now() - t0;
+  const estimate = await navigator.storage.estimate();
+  return { ms, perPatient, downloaded, usageBytes: estimate.usage ?? 0 };
+}
+
+/**
  * Fills a store with `patients` synthetic records of `perPatient` resources each, straight
  * through `applyPage` in pages of `pageSize` (no server). Returns the time it took.
  */
@@ -221,6 +248,6 @@ async function deleteAll(): Promise<void> {
   });
 }
 
-const api = { sync, ceiling, fill, query, codeQueries, deleteDatabase, deleteAll, userAgent: () => navigator.userAgent };
+const api = { sync, syncMany, ceiling, fill, query, codeQueries, deleteDatabase, deleteAll, userAgent: () => navigator.userAgent };
 (window as unknown as { bench: typeof api }).bench = api;
 document.title = 'bench ready';

@@ -10,7 +10,9 @@
  * Prints a JSON array of results on stdout (progress goes to stderr) and writes it to
  * bench/results/latest.json. A missed target is reported in the JSON, never as a failed exit.
  */
+import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
@@ -19,13 +21,14 @@ import { chromiumArgs, findChromium } from '../test/support/chromium.mjs';
 import { amendObservations, syntheticPatient } from './synthetic-patient.mjs';
 import { runPaintBench } from './paint.mjs';
 import { benchEnv } from './env.mjs';
+import { markdownTable } from './table.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.argv.includes('--quick');
 const profile = process.argv.includes('--profile');
 const config = quick
-  ? { total: 500, runs: 1, changed: 100, queryPatients: 5, queryPerPatient: 1_000, queryRepeat: 2 }
-  : { total: 10_000, runs: 5, changed: 100, queryPatients: 10, queryPerPatient: 10_000, queryRepeat: 5 };
+  ? { total: 500, runs: 1, changed: 100, queryPatients: 5, queryPerPatient: 1_000, queryRepeat: 2, historyChanges: 2_000, icu: 2_000, morning: { patients: 3, each: 100 } }
+  : { total: 10_000, runs: 5, changed: 100, queryPatients: 10, queryPerPatient: 10_000, queryRepeat: 5, historyChanges: 100_000, icu: 50_000, morning: { patients: 200, each: 500 } };
 /** Cold sync ÷ the overlapped ceiling (issue 8 §3). */
 const TARGET_RATIO = 0.85;
 
@@ -45,7 +48,19 @@ const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 async function main() {
   const started = Date.now();
   const patient = syntheticPatient({ total: config.total, seed: 7 });
-  const fhir = await startFhirServer({ port: 0, bases: [{ id: 'bench', label: 'Bench', resources: patient.resources }] });
+  // The two scales of issue 8 §3: a long ICU stay (one patient of `config.icu` resources) and a
+  // clinic's morning list (`morning.patients` patients of `morning.each`), each on its own base.
+  const icu = syntheticPatient({ total: config.icu, seed: 11 });
+  const morning = Array.from({ length: config.morning.patients }, (_, i) => syntheticPatient({ total: config.morning.each, seed: 5_000 + i }));
+  log(`loading the server: ${patient.resources.length} + ${icu.resources.length} + ${config.morning.patients} × ${config.morning.each} resources`);
+  const fhir = await startFhirServer({
+    port: 0,
+    bases: [
+      { id: 'bench', label: 'Bench', resources: patient.resources },
+      { id: 'icu', label: 'ICU', resources: icu.resources },
+      { id: 'clinic', label: 'Clinic', resources: morning.flatMap((m) => m.resources) },
+    ],
+  });
   const base = fhir.base('bench');
   /** @type {import('vite').ViteDevServer | undefined} */
   let vite;
@@ -142,6 +157,18 @@ async function main() {
       );
     }
 
+    // The scales. Peak JS heap is sampled through the DevTools protocol while the sync runs,
+    // after a forced garbage collection (the baseline).
+    log(`a ${icu.resources.length}-resource patient (long ICU stay)`);
+    const icuRun = await withPeakHeap(page, () => call('sync', { db: 'icu', baseUrl: fhir.base('icu').url, patientId: icu.patientId }));
+    await call('deleteDatabase', 'icu');
+    log(`  ${round(icuRun.result.downloaded / (icuRun.result.ms / 1000), 0)}/s, ${round(icuRun.result.ms, 0)} ms, peak heap ${round(icuRun.peakBytes / 1e6)} MB (baseline ${round(icuRun.baselineBytes / 1e6)} MB)`);
+    log(`${morning.length} patients of ${config.morning.each} resources one after another (a clinic's morning list)`);
+    await call('deleteAll');
+    const list = await call('syncMany', { db: 'morning', baseUrl: fhir.base('clinic').url, patientIds: morning.map((m) => m.patientId) });
+    await call('deleteDatabase', 'morning');
+    log(`  ${round(list.ms / 1000)} s in all, median ${round(median(list.perPatient), 0)} ms per patient, ${round(list.usageBytes / 1e6)} MB on disk`);
+
     // Query time with many rows cached (no server).
     log(`filling a store with ${config.queryPatients} × ${config.queryPerPatient} resources`);
     const filled = await call('fill', { db: 'query', patients: config.queryPatients, perPatient: config.queryPerPatient });
@@ -236,17 +263,104 @@ async function main() {
         env,
       })),
     ];
+    const perPatient = [...list.perPatient].sort((a, b) => a - b);
+    results.push(
+      {
+        name: 'cold-sync-50k',
+        unit: 'resources/s',
+        value: round(icuRun.result.downloaded / (icuRun.result.ms / 1000)),
+        runs: [round(icuRun.result.downloaded / (icuRun.result.ms / 1000))],
+        peakHeapMB: round(icuRun.peakBytes / 1e6),
+        detail: {
+          resources: icuRun.result.downloaded,
+          ms: round(icuRun.result.ms),
+          baselineHeapMB: round(icuRun.baselineBytes / 1e6),
+          heapSamples: icuRun.samples,
+        },
+        env,
+      },
+      {
+        name: 'morning-list',
+        unit: 's',
+        value: round(list.ms / 1000, 2),
+        runs: [round(list.ms / 1000, 2)],
+        storeMB: round(list.usageBytes / 1e6),
+        detail: {
+          patients: morning.length,
+          resourcesEach: config.morning.each,
+          downloaded: list.downloaded,
+          perPatientMedianMs: round(median(perPatient)),
+          perPatientP95Ms: round(perPatient[Math.min(perPatient.length - 1, Math.floor(perPatient.length * 0.95))] ?? NaN),
+          usageBytes: list.usageBytes,
+        },
+        env,
+      },
+    );
     log('first paint of each element from a warm cache');
     results.push(...(await runPaintBench({ browser, baseUrl: `http://127.0.0.1:${port}`, runs: quick ? 1 : 5, log, env })));
+    log(`memory of an incremental sync while _history holds ${config.historyChanges} changes of other patients (bench/history-heap.mjs)`);
+    results.push(...(await historyHeap(config.historyChanges)));
     const json = JSON.stringify(results, null, 2);
     process.stdout.write(`${json}\n`);
     await mkdir(new URL('./results/', import.meta.url), { recursive: true });
     await writeFile(new URL('./results/latest.json', import.meta.url), `${json}\n`);
+    process.stderr.write(`\n${markdownTable(results)}\n\n`);
     log(`done in ${round((Date.now() - started) / 1000)} s; cold/overlapped ceiling = ${round(ratio, 3)}, cold/sequential = ${round(coldRate / sequentialRate, 3)} (target ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'pass' : 'MISS'})`);
   } finally {
     await browser?.close();
     await vite?.close();
     await fhir.close();
+  }
+}
+
+/**
+ * `bench/history-heap.mjs` in its own process (it needs a Node heap of its own size): its JSON
+ * entries, with this run's environment added.
+ * @param {number} changes
+ * @returns {Promise<Array<{ name: string, unit: string, value: number, runs: number[], [key: string]: unknown }>>}
+ */
+async function historyHeap(changes) {
+  const script = fileURLToPath(new URL('./history-heap.mjs', import.meta.url));
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, [script, '--changes', String(changes)], { maxBuffer: 16 * 1024 * 1024 });
+  for (const line of stderr.split('\n').filter(Boolean)) log(`  ${line}`);
+  /** @type {Array<{ name: string, unit: string, value: number, runs?: number[], [key: string]: unknown }>} */
+  const entries = JSON.parse(stdout);
+  return entries.map((e) => ({ ...e, runs: e.runs ?? [e.value] }));
+}
+
+/**
+ * Runs `task` (a call into the page) while sampling the page's JS heap every 50 ms through the
+ * DevTools protocol; the baseline is taken after a forced garbage collection.
+ * @template T
+ * @param {import('playwright-core').Page} page
+ * @param {() => Promise<T>} task
+ * @returns {Promise<{ result: T, peakBytes: number, baselineBytes: number, samples: number }>}
+ */
+async function withPeakHeap(page, task) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const baselineBytes = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+    let peakBytes = baselineBytes;
+    let samples = 0;
+    let done = false;
+    const sampler = (async () => {
+      while (!done) {
+        const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+        peakBytes = Math.max(peakBytes, usedSize);
+        samples++;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    try {
+      const result = await task();
+      return { result, peakBytes, baselineBytes, samples };
+    } finally {
+      done = true;
+      await sampler;
+    }
+  } finally {
+    await cdp.detach();
   }
 }
 
