@@ -47,20 +47,19 @@ async function sync({ db, baseUrl, patientId }: SyncArgs): Promise<{ ms: number;
 
 /**
  * The ceiling: the requests the sync made (`metadata` included), in the same order and with the
- * same headers, each page written with raw IndexedDB `put` in one transaction per page, into an
- * object store with no indexes. No Dexie, no derived fields, no de-duplication: what the browser
- * and the server cost at a minimum.
+ * same headers, each page written with raw IndexedDB `put` in one transaction per page. No Dexie,
+ * no de-duplication, no checks: the cheapest way to do the engine's work.
+ *
+ * `rows: true` (the ceiling proper) writes what the store writes: the row `buildRow` makes
+ * (patient key, clinical date, codes) into an object store with the store's key and indexes, so
+ * the data ends up stored and queryable the same way. `rows: false` writes the bare resource into
+ * an object store without indexes: less work than the engine does, so an upper bound of any
+ * design; the gap between the two is what the indexes cost.
  *
  * `overlap: false` fetches and writes strictly one after the other. `overlap: true` does what the
  * engine does: as soon as a page is parsed, the request for its `next` link (when that is the
  * next URL) is sent, and the page is written while the next one is on its way, one page ahead at
- * most. The overlapped ceiling is the true upper bound for the engine.
- *
- * `rows: true` writes, instead of the bare resource, the row the store itself builds (`buildRow`:
- * patient key, clinical date, codes) into an object store with the store's key and indexes: the
- * same data, queryable the same way, with no Dexie and no engine logic. The gap between the bare
- * and this ceiling is what the data model costs; the gap between this one and the engine is the
- * engine's and Dexie's own overhead.
+ * most.
  */
 interface CeilingArgs {
   db: string;

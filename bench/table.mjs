@@ -24,9 +24,9 @@ function measured(e) {
   const value = e.value === null ? 'no figure' : `${fmt(e.value)} ${e.unit}`;
   if (e.name === 'cold-sync') {
     return (
-      `${value}; overlapped ceiling ${fmt(Number(e.ceiling))}/s → **ratio ${fmt(Number(e.ratio))}**; ` +
+      `${value}; ceiling ${fmt(Number(e.ceiling))}/s → **ratio ${fmt(Number(e.ratio))}**; ` +
       `sequential ceiling ${fmt(Number(e.sequentialCeiling))}/s (ratio ${fmt(Number(e.ratioToSequential))}); ` +
-      `ceiling with the store's rows and indexes ${fmt(Number(e.rowsCeiling))}/s (ratio ${fmt(Number(e.ratioToRowsCeiling))})`
+      `bare ceiling, no indexes ${fmt(Number(e.bareCeiling))}/s (ratio ${fmt(Number(e.ratioToBare))})`
     );
   }
   if (typeof e.peakHeapMB === 'number') return `${value}, peak JS heap ${fmt(e.peakHeapMB)} MB`;
