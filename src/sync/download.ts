@@ -222,6 +222,8 @@ export async function runQuery(
         const page = readBundlePage(response.body, { source, url: response.url });
         // Counted before anything of the page is applied: a page past a cap is not stored.
         ctx.budget?.countPage(page.entryCount, response.url);
+        // The next page is asked for now, so the server works while this one is checked and written.
+        if (page.next && !visited.has(page.next)) ahead = readAhead(ctx, page.next);
         if (first) {
           runTime = earliest(runTime, serverTimeOf(response, page.lastUpdated));
           first = false;
@@ -245,7 +247,6 @@ export async function runQuery(
         }
 
         if (page.next) {
-          if (!visited.has(page.next)) ahead = readAhead(ctx, page.next);
           const applied = await store.applyPage(source, { upserts, patients, ...(expectNew ? { expectNew } : {}) });
           add(ctx, result, applied);
           if (applied.written * 2 < upserts.length) expectNew = false;
