@@ -215,7 +215,7 @@ async function main() {
       })),
     ];
     log('first paint of each element from a warm cache');
-    results.push(...(await runPaintBench({ browser, baseUrl: `http://127.0.0.1:${port}`, runs: quick ? 1 : 5, log, env })));
+    results.push(...(await runPaintBench({ browser, devBaseUrl: quick ? undefined : `http://127.0.0.1:${port}`, runs: quick ? 1 : 5, log, env })));
     const json = JSON.stringify(results, null, 2);
     process.stdout.write(`${json}\n`);
     await mkdir(new URL('./results/', import.meta.url), { recursive: true });
