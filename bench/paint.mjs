@@ -7,6 +7,7 @@
  *   node bench/paint.mjs           5 measured runs per element (after one warm-up round)
  *   node bench/paint.mjs --quick   1 measured run per element
  *   node bench/paint.mjs --dev     also the same rounds on a Vite dev server (detail.devServerMs)
+ *   node bench/paint.mjs --profile where the provider's time goes (bench/paint-profile.mjs)
  *
  * The page is built with Vite's build API into a temporary directory and served from 127.0.0.1
  * (bench/paint-build.mjs); no FHIR server is involved (the page seeds the store directly).
@@ -206,6 +207,11 @@ async function main() {
       devBaseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     }
     browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs });
+    if (process.argv.includes('--profile')) {
+      const { profilePaint } = await import('./paint-profile.mjs');
+      await profilePaint({ browser, log });
+      return;
+    }
     const env = benchEnv(browser, quick);
     const results = await runPaintBench({ browser, devBaseUrl, runs: quick ? 1 : 5, log, env });
     const json = JSON.stringify(results, null, 2);
