@@ -20,10 +20,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * `development`), so Lit and `@lit/reactive-element` come in as their production builds, without
  * dev-mode warnings and checks; the bundle is minified as `vite build` would ship it.
  *
- * @param {{ minify?: boolean }} [options] `minify: false` keeps function names readable in a CPU profile
+ * @param {{ minify?: boolean, sourcemap?: boolean }} [options] for a CPU profile: `minify: false`
+ *   keeps function names readable, `sourcemap: true` lets samples be traced to source files
  * @returns {Promise<{ dir: string, ms: number, remove: () => Promise<void> }>}
  */
-export async function buildPaintPage({ minify = true } = {}) {
+export async function buildPaintPage({ minify = true, sourcemap = false } = {}) {
   const t0 = performance.now();
   const { build } = await import('vite');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ehr-paint-'));
@@ -40,7 +41,7 @@ export async function buildPaintPage({ minify = true } = {}) {
         outDir: dir,
         emptyOutDir: true,
         minify,
-        sourcemap: false,
+        sourcemap,
         reportCompressedSize: false,
         // A host's bundle, not a library: keep the 2.3 MB sample file out of the JS (it is fetched).
         assetsInlineLimit: 0,
@@ -60,6 +61,7 @@ const TYPES = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json',
+  '.map': 'application/json',
   '.svg': 'image/svg+xml',
 };
 

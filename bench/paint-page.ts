@@ -207,6 +207,8 @@ async function measure({ db, patient, tags, timeoutMs = 20_000 }: { db: string; 
   const host = document.createElement('div');
   document.body.append(host);
   try {
+    // Marks in a Chromium trace (bench/paint-profile.mjs reads the timed window from them).
+    console.timeStamp('paint:start');
     const t0 = performance.now();
     const provider = document.createElement('ehr-record-provider');
     provider.store = store;
@@ -221,6 +223,7 @@ async function measure({ db, patient, tags, timeoutMs = 20_000 }: { db: string; 
     const dataFrameMs = performance.now() - t0;
     await frame();
     const ms = performance.now() - t0;
+    console.timeStamp('paint:end');
     const elements: MeasureResult['elements'] = {};
     els.forEach((el, i) => (elements[el.localName] = states[i]!));
     return { ms, dataFrameMs, openMs, elements };
