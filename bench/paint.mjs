@@ -32,7 +32,7 @@ const TARGETS = [
 const TARGET_MS = 50;
 
 const NOTE =
-  'Production build: the page bundled by Vite (mode production, minified, Lit production exports) and served as static files from 127.0.0.1. ' +
+  'Production build: the page bundled by Vite at bench time (mode production, minified, Lit production exports) and served as static files from 127.0.0.1; detail.devServerMs, when present, is the same rounds on the Vite dev server. ' +
   'value = median ms from appending <ehr-record-provider .store patient> (store already reopened, not timed) to the second requestAnimationFrame after the element showed data (no [part~="skeleton"] left, and its data marker present), i.e. after that frame was painted; detail.dataFrameMs is the start of the painting frame (lower bound).';
 
 /** @param {number[]} xs */
