@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * First-paint benchmark, run inside Chromium (bench/pages/paint.html) and driven by
  * `bench/paint.mjs` through Playwright. Times are taken in the page with `performance.now()`.
@@ -18,6 +19,9 @@ import '../src/elements/patient-banner/define.js';
 import '../src/elements/allergy-panel/define.js';
 import '../src/elements/medication-list/define.js';
 import { syntheticPatient } from './synthetic-patient.mjs';
+// An asset URL rather than a path: in the production build (bench/paint-build.mjs) Vite emits the
+// file next to the bundle, so the static server needs nothing outside the build directory.
+import sampleUrl from '../demo/data/patients/Margery_Gibson_cdb2d67c-173f-42e7-859a-d04a8088680e.json?url';
 
 // Dexie switches on its debug mode (a stack trace captured for every operation) on pages served
 // from localhost or 127.0.0.1, as this one is; a host's production page never runs in it, so the
@@ -92,7 +96,7 @@ function extras(patientId: string, total: number, seed: number): Resource[] {
 async function seed({ db, target = 2000 }: { db: string; target?: number }): Promise<SeedResult> {
   const t0 = performance.now();
   await LocalRecordStore.deleteDatabase(db);
-  const res = await fetch(`/demo/data/patients/${SAMPLE}`);
+  const res = await fetch(sampleUrl);
   if (!res.ok) throw new Error(`seed: HTTP ${res.status} for ${SAMPLE}`);
   const { resources } = bundleToResources(await res.json(), { file: SAMPLE });
   const split = splitAcrossProviders(resources, { file: SAMPLE });
@@ -203,6 +207,8 @@ async function measure({ db, patient, tags, timeoutMs = 20_000 }: { db: string; 
   const host = document.createElement('div');
   document.body.append(host);
   try {
+    // Marks in a Chromium trace (bench/paint-profile.mjs reads the timed window from them).
+    console.timeStamp('paint:start');
     const t0 = performance.now();
     const provider = document.createElement('ehr-record-provider');
     provider.store = store;
@@ -217,6 +223,7 @@ async function measure({ db, patient, tags, timeoutMs = 20_000 }: { db: string; 
     const dataFrameMs = performance.now() - t0;
     await frame();
     const ms = performance.now() - t0;
+    console.timeStamp('paint:end');
     const elements: MeasureResult['elements'] = {};
     els.forEach((el, i) => (elements[el.localName] = states[i]!));
     return { ms, dataFrameMs, openMs, elements };

@@ -304,7 +304,7 @@ async function main() {
       },
     );
     log('first paint of each element from a warm cache');
-    results.push(...(await runPaintBench({ browser, baseUrl: `http://127.0.0.1:${port}`, runs: quick ? 1 : 5, log, env })));
+    results.push(...(await runPaintBench({ browser, devBaseUrl: quick ? undefined : `http://127.0.0.1:${port}`, runs: quick ? 1 : 5, log, env })));
     log(`memory of an incremental sync while _history holds ${config.historyChanges} changes of other patients (bench/history-heap.mjs)`);
     results.push(...(await historyHeap(config.historyChanges)));
     const json = JSON.stringify(results, null, 2);

@@ -64,6 +64,25 @@ describe('sources', () => {
   });
 });
 
+describe('sources read by many at once (one source badge per row)', () => {
+  it('gives every caller its own list, and a call after a status write has finished sees the write', async () => {
+    const store = await arrange();
+    const first = store.getSources();
+    const second = store.getSources();
+    const write = store.setSourceStatus('clinic', { status: 'error', lastError: 'HTTP 503' });
+    const [a, b] = await Promise.all([first, second]);
+    await write;
+    a[0]!.label = 'changed by one caller';
+    expect(b.map((s) => s.label)).toEqual(['Riverside Clinic', 'St. Mary Hospital']);
+
+    const after = await store.getSources();
+    expect(after.map((s) => [s.id, s.label, s.status, s.lastError])).toEqual([
+      ['clinic', 'Riverside Clinic', 'error', 'HTTP 503'],
+      ['hospital', 'St. Mary Hospital', undefined, undefined],
+    ]);
+  });
+});
+
 describe('reading a patient record from two sources', () => {
   it('returns the union over linked patients, each row with its source, resource untouched', async () => {
     const store = await arrange();

@@ -253,6 +253,24 @@ export function formatNumericDate(fields: DateFields, locale: string): string {
     .trim();
 }
 
+const wallClockCache = new Map<string, Intl.DateTimeFormat>();
+const calendarCache = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The `en-US` formatter that splits instants into numeric fields in `timeZone`, built once per
+ * zone (building one costs far more than using it; a list of dated rows asks for it per row).
+ * An unknown zone throws on every call, as `Intl` does, and is never cached.
+ */
+function partsFormat(cache: Map<string, Intl.DateTimeFormat>, timeZone: string | undefined, options: () => Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = timeZone ?? '';
+  let fmt = cache.get(key);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-US', options());
+    cache.set(key, fmt);
+  }
+  return fmt;
+}
+
 /**
  * The wall-clock year, month, day, hour and minute of instant `d` in `timeZone` (the runtime's own
  * zone when absent). Throws a RangeError for an unknown zone, as Intl does.
@@ -261,7 +279,7 @@ export function wallClockOf(
   d: Date,
   timeZone?: string,
 ): { year: number; month: number; day: number; hour: number; minute: number } {
-  const parts = new Intl.DateTimeFormat('en-US', {
+  const parts = partsFormat(wallClockCache, timeZone, () => ({
     year: 'numeric',
     month: 'numeric',
     day: 'numeric',
@@ -269,7 +287,7 @@ export function wallClockOf(
     minute: 'numeric',
     hourCycle: 'h23',
     ...(timeZone ? { timeZone } : {}),
-  }).formatToParts(d);
+  })).formatToParts(d);
   const get = (t: Intl.DateTimeFormatPartTypes): number => Number(parts.find((x) => x.type === t)?.value);
   return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour') % 24, minute: get('minute') };
 }
@@ -338,12 +356,12 @@ export function formatFhirDate(value: unknown, locale = 'en-GB', options: Format
  * Today's calendar date in a time zone (default: the runtime's own zone), for age calculations.
  */
 export function calendarDateOf(date: Date, timeZone?: string): CalendarDate {
-  const parts = new Intl.DateTimeFormat('en-US', {
+  const parts = partsFormat(calendarCache, timeZone, () => ({
     timeZone,
     year: 'numeric',
     month: 'numeric',
     day: 'numeric',
-  }).formatToParts(date);
+  })).formatToParts(date);
   const get = (t: string): number => Number(parts.find((x) => x.type === t)?.value);
   return { year: get('year'), month: get('month'), day: get('day') };
 }

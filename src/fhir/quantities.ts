@@ -61,14 +61,26 @@ export function formatDecimal(value: unknown, options: NumberDisplayOptions = {}
     digits = Math.min(digits, Math.floor(options.maximumFractionDigits));
   }
   try {
-    return new Intl.NumberFormat(options.locale ?? 'en-GB', {
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-      useGrouping: options.useGrouping ?? false,
-    }).format(num);
+    return decimalFormat(options.locale ?? 'en-GB', digits, options.useGrouping ?? false).format(num);
   } catch {
     return repr;
   }
+}
+
+const decimalCache = new Map<string, Intl.NumberFormat>();
+
+/**
+ * The formatter for `digits` fraction digits in `locale`, built once per combination (a list of
+ * doses asks for one per number). A locale `Intl` rejects throws on every call and is not cached.
+ */
+function decimalFormat(locale: string, digits: number, useGrouping: boolean): Intl.NumberFormat {
+  const key = `${locale}|${digits}|${useGrouping}`;
+  let fmt = decimalCache.get(key);
+  if (!fmt) {
+    fmt = new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping });
+    decimalCache.set(key, fmt);
+  }
+  return fmt;
 }
 
 const COMPARATORS: Readonly<Record<string, string>> = { '<': '<', '<=': '≤', '>=': '≥', '>': '>', ad: 'ad ' };

@@ -282,13 +282,13 @@ export interface LinkedSet {
  * Must run inside a transaction (or live query) that can read `links`, `sources` and `matches`.
  *
  * Call it directly from the transaction's callback, not through another async helper: every
- * read of the walk is here, each await directly on a Dexie request, because a deeper chain of
+ * read of the walk is here, each await directly on Dexie requests (or `Promise.all` of them,
+ * never an async function in between), because a deeper chain of
  * plain async functions between the callback and the requests lets the transaction commit early
  * (a PrematureCommitError, seen in live queries).
  */
 export async function linkedSets(db: RecordDatabase, starts: readonly string[], rules: LinkRules): Promise<LinkedSet[]> {
-  const sources = await db.sources.toArray();
-  const decisions = await db.matches.toArray();
+  const [sources, decisions] = await Promise.all([db.sources.toArray(), db.matches.toArray()]);
   const graph = new LinkGraph(rules, sources, decisions);
   const done = new Set<string>();
   const out: LinkedSet[] = [];
@@ -298,17 +298,33 @@ export async function linkedSets(db: RecordDatabase, starts: readonly string[], 
     const possible: PossibleMatch[] = [];
     let frontier = [start];
     while (frontier.length) {
+      // What a key's verdict reads depends only on the key and its own row, so the reads of a
+      // whole frontier go out together, in three rounds (own rows; what they name; the rows
+      // found by identifier or link): each IndexedDB request costs a round trip, and a walk
+      // that waited on them one by one spent most of a first paint waiting.
+      const selves = await db.links.bulkGet(frontier);
+      const plans = frontier.map((key, i) => graph.plan(key, selves[i]));
+      const named = await Promise.all(
+        plans.map((plan) =>
+          Promise.all([
+            plan.confirmed.length ? db.links.bulkGet(plan.confirmed) : [],
+            plan.idents.length ? db.links.where('idents').anyOf(plan.idents).primaryKeys() : [],
+            plan.targets.length ? db.links.bulkGet(plan.targets) : [],
+            db.links.where('refs').anyOf(plan.named).primaryKeys(),
+          ]),
+        ),
+      );
+      const found = await Promise.all(
+        named.map(([, holderKeys, , pointingKeys]) =>
+          Promise.all([holderKeys.length ? db.links.bulkGet(holderKeys) : [], db.links.bulkGet(pointingKeys)]),
+        ),
+      );
       const next: string[] = [];
-      for (const key of frontier) {
-        const [self] = await db.links.bulkGet([key]);
-        const plan = graph.plan(key, self);
-        const read: Read = {
-          confirmedRows: plan.confirmed.length ? await db.links.bulkGet(plan.confirmed) : [],
-          holders: plan.idents.length ? present(await db.links.bulkGet(await db.links.where('idents').anyOf(plan.idents).primaryKeys())) : [],
-          targetRows: plan.targets.length ? await db.links.bulkGet(plan.targets) : [],
-          pointing: present(await db.links.bulkGet(await db.links.where('refs').anyOf(plan.named).primaryKeys())),
-        };
-        const n = graph.evaluate(key, self, plan, read);
+      frontier.forEach((key, i) => {
+        const [confirmedRows, , targetRows] = named[i]!;
+        const [holders, pointing] = found[i]!;
+        const read: Read = { confirmedRows, holders: present(holders), targetRows, pointing: present(pointing) };
+        const n = graph.evaluate(key, selves[i], plans[i]!, read);
         possible.push(...n.possible);
         for (const edge of n.edges) {
           if (!seen.has(edge) && parsePatientKey(edge)) {
@@ -316,7 +332,7 @@ export async function linkedSets(db: RecordDatabase, starts: readonly string[], 
             next.push(edge);
           }
         }
-      }
+      });
       frontier = next;
     }
     for (const k of seen) done.add(k);

@@ -145,6 +145,9 @@ export class LocalRecordStore {
   }
 
   /** Runs `fn` with the closed check and error mapping every public method shares. */
+  /** The `getSources` read in flight, if any (see {@link getSources}). */
+  private sourcesRead?: Promise<SourceRecord[]>;
+
   private async run<T>(what: string, fn: () => Promise<T>): Promise<T> {
     if (this.closed) throw new StoreError('closed', `${what}: the record store is closed.`);
     try {
@@ -166,9 +169,26 @@ export class LocalRecordStore {
     return this.run('addSource', () => sources.addSource(this.ctx, init));
   }
 
-  /** All sources, in the order they were first added. */
+  /**
+   * All sources, in the order they were first added. Calls made while a read is in flight share
+   * it (a list of rows has a source badge per row, each asking at once); every caller gets its own
+   * copy. The shared read is dropped as soon as it answers, and IndexedDB runs a write only after
+   * the reads begun before it, so a call made after a write has finished always sees it.
+   */
   async getSources(): Promise<SourceRecord[]> {
-    return this.run('getSources', () => sources.getSources(this.ctx));
+    return this.run('getSources', async () => {
+      let read = this.sourcesRead;
+      if (!read) {
+        const started = sources.getSources(this.ctx);
+        read = started;
+        this.sourcesRead = started;
+        const drop = () => {
+          if (this.sourcesRead === started) this.sourcesRead = undefined;
+        };
+        started.then(drop, drop);
+      }
+      return structuredClone(await read);
+    });
   }
 
   /** The `fetch` given to `addSource` in this instance, if any (for the sync engine). */

@@ -18,6 +18,21 @@ export type TermArgs<K extends TermKey> = Translation[K] extends (...args: infer
 /** A translation file. A partial one falls back to English term by term. */
 export type PartialTranslation = Partial<Translation> & Pick<Translation, '$code' | '$name' | '$dir'>;
 
+const formats = new Map<string, Intl.RelativeTimeFormat | Intl.ListFormat>();
+
+/**
+ * One `Intl` formatter per language and kind, built on first use: building one costs far more
+ * than using it, and a list asks for one per row (every source badge, every "A and B").
+ */
+function cachedFormat<F extends Intl.RelativeTimeFormat | Intl.ListFormat>(key: string, make: () => F): F {
+  let fmt = formats.get(key) as F | undefined;
+  if (!fmt) {
+    fmt = make();
+    formats.set(key, fmt);
+  }
+  return fmt;
+}
+
 const translations = new Map<string, PartialTranslation>([['en', en]]);
 const fallback: Translation = en;
 
@@ -246,7 +261,7 @@ export class Localize implements ReactiveController {
       ['hour', 3_600],
       ['minute', 60],
     ];
-    const rtf = new Intl.RelativeTimeFormat(this.lang, { numeric: 'auto' });
+    const rtf = cachedFormat(`rtf|${this.lang}`, () => new Intl.RelativeTimeFormat(this.lang, { numeric: 'auto' }));
     for (const [unit, size] of units) {
       if (abs >= size) return rtf.format(Math.round(seconds / size), unit);
     }
@@ -255,6 +270,6 @@ export class Localize implements ReactiveController {
 
   /** "A, B and C" in the current language (`Intl.ListFormat`). */
   list(items: readonly string[], type: 'conjunction' | 'disjunction' | 'unit' = 'conjunction'): string {
-    return new Intl.ListFormat(this.lang, { style: 'long', type }).format(items);
+    return cachedFormat(`list|${this.lang}|${type}`, () => new Intl.ListFormat(this.lang, { style: 'long', type })).format(items);
   }
 }
