@@ -54,6 +54,8 @@ import { capabilityStatement } from './capability.mjs';
  * @property {string} time      ISO instant the request arrived
  * @property {string} [fault]   the injected fault, if one fired
  * @property {number} [sentBytes] hugeBody only: body bytes written before the client went away
+ * @property {number} [ms]      how long the server took: from the request's arrival until its whole
+ *   answer was handed to the network (set when the answer is finished)
  */
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -437,6 +439,7 @@ export class FhirServer {
    */
   async handle(req, res) {
     const started = Date.now();
+    const startedHr = performance.now();
     if (!this.hostAllowed(req.headers.host)) {
       await drain(req);
       sendJson(res, 403, outcome('error', 'forbidden', 'This server answers only requests addressed to 127.0.0.1, localhost or [::1] on its own port (or a configured host name).'), {}, FHIR_JSON);
@@ -501,6 +504,9 @@ export class FhirServer {
     };
     base.requests.push(entry);
     if (base.requests.length > MAX_LOGGED_REQUESTS) base.requests.splice(0, base.requests.length - MAX_LOGGED_REQUESTS);
+    res.on('finish', () => {
+      entry.ms = Math.round((performance.now() - startedHr) * 10) / 10;
+    });
     res.on('close', () => {
       if (entry.status === 0) entry.status = res.statusCode;
       if (this.logEnabled) {
