@@ -533,6 +533,37 @@ describe('Patient/$everything', () => {
     expect(res.body.entry!.map((e) => e.resource!.id)).toEqual([o.body.id]);
   });
 
+  it('answers each request from the data as it is then: after a move, a delete and a rolled-back transaction', async () => {
+    const ids = async () =>
+      (await allPages(`${clinic}/Patient/${PID}/$everything?_count=100`)).entries.map((e) => `${e.resource!.resourceType}/${e.resource!.id}`).sort();
+    const before = await ids();
+    // The same request again, nothing changed in between: the same answer.
+    expect(await ids()).toEqual(before);
+    const other = await send<Patient>('POST', `${clinic}/Patient`, { resourceType: 'Patient', name: [{ family: 'Other' }] });
+    const moved = await send<Observation>('POST', `${clinic}/Observation`, {
+      resourceType: 'Observation', status: 'final', code: { text: 'to move' }, subject: { reference: `Patient/${PID}` },
+    });
+    const gone = await send<Observation>('POST', `${clinic}/Observation`, {
+      resourceType: 'Observation', status: 'final', code: { text: 'to delete' }, subject: { reference: `Patient/${PID}` },
+    });
+    expect(await ids()).toEqual([...before, `Observation/${moved.body.id}`, `Observation/${gone.body.id}`].sort());
+    await send('PUT', `${clinic}/Observation/${moved.body.id}`, { ...moved.body, subject: { reference: `Patient/${other.body.id}` } });
+    expect(await ids()).toEqual([...before, `Observation/${gone.body.id}`].sort());
+    await send('DELETE', `${clinic}/Observation/${gone.body.id}`);
+    expect(await ids()).toEqual(before);
+    // A transaction that fails after writing one of this patient's resources leaves no trace.
+    const failed = await send('POST', clinic, {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { resource: { resourceType: 'Observation', status: 'final', code: { text: 'rolled back' }, subject: { reference: `Patient/${PID}` } }, request: { method: 'POST', url: 'Observation' } },
+        { resource: { resourceType: 'Patient', id: 'missing-id-xyz' }, request: { method: 'PATCH', url: 'Patient/missing-id-xyz' } },
+      ],
+    });
+    expect(failed.status).toBe(400);
+    expect(await ids()).toEqual(before);
+  });
+
   it('answers 404 for an unknown patient', async () => {
     expect((await get(`${clinic}/Patient/nobody/$everything`)).status).toBe(404);
   });

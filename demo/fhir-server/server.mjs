@@ -81,6 +81,8 @@ const MAX_BODY = 100 * 1024 * 1024;
 const MAX_LOGGED_REQUESTS = 10_000;
 const SNAPSHOT_LIMIT = 50;
 const SNAPSHOT_TTL_MS = 10 * 60 * 1000;
+/** Patients whose whole `$everything` a base keeps between requests. */
+const EVERYTHING_KEPT = 20;
 /** Next links whose listing's start is remembered for the `expireLinks` fault. */
 const MAX_REMEMBERED_LINKS = 10_000;
 /** Query parameters that only a page after the first of a listing carries (our paging links). */
@@ -151,6 +153,8 @@ export class FhirBase {
     this.requests = [];
     /** @type {Map<string, { key: string, list: Resource[], total: number, expires: number }>} */
     this.snapshots = new Map();
+    /** @type {Map<string, { generation: number, list: Resource[] }>} patient id -> its whole $everything (see `everythingOf`) */
+    this.everythingKept = new Map();
     /** @type {Map<string, number>} next link handed out (path + query) -> when its listing began, epoch ms */
     this.linkBorn = new Map();
     /** @type {Promise<unknown>} tail of the per-base queue */
@@ -182,6 +186,7 @@ export class FhirBase {
     this.repo.clear();
     this.snapshots.clear();
     this.linkBorn.clear();
+    this.everythingKept.clear();
     return this.repo.seed(resources ?? this.initialResources);
   }
 
@@ -967,7 +972,29 @@ export class FhirServer {
  * @returns {Promise<Resource[]>}
  */
 async function everythingList(base, patientId, sinceMs, types) {
+  const all = await everythingOf(base, patientId);
+  return all.filter(
+    (r) =>
+      (sinceMs === undefined || Date.parse(r.meta?.lastUpdated ?? '') >= sinceMs) &&
+      (!types || types.has(r.resourceType))
+  );
+}
+
+/**
+ * The whole of a patient's `$everything` (no `_since`, no `_type`). Finding the compartment runs
+ * a search per compartment type and parameter over every stored resource, so the result is kept
+ * (per base, for a few patients) until the repository's data next changes: an incremental sync
+ * whose `_since` matches nothing then costs a filter, not the scan. The list and its resources
+ * are never modified after this (pages only slice it).
+ * @param {FhirBase} base
+ * @param {string} patientId
+ * @returns {Promise<Resource[]>}
+ */
+async function everythingOf(base, patientId) {
   const repo = base.repo;
+  const generation = repo.generation;
+  const kept = base.everythingKept.get(patientId);
+  if (kept && kept.generation === generation) return kept.list;
   /** @type {Resource} */
   let patient;
   try {
@@ -1012,11 +1039,13 @@ async function everythingList(base, patientId, sinceMs, types) {
     const stored = repo.store.get(type)?.get(id);
     if (stored) found.push(structuredClone(stored));
   }
-  return found.filter(
-    (r) =>
-      (sinceMs === undefined || Date.parse(r.meta?.lastUpdated ?? '') >= sinceMs) &&
-      (!types || types.has(r.resourceType))
-  );
+  // Kept only if nothing changed while the searches ran (they await between types).
+  if (repo.generation === generation) {
+    base.everythingKept.delete(patientId);
+    base.everythingKept.set(patientId, { generation, list: found });
+    if (base.everythingKept.size > EVERYTHING_KEPT) base.everythingKept.delete(base.everythingKept.keys().next().value ?? '');
+  }
+  return found;
 }
 
 /**
