@@ -181,6 +181,34 @@ describe('CapabilityStatement', () => {
     const patient = rest.resource!.find((r) => r.type === 'Patient')!;
     expect(patient.operation?.map((o) => o.name)).toContain('everything');
   });
+
+  it('answers 304 to its validators while unchanged, and a new statement once a capability is switched off', async () => {
+    const first = await get<CapabilityStatement>(`${clinic}/metadata`);
+    const etag = first.headers.get('etag')!;
+    const lastModified = first.headers.get('last-modified')!;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    expect(new Date(lastModified).toUTCString()).toBe(lastModified);
+    const byTag = await fetch(`${clinic}/metadata`, { headers: { 'If-None-Match': etag } });
+    expect([byTag.status, await byTag.text(), byTag.headers.get('etag')]).toEqual([304, '', etag]);
+    const byDate = await fetch(`${clinic}/metadata`, { headers: { 'If-Modified-Since': lastModified } });
+    expect(byDate.status).toBe(304);
+    // A validator of another statement (or a date before this one) gets the statement.
+    expect((await fetch(`${clinic}/metadata`, { headers: { 'If-None-Match': '"other"' } })).status).toBe(200);
+    expect((await fetch(`${clinic}/metadata`, { headers: { 'If-Modified-Since': new Date(Date.parse(lastModified) - 1000).toUTCString() } })).status).toBe(200);
+
+    srv.base('clinic').faults.set({ disable: ['everything'] });
+    try {
+      const changed = await get<CapabilityStatement>(`${clinic}/metadata`, { headers: { 'If-None-Match': etag } });
+      expect(changed.status).toBe(200);
+      expect(changed.body.rest![0]!.resource!.find((r) => r.type === 'Patient')!.operation).toBeUndefined();
+      expect(changed.headers.get('etag')).not.toBe(etag);
+      // Its date is later by at least a second, so the old date does not validate it either.
+      expect(Date.parse(changed.headers.get('last-modified')!)).toBeGreaterThan(Date.parse(lastModified));
+      expect((await fetch(`${clinic}/metadata`, { headers: { 'If-Modified-Since': lastModified } })).status).toBe(200);
+    } finally {
+      srv.base('clinic').faults.reset();
+    }
+  });
 });
 
 describe('read and vread', () => {

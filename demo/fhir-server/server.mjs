@@ -153,6 +153,8 @@ export class FhirBase {
     this.requests = [];
     /** @type {Map<string, { key: string, list: Resource[], total: number, expires: number }>} */
     this.snapshots = new Map();
+    /** @type {{ key: string, statement: any, etag: string, lastModified: string } | undefined} see `metadata` */
+    this.metadataKept = undefined;
     /** @type {Map<string, { generation: number, list: Resource[] }>} patient id -> its whole $everything (see `everythingOf`) */
     this.everythingKept = new Map();
     /** @type {Map<string, number>} next link handed out (path + query) -> when its listing began, epoch ms */
@@ -230,6 +232,26 @@ export class FhirBase {
       this.repo
     );
     return { status: getStatus(oo), outcome: oo, resource };
+  }
+
+  /**
+   * This base's CapabilityStatement for the capabilities switched off now, with its validators.
+   * Built again only when the switches change; each new statement gets a `Last-Modified` (and
+   * `date`) at least a second after the one before, so `If-Modified-Since`, which HTTP dates give
+   * to the second, never takes a changed statement for the old one.
+   * @param {Set<string>} disabled
+   * @returns {{ statement: any, etag: string, lastModified: string }}
+   */
+  metadata(disabled) {
+    const key = [...disabled].sort().join(',');
+    if (this.metadataKept?.key === key) return this.metadataKept;
+    const previous = this.metadataKept ? Date.parse(this.metadataKept.lastModified) : 0;
+    const at = Math.max(Math.floor(Date.now() / 1000) * 1000, previous + 1000);
+    const lastModified = new Date(at).toISOString();
+    const statement = { ...capabilityStatement({ url: this.url, label: this.label, disabled, software: SOFTWARE }), date: lastModified };
+    const etag = `"${createHash('sha256').update(JSON.stringify(statement)).digest('base64url').slice(0, 27)}"`;
+    this.metadataKept = { key, statement, etag, lastModified };
+    return this.metadataKept;
   }
 
   /**
@@ -688,12 +710,19 @@ export class FhirServer {
     const disabled = decision.disabled;
     const read = method === 'GET' || method === 'HEAD';
 
-    // metadata
+    // metadata, with validators: 304 while the statement is the one the client holds
     if (read && segs.length === 1 && segs[0] === 'metadata') {
-      return {
-        status: 200,
-        body: capabilityStatement({ url: base.url, label: base.label, disabled, software: SOFTWARE }),
-      };
+      const m = base.metadata(disabled);
+      const headers = { ETag: m.etag, 'Last-Modified': httpDate(m.lastModified) };
+      const ifNoneMatch = reqHeaders['if-none-match'];
+      const ifModifiedSince = reqHeaders['if-modified-since'];
+      // If-None-Match decides when sent (RFC 9110 §13.2.2); If-Modified-Since only without it.
+      const unchanged =
+        ifNoneMatch !== undefined
+          ? String(ifNoneMatch).split(',').some((t) => t.trim() === m.etag || t.trim() === '*')
+          : ifModifiedSince !== undefined && Date.parse(String(ifModifiedSince)) >= Math.floor(Date.parse(m.lastModified) / 1000) * 1000;
+      if (unchanged) return { status: 304, body: undefined, headers };
+      return { status: 200, body: m.statement, headers };
     }
 
     // _history: system, type, instance
