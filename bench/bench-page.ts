@@ -30,18 +30,54 @@ async function openStore(db: string, baseUrl?: string): Promise<RecordStore> {
   return store;
 }
 
-/** Sync of the patient into a store (cold when `db` is new, incremental otherwise). */
-async function sync({ db, baseUrl, patientId }: SyncArgs): Promise<{ ms: number; downloaded: number; deleted: number; rows: number; requests: number }> {
-  const store = await openStore(db, baseUrl);
+/** Stores kept open between `sync` calls (`keepOpen`), by database name. */
+const openStores = new Map<string, RecordStore>();
+
+/** One request of a sync as the page saw it (Resource Timing): when it started and how long it took, ms. */
+interface PageRequest {
+  url: string;
+  startMs: number;
+  ms: number;
+}
+
+/**
+ * Sync of the patient into a store (cold when `db` is new, incremental otherwise). `ms` times
+ * `syncPatient`; `openMs` opening the store before it (0 when a store kept open by an earlier
+ * call with `keepOpen` is reused). `requests` lists what the page fetched during the sync, from
+ * the Resource Timing API (`startMs` from the start of `syncPatient`). `reopen` closes a kept
+ * store first, so the sync runs in a store opened for it.
+ */
+async function sync({ db, baseUrl, patientId, keepOpen = false, reopen = false }: SyncArgs & { keepOpen?: boolean; reopen?: boolean }): Promise<{
+  ms: number;
+  openMs: number;
+  downloaded: number;
+  deleted: number;
+  rows: number;
+  requests: PageRequest[];
+}> {
+  performance.setResourceTimingBufferSize(100_000);
+  performance.clearResourceTimings();
+  if (reopen) openStores.get(db)?.close();
+  const kept = reopen ? undefined : openStores.get(db);
+  const tOpen = performance.now();
+  const store = kept ?? (await openStore(db, baseUrl));
+  const openMs = kept ? 0 : performance.now() - tOpen;
   try {
     const t0 = performance.now();
     const report = await store.syncPatient(`${SOURCE}/Patient/${patientId}`);
     const ms = performance.now() - t0;
     if (report.errors.length) throw new Error(`sync failed: ${JSON.stringify(report.errors)}`);
+    const requests = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+      .filter((e) => e.name.startsWith(baseUrl) && e.startTime >= t0)
+      .map((e) => ({ url: e.name.slice(baseUrl.length), startMs: e.startTime - t0, ms: e.responseEnd - e.startTime }));
     const rows = (await store.search({ patient: `${SOURCE}/Patient/${patientId}` })).length;
-    return { ms, downloaded: report.downloaded, deleted: report.deleted, rows, requests: 0 };
+    return { ms, openMs, downloaded: report.downloaded, deleted: report.deleted, rows, requests };
   } finally {
-    store.close();
+    if (keepOpen) openStores.set(db, store);
+    else {
+      openStores.delete(db);
+      store.close();
+    }
   }
 }
 
@@ -233,6 +269,8 @@ async function codeQueries({ db, patient, type, repeat = 5 }: { db: string; pati
 }
 
 async function deleteDatabase(db: string): Promise<void> {
+  openStores.get(db)?.close();
+  openStores.delete(db);
   await LocalRecordStore.deleteDatabase(db);
   await new Promise<void>((resolve) => {
     const req = indexedDB.deleteDatabase(db);

@@ -181,6 +181,34 @@ describe('CapabilityStatement', () => {
     const patient = rest.resource!.find((r) => r.type === 'Patient')!;
     expect(patient.operation?.map((o) => o.name)).toContain('everything');
   });
+
+  it('answers 304 to its validators while unchanged, and a new statement once a capability is switched off', async () => {
+    const first = await get<CapabilityStatement>(`${clinic}/metadata`);
+    const etag = first.headers.get('etag')!;
+    const lastModified = first.headers.get('last-modified')!;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    expect(new Date(lastModified).toUTCString()).toBe(lastModified);
+    const byTag = await fetch(`${clinic}/metadata`, { headers: { 'If-None-Match': etag } });
+    expect([byTag.status, await byTag.text(), byTag.headers.get('etag')]).toEqual([304, '', etag]);
+    const byDate = await fetch(`${clinic}/metadata`, { headers: { 'If-Modified-Since': lastModified } });
+    expect(byDate.status).toBe(304);
+    // A validator of another statement (or a date before this one) gets the statement.
+    expect((await fetch(`${clinic}/metadata`, { headers: { 'If-None-Match': '"other"' } })).status).toBe(200);
+    expect((await fetch(`${clinic}/metadata`, { headers: { 'If-Modified-Since': new Date(Date.parse(lastModified) - 1000).toUTCString() } })).status).toBe(200);
+
+    srv.base('clinic').faults.set({ disable: ['everything'] });
+    try {
+      const changed = await get<CapabilityStatement>(`${clinic}/metadata`, { headers: { 'If-None-Match': etag } });
+      expect(changed.status).toBe(200);
+      expect(changed.body.rest![0]!.resource!.find((r) => r.type === 'Patient')!.operation).toBeUndefined();
+      expect(changed.headers.get('etag')).not.toBe(etag);
+      // Its date is later by at least a second, so the old date does not validate it either.
+      expect(Date.parse(changed.headers.get('last-modified')!)).toBeGreaterThan(Date.parse(lastModified));
+      expect((await fetch(`${clinic}/metadata`, { headers: { 'If-Modified-Since': lastModified } })).status).toBe(200);
+    } finally {
+      srv.base('clinic').faults.reset();
+    }
+  });
 });
 
 describe('read and vread', () => {
@@ -531,6 +559,37 @@ describe('Patient/$everything', () => {
     });
     const res = await get<Bundle>(`${clinic}/Patient/${PID}/$everything?_since=${encodeURIComponent(since)}`);
     expect(res.body.entry!.map((e) => e.resource!.id)).toEqual([o.body.id]);
+  });
+
+  it('answers each request from the data as it is then: after a move, a delete and a rolled-back transaction', async () => {
+    const ids = async () =>
+      (await allPages(`${clinic}/Patient/${PID}/$everything?_count=100`)).entries.map((e) => `${e.resource!.resourceType}/${e.resource!.id}`).sort();
+    const before = await ids();
+    // The same request again, nothing changed in between: the same answer.
+    expect(await ids()).toEqual(before);
+    const other = await send<Patient>('POST', `${clinic}/Patient`, { resourceType: 'Patient', name: [{ family: 'Other' }] });
+    const moved = await send<Observation>('POST', `${clinic}/Observation`, {
+      resourceType: 'Observation', status: 'final', code: { text: 'to move' }, subject: { reference: `Patient/${PID}` },
+    });
+    const gone = await send<Observation>('POST', `${clinic}/Observation`, {
+      resourceType: 'Observation', status: 'final', code: { text: 'to delete' }, subject: { reference: `Patient/${PID}` },
+    });
+    expect(await ids()).toEqual([...before, `Observation/${moved.body.id}`, `Observation/${gone.body.id}`].sort());
+    await send('PUT', `${clinic}/Observation/${moved.body.id}`, { ...moved.body, subject: { reference: `Patient/${other.body.id}` } });
+    expect(await ids()).toEqual([...before, `Observation/${gone.body.id}`].sort());
+    await send('DELETE', `${clinic}/Observation/${gone.body.id}`);
+    expect(await ids()).toEqual(before);
+    // A transaction that fails after writing one of this patient's resources leaves no trace.
+    const failed = await send('POST', clinic, {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { resource: { resourceType: 'Observation', status: 'final', code: { text: 'rolled back' }, subject: { reference: `Patient/${PID}` } }, request: { method: 'POST', url: 'Observation' } },
+        { resource: { resourceType: 'Patient', id: 'missing-id-xyz' }, request: { method: 'PATCH', url: 'Patient/missing-id-xyz' } },
+      ],
+    });
+    expect(failed.status).toBe(400);
+    expect(await ids()).toEqual(before);
   });
 
   it('answers 404 for an unknown patient', async () => {

@@ -116,6 +116,11 @@ export class TrackedRepository extends MemoryRepository {
   constructor() {
     super();
     this.changes = new ChangeLog();
+    /**
+     * Goes up with every change to the stored data (write, delete, rollback, clear), so anything
+     * derived from the data can be kept for as long as it stays the same.
+     */
+    this.generation = 0;
     /** @type {Array<() => void> | null} undo steps of the running transaction */
     this.undo = null;
     // MemoryRepository calls `this.createResourceSync(...)` for every write. The method is private
@@ -151,6 +156,7 @@ export class TrackedRepository extends MemoryRepository {
     const type = resource.resourceType;
     const before = resource.id ? this.store.get(type)?.get(resource.id) : undefined;
     const result = write.call(this, resource, options, update);
+    this.generation++;
     const id = result.id;
     const stored = /** @type {any} */ (this.store.get(type)?.get(id));
     const previousTombstone = this.changes.tombstone(type, id);
@@ -185,6 +191,7 @@ export class TrackedRepository extends MemoryRepository {
       return;
     }
     await super.deleteResource(resourceType, id, options);
+    this.generation++;
     this.changes.recordDelete(resourceType, id, generateId());
     if (this.undo && before) {
       this.undo.push(() => {
@@ -263,6 +270,7 @@ export class TrackedRepository extends MemoryRepository {
     } catch (err) {
       for (let i = undo.length - 1; i >= 0; i--) undo[i]();
       this.changes.entries.length = logLength;
+      this.generation++;
       throw err;
     } finally {
       this.undo = null;
@@ -276,6 +284,7 @@ export class TrackedRepository extends MemoryRepository {
   clear() {
     super.clear();
     this.changes.clear();
+    this.generation++;
   }
 
   /**

@@ -54,6 +54,8 @@ import { capabilityStatement } from './capability.mjs';
  * @property {string} time      ISO instant the request arrived
  * @property {string} [fault]   the injected fault, if one fired
  * @property {number} [sentBytes] hugeBody only: body bytes written before the client went away
+ * @property {number} [ms]      how long the server took: from the request's arrival until its whole
+ *   answer was handed to the network (set when the answer is finished)
  */
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -79,6 +81,8 @@ const MAX_BODY = 100 * 1024 * 1024;
 const MAX_LOGGED_REQUESTS = 10_000;
 const SNAPSHOT_LIMIT = 50;
 const SNAPSHOT_TTL_MS = 10 * 60 * 1000;
+/** Patients whose whole `$everything` a base keeps between requests. */
+const EVERYTHING_KEPT = 20;
 /** Next links whose listing's start is remembered for the `expireLinks` fault. */
 const MAX_REMEMBERED_LINKS = 10_000;
 /** Query parameters that only a page after the first of a listing carries (our paging links). */
@@ -149,6 +153,10 @@ export class FhirBase {
     this.requests = [];
     /** @type {Map<string, { key: string, list: Resource[], total: number, expires: number }>} */
     this.snapshots = new Map();
+    /** @type {{ key: string, statement: any, etag: string, lastModified: string } | undefined} see `metadata` */
+    this.metadataKept = undefined;
+    /** @type {Map<string, { generation: number, list: Resource[] }>} patient id -> its whole $everything (see `everythingOf`) */
+    this.everythingKept = new Map();
     /** @type {Map<string, number>} next link handed out (path + query) -> when its listing began, epoch ms */
     this.linkBorn = new Map();
     /** @type {Promise<unknown>} tail of the per-base queue */
@@ -180,6 +188,7 @@ export class FhirBase {
     this.repo.clear();
     this.snapshots.clear();
     this.linkBorn.clear();
+    this.everythingKept.clear();
     return this.repo.seed(resources ?? this.initialResources);
   }
 
@@ -223,6 +232,26 @@ export class FhirBase {
       this.repo
     );
     return { status: getStatus(oo), outcome: oo, resource };
+  }
+
+  /**
+   * This base's CapabilityStatement for the capabilities switched off now, with its validators.
+   * Built again only when the switches change; each new statement gets a `Last-Modified` (and
+   * `date`) at least a second after the one before, so `If-Modified-Since`, which HTTP dates give
+   * to the second, never takes a changed statement for the old one.
+   * @param {Set<string>} disabled
+   * @returns {{ statement: any, etag: string, lastModified: string }}
+   */
+  metadata(disabled) {
+    const key = [...disabled].sort().join(',');
+    if (this.metadataKept?.key === key) return this.metadataKept;
+    const previous = this.metadataKept ? Date.parse(this.metadataKept.lastModified) : 0;
+    const at = Math.max(Math.floor(Date.now() / 1000) * 1000, previous + 1000);
+    const lastModified = new Date(at).toISOString();
+    const statement = { ...capabilityStatement({ url: this.url, label: this.label, disabled, software: SOFTWARE }), date: lastModified };
+    const etag = `"${createHash('sha256').update(JSON.stringify(statement)).digest('base64url').slice(0, 27)}"`;
+    this.metadataKept = { key, statement, etag, lastModified };
+    return this.metadataKept;
   }
 
   /**
@@ -437,6 +466,7 @@ export class FhirServer {
    */
   async handle(req, res) {
     const started = Date.now();
+    const startedHr = performance.now();
     if (!this.hostAllowed(req.headers.host)) {
       await drain(req);
       sendJson(res, 403, outcome('error', 'forbidden', 'This server answers only requests addressed to 127.0.0.1, localhost or [::1] on its own port (or a configured host name).'), {}, FHIR_JSON);
@@ -501,6 +531,9 @@ export class FhirServer {
     };
     base.requests.push(entry);
     if (base.requests.length > MAX_LOGGED_REQUESTS) base.requests.splice(0, base.requests.length - MAX_LOGGED_REQUESTS);
+    res.on('finish', () => {
+      entry.ms = Math.round((performance.now() - startedHr) * 10) / 10;
+    });
     res.on('close', () => {
       if (entry.status === 0) entry.status = res.statusCode;
       if (this.logEnabled) {
@@ -677,12 +710,19 @@ export class FhirServer {
     const disabled = decision.disabled;
     const read = method === 'GET' || method === 'HEAD';
 
-    // metadata
+    // metadata, with validators: 304 while the statement is the one the client holds
     if (read && segs.length === 1 && segs[0] === 'metadata') {
-      return {
-        status: 200,
-        body: capabilityStatement({ url: base.url, label: base.label, disabled, software: SOFTWARE }),
-      };
+      const m = base.metadata(disabled);
+      const headers = { ETag: m.etag, 'Last-Modified': httpDate(m.lastModified) };
+      const ifNoneMatch = reqHeaders['if-none-match'];
+      const ifModifiedSince = reqHeaders['if-modified-since'];
+      // If-None-Match decides when sent (RFC 9110 §13.2.2); If-Modified-Since only without it.
+      const unchanged =
+        ifNoneMatch !== undefined
+          ? String(ifNoneMatch).split(',').some((t) => t.trim() === m.etag || t.trim() === '*')
+          : ifModifiedSince !== undefined && Date.parse(String(ifModifiedSince)) >= Math.floor(Date.parse(m.lastModified) / 1000) * 1000;
+      if (unchanged) return { status: 304, body: undefined, headers };
+      return { status: 200, body: m.statement, headers };
     }
 
     // _history: system, type, instance
@@ -961,7 +1001,29 @@ export class FhirServer {
  * @returns {Promise<Resource[]>}
  */
 async function everythingList(base, patientId, sinceMs, types) {
+  const all = await everythingOf(base, patientId);
+  return all.filter(
+    (r) =>
+      (sinceMs === undefined || Date.parse(r.meta?.lastUpdated ?? '') >= sinceMs) &&
+      (!types || types.has(r.resourceType))
+  );
+}
+
+/**
+ * The whole of a patient's `$everything` (no `_since`, no `_type`). Finding the compartment runs
+ * a search per compartment type and parameter over every stored resource, so the result is kept
+ * (per base, for a few patients) until the repository's data next changes: an incremental sync
+ * whose `_since` matches nothing then costs a filter, not the scan. The list and its resources
+ * are never modified after this (pages only slice it).
+ * @param {FhirBase} base
+ * @param {string} patientId
+ * @returns {Promise<Resource[]>}
+ */
+async function everythingOf(base, patientId) {
   const repo = base.repo;
+  const generation = repo.generation;
+  const kept = base.everythingKept.get(patientId);
+  if (kept && kept.generation === generation) return kept.list;
   /** @type {Resource} */
   let patient;
   try {
@@ -1006,11 +1068,13 @@ async function everythingList(base, patientId, sinceMs, types) {
     const stored = repo.store.get(type)?.get(id);
     if (stored) found.push(structuredClone(stored));
   }
-  return found.filter(
-    (r) =>
-      (sinceMs === undefined || Date.parse(r.meta?.lastUpdated ?? '') >= sinceMs) &&
-      (!types || types.has(r.resourceType))
-  );
+  // Kept only if nothing changed while the searches ran (they await between types).
+  if (repo.generation === generation) {
+    base.everythingKept.delete(patientId);
+    base.everythingKept.set(patientId, { generation, list: found });
+    if (base.everythingKept.size > EVERYTHING_KEPT) base.everythingKept.delete(base.everythingKept.keys().next().value ?? '');
+  }
+  return found;
 }
 
 /**

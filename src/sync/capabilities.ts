@@ -128,3 +128,71 @@ export function summarizeCapabilities(caps: ServerCapabilities): Record<string, 
     patientSearch: patientSearchMethod(caps),
   };
 }
+
+/**
+ * {@link ServerCapabilities} as plain JSON (sets as arrays), to keep with the source between
+ * page loads. {@link capabilitiesFromJson} reads it back.
+ */
+export interface CapabilitiesJson {
+  known: boolean;
+  fhirVersion?: string;
+  software?: string;
+  everything: boolean;
+  systemHistory: boolean;
+  typeHistory: string[];
+  search: string[];
+  /** Type → its declared search parameters. */
+  searchParams: Record<string, string[]>;
+  versionedUpdate: string[];
+  updateCreate: string[];
+  conditionalCreate: string[];
+}
+
+export function capabilitiesToJson(caps: ServerCapabilities): CapabilitiesJson {
+  const out: CapabilitiesJson = {
+    known: caps.known,
+    everything: caps.everything,
+    systemHistory: caps.systemHistory,
+    typeHistory: [...caps.typeHistory],
+    search: [...caps.search],
+    searchParams: Object.fromEntries([...caps.searchParams].map(([type, params]) => [type, [...params]])),
+    versionedUpdate: [...caps.versionedUpdate],
+    updateCreate: [...caps.updateCreate],
+    conditionalCreate: [...caps.conditionalCreate],
+  };
+  if (caps.fhirVersion !== undefined) out.fhirVersion = caps.fhirVersion;
+  if (caps.software !== undefined) out.software = caps.software;
+  return out;
+}
+
+/**
+ * Reads back {@link capabilitiesToJson}'s output; `undefined` for anything else (a row written
+ * by another version, or changed by hand), which then counts as no cache at all.
+ */
+export function capabilitiesFromJson(json: unknown): ServerCapabilities | undefined {
+  if (!json || typeof json !== 'object') return undefined;
+  const j = json as Partial<Record<keyof CapabilitiesJson, unknown>>;
+  const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+  const lists = [j.typeHistory, j.search, j.versionedUpdate, j.updateCreate, j.conditionalCreate];
+  if (typeof j.known !== 'boolean' || typeof j.everything !== 'boolean' || typeof j.systemHistory !== 'boolean' || !lists.every(strings)) return undefined;
+  if (!j.searchParams || typeof j.searchParams !== 'object' || Array.isArray(j.searchParams)) return undefined;
+  const searchParams = new Map<string, Set<string>>();
+  for (const [type, params] of Object.entries(j.searchParams as Record<string, unknown>)) {
+    if (!strings(params)) return undefined;
+    searchParams.set(type, new Set(params));
+  }
+  const caps: ServerCapabilities = {
+    known: j.known,
+    everything: j.everything,
+    systemHistory: j.systemHistory,
+    typeHistory: new Set(j.typeHistory as string[]),
+    search: new Set(j.search as string[]),
+    searchParams,
+    versionedUpdate: new Set(j.versionedUpdate as string[]),
+    updateCreate: new Set(j.updateCreate as string[]),
+    conditionalCreate: new Set(j.conditionalCreate as string[]),
+  };
+  if (typeof j.fhirVersion === 'string') caps.fhirVersion = j.fhirVersion;
+  if (typeof j.software === 'string') caps.software = j.software;
+  return caps;
+}

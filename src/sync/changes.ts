@@ -37,8 +37,21 @@ export class HistoryTooLong extends Error {
  * gives `'unavailable'` with a note: the queries then list everything and compare ids.
  */
 export async function readPatientHistory(ctx: DownloadContext, types: readonly string[], since: string): Promise<PatientHistory | 'unavailable'> {
-  const cached = new Map<string, Set<string>>();
-  for (const type of types) cached.set(type, new Set(await ctx.store.localIds(ctx.source, type, ctx.patientKey)));
+  // The ids the cache holds for this patient, read when the history turns out to list anything:
+  // a history with no change since the checkpoint (the usual incremental sync) reads none.
+  let cached: Map<string, Set<string>> | undefined;
+  let entryBudget = 0;
+  const loadCached = async (): Promise<Map<string, Set<string>>> => {
+    if (cached) return cached;
+    const ids = new Map<string, Set<string>>();
+    for (const type of types) ids.set(type, new Set(await ctx.store.localIds(ctx.source, type, ctx.patientKey)));
+    // A history much longer than this patient's record is not worth reading: on a busy server it
+    // is mostly other patients' changes (and would run into maxPages). Past this many entries the
+    // queries list the record again and compare ids instead, which costs about the record's size.
+    const cachedRows = [...ids.values()].reduce((n, set) => n + set.size, 0);
+    entryBudget = Math.max(ctx.budget?.limits.maxHistoryEntries ?? DEFAULT_LIMITS.maxHistoryEntries, 2 * cachedRows);
+    return (cached = ids);
+  };
   const fold = new HistoryFold();
   let serverTime: string | undefined;
   const belongsHere = belongsHereTest(ctx);
@@ -49,23 +62,20 @@ export async function readPatientHistory(ctx: DownloadContext, types: readonly s
           ? `${t}/_history?${params({ _since: since, _count: ctx.pageSize })}`
           : `_history?${params({ _since: since, _count: ctx.pageSize })}`,
       );
-  // A history much longer than this patient's record is not worth reading: on a busy server it
-  // is mostly other patients' changes (and would run into maxPages). Past this many entries the
-  // queries list the record again and compare ids instead, which costs about the record's size.
-  const cachedRows = [...cached.values()].reduce((n, ids) => n + ids.size, 0);
-  const entryBudget = Math.max(ctx.budget?.limits.maxHistoryEntries ?? DEFAULT_LIMITS.maxHistoryEntries, 2 * cachedRows);
   let entries = 0;
   try {
     for (const start of [...new Set(urls)]) {
       let found = new HistoryFold();
       const entriesBefore = entries;
       await readListing(ctx, start, {
-        page: (page, response, first) => {
+        page: async (page, response, first) => {
+          if (first) serverTime = earliest(serverTime, serverTimeOf(response, page.lastUpdated));
+          if (page.entryCount === 0) return;
+          const ids = await loadCached();
           entries += page.entryCount;
           if (entries > entryBudget) throw new HistoryTooLong(entryBudget);
-          if (first) serverTime = earliest(serverTime, serverTimeOf(response, page.lastUpdated));
           for (const e of page.history) {
-            if (cached.get(e.type)?.has(e.id)) found.add(e, e.resource ? belongsHere(e.resource) : undefined);
+            if (ids.get(e.type)?.has(e.id)) found.add(e, e.resource ? belongsHere(e.resource) : undefined);
           }
         },
         // A listing started again lists everything again.

@@ -14,7 +14,8 @@
 import type { Patient } from 'fhir/r4';
 import { parsePatientKey } from '../fhir/references.js';
 import type { SourceRecord } from '../store/index.js';
-import { parseCapabilities, summarizeCapabilities, unknownCapabilities, type ServerCapabilities } from './capabilities.js';
+import { parseCapabilities, unknownCapabilities, type ServerCapabilities } from './capabilities.js';
+import { capabilitiesRecord, storedCapabilities, validatorHeaders, validatorsOf, type CachedCapabilities } from './capabilities-cache.js';
 import { DEFAULT_TYPES, chooseStrategy, downloadPatient, type DownloadStrategy, type SyncProblem } from './download.js';
 import { SyncError, isAbort, redactUrl, sanitizeMessage, toSyncError } from './errors.js';
 import { FhirClient, type HttpOptions } from './http.js';
@@ -35,7 +36,12 @@ export interface SyncEngineOptions {
   pageSize?: number;
   /** Resource types to download for a patient (default {@link DEFAULT_TYPES}). */
   types?: readonly string[];
-  /** How long a source's CapabilityStatement is reused, ms (default 10 min). */
+  /**
+   * How long a source's CapabilityStatement is reused without asking the server again, ms.
+   * Default 0: every sync asks `metadata` (conditionally, with the `ETag` / `Last-Modified` the
+   * server last sent, so an unchanged statement costs a 304), and a capability the server no
+   * longer offers is never used.
+   */
   capabilitiesTtlMs?: number;
   /** Pick a download strategy from the capabilities (default: `$everything` when offered). */
   strategy?: (caps: ServerCapabilities, source: string) => DownloadStrategy;
@@ -120,7 +126,7 @@ const MAX_LINK_ROUNDS = 8;
 
 export class SyncEngine {
   private readonly clients = new Map<string, { client: FhirClient; baseUrl: string; fetch: typeof fetch | undefined }>();
-  private readonly caps = new Map<string, { caps: ServerCapabilities; at: number; baseUrl: string }>();
+  private readonly caps = new Map<string, CachedCapabilities>();
   private readonly listeners = new Set<ProgressListener>();
   private readonly channel?: ProgressChannel;
   private readonly limits: SyncLimits;
@@ -187,8 +193,11 @@ export class SyncEngine {
     };
     const syncPatients = (ctx: SourceRun, ids: string[]) => this.syncPatients(ctx, ids, types, options, budget(ctx.source.id));
 
+    // Sources whose `metadata` was asked in this sync (asked once per sync, see `capabilities`).
+    const askedCaps = new Set<string>();
+
     // 1. The patient's own source.
-    await this.settle(home, report, emit, patientKey, signal, (ctx) => syncPatients(ctx, [patientId]));
+    await this.settle(home, report, emit, patientKey, signal, askedCaps, (ctx) => syncPatients(ctx, [patientId]));
 
     // 2. Who is this person, and where else are they? In rounds, until nothing new turns up:
     //    the store's linking rule decides which records are the same person (corroborated,
@@ -239,7 +248,7 @@ export class SyncEngine {
           }
           for (const id of w.fetch) fetched.add(`${sourceId}/Patient/${id}`);
           for (const id of w.download) downloaded.add(`${sourceId}/Patient/${id}`);
-          await this.settle(source, report, emit, patientKey, signal, async (ctx) => {
+          await this.settle(source, report, emit, patientKey, signal, askedCaps, async (ctx) => {
             if (w.search.length || w.fetch.length) {
               // The deadline covers the whole sync, candidate searches included.
               budget(sourceId).checkDeadline();
@@ -331,6 +340,7 @@ export class SyncEngine {
   /** Uploads pending writes of every source (or the given ones), in parallel. */
   async upload(options: { signal?: AbortSignal; onProgress?: ProgressListener; sources?: string[] } = {}): Promise<SyncReport> {
     const all = await this.store.getSources();
+    const askedCaps = new Set<string>();
     const chosen = options.sources ? all.filter((s) => options.sources!.includes(s.id)) : all;
     const report = emptyReport(all);
     const emit = this.emitter(options.onProgress);
@@ -338,7 +348,7 @@ export class SyncEngine {
       chosen.map(async (source) => {
         const pending = await this.store.pendingWrites(source.id);
         if (pending.length === 0) return;
-        await this.settle(source, report, emit, undefined, options.signal, async (ctx) => {
+        await this.settle(source, report, emit, undefined, options.signal, askedCaps, async (ctx) => {
           ctx.tracker.start('upload');
           await this.uploadInto(ctx);
           return 'ok';
@@ -423,6 +433,7 @@ export class SyncEngine {
     emit: ProgressListener,
     patient: string | undefined,
     signal: AbortSignal | undefined,
+    askedCaps: Set<string>,
     task: (ctx: SourceRun) => Promise<'ok' | 'skipped'>,
   ): Promise<void> {
     const entry = report.sources[source.id]!;
@@ -436,7 +447,7 @@ export class SyncEngine {
         throw new SyncError('insecure-transport', `${source.id}: not synced: ${insecure}.`, { source: source.id });
       }
       const client = this.client(source);
-      const caps = await this.capabilities(source, client, signal, entry);
+      const caps = await this.capabilities(source, client, signal, entry, askedCaps);
       const outcome = await task({ source, client, caps, signal, tracker, entry });
       if (outcome === 'skipped') {
         if (entry.status !== 'ok') entry.status = 'skipped';
@@ -479,18 +490,39 @@ export class SyncEngine {
     return client;
   }
 
-  /** The source's capabilities, from `metadata` (reused for `capabilitiesTtlMs`). */
-  private async capabilities(source: SourceRecord, client: FhirClient, signal: AbortSignal | undefined, entry: SourceReport): Promise<ServerCapabilities> {
-    const ttl = this.options.capabilitiesTtlMs ?? 10 * 60_000;
-    const cached = this.caps.get(source.id);
+  /**
+   * The source's capabilities, from `metadata`, asked once per sync (`asked` holds the sources
+   * already asked in this run): conditionally when a statement with validators is cached (in
+   * memory or in the source's row), a 304 then reusing it. Within `capabilitiesTtlMs` of the
+   * last answer the cache is used without asking.
+   */
+  private async capabilities(
+    source: SourceRecord,
+    client: FhirClient,
+    signal: AbortSignal | undefined,
+    entry: SourceReport,
+    asked: Set<string>,
+  ): Promise<ServerCapabilities> {
+    const ttl = this.options.capabilitiesTtlMs ?? 0;
+    const inMemory = this.caps.get(source.id);
+    const cached = inMemory && inMemory.baseUrl === source.baseUrl ? inMemory : storedCapabilities(source);
     // The local clock only decides when to re-read metadata; it never touches sync data.
-    if (cached && cached.baseUrl === source.baseUrl && Date.now() - cached.at < ttl) return cached.caps;
-    let caps: ServerCapabilities;
+    if (cached && (asked.has(source.id) || Date.now() - cached.at < ttl)) return cached.caps;
+    let next: CachedCapabilities;
+    // A 304 that confirms the validators already kept: the source's row already says all this.
+    let confirmed = false;
     try {
-      const r = await client.get('metadata', { signal });
-      caps = parseCapabilities(r.body);
-      if (!caps.known) {
-        entry.notes.push({ source: source.id, code: 'no-capabilities', message: `${source.id}: metadata is not a CapabilityStatement; using plain searches.` });
+      const conditional = validatorHeaders(cached);
+      const r = await client.get('metadata', { signal, headers: conditional, accept: cached && Object.keys(conditional).length ? [304] : [] });
+      if (r.status === 304 && cached) {
+        next = { ...cached, at: Date.now(), ...validatorsOf(r.headers) };
+        confirmed = next.etag === cached.etag && next.lastModified === cached.lastModified;
+      } else {
+        const caps = parseCapabilities(r.body);
+        if (!caps.known) {
+          entry.notes.push({ source: source.id, code: 'no-capabilities', message: `${source.id}: metadata is not a CapabilityStatement; using plain searches.` });
+        }
+        next = { caps, baseUrl: source.baseUrl, at: Date.now(), ...(caps.known ? validatorsOf(r.headers) : {}) };
       }
     } catch (error) {
       if (isAbort(error, signal)) throw error;
@@ -500,11 +532,12 @@ export class SyncEngine {
       // A limit hit or a redirect is reported as such, not hidden behind a fallback.
       if (['unauthorized', 'forbidden', 'network', 'timeout', 'throttled', 'limit-exceeded', 'redirect'].includes(err.code) || (err.status ?? 0) >= 500) throw err;
       entry.notes.push({ source: source.id, code: 'no-capabilities', message: `${err.message}; using plain searches.` });
-      caps = unknownCapabilities();
+      next = { caps: unknownCapabilities(), baseUrl: source.baseUrl, at: Date.now() };
     }
-    this.caps.set(source.id, { caps, at: Date.now(), baseUrl: source.baseUrl });
-    await this.store.setSourceStatus(source.id, { capabilities: summarizeCapabilities(caps) }).catch(() => undefined);
-    return caps;
+    asked.add(source.id);
+    this.caps.set(source.id, next);
+    if (!confirmed) await this.store.setSourceStatus(source.id, { capabilities: capabilitiesRecord(next) }).catch(() => undefined);
+    return next.caps;
   }
 
   /** Forgets cached capabilities (e.g. after the server was reconfigured). */

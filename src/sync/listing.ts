@@ -71,7 +71,8 @@ export async function readListing(
   ctx: DownloadContext,
   start: string,
   on: {
-    page(page: BundlePage, response: FhirResponse, first: boolean): void;
+    /** May be async: the next page is asked for once it has finished. */
+    page(page: BundlePage, response: FhirResponse, first: boolean): void | Promise<void>;
     restart(): void;
     /** A next link that repeats a page ends the listing quietly instead of failing it. */
     stopOnRepeat?: boolean;
@@ -90,7 +91,7 @@ export async function readListing(
         const response = await get(ctx, url);
         const page = readBundlePage(response.body, { source: ctx.source, url: response.url });
         ctx.budget?.countPage(page.entryCount, response.url);
-        on.page(page, response, url === start);
+        await on.page(page, response, url === start);
         url = page.next;
       }
       return;
