@@ -311,7 +311,7 @@ async function main() {
     log('first paint of each element from a warm cache');
     results.push(...(await runPaintBench({ browser, devBaseUrl: quick ? undefined : `http://127.0.0.1:${port}`, runs: quick ? 1 : 5, log, env })));
     log(`memory of an incremental sync while _history holds ${config.historyChanges} changes of other patients (bench/history-heap.mjs)`);
-    results.push(...(await historyHeap(config.historyChanges)));
+    results.push(...(await historyHeap(config.historyChanges, env)));
     const json = JSON.stringify(results, null, 2);
     process.stdout.write(`${json}\n`);
     await mkdir(new URL('./results/', import.meta.url), { recursive: true });
@@ -414,15 +414,16 @@ const warmOnlyRuns = warmRuns;
  * `bench/history-heap.mjs` in its own process (it needs a Node heap of its own size): its JSON
  * entries, with this run's environment added.
  * @param {number} changes
+ * @param {Record<string, unknown>} env
  * @returns {Promise<Array<{ name: string, unit: string, value: number, runs: number[], [key: string]: unknown }>>}
  */
-async function historyHeap(changes) {
+async function historyHeap(changes, env) {
   const script = fileURLToPath(new URL('./history-heap.mjs', import.meta.url));
   const { stdout, stderr } = await promisify(execFile)(process.execPath, [script, '--changes', String(changes)], { maxBuffer: 16 * 1024 * 1024 });
   for (const line of stderr.split('\n').filter(Boolean)) log(`  ${line}`);
   /** @type {Array<{ name: string, unit: string, value: number, runs?: number[], [key: string]: unknown }>} */
   const entries = JSON.parse(stdout);
-  return entries.map((e) => ({ ...e, runs: e.runs ?? [e.value] }));
+  return entries.map((e) => ({ ...e, runs: e.runs ?? [e.value], env: { ...env, ...(/** @type {object} */ (e.env) ?? {}) } }));
 }
 
 /**
