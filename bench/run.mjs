@@ -123,7 +123,7 @@ async function main() {
     await call('deleteDatabase', 'warmup');
 
     if (warmOnly) {
-      const results = await warmOnlyRuns(call, base, syncArgs, page, env);
+      const results = await warmRuns(call, base, syncArgs, page, env);
       process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       return;
     }
@@ -422,9 +422,6 @@ async function warmRuns(call, base, syncArgs, page, env, runs = 5) {
   };
   return [entry('warm-sync-0-changed', fresh, WARM_TARGET_MS), entry('warm-sync-0-changed.open-store', open, WARM_OPEN_STORE_TARGET_MS)];
 }
-
-/** `--warm-only`: {@link warmRuns} alone. */
-const warmOnlyRuns = warmRuns;
 
 /**
  * `bench/history-heap.mjs` in its own process (it needs a Node heap of its own size): its JSON

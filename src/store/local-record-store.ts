@@ -144,10 +144,10 @@ export class LocalRecordStore {
     this.ctx.db.close();
   }
 
-  /** Runs `fn` with the closed check and error mapping every public method shares. */
   /** The `getSources` read in flight, if any (see {@link getSources}). */
   private sourcesRead?: Promise<SourceRecord[]>;
 
+  /** Runs `fn` with the closed check and error mapping every public method shares. */
   private async run<T>(what: string, fn: () => Promise<T>): Promise<T> {
     if (this.closed) throw new StoreError('closed', `${what}: the record store is closed.`);
     try {
