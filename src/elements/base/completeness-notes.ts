@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { completenessVerdict, type CompletenessVerdict } from '../../fhir/completeness.js';
 import type { Localize } from './localize/localize.js';
+import { renderCallout } from './callout.js';
 import { sentence } from './record-text.js';
 import type { SourceStatusController } from './source-status-controller.js';
 
@@ -11,7 +12,7 @@ export function verdictFor(status: SourceStatusController): CompletenessVerdict 
 
 /**
  * "May be incomplete: St Elsewhere could not be checked." above a list with entries while some
- * provider did not deliver (`part="incomplete"`, `role="note"`). Never hidden by
+ * provider did not deliver: a warning callout (`part="warning incomplete"`, `role="note"`). Never hidden by
  * `hide-source-notices`: it qualifies the clinical content, not the sync status.
  */
 export function renderIncompleteCaveat(localize: Localize, verdict: CompletenessVerdict): TemplateResult | typeof nothing {
@@ -19,7 +20,7 @@ export function renderIncompleteCaveat(localize: Localize, verdict: Completeness
   const words = verdict.missing.length
     ? sentence(localize, (slot) => localize.term('incompleteSources', localize.list(verdict.missing.map(slot))))
     : html`${localize.term('incompleteUnknown')}`;
-  return html`<p part="incomplete" class="note incomplete" role="note"><span aria-hidden="true">⚠</span> <span>${words}</span></p>`;
+  return renderCallout('warning', html`<p>${words}</p>`, { part: 'incomplete', cls: 'incomplete', about: 'incomplete' });
 }
 
 /** "No record at St Elsewhere": providers searched for this patient that have nothing on them (`part="no-record"`). */

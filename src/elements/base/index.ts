@@ -13,6 +13,8 @@ export {
 } from './source-status-controller.js';
 export { token, lightTokens, darkTokens, hostThemeStyles, documentThemeCss, adoptThemeStyles, tokenDeclarations, type TokenName } from './tokens.js';
 export { stateStyles } from './state-styles.js';
+export { calloutStyles } from './callout-styles.js';
+export { renderCallout, renderCalloutMark, type CalloutKind, type CalloutOptions } from './callout.js';
 export { renderSkeleton, renderEmpty, renderError, renderPartial, renderStale, renderOffline, renderSourceNotices, errorMessage } from './state-views.js';
 export { headingLevel, renderHeading } from './heading.js';
 export * from './localize/index.js';

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { calloutStyles } from './callout-styles.js';
 import { token } from './tokens.js';
 
 /**
@@ -8,6 +9,7 @@ import { token } from './tokens.js';
  * Every state is said in words and marked by an icon shape, never by colour alone.
  */
 export const stateStyles = css`
+  ${calloutStyles}
   .skeleton {
     display: grid;
     gap: ${token('space-s')};
@@ -43,13 +45,7 @@ export const stateStyles = css`
     margin: 0;
   }
 
-  /* Completeness (completeness-notes.ts): "May be incomplete: …", and an element with no entries. */
-  .incomplete {
-    padding: ${token('space-2xs')} ${token('space-s')};
-    border: 1px dashed ${token('color-warning')};
-    border-radius: ${token('radius-m')};
-    background: ${token('color-warning-surface')};
-  }
+  /* Completeness (completeness-notes.ts): an element with no entries. "May be incomplete" is a warning callout. */
   .empty-record .empty-title {
     margin: 0;
     font-weight: ${token('font-weight-bold')};
@@ -65,8 +61,7 @@ export const stateStyles = css`
     align-items: flex-start;
     gap: ${token('space-s')};
     padding: ${token('space-s')} ${token('space-m')};
-    border: 1px solid currentColor;
-    border-inline-start-width: 4px;
+    border-inline-start: ${token('callout-bar-width')} solid currentColor;
     border-radius: ${token('radius-m')};
     font-size: ${token('font-size-s')};
     margin-block: ${token('space-xs')};
@@ -98,7 +93,6 @@ export const stateStyles = css`
   .notice.stale {
     color: ${token('color-warning')};
     background: ${token('color-warning-surface')};
-    border-style: dashed;
   }
   .notice.offline {
     color: ${token('color-info')};

@@ -56,6 +56,8 @@ export const lightTokens = {
   'radius-l': '8px',
   'radius-pill': '999px',
   'focus-width': '2px',
+  'size-target': '44px',
+  'callout-bar-width': '4px',
 } as const;
 
 export type TokenName = keyof typeof lightTokens;

@@ -44,11 +44,11 @@ import styles from './record-provider.styles.js';
  * @cssproperty [--ehr-color-focus=#0b5cad] - Focus ring (dark theme: `#6cb6ff`).
  * @cssproperty [--ehr-color-danger=#b3261e] - Errors, high criticality (dark theme: `#ff8a80`).
  * @cssproperty [--ehr-color-danger-surface=#fdecea] - Background of errors (dark theme: `#3b1219`).
- * @cssproperty [--ehr-color-warning=#7a4d00] - Stale, partial, unconfirmed (dark theme: `#f0c060`).
+ * @cssproperty [--ehr-color-warning=#7a4d00] - Warnings: a death, a refuted allergy, a criticality conflict, an incomplete record, stale data (dark theme: `#f0c060`).
  * @cssproperty [--ehr-color-warning-surface=#fff4d6] - Background of warnings (dark theme: `#3a2a00`).
  * @cssproperty [--ehr-color-success=#1a7f37] - Up to date (dark theme: `#6ad37c`).
  * @cssproperty [--ehr-color-success-surface=#e6f4ea] - Background of success notices (dark theme: `#0f2d1a`).
- * @cssproperty [--ehr-color-info=#0b5cad] - Offline and informational notices (dark theme: `#8ccaff`).
+ * @cssproperty [--ehr-color-info=#0b5cad] - Information: offline, unconfirmed against confirmed, a reworded dose (dark theme: `#8ccaff`).
  * @cssproperty [--ehr-color-info-surface=#e7f0fb] - Background of informational notices (dark theme: `#0c2d48`).
  * @cssproperty [--ehr-color-deceased=#2b2b2b] - Deceased marking (dark theme: `#e6e6e6`).
  * @cssproperty [--ehr-color-deceased-surface=#e3e3e3] - Background of the deceased marking (dark theme: `#3a3a3a`).
@@ -76,6 +76,8 @@ import styles from './record-provider.styles.js';
  * @cssproperty [--ehr-radius-l=8px] - Corner radius.
  * @cssproperty [--ehr-radius-pill=999px] - Corner radius.
  * @cssproperty [--ehr-focus-width=2px] - Focus ring width.
+ * @cssproperty [--ehr-size-target=44px] - Least height and width of anything clickable the kit draws.
+ * @cssproperty [--ehr-callout-bar-width=4px] - The bar at the start of a warning (an info's is half as wide).
  */
 export class EhrRecordProvider extends EhrElement {
   static override styles: CSSResultGroup = [baseStyles, styles];
