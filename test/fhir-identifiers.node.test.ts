@@ -6,6 +6,8 @@ import {
   US_SSN_SYSTEM,
   describeIdentifier,
   formatNhsNumber,
+  identifierGroups,
+  identifierIssuer,
   identifierLabel,
   isValidNhsNumber,
   selectMainIdentifier,
@@ -128,5 +130,43 @@ describe('describeIdentifier', () => {
   it('returns null without a value', () => {
     expect(describeIdentifier(undefined)).toBeNull();
     expect(describeIdentifier({ system: NHS_NUMBER_SYSTEM })).toBeNull();
+  });
+});
+
+describe('identifierIssuer', () => {
+  it("names the assigner's display, whitespace collapsed; never a URI or a non-string", () => {
+    expect(identifierIssuer({ value: '1', assigner: { display: '  St  Elsewhere\nHospital ' } })).toBe('St Elsewhere Hospital');
+    expect(identifierIssuer({ value: '1', assigner: { display: 'urn:oid:1.2.3' } })).toBeUndefined();
+    expect(identifierIssuer({ value: '1', assigner: { reference: 'Organization/1' } })).toBeUndefined();
+    expect(identifierIssuer({ value: '1', assigner: { display: 42 as unknown as string } })).toBeUndefined();
+    expect(identifierIssuer(undefined)).toBeUndefined();
+  });
+});
+
+describe('identifierGroups', () => {
+  const samples = [
+    '56121408-15fe-47a5-8279-6f05dee51464',
+    'S99925140',
+    'X88251144X',
+    '999-75-2421',
+    'ABC1234',
+    'H40298347',
+    'us-core-client-tests-patient',
+    '12 34 56',
+    'a/b.c',
+    '𝟘𝟙𝟚𝟛𝟜𝟝𝟞𝟟',
+    'x'.repeat(5000),
+  ];
+  it('joins back to exactly the value, for every sample', () => {
+    for (const v of samples) expect(identifierGroups(v).join(''), v).toBe(v);
+  });
+  it('cuts after separators, and long runs without any every four characters', () => {
+    expect(identifierGroups('56121408-15fe-47a5-8279-6f05dee51464')).toEqual(['56121408-', '15fe-', '47a5-', '8279-', '6f05dee51464']);
+    expect(identifierGroups('S99925140')).toEqual(['S999', '2514', '0']);
+    expect(identifierGroups('ABC1234')).toEqual(['ABC1234']);
+    expect(identifierGroups('999-75-2421')).toEqual(['999-', '75-', '2421']);
+    expect(identifierGroups('')).toEqual([]);
+    // Groups are cut between characters, never inside a surrogate pair.
+    expect(identifierGroups('𝟘𝟙𝟚𝟛𝟜𝟝𝟞𝟟')).toEqual(['𝟘𝟙𝟚𝟛', '𝟜𝟝𝟞𝟟']);
   });
 });

@@ -45,7 +45,7 @@ describe('selectName', () => {
     const p = fixture<{ patient: Patient }>('inferno-patient-355.json').patient;
     expect(selectName(p.name, AT_2024)?.given).toEqual(['Dustin31']);
     // Numeric suffixes from Synthea are part of the record and are shown as recorded.
-    expect(displayName(p, { at: AT_2024 })).toBe('RITCHIE586, Dustin31 (Mr.)');
+    expect(displayName(p, { at: AT_2024 })).toBe('RITCHIE586, Dustin31 (Mr)');
   });
   it('handles us_quality_core (3 names, suffix Jr)', () => {
     const p = fixture<{ patient: Patient }>('inferno-us-quality-core.json').patient;
@@ -53,7 +53,7 @@ describe('selectName', () => {
   });
   it('handles a SMART Synthea patient (no numeric suffixes)', () => {
     const p = fixture<{ patient: Patient }>('synthea-parker-casper.json').patient;
-    expect(displayName(p, { at: AT_2024 })).toBe('CASPER, Parker (Mr.)');
+    expect(displayName(p, { at: AT_2024 })).toBe('CASPER, Parker (Mr)');
   });
   it('returns undefined for missing or malformed input', () => {
     expect(selectName(undefined)).toBeUndefined();
@@ -70,7 +70,15 @@ describe('formatName', () => {
     expect(formatName({ family: 'du Marché', given: ['Bénédicte'] })).toBe('DU MARCHÉ, Bénédicte');
   });
   it('keeps suffixes after the given names', () => {
-    expect(formatName({ family: 'USCore', given: ['ClientTests'], prefix: ['Mr.'], suffix: ['PharmD'] })).toBe('USCORE, ClientTests PharmD (Mr.)');
+    expect(formatName({ family: 'USCore', given: ['ClientTests'], prefix: ['Mr.'], suffix: ['PharmD'] })).toBe('USCORE, ClientTests PharmD (Mr)');
+  });
+  it("shows titles without an abbreviation's full stop, CUI style, and leaves other titles as recorded", () => {
+    expect(formatName({ family: 'Casper', given: ['Parker'], prefix: ['Mr.'] })).toBe('CASPER, Parker (Mr)');
+    expect(formatName({ family: 'Bode', given: ['Rex'], prefix: ['Dr.'] })).toBe('BODE, Rex (Dr)');
+    expect(formatName({ family: 'Li', given: ['Wei'], prefix: ['Prof.', 'Dr.'] })).toBe('LI, Wei (Prof Dr)');
+    expect(formatName({ family: 'Windsor', given: ['Anne'], prefix: ['H.R.H.'] })).toBe('WINDSOR, Anne (H.R.H.)');
+    expect(formatName({ family: 'Smith', given: ['Al'], prefix: ['Rev. Dr.'] })).toBe('SMITH, Al (Rev. Dr.)');
+    expect(formatName({ family: 'Smith', given: ['Al'], prefix: ['Sr.ª'] })).toBe('SMITH, Al (Sr.ª)');
   });
   it('shows given names alone or family alone', () => {
     expect(formatName({ use: 'usual', given: ['Jim'] })).toBe('Jim');

@@ -198,3 +198,32 @@ export function describeIdentifier(identifier: Identifier | undefined): Identifi
   }
   return { label, value: identifier.value.trim() };
 }
+
+/**
+ * Who issued an identifier, in words, for labelling one without a type: the assigner's
+ * `display` when recorded (whitespace collapsed, never a URI), else `undefined` (the caller
+ * falls back to the name of the source the record came from).
+ */
+export function identifierIssuer(identifier: Identifier | undefined): string | undefined {
+  const display = identifier?.assigner?.display;
+  if (typeof display !== 'string') return undefined;
+  const clean = display.replace(/\s+/g, ' ').trim();
+  return clean && !looksLikeUri(clean) ? clean : undefined;
+}
+
+/** Values at least this long without separators are shown in groups. */
+const GROUP_FROM = 8;
+
+/**
+ * An identifier value cut into groups for reading aloud or copying by eye, joined back they are
+ * exactly the value (the element shows the groups with space between them, never a character
+ * more). A value with its own separators (space, `-`, `.`, `/`) is cut after each separator;
+ * a run of at least 8 letters and digits without any is cut every 4 characters
+ * (`S99925140` → `S999 2514 0`); shorter values are one group.
+ */
+export function identifierGroups(value: string): string[] {
+  if (value === '') return [];
+  if (/[\s\-./]/.test(value)) return value.match(/[^\s\-./]*[\s\-./]+|[^\s\-./]+$/g) ?? [value];
+  if (value.length < GROUP_FROM) return [value];
+  return value.match(/[\s\S]{1,4}/gu) ?? [value];
+}

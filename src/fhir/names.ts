@@ -81,7 +81,7 @@ export function nameParts(name: HumanName | undefined): NameParts {
 /**
  * Formats a name NHS CUI style: `FAMILY, Given Middle Suffix (Title)`, e.g.
  * `CHALMERS, Peter James (Mr)`. The family name is upper-cased with the locale's rules; given
- * names, titles and suffixes stay as recorded. Without structured parts, falls back to
+ * names and suffixes stay as recorded, titles lose an abbreviation's full stop (`Mr.` → `Mr`). Without structured parts, falls back to
  * `name.text`; returns `null` when there is nothing to show (the caller shows "Not known").
  */
 export function formatName(name: HumanName | undefined, locale = 'en-GB'): string | null {
@@ -96,8 +96,17 @@ export function formatName(name: HumanName | undefined, locale = 'en-GB'): strin
   }
   const givenAndSuffix = [...p.given, ...p.suffix].join(' ');
   let out = family && givenAndSuffix ? `${family}, ${givenAndSuffix}` : family || givenAndSuffix;
-  if (p.prefix.length) out += ` (${p.prefix.join(' ')})`;
+  if (p.prefix.length) out += ` (${p.prefix.map(titleWithoutStop).join(' ')})`;
   return out;
+}
+
+/**
+ * A title as CUI shows it, without the abbreviation's full stop: `Mr.` → `Mr`, `Dr.` → `Dr`,
+ * `Prof.` → `Prof`. Only a single stop after a short run of letters is dropped; anything else
+ * (`Rev. Dr.` as one prefix, `H.R.H.`, numbers) stays as recorded.
+ */
+export function titleWithoutStop(title: string): string {
+  return /^\p{L}{1,5}\.$/u.test(title) ? title.slice(0, -1) : title;
 }
 
 /**
