@@ -71,12 +71,16 @@ type Story = StoryObj<BannerArgs>;
 
 const versie: BannerSeedOptions = { name: 'story-versie', sample: 'versie' };
 
-/** Versie Botsford, held by the clinic and the hospital: one person, two records. */
+/**
+ * Versie Botsford, held by the clinic and the hospital: one person, two records. Her allergy
+ * status is in zone 1, visible without opening the details.
+ */
 export const Default: Story = {
   loaders: seeded(versie),
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(text(part(canvasElement, 'name'))).toBe('BOTSFORD, Versie'));
     await expect(text(part(canvasElement, 'sources'))).toContain('Riverside Clinic');
+    await waitFor(() => expect(text(part(canvasElement, 'allergy-status'))).toBe('⚠ Known allergies (10)'));
   },
 };
 
@@ -188,15 +192,41 @@ export const AllergiesNotRecorded: Story = {
   loaders: seeded({ name: 'story-none-recorded', sample: 'versie', withoutAllergies: true }),
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(part(canvasElement, 'allergies')?.dataset.state).toBe('not-recorded'));
+    await expect(text(part(canvasElement, 'allergy-status'))).toBe('– Allergies not recorded');
   },
 };
 
-/** The allergy query failed: "Allergy information unavailable", with Retry. */
+/** The allergy query failed: "Allergies unavailable" in zone 1 and in the details, with Retry. */
 export const AllergiesUnavailable: Story = {
   args: { expanded: true },
   loaders: seeded(versie, { wrap: (s) => failingType(s, 'AllergyIntolerance') }),
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(part(canvasElement, 'allergies')?.dataset.state).toBe('unavailable'));
+    await expect(text(part(canvasElement, 'allergy-status'))).toBe('✕ Allergies unavailable');
+  },
+};
+
+/**
+ * An identifier recorded with no type from an unknown system: labelled by its issuer (the
+ * assigner, else the provider's name), its value grouped for reading and kept on one line.
+ */
+export const UntypedIdentifier: Story = {
+  loaders: seeded({
+    name: 'story-untyped-id',
+    resources: [
+      {
+        resourceType: 'Patient',
+        id: 'u1',
+        gender: 'male',
+        birthDate: '1979-11-02',
+        name: [{ family: 'Okafor', given: ['Chidi'], prefix: ['Mr.'] }],
+        identifier: [{ system: 'urn:oid:1.2.3.4', value: 'Q7781904423115', assigner: { display: 'Northern Regional Exchange' } }],
+      } as Patient,
+    ],
+  }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(text(part(canvasElement, 'identifier'))).toBe('Northern Regional Exchange ID Q7781904423115'));
+    await expect(text(part(canvasElement, 'name'))).toBe('OKAFOR, Chidi (Mr)');
   },
 };
 
@@ -223,13 +253,15 @@ export const PossibleRecord: Story = {
   },
 };
 
-/** `minimal`: one line — name, born, main identifier. */
+/** `minimal`: one line — name, born, gender, main identifier and the allergy status. */
 export const Minimal: Story = {
   args: { minimal: true },
   loaders: seeded(versie),
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(part(canvasElement, 'name')).not.toBeNull());
     await expect(part(canvasElement, 'toggle')).toBeNull();
+    await expect(text(part(canvasElement, 'gender'))).toBe('Gender Female');
+    await waitFor(() => expect(part(canvasElement, 'allergy-status')?.dataset.state).toBe('known-allergies'));
   },
 };
 

@@ -184,7 +184,36 @@ describe('<ehr-patient-banner>: who the patient is (zone 1)', () => {
     });
     await until(() => expect(text(part(el, 'identifier'))).toBe('National Health Index ZZZ0016'));
     const other = await render({ name: 'unknown-system', resources: [handMade({ id: 'local', identifier: [{ system: 'urn:local:x', value: 'X1' }] })] });
-    await until(() => expect(text(part(other.el, 'identifier'))).toBe('ID X1'));
+    // No type, no known system: named by its issuer — here the provider the record came from.
+    await until(() => expect(text(part(other.el, 'identifier'))).toBe('Riverside Clinic ID X1'));
+  });
+
+  it('labels an untyped identifier by its assigner, groups a long value for reading, and never wraps inside it', async () => {
+    const { el } = await render(
+      {
+        name: 'assigner-id',
+        resources: [handMade({ id: 'asg', identifier: [{ system: 'urn:oid:1.2.3.4', value: 'Q7781904423115', assigner: { display: 'Northern Regional Exchange' } }] })],
+      },
+      {},
+    );
+    await until(() => expect(text(part(el, 'identifier'))).toBe('Northern Regional Exchange ID Q7781904423115'));
+    const value = part(el, 'identifier')!.querySelector<HTMLElement>('.id-value')!;
+    // Shown in groups of four, spaced by CSS only: what a user copies is the recorded value.
+    expect([...value.querySelectorAll('.id-group')].map((g) => g.textContent)).toEqual(['Q778', '1904', '4231', '15']);
+    expect(value.textContent).toBe('Q7781904423115');
+    const gap = value.querySelectorAll('.id-group')[1]!.getBoundingClientRect().left - value.querySelectorAll('.id-group')[0]!.getBoundingClientRect().right;
+    expect(gap).toBeGreaterThan(2);
+    // However narrow the banner, the value stays on one line.
+    el.style.display = 'block';
+    el.style.width = '160px';
+    await el.updateComplete;
+    const rects = [...value.querySelectorAll('.id-group')].map((g) => g.getBoundingClientRect().top);
+    expect(new Set(rects.map(Math.round)).size).toBe(1);
+  });
+
+  it('shows titles without a full stop, as CUI does: CASPER, Parker (Mr)', async () => {
+    const { el } = await render({ name: 'parker', sample: 'parker' });
+    await until(() => expect(text(part(el, 'name'))).toBe('CASPER, Parker (Mr)'));
   });
 
   it('says "Not known" for a missing name, birth date, gender and identifier — never blank or "?"', async () => {
@@ -198,6 +227,81 @@ describe('<ehr-patient-banner>: who the patient is (zone 1)', () => {
     expect(details).toContain('Address Not known');
     expect(details).toContain('Phone and email Not known');
     expect(text(part(el, 'base'))).not.toContain('?');
+  });
+});
+
+describe('<ehr-patient-banner>: the allergy status in zone 1, without expanding', () => {
+  const status = (el: EhrPatientBanner) => part(el, 'allergy-status');
+  const visible = (node: HTMLElement) => node.getBoundingClientRect().height > 0 && node.closest('.zone1') !== null;
+
+  it('"Known allergies (10)" for Versie, emphasised with a warning icon, at the end of zone 1, after her identifier', async () => {
+    const { el } = await render({ name: 'versie', sample: 'versie' });
+    await until(() => expect(status(el)?.dataset.state).toBe('known-allergies'));
+    const chip = status(el)!;
+    expect(text(chip)).toBe('⚠ Known allergies (10)');
+    expect(visible(chip)).toBe(true);
+    expect(chip.querySelector('strong')!.textContent).toBe('Known allergies');
+    expect(chip.querySelector('[aria-hidden="true"]')!.textContent).toBe('⚠');
+    expect(el.expanded).toBe(false);
+    const zone = [...root(el).querySelector('.zone1')!.children].map((c) => c.getAttribute('part'));
+    expect(zone.indexOf('allergy-status')).toBeGreaterThan(zone.indexOf('identifier'));
+    expect(zone.indexOf('allergy-status')).toBe(zone.length - 1);
+  });
+
+  it('"Known allergies (10) · may be incomplete" when a provider failed', async () => {
+    const { el } = await render({ name: 'hospital-failed-known', sample: 'versie', hospital: { status: 'error', lastError: 'HTTP 503' } });
+    await until(() => expect(status(el)?.dataset.state).toBe('known-allergies'));
+    expect(text(status(el))).toBe('⚠ Known allergies (10) · may be incomplete');
+  });
+
+  it('"No known drug allergies" with a tick for the coded statement, every provider synced', async () => {
+    const { el } = await render({
+      name: 'nkda',
+      resources: [handMade({ id: 'mom', name: [{ family: 'Mom', given: ['Ada'] }] }), nkda as AllergyIntolerance],
+      hospital: { syncedAgo: 60_000, status: 'ok' },
+    });
+    await until(() => expect(status(el)?.dataset.state).toBe('no-known-allergies'));
+    expect(text(status(el))).toBe('✓ No known drug allergies');
+  });
+
+  it('"Allergies not recorded" and "Allergies unavailable" in the same words as the allergy panel', async () => {
+    const none = await render({ name: 'none-recorded', sample: 'versie', withoutAllergies: true });
+    await until(() => expect(status(none.el)?.dataset.state).toBe('not-recorded'));
+    expect(text(status(none.el))).toBe('– Allergies not recorded');
+    const failed = await render({ name: 'hospital-failed-none', sample: 'versie', withoutAllergies: true, hospital: { status: 'error', lastError: 'HTTP 503' } });
+    await until(() => expect(status(failed.el)?.dataset.state).toBe('unavailable'));
+    expect(text(status(failed.el))).toBe('✕ Allergies unavailable');
+  });
+
+  it('never says "No known allergies" in zone 1 while a provider is still syncing', async () => {
+    const { el } = await render({
+      name: 'nka-hospital-still-syncing',
+      resources: [handMade({ id: 'pat-b', name: [{ family: 'Bee', given: ['Pat'] }] })],
+      extra: { clinic: [handAllergy('nka', '716186003', 'No known allergy')] },
+      hospital: { syncedAgo: 60_000, status: 'syncing', syncedPatient: 'hospital/Patient/someone-else' },
+    });
+    await until(() => expect(status(el)?.dataset.state).toBe('unavailable'));
+    expect(text(status(el))).not.toContain('No known');
+  });
+
+  // Synthea's clinic MRN is a 36-character UUID: with it, zone 1 wraps between fields (never
+  // inside one). A real-length identifier — her SSN, as a host may choose — fits on one line.
+  it('keeps zone 1 on one line at 1,100 px for Versie with a real-length identifier', async () => {
+    const { el } = await render({ name: 'versie', sample: 'versie' }, { identifierSystems: ['http://hl7.org/fhir/sid/us-ssn'] });
+    el.style.display = 'block';
+    // The demo's banner at a 1,100 px window.
+    el.style.width = '1052px';
+    await until(() => expect(status(el)?.dataset.state).toBe('known-allergies'));
+    const tops = [...root(el).querySelector('.zone1')!.children].map((c) => c.getBoundingClientRect());
+    const first = tops[0]!;
+    const widths = tops.map((r) => Math.round(r.width)).join(' + ');
+    for (const r of tops) expect(r.top, `every zone-1 field on the first line (${widths})`).toBeLessThan(first.bottom);
+  });
+
+  it('speaks German: "Bekannte Allergien (10)"', async () => {
+    const { el } = await render({ name: 'versie', sample: 'versie' }, { lang: 'de' });
+    await until(() => expect(status(el)?.dataset.state).toBe('known-allergies'));
+    expect(text(status(el))).toBe('⚠ Bekannte Allergien (10)');
   });
 });
 
@@ -296,12 +400,12 @@ describe('<ehr-patient-banner>: details zone and allergies', () => {
     expect(text(part(el, 'allergies'))).toContain('Allergies not recorded');
   });
 
-  it('"Allergy information unavailable" when the allergy query fails, with a retry', async () => {
+  it('"Allergies unavailable" when the allergy query fails, with a retry', async () => {
     const { el } = await render({ name: 'versie', sample: 'versie' }, { wrap: (s) => failingType(s, 'AllergyIntolerance') });
     await until(() => expect(part(el, 'toggle')).not.toBeNull());
     await expand(el);
     await until(() => expect(part(el, 'allergies')?.dataset.state).toBe('unavailable'));
-    expect(text(part(el, 'allergies'))).toContain('Allergy information unavailable');
+    expect(text(part(el, 'allergies'))).toContain('Allergies unavailable');
     expect(text(part(el, 'allergies'))).toContain('could not be read');
     expect(part(el, 'allergies')!.querySelector('button')).not.toBeNull();
   });
@@ -338,7 +442,7 @@ describe('<ehr-patient-banner>: details zone and allergies', () => {
       await expand(el);
       await until(() => expect(part(el, 'allergies')?.dataset.state).toBe('unavailable'));
       const shown = text(part(el, 'allergies'));
-      expect(shown).toContain('Allergy information unavailable');
+      expect(shown).toContain('Allergies unavailable');
       expect(shown).toContain('St Elsewhere Hospital');
       expect(shown).not.toContain('No known allergies');
     });
@@ -468,12 +572,14 @@ describe('<ehr-patient-banner>: linked records', () => {
 });
 
 describe('<ehr-patient-banner>: minimal mode', () => {
-  it('shows only name, born and identifier on one line, no details zone', async () => {
+  it('shows name, born, gender, identifier and the allergy status on one line, no details zone', async () => {
     const { el } = await render({ name: 'versie', sample: 'versie' }, { minimal: true });
     await until(() => expect(text(part(el, 'name'))).toBe('BOTSFORD, Versie'));
     expect(part(el, 'born')).not.toBeNull();
     expect(part(el, 'identifier')).not.toBeNull();
-    expect(part(el, 'gender')).toBeNull();
+    // CUI's minimum identifiers include gender.
+    expect(text(part(el, 'gender'))).toBe('Gender Female');
+    await until(() => expect(part(el, 'allergy-status')!.dataset.state).toBe('known-allergies'));
     expect(part(el, 'toggle')).toBeNull();
     expect(part(el, 'details')).toBeNull();
     expect(part(el, 'sources')).toBeNull();

@@ -8,7 +8,6 @@ export default css`
     --_border: var(--ehr-patient-banner-border-color, ${token('color-border')});
     --_deceased: var(--ehr-patient-banner-deceased-color, ${token('color-deceased')});
     --_deceased-bg: var(--ehr-patient-banner-deceased-background, ${token('color-deceased-surface')});
-    --_warning: var(--ehr-patient-banner-warning-color, ${token('color-danger')});
   }
   p {
     margin: 0;
@@ -55,12 +54,29 @@ export default css`
     letter-spacing: 0.04em;
   }
 
+  /* Zone 1: one line where it fits; when it must wrap, it wraps between fields, never inside one. */
   .zone1 {
     display: flex;
     flex-wrap: wrap;
-    align-items: baseline;
-    column-gap: ${token('space-l')};
+    align-items: center;
+    column-gap: ${token('space-s')};
     row-gap: ${token('space-2xs')};
+  }
+  .zone1 .label {
+    font-size: ${token('font-size-s')};
+  }
+  /* Under zone 1: where the records come from, and the details toggle at the end of the line. */
+  .zone1-foot {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: space-between;
+    column-gap: ${token('space-m')};
+  }
+  .field,
+  .deceased-label,
+  .allergy-status {
+    white-space: nowrap;
   }
   .name {
     font-size: var(--ehr-patient-banner-name-size, ${token('font-size-xl')});
@@ -84,7 +100,43 @@ export default css`
   }
   .id-value {
     font-family: ${token('font-family-mono')};
-    letter-spacing: 0.02em;
+    font-size: ${token('font-size-s')};
+    white-space: nowrap;
+  }
+  /* Groups of a value without separators of its own: spaced by CSS, so a copy is the exact value. */
+  .id-group.spaced + .id-group.spaced {
+    margin-inline-start: 0.3em;
+  }
+
+  /* Allergy status in zone 1: four states, each with an icon and words; "Known allergies" emphasised. */
+  .allergy-status {
+    font-size: ${token('font-size-s')};
+    display: inline-flex;
+    align-items: baseline;
+    gap: ${token('space-2xs')};
+    padding: ${token('space-3xs')} ${token('space-xs')};
+    border-radius: ${token('radius-m')};
+  }
+  .allergy-status.known-allergies {
+    color: ${token('color-warning')};
+    background: ${token('color-warning-surface')};
+    border-inline-start: ${token('callout-bar-width')} solid currentColor;
+  }
+  .allergy-status.known-allergies .allergy-words {
+    color: ${token('color-text')};
+  }
+  .allergy-status.no-known-allergies .allergy-words {
+    font-weight: ${token('font-weight-bold')};
+  }
+  .allergy-status.not-recorded,
+  .allergy-status.unavailable,
+  .allergy-status.loading {
+    font-style: italic;
+    color: ${token('color-muted')};
+  }
+  .allergy-status.unavailable .allergy-icon {
+    color: ${token('color-danger')};
+    font-style: normal;
   }
   .flag.invalid {
     color: ${token('color-danger')};
@@ -93,14 +145,15 @@ export default css`
   }
 
   .toggle {
-    margin-inline-start: auto;
     font: inherit;
     font-size: ${token('font-size-s')};
     color: ${token('color-accent')};
     background: transparent;
     border: 1px solid currentColor;
     border-radius: ${token('radius-m')};
-    padding: ${token('space-3xs')} ${token('space-s')};
+    padding: 0 ${token('space-s')};
+    min-block-size: ${token('size-target')};
+    min-inline-size: ${token('size-target')};
     cursor: pointer;
     display: inline-flex;
     gap: ${token('space-2xs')};
@@ -110,34 +163,16 @@ export default css`
     background: ${token('color-surface')};
   }
 
-  .warning {
-    display: flex;
-    gap: ${token('space-s')};
-    padding: ${token('space-s')} ${token('space-m')};
-    border: 2px solid var(--_warning);
-    border-inline-start-width: 6px;
-    border-radius: ${token('radius-m')};
-    background: ${token('color-danger-surface')};
-    color: ${token('color-text')};
-  }
-  .warning-icon {
-    color: var(--_warning);
-    font-weight: ${token('font-weight-bold')};
-    font-size: ${token('font-size-l')};
-    line-height: 1;
-  }
-  .warning-title {
-    font-weight: ${token('font-weight-bold')};
-  }
+  /* The identity disagreement is a warning callout (callout.ts); its list and action below. */
   .warning-list {
     margin: ${token('space-2xs')} 0;
     padding-inline-start: ${token('space-l')};
   }
-  .warning .label {
+  .identity-warning .label {
     color: ${token('color-text')};
     font-weight: ${token('font-weight-bold')};
   }
-  .warning .value {
+  .identity-warning .value {
     font-weight: ${token('font-weight-normal')};
   }
 
@@ -164,7 +199,8 @@ export default css`
   }
   .review {
     font: inherit;
-    min-height: 24px;
+    min-block-size: ${token('size-target')};
+    min-inline-size: ${token('size-target')};
     padding: 0 ${token('space-s')};
     border: 1px solid ${token('color-border')};
     border-radius: ${token('radius-m')};

@@ -1,6 +1,6 @@
 import { html, nothing, type CSSResultGroup, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { AllergyIntolerance, Patient } from 'fhir/r4';
+import type { AllergyIntolerance, Identifier, Patient } from 'fhir/r4';
 import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
 import { patientQuery } from '../base/patient-query.js';
 import { sourceStatus } from '../base/source-status-controller.js';
@@ -11,7 +11,7 @@ import type { StoredRow } from '../base/store-types.js';
 import { ageAt, type Age, type ParsedFhirDate } from '../../fhir/dates.js';
 import { displayName } from '../../fhir/names.js';
 import { genderKey, type GenderKey } from '../../fhir/gender.js';
-import { describeIdentifier, selectMainIdentifier, type IdentifierLabelKey } from '../../fhir/identifiers.js';
+import { describeIdentifier, identifierGroups, identifierIssuer, selectMainIdentifier, type IdentifierLabelKey } from '../../fhir/identifiers.js';
 import { nationalIdentifierSystem, type NationalIdentifierKey } from '../../fhir/identifier-systems.js';
 import { deceasedInfo, type NoKnownAllergyKind } from '../../fhir/status.js';
 import { compareLinkedPatients, deceasedAcross, type IdentityDifference, type SourcedPatient } from '../../fhir/patient-identity.js';
@@ -20,6 +20,8 @@ import { currentAddresses, currentTelecom, generalPractitioners, patientContacts
 import { own } from '../../fhir/lookup.js';
 import { PossibleMatchesController } from '../base/possible-matches-controller.js';
 import { recordText, sentence } from '../base/record-text.js';
+import { renderCallout } from '../base/callout.js';
+import { hasDirectionControls } from '../../fhir/direction.js';
 import { verdictFor } from '../base/completeness-notes.js';
 import type { PossibleMatchInfo } from '../base/store-types.js';
 import styles from './patient-banner.styles.js';
@@ -136,7 +138,13 @@ let nextId = 0;
  * **Zone 1** (always shown, in this order): name as `FAMILY, Given (Title)`; `Born 22-May-2018 (8y)`;
  * `Gender Female`; the main identifier with its type label (`NHS No. 943 476 5919`, `MRN …`; an
  * identifier recorded without a type is named by its system when that is a well-known national
- * one — `NHI ABC1234`, `IHI …`, `SSN …`, see `src/fhir/identifier-systems.ts` — else "ID").
+ * one — `NHI ABC1234`, `IHI …`, `SSN …`, see `src/fhir/identifier-systems.ts` — else by its
+ * issuer, the assigner or the provider the record came from: `St Elsewhere Hospital ID …`), its
+ * value grouped for reading and never wrapped inside; then the allergy status, which is safety
+ * information and so never hidden behind the details toggle: "Known allergies (3)",
+ * "No known allergies", "Allergies not recorded" or "Allergies unavailable", each with an icon.
+ * Titles lose an abbreviation's full stop (`(Mr)`). At 1,100 px zone 1 fits one line for
+ * typical records; when it cannot, it wraps between fields, never inside one.
  * Labels have no colon; any value the record lacks reads "Not known", never blank. Ages follow
  * `ageAt`: days under a week, weeks and days under a month, months and days under a year, years
  * and months under two, then years; a partial birth date gives years only (or a range).
@@ -166,9 +174,10 @@ let nextId = 0;
  * `src/fhir/allergy-overview.ts`.
  *
  * **Minimal** (`minimal`, or a SMART launch with `need_patient_banner: false`, i.e.
- * `launch.needPatientBanner === false`): one line with name, born and main identifier only —
- * no gender, no providers note, no details zone, no sync notices. The deceased marking and the
- * disagreement warning are kept: they are safety information the host's own banner may not have.
+ * `launch.needPatientBanner === false`): one line with name, born, gender (CUI's minimum
+ * identifiers include it), main identifier and the allergy status — no providers note, no
+ * details zone, no sync notices. The deceased marking and the disagreement warning are kept:
+ * they are safety information the host's own banner may not have.
  * (Minimal rather than hidden, so those two warnings are never lost; a host that wants nothing can
  * set `hidden`.)
  *
@@ -198,7 +207,9 @@ let nextId = 0;
  * @csspart toggle - The button that opens and closes the details zone.
  * @csspart details - The details zone (addresses, contacts, GP, allergies).
  * @csspart allergies - The allergy summary inside the details zone.
- * @csspart warning - The warning that linked records disagree.
+ * @csspart warning - The warning that linked records disagree (a warning callout, also `identity-warning`).
+ * @csspart identity-warning - The same warning, by its own name.
+ * @csspart allergy-status - Zone 1's allergy status: "Known allergies (N)", "No known allergies", "Allergies not recorded" or "Allergies unavailable"; `data-state` says which.
  * @csspart sources - The "Records from …" note.
  * @csspart possible-matches - "1 possible record at St Elsewhere": records that may be this patient, not merged.
  * @csspart review-button - The "Review" button of the possible-records notice.
@@ -214,7 +225,6 @@ let nextId = 0;
  * @cssproperty [--ehr-patient-banner-name-size=var(--ehr-font-size-xl, 1.375rem)] - Text size of the name.
  * @cssproperty [--ehr-patient-banner-deceased-color=var(--ehr-color-deceased, #2b2b2b)] - Deceased marker, border and hatching.
  * @cssproperty [--ehr-patient-banner-deceased-background=var(--ehr-color-deceased-surface, #e3e3e3)] - Background of a deceased patient's banner.
- * @cssproperty [--ehr-patient-banner-warning-color=var(--ehr-color-danger, #b3261e)] - Border and icon of the disagreement warning.
  */
 export class EhrPatientBanner extends EhrDataElement {
   static override styles: CSSResultGroup = [baseStyles, stateStyles, styles];
@@ -233,7 +243,7 @@ export class EhrPatientBanner extends EhrDataElement {
   })
   identifierSystems: string[] = [];
 
-  /** One-line banner: name, born and main identifier only (plus deceased and disagreement warnings). */
+  /** One-line banner: name, born, gender, main identifier and allergy status (plus deceased and disagreement warnings). */
   @property({ type: Boolean, reflect: true }) minimal = false;
 
   /** Whether the details zone is open. */
@@ -252,7 +262,7 @@ export class EhrPatientBanner extends EhrDataElement {
 
   private readonly patients = patientQuery<Patient>(this, 'Patient');
 
-  private readonly allergies = patientQuery<AllergyIntolerance>(this, 'AllergyIntolerance', () => !this.isMinimal);
+  private readonly allergies = patientQuery<AllergyIntolerance>(this, 'AllergyIntolerance');
 
   private readonly status = sourceStatus(this, { staleAfter: () => this.staleAfter, patient: () => this.activePatient });
 
@@ -321,11 +331,14 @@ export class EhrPatientBanner extends EhrDataElement {
             >`
           : nothing}
         ${this.renderBorn(main.patient, !!dead)} ${dead ? this.renderDied(main.patient, dead.patient) : nothing}
-        ${minimal ? nothing : this.renderGender(main.patient)}
-        ${this.renderIdentifier(main.patient)}
-        ${minimal
-          ? nothing
-          : html`<button
+        ${this.renderGender(main.patient)} ${this.renderIdentifier(main)} ${this.renderAllergyStatus()}
+      </div>
+      ${comparison.agree ? nothing : this.renderWarning(comparison.differences)} ${this.renderPossibleMatches()}
+      ${minimal
+        ? nothing
+        : html`<div class="zone1-foot">
+            ${this.renderSources(records)}
+            <button
               type="button"
               class="toggle"
               part="toggle"
@@ -335,10 +348,9 @@ export class EhrPatientBanner extends EhrDataElement {
             >
               <span class="chevron" aria-hidden="true">${this.expanded ? '▴' : '▾'}</span>
               ${this.localize.term(this.expanded ? 'bannerFewerDetails' : 'bannerMoreDetails')}
-            </button>`}
-      </div>
-      ${comparison.agree ? nothing : this.renderWarning(comparison.differences)} ${this.renderPossibleMatches()}
-      ${minimal ? nothing : this.renderSources(records)} ${minimal ? nothing : this.renderNotices()}
+            </button>
+          </div>`}
+      ${minimal ? nothing : this.renderNotices()}
       ${minimal
         ? nothing
         : html`<div
@@ -382,28 +394,44 @@ export class EhrPatientBanner extends EhrDataElement {
     return this.field('gender', this.localize.term('gender'), this.localize.term(GENDER_TERMS[genderKey(patient)]));
   }
 
-  private renderIdentifier(patient: Patient): TemplateResult {
-    const chosen = selectMainIdentifier(patient.identifier, { preferredSystems: this.identifierSystems });
+  private renderIdentifier(main: SourcedPatient): TemplateResult {
+    const chosen = selectMainIdentifier(main.patient.identifier, { preferredSystems: this.identifierSystems });
     const shown = describeIdentifier(chosen);
     if (!shown) return this.field('identifier', this.localize.term('bannerIdGeneric'), this.localize.term('notKnown'));
-    const label = shown.label.key === 'identifier' ? this.untypedIdentifierLabel(chosen?.system, shown.label.text) : this.localize.term(IDENTIFIER_TERMS[shown.label.key]);
+    const label =
+      shown.label.key === 'identifier' ? this.untypedIdentifierLabel(chosen!, main.source, shown.label.text) : this.localize.term(IDENTIFIER_TERMS[shown.label.key]);
     return this.field(
       'identifier',
       label,
-      recordText(this.localize, shown.value, 'id-value'),
+      this.identifierValue(shown.value),
       shown.valid === false ? html` <span class="flag invalid"><span aria-hidden="true">⚠</span> ${this.localize.term('bannerNhsNumberInvalid')}</span>` : nothing,
     );
   }
 
   /**
-   * Label of an identifier without a known type code: the type's recorded words if any, else the
-   * name of a well-known national system (`NHI`, `IHI`, `SSN` …), else the generic "ID".
+   * An identifier value in groups for reading (`identifierGroups`), on one line: the groups are
+   * spaced by CSS, so what a user copies is exactly the recorded value. Values with direction
+   * controls or cut for length go through `recordText` as they are.
    */
-  private untypedIdentifierLabel(system: string | undefined, recorded: string | undefined): string | TemplateResult {
+  private identifierValue(value: string): TemplateResult {
+    if (hasDirectionControls(value) || value.length > 64) return recordText(this.localize, value, 'id-value');
+    const cls = /[\s\-./]/.test(value) ? 'id-group' : 'id-group spaced';
+    return html`<bdi class="id-value">${identifierGroups(value).map((g) => html`<span class=${cls}>${g}</span>`)}</bdi>`;
+  }
+
+  /**
+   * Label of an identifier without a known type code: the type's recorded words if any, else the
+   * name of a well-known national system (`NHI`, `IHI`, `SSN` …), else its issuer — the
+   * assigner's name, or the name of the provider the record came from ("St Elsewhere Hospital
+   * ID") — so a bare value is never shown without saying whose number it is.
+   */
+  private untypedIdentifierLabel(identifier: Identifier, source: string, recorded: string | undefined): string | TemplateResult {
     // The type's words are record text: their own <bdi>, marked when they hold direction controls.
     if (recorded) return recordText(this.localize, recorded);
-    const national = nationalIdentifierSystem(system);
-    return this.localize.term(national ? NATIONAL_ID_TERMS[national.key] : 'bannerIdGeneric');
+    const national = nationalIdentifierSystem(identifier.system);
+    if (national) return this.localize.term(NATIONAL_ID_TERMS[national.key]);
+    const issuer = identifierIssuer(identifier) ?? this.status.label(source);
+    return sentence(this.localize, (slot) => this.localize.term('bannerIdIssuedBy', slot(issuer)));
   }
 
   /** "Died 21-Feb-2021 (68y)": date of death as recorded (calendar day, no time-zone shift) and age at death. */
@@ -461,11 +489,9 @@ export class EhrPatientBanner extends EhrDataElement {
           return value;
       }
     };
-    return html`<div class="warning" part="warning" role="alert">
-      <span class="warning-icon" aria-hidden="true">⚠</span>
-      <div class="warning-body">
-        <p class="warning-title">${this.localize.term('bannerIdentityWarningTitle')}</p>
-        <ul class="warning-list">
+    return renderCallout(
+      'warning',
+      html`<ul class="warning-list">
           ${differences.map(
             (d) => html`<li>
               <span class="label">${this.localize.term(fieldTerm[d.field])}</span>
@@ -477,9 +503,9 @@ export class EhrPatientBanner extends EhrDataElement {
             </li>`,
           )}
         </ul>
-        <p class="warning-action">${this.localize.term('bannerIdentityWarningAction')}</p>
-      </div>
-    </div>`;
+        <p class="warning-action">${this.localize.term('bannerIdentityWarningAction')}</p>`,
+      { role: 'alert', part: 'identity-warning', cls: 'identity-warning', title: this.localize.term('bannerIdentityWarningTitle'), about: 'identity' },
+    );
   }
 
   /**
@@ -586,26 +612,71 @@ export class EhrPatientBanner extends EhrDataElement {
     return html`${label ? html`<span class="label">${label}</span> ` : nothing}${recordText(t, c.value, 'value')}`;
   }
 
+  /**
+   * The allergy overview the banner shows, in zone 1 and in the details: `undefined` while the
+   * allergies or the providers' states are still being read. The completeness rule is the one the
+   * allergy panel and the medication list share (`verdictFor`): providers not positively known to
+   * be complete for THIS patient (a source's `lastSyncAt` is set by a sync of any patient;
+   * syncing / offline / failed / never synced are not complete) make a negative statement
+   * impossible; sources that cannot be read make completeness unknown.
+   */
+  private allergySummary(): { overview: AllergyOverview; missing: readonly string[]; unknown: boolean } | undefined {
+    const q = this.allergies;
+    if (q.status === 'idle' || (q.status === 'loading' && !q.rows) || !this.status.loaded) return undefined;
+    const verdict = verdictFor(this.status);
+    const unknown = verdict.state === 'unknown';
+    const overview = allergyOverview(
+      (q.rows ?? []).map((r) => ({ source: r.source, resource: r.resource })),
+      { queryOk: q.status !== 'error', missingSources: unknown ? ['?'] : verdict.missing },
+    );
+    return { overview, missing: verdict.missing, unknown };
+  }
+
+  /**
+   * Zone 1's allergy status, always visible (minimal mode too: it is safety information): one of
+   * the four states with an icon, in the allergy panel's words — "Known allergies (3)"
+   * (emphasised; "may be incomplete" when a provider was not checked), "No known allergies" (or
+   * the narrower coded statement), "Allergies not recorded", "Allergies unavailable".
+   */
+  private renderAllergyStatus(): TemplateResult {
+    const t = this.localize;
+    const chip = (state: string, icon: string, words: TemplateResult | string) =>
+      html`<span class="allergy-status ${state}" part="allergy-status" data-state=${state}
+        ><span class="allergy-icon" aria-hidden="true">${icon}</span> <span class="allergy-words">${words}</span></span
+      >`;
+    const summary = this.allergySummary();
+    if (!summary) return chip('loading', '…', t.term('bannerAllergyLoading'));
+    const { overview } = summary;
+    switch (overview.state) {
+      case 'known-allergies':
+        return chip(
+          'known-allergies',
+          '⚠',
+          html`<strong>${t.term('bannerKnownAllergies')}</strong> (${t.number(overview.items.length)})${overview.incomplete
+            ? html` · ${t.term('bannerAllergyMayBeIncomplete')}`
+            : nothing}`,
+        );
+      case 'no-known-allergies': {
+        const kinds = overview.noKnownKinds.includes('no-known-allergies') ? (['no-known-allergies'] as const) : overview.noKnownKinds;
+        const unconfirmed = kinds.some((k) => overview.noKnownUnconfirmed.includes(k));
+        const words = kinds.map((k) => t.term(NO_KNOWN_TERMS[k])).join('; ');
+        return chip('no-known-allergies', unconfirmed ? '?' : '✓', unconfirmed ? `${words} (${t.term('unconfirmed')})` : words);
+      }
+      case 'not-recorded':
+        return chip('not-recorded', '–', t.term('allergiesNotRecorded'));
+      case 'unavailable':
+        return chip('unavailable', '✕', t.term('allergyInfoUnavailable'));
+    }
+  }
+
   private renderAllergies(): TemplateResult {
     const t = this.localize;
     const heading = t.term('allergies');
-    const q = this.allergies;
     const wrap = (content: TemplateResult, state: string) =>
       html`<div class="allergies ${state}" part="allergies" data-state=${state} role="group" aria-label=${heading}>${content}</div>`;
-    if (q.status === 'idle' || (q.status === 'loading' && !q.rows) || !this.status.loaded) {
-      return wrap(renderSkeleton(t, { what: heading, lines: 1 }), 'loading');
-    }
-    // Providers not positively known to be complete for THIS patient (a source's `lastSyncAt` is
-    // set by a sync of any patient; syncing / offline / failed / never synced are not complete).
-    // Sources unknown (no `getSources`, or it threw): completeness unknown, so not complete.
-    // The completeness rule shared with the allergy panel and the medication list.
-    const verdict = verdictFor(this.status);
-    const missing = verdict.missing;
-    const unknown = verdict.state === 'unknown';
-    const overview: AllergyOverview = allergyOverview(
-      (q.rows ?? []).map((r) => ({ source: r.source, resource: r.resource })),
-      { queryOk: q.status !== 'error', missingSources: unknown ? ['?'] : missing },
-    );
+    const summary = this.allergySummary();
+    if (!summary) return wrap(renderSkeleton(t, { what: heading, lines: 1 }), 'loading');
+    const { overview, missing, unknown } = summary;
     const list = (term: 'bannerAllergyIncomplete' | 'bannerAllergySourcesMissing') => sentence(t, (slot) => t.term(term, t.list(missing.map(slot))));
     switch (overview.state) {
       case 'known-allergies': {

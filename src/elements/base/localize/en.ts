@@ -87,7 +87,7 @@ const en = {
   allergies: 'Allergies',
   noKnownAllergies: 'No known allergies',
   allergiesNotRecorded: 'Allergies not recorded',
-  allergyInfoUnavailable: 'Allergy information unavailable',
+  allergyInfoUnavailable: 'Allergies unavailable',
   unconfirmed: 'Unconfirmed',
 
   // Section names other elements use as `what` in loading/error messages
@@ -138,6 +138,7 @@ const en = {
   bannerAllergyQueryFailed: 'The allergy records could not be read.',
   bannerAllergySourcesMissing: (sources: string) => `Not every provider could be checked (${sources}).`,
   bannerAllergyLoading: 'Checking allergies',
+  bannerAllergyMayBeIncomplete: 'may be incomplete',
   bannerRecordedBy: (sources: string) => `Recorded by ${sources}`,
   bannerPhone: 'Phone',
   bannerEmail: 'Email',
@@ -169,6 +170,7 @@ const en = {
   bannerIdAccount: 'Account No.',
   bannerIdTax: 'Tax ID',
   bannerIdGeneric: 'ID',
+  bannerIdIssuedBy: (issuer: string) => `${issuer} ID`,
   bannerIdNzNhi: 'NHI',
   bannerIdAuIhi: 'IHI',
   bannerIdCaOnHcn: 'HCN',
