@@ -53,7 +53,7 @@ export const RelativeTime: Story = {
   loaders: seeded({ name: 'badge-relative', clinic: { syncedAgo: 5 * MINUTE, status: 'ok' } }),
 };
 
-/** Older than `stale-after`: icon, word and dashed border, not colour alone. */
+/** Older than `stale-after`: icon, word, tint and a dashed underline, not colour alone. */
 export const Stale: Story = {
   args: { source: 'hospital' },
   loaders: seeded({ name: 'badge-stale', hospital: { syncedAgo: 3 * DAY, status: 'ok' } }),

@@ -636,6 +636,10 @@ describe('<ehr-source-badge>', () => {
     expect(badge.stale).toBe(false);
     expect(shadow(badge).querySelector('[part=time]')!.textContent).toMatch(/^as of \d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}$/);
     expect(shadow(badge).querySelector('[part=status]')).toBeNull();
+    // A label, not a button: no border box and no fill around a fresh badge.
+    const look = getComputedStyle(shadow(badge).querySelector('[part=base]')!);
+    expect([look.borderTopStyle, look.borderRightStyle, look.borderBottomStyle, look.borderLeftStyle]).toEqual(['none', 'none', 'none', 'none']);
+    expect(look.backgroundColor).toBe('rgba(0, 0, 0, 0)');
     await expectNoAxeViolations(provider);
   });
 
@@ -645,7 +649,9 @@ describe('<ehr-source-badge>', () => {
     await settle(badge);
     expect(shadow(badge).querySelector('[part=status]')!.textContent).toContain('Out of date');
     const base = shadow(badge).querySelector('[part=base]')!;
-    expect(getComputedStyle(base).borderStyle).toBe('dashed');
+    // A dashed underline, not a box.
+    expect(getComputedStyle(base).borderBottomStyle).toBe('dashed');
+    expect(getComputedStyle(base).borderTopStyle).toBe('none');
     await expectNoAxeViolations(badge);
 
     // A longer threshold makes the same time fresh again.
@@ -695,7 +701,7 @@ describe('<ehr-source-badge compact>', () => {
     await expectNoAxeViolations(badge);
   });
 
-  it('still says "Out of date" and "Sync failed" in words, with the dashed border', async () => {
+  it('still says "Out of date" and "Sync failed" in words, with the dashed underline', async () => {
     const store = storeWith([
       { id: 'hospital', label: 'St Elsewhere Hospital', lastSyncAt: Date.now() - 3 * DAY, status: 'ok' },
       { id: 'lab', label: 'City Lab', lastSyncAt: Date.now() - MINUTE, status: 'error', lastError: 'HTTP 503' },
@@ -712,8 +718,8 @@ describe('<ehr-source-badge compact>', () => {
     expect(staleStatus.textContent).toContain('Out of date');
     expect(visible(staleStatus)).toBe(true);
     expect(visible(shadow(failed!).querySelector('[part=status]'))).toBe(true);
-    expect(getComputedStyle(shadow(stale!).querySelector('[part=base]')!).borderStyle).toBe('dashed');
-    expect(getComputedStyle(shadow(failed!).querySelector('[part=base]')!).borderStyle).toBe('dashed');
+    expect(getComputedStyle(shadow(stale!).querySelector('[part=base]')!).borderBottomStyle).toBe('dashed');
+    expect(getComputedStyle(shadow(failed!).querySelector('[part=base]')!).borderBottomStyle).toBe('dashed');
     await expectNoAxeViolations(wrapper);
   });
 

@@ -13,11 +13,11 @@ export default css`
     flex-wrap: wrap;
     align-items: baseline;
     gap: ${token('space-2xs')};
-    padding: ${token('space-3xs')} ${token('space-xs')};
-    border: 1px solid var(--ehr-source-badge-border-color, ${token('color-border')});
-    border-radius: ${token('radius-m')};
-    background: var(--ehr-source-badge-background, ${token('color-surface-raised')});
-    color: ${token('color-text')};
+    /* A label, not a control: no border box (nothing here is clickable), text in the muted colour. */
+    padding: 0;
+    border: 0;
+    background: var(--ehr-source-badge-background, transparent);
+    color: var(--ehr-source-badge-color, ${token('color-muted')});
     line-height: 1.3;
   }
   .label {
@@ -25,9 +25,8 @@ export default css`
     min-inline-size: 0;
     overflow-wrap: anywhere;
   }
-  /* Compact (rows): a slimmer box; the name wraps inside a narrow column rather than overflowing. */
+  /* Compact (rows): the name wraps inside a narrow column rather than overflowing. */
   :host([compact]) .base {
-    padding: 0 ${token('space-2xs')};
     gap: ${token('space-3xs')} ${token('space-2xs')};
   }
   .time {
@@ -39,11 +38,12 @@ export default css`
     gap: ${token('space-3xs')};
     font-weight: ${token('font-weight-bold')};
   }
-  /* Stale and failed: a dashed border, an icon and a word, not only a colour. */
+  /* Stale and failed: a tinted background, a dashed underline, an icon and a word — not only a colour, and still no box. */
   :host([stale]) .base,
   .base.failed {
-    border-style: dashed;
-    border-width: 2px;
+    padding-inline: ${token('space-2xs')};
+    border-block-end: 2px dashed;
+    border-radius: ${token('radius-s')};
   }
   :host([stale]) .base {
     border-color: ${token('color-warning')};

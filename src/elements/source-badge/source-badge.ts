@@ -17,9 +17,10 @@ function toMillis(value: string | number | Date | undefined | null): number | un
  * 21-Nov-2026 14:03". The label and last sync time come from the store's sources (through the
  * nearest `<ehr-record-provider>` or the badge's own `.store`); `label` and `as-of` override them.
  *
- * When the time is older than `stale-after` the badge says "Out of date" with an icon and a dashed
- * border (the `stale` attribute is set for styling); when the source's last sync failed it says
- * "Sync failed". Colour is never the only signal.
+ * The badge is a label, not a control: no border box, nothing to click. When the time is older
+ * than `stale-after` it says "Out of date" with an icon, a tinted background and a dashed
+ * underline (the `stale` attribute is set for styling); when the source's last sync failed it
+ * says "Sync failed" the same way. Colour is never the only signal.
  *
  * The `compact` form, for a badge in every row of a list or table, shows only the provider's
  * name: the "as of …" time is kept for screen readers (visually hidden text) and as the badge's
@@ -37,8 +38,8 @@ function toMillis(value: string | number | Date | undefined | null): number | un
  * @csspart text-cut - "(N more characters not shown)" after record text cut at 1,000 characters.
  *
  * @cssproperty [--ehr-source-badge-font-size=var(--ehr-font-size-xs, 0.75rem)] - Text size of the badge.
- * @cssproperty [--ehr-source-badge-background=var(--ehr-color-surface-raised, #f6f8fa)] - Badge background (when fresh).
- * @cssproperty [--ehr-source-badge-border-color=var(--ehr-color-border, #8c959f)] - Badge border (when fresh).
+ * @cssproperty [--ehr-source-badge-background=transparent] - Badge background (when fresh).
+ * @cssproperty [--ehr-source-badge-color=var(--ehr-color-muted, #57606a)] - Text colour (when fresh).
  */
 export class EhrSourceBadge extends EhrDataElement {
   static override styles: CSSResultGroup = [baseStyles, styles];
