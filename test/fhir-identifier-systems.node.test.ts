@@ -5,6 +5,7 @@ import {
   CA_ON_HCN_SYSTEM,
   NATIONAL_IDENTIFIER_SYSTEMS,
   NZ_NHI_SYSTEM,
+  identifierCaption,
   nationalIdentifierSystem,
 } from '../src/fhir/identifier-systems.js';
 import { NHS_NUMBER_SYSTEM, US_SSN_SYSTEM } from '../src/fhir/identifiers.js';
@@ -47,5 +48,17 @@ describe('national identifier systems', () => {
     expect(new Set(keys).size).toBe(keys.length);
     const uris = NATIONAL_IDENTIFIER_SYSTEMS.flatMap((s) => [s.system, ...s.aliases]);
     expect(new Set(uris).size).toBe(uris.length);
+  });
+});
+
+describe('identifierCaption', () => {
+  it('names an identifier by type, recorded type words, national system, then issuer — never a URI', () => {
+    const mr = { system: 'urn:x', value: '1', type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR' }] } };
+    expect(identifierCaption(mr)).toEqual({ kind: 'type', key: 'mrn' });
+    expect(identifierCaption({ system: 'urn:x', value: '1', type: { text: 'Clinic number' } })).toEqual({ kind: 'recorded', text: 'Clinic number' });
+    expect(identifierCaption({ system: 'https://standards.digital.health.nz/ns/nhi-id', value: 'ABC1234' })).toEqual({ kind: 'national', key: 'nz-nhi' });
+    expect(identifierCaption({ system: 'urn:oid:1.2.3', value: '9', assigner: { display: 'Acme Healthcare' } })).toEqual({ kind: 'issuer', issuer: 'Acme Healthcare' });
+    expect(identifierCaption({ system: 'urn:oid:1.2.3', value: '9', type: { text: 'urn:oid:9.9' } })).toEqual({ kind: 'issuer' });
+    expect(identifierCaption(undefined)).toEqual({ kind: 'issuer' });
   });
 });

@@ -6,7 +6,8 @@
  * authority or its HL7 affiliate. `identifierLabel` (identifiers.ts) still decides first: a
  * recorded type (text, display or a known v2-0203 code) always wins over this table.
  */
-import { NHS_NUMBER_SYSTEM, US_SSN_SYSTEM } from './identifiers.js';
+import type { Identifier } from 'fhir/r4';
+import { NHS_NUMBER_SYSTEM, US_SSN_SYSTEM, identifierIssuer, identifierLabel, type IdentifierLabelKey } from './identifiers.js';
 
 /** Stable keys for the national systems; the element layer turns them into words. */
 export type NationalIdentifierKey = 'nhs-number' | 'nz-nhi' | 'us-ssn' | 'au-ihi' | 'ca-on-hcn' | 'ca-bc-phn';
@@ -56,4 +57,30 @@ for (const entry of NATIONAL_IDENTIFIER_SYSTEMS) {
 export function nationalIdentifierSystem(system: unknown): NationalIdentifierSystem | undefined {
   if (typeof system !== 'string') return undefined;
   return BY_URI.get(system.trim());
+}
+
+/**
+ * What to call an identifier on screen, as a key for the element layer's words:
+ * - `type`: a known type (`MRN`, `NHS No.`, `SSN` …, from `identifierLabel`);
+ * - `recorded`: the type's own recorded words, for a type the kit does not know;
+ * - `national`: no type, but a well-known national system (`NHI`, `IHI` …);
+ * - `issuer`: none of these — named by who issued it: the assigner's display when recorded
+ *   (`issuer`), else the caller names the provider the record came from. Never a bare "ID"
+ *   when something better is known, and never a system URI.
+ */
+export type IdentifierCaption =
+  | { readonly kind: 'type'; readonly key: Exclude<IdentifierLabelKey, 'identifier'> }
+  | { readonly kind: 'recorded'; readonly text: string }
+  | { readonly kind: 'national'; readonly key: NationalIdentifierKey }
+  | { readonly kind: 'issuer'; readonly issuer?: string };
+
+/** The caption of an identifier (see {@link IdentifierCaption}). */
+export function identifierCaption(identifier: Identifier | undefined): IdentifierCaption {
+  const label = identifierLabel(identifier);
+  if (label.key !== 'identifier') return { kind: 'type', key: label.key };
+  if (label.text) return { kind: 'recorded', text: label.text };
+  const national = nationalIdentifierSystem(identifier?.system);
+  if (national) return { kind: 'national', key: national.key };
+  const issuer = identifierIssuer(identifier);
+  return issuer ? { kind: 'issuer', issuer } : { kind: 'issuer' };
 }

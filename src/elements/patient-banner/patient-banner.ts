@@ -11,8 +11,8 @@ import type { StoredRow } from '../base/store-types.js';
 import { ageAt, type Age, type ParsedFhirDate } from '../../fhir/dates.js';
 import { displayName } from '../../fhir/names.js';
 import { genderKey, type GenderKey } from '../../fhir/gender.js';
-import { describeIdentifier, identifierGroups, identifierIssuer, selectMainIdentifier, type IdentifierLabelKey } from '../../fhir/identifiers.js';
-import { nationalIdentifierSystem, type NationalIdentifierKey } from '../../fhir/identifier-systems.js';
+import { describeIdentifier, identifierGroups, selectMainIdentifier } from '../../fhir/identifiers.js';
+import { identifierCaption } from '../../fhir/identifier-systems.js';
 import { deceasedInfo, type NoKnownAllergyKind } from '../../fhir/status.js';
 import { compareLinkedPatients, deceasedAcross, type IdentityDifference, type SourcedPatient } from '../../fhir/patient-identity.js';
 import { allergyOverview, type AllergyOverview } from '../../fhir/allergy-overview.js';
@@ -25,6 +25,7 @@ import { hasDirectionControls } from '../../fhir/direction.js';
 import { verdictFor } from '../base/completeness-notes.js';
 import type { PossibleMatchInfo } from '../base/store-types.js';
 import styles from './patient-banner.styles.js';
+import { IDENTIFIER_TERMS, NATIONAL_ID_TERMS } from './identifier-terms.js';
 
 /** Detail of `ehr-banner-toggle`. */
 export interface BannerToggleDetail {
@@ -57,32 +58,6 @@ const GENDER_TERMS: Record<GenderKey, TermKey> = {
   other: 'genderOther',
   unknown: 'genderUnknown',
   'not-known': 'notKnown',
-};
-
-const IDENTIFIER_TERMS: Record<IdentifierLabelKey, TermKey> = {
-  'nhs-number': 'bannerIdNhs',
-  mrn: 'bannerIdMrn',
-  ssn: 'bannerIdSsn',
-  'driver-licence': 'bannerIdDriverLicence',
-  passport: 'bannerIdPassport',
-  'national-health-number': 'bannerIdHealthNumber',
-  'national-person-id': 'bannerIdNationalId',
-  'member-number': 'bannerIdMember',
-  'patient-internal-id': 'bannerIdPatientId',
-  'patient-external-id': 'bannerIdExternalId',
-  'account-number': 'bannerIdAccount',
-  'tax-id': 'bannerIdTax',
-  identifier: 'bannerIdGeneric',
-};
-
-/** Labels for well-known national systems, used when the identifier has no recorded type. */
-const NATIONAL_ID_TERMS: Record<NationalIdentifierKey, TermKey> = {
-  'nhs-number': 'bannerIdNhs',
-  'nz-nhi': 'bannerIdNzNhi',
-  'us-ssn': 'bannerIdSsn',
-  'au-ihi': 'bannerIdAuIhi',
-  'ca-on-hcn': 'bannerIdCaOnHcn',
-  'ca-bc-phn': 'bannerIdCaBcPhn',
 };
 
 const NO_KNOWN_TERMS: Record<NoKnownAllergyKind, TermKey> = {
@@ -398,14 +373,34 @@ export class EhrPatientBanner extends EhrDataElement {
     const chosen = selectMainIdentifier(main.patient.identifier, { preferredSystems: this.identifierSystems });
     const shown = describeIdentifier(chosen);
     if (!shown) return this.field('identifier', this.localize.term('bannerIdGeneric'), this.localize.term('notKnown'));
-    const label =
-      shown.label.key === 'identifier' ? this.untypedIdentifierLabel(chosen!, main.source, shown.label.text) : this.localize.term(IDENTIFIER_TERMS[shown.label.key]);
     return this.field(
       'identifier',
-      label,
+      this.identifierCaption(chosen!, main.source),
       this.identifierValue(shown.value),
       shown.valid === false ? html` <span class="flag invalid"><span aria-hidden="true">⚠</span> ${this.localize.term('bannerNhsNumberInvalid')}</span>` : nothing,
     );
+  }
+
+  /**
+   * The identifier's label (`identifierCaption`): its type's term; the type's recorded words
+   * (record text: their own `<bdi>`); a well-known national system's name (`NHI`, `IHI` …); else
+   * its issuer — the assigner, or the provider the record came from ("St Elsewhere Hospital
+   * ID") — so a bare value is never shown without saying whose number it is.
+   */
+  private identifierCaption(identifier: Identifier, source: string): string | TemplateResult {
+    const caption = identifierCaption(identifier);
+    switch (caption.kind) {
+      case 'type':
+        return this.localize.term(IDENTIFIER_TERMS[caption.key]);
+      case 'recorded':
+        return recordText(this.localize, caption.text);
+      case 'national':
+        return this.localize.term(NATIONAL_ID_TERMS[caption.key]);
+      case 'issuer': {
+        const issuer = caption.issuer ?? this.status.label(source);
+        return sentence(this.localize, (slot) => this.localize.term('bannerIdIssuedBy', slot(issuer)));
+      }
+    }
   }
 
   /**
@@ -417,21 +412,6 @@ export class EhrPatientBanner extends EhrDataElement {
     if (hasDirectionControls(value) || value.length > 64) return recordText(this.localize, value, 'id-value');
     const cls = /[\s\-./]/.test(value) ? 'id-group' : 'id-group spaced';
     return html`<bdi class="id-value">${identifierGroups(value).map((g) => html`<span class=${cls}>${g}</span>`)}</bdi>`;
-  }
-
-  /**
-   * Label of an identifier without a known type code: the type's recorded words if any, else the
-   * name of a well-known national system (`NHI`, `IHI`, `SSN` …), else its issuer — the
-   * assigner's name, or the name of the provider the record came from ("St Elsewhere Hospital
-   * ID") — so a bare value is never shown without saying whose number it is.
-   */
-  private untypedIdentifierLabel(identifier: Identifier, source: string, recorded: string | undefined): string | TemplateResult {
-    // The type's words are record text: their own <bdi>, marked when they hold direction controls.
-    if (recorded) return recordText(this.localize, recorded);
-    const national = nationalIdentifierSystem(identifier.system);
-    if (national) return this.localize.term(NATIONAL_ID_TERMS[national.key]);
-    const issuer = identifierIssuer(identifier) ?? this.status.label(source);
-    return sentence(this.localize, (slot) => this.localize.term('bannerIdIssuedBy', slot(issuer)));
   }
 
   /** "Died 21-Feb-2021 (68y)": date of death as recorded (calendar day, no time-zone shift) and age at death. */
