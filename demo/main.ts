@@ -17,12 +17,14 @@ interface AppState {
   theme: Theme;
   notice?: string;
   list?: PatientListResult;
+  /** The patient list's search words. */
+  query: string;
   store?: RecordStore;
   storeError?: string;
   sync: SyncLine;
 }
 
-const state: AppState = { route: currentRoute(), theme: storedTheme(), sync: { kind: 'idle' } };
+const state: AppState = { route: currentRoute(), theme: storedTheme(), sync: { kind: 'idle' }, query: '' };
 const root = document.getElementById('root')!;
 let listLoading: Promise<void> | undefined;
 /** Set on navigation: focus goes to the new view once it is on the page (the record waits for the store). */
@@ -94,9 +96,16 @@ function update(): void {
       </header>
       <main id="app" tabindex="-1" data-view=${route.view}>
         ${route.view === 'list'
-          ? renderPatientList(state.list, () => {
-              loadList(true);
-              update();
+          ? renderPatientList(state.list, {
+              query: state.query,
+              onQuery: (query) => {
+                state.query = query;
+                update();
+              },
+              onRetry: () => {
+                loadList(true);
+                update();
+              },
             })
           : renderPatientView(
               { patient: patientKey(route), theme: state.theme, store: state.store, storeError: state.storeError, sync: state.sync },

@@ -53,7 +53,7 @@ async function settled(element: Locator): Promise<void> {
 
 /** Opens a patient from the list by clicking the name in their row. */
 async function openFromList(page: Page, name: string, provider = 'clinic'): Promise<void> {
-  await page.locator(`tbody tr[data-provider="${provider}"] a`, { hasText: name }).first().click();
+  await page.locator(`tbody tr[data-providers~="${provider}"] a`, { hasText: name }).first().click();
   await banner(page).waitFor();
 }
 
@@ -66,32 +66,73 @@ describe('demo SPA', () => {
     await demo?.close();
   });
 
-  it('lists the sample patients of both providers, read from the local FHIR server', async () => {
+  it('lists every sample patient once per person, linked across both providers, read from the local FHIR server', async () => {
     const page = await browser.newPage();
     await page.goto(demo.demoUrl);
-    const rows = page.locator('table[aria-label="Patients by provider"] tbody tr');
+    const rows = page.locator('table[aria-label="Patients"] tbody tr');
     await rows.first().waitFor();
-    const clinic = await page.locator('tbody tr[data-provider="clinic"]').count();
-    const hospital = await page.locator('tbody tr[data-provider="hospital"]').count();
+    // Every provider's patients are there, each in exactly one row…
+    const clinic = await page.locator('tbody tr[data-providers~="clinic"]').count();
+    const hospital = await page.locator('tbody tr[data-providers~="hospital"]').count();
     expect({ clinic, hospital }).toEqual(await samplePatientCounts());
-    // The deceased Synthea patient is on the list with a formatted name and birth date.
-    const parker = page.locator('tbody tr', { hasText: 'CASPER, Parker' }).first();
-    await expect(parker.locator('td').nth(1).textContent()).resolves.toBe('1952-07-31');
+    // …and a person the hospital also treated is one row with both providers' chips.
+    const parker = page.locator('tbody tr', { hasText: 'CASPER, Parker' });
+    await expect(parker.count()).resolves.toBe(1);
+    await expect(parker.locator('.provider-chip').allTextContents()).resolves.toEqual(['Riverside Clinic', 'St Elsewhere Hospital']);
+    // Born in the kit's format, gender in words, the main identifier with its label, a Deceased tag.
+    const cells = (await parker.locator('td').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+    expect(cells.slice(0, 3)).toEqual(['31-Jul-1952', 'Male', 'MRN 6d0c6969-6843-47e1-9921-d9bf11b1df31']);
+    await expect(parker.locator('th .tag.deceased').textContent()).resolves.toContain('Deceased');
+    // Jordana is held by the clinic only: one chip, her NHI labelled as such.
+    const jordana = page.locator('tbody tr', { hasText: 'JORDANA, Patricia' });
+    await expect(jordana.locator('.provider-chip').allTextContents()).resolves.toEqual(['Riverside Clinic']);
+    await expect(jordana.locator('td.identifier').textContent()).resolves.toMatch(/NHI\s*ABC1234/);
     await expect(page.locator('[role="alert"]').count()).resolves.toBe(0);
     // Each name opens the patient (a link: reachable with Tab, opened with Enter).
     await expect(parker.locator('a').getAttribute('href')).resolves.toMatch(/^#\/patient\/clinic\/[^/]+$/);
     await page.close();
   });
 
+  it('finds a patient by name or by identifier, and says how many it shows of how many', async () => {
+    const page = await browser.newPage();
+    await page.goto(demo.demoUrl);
+    const rows = page.locator('table[aria-label="Patients"] tbody tr');
+    await rows.first().waitFor();
+    const total = await rows.count();
+    await expect(page.locator('.list-count').textContent()).resolves.toBe(`${total} patients`);
+    const search = page.getByLabel('Search by name or identifier');
+    await search.fill('versie botsford');
+    await expect(rows.count()).resolves.toBe(1);
+    await expect(rows.first().textContent()).resolves.toContain('BOTSFORD, Versie');
+    await expect(page.locator('.list-count').textContent()).resolves.toBe(`Showing 1 of ${total} patients`);
+    // Her SSN, typed with spaces instead of hyphens; then the hospital's MRN, which only the hospital's record holds.
+    await search.fill('999 69 1123');
+    await expect(rows.count()).resolves.toBe(1);
+    await expect(rows.first().textContent()).resolves.toContain('BOTSFORD, Versie');
+    const { bases } = await loadSampleData();
+    type Named = { resourceType?: string; name?: Array<{ family?: string }>; identifier?: Array<{ system?: string; value?: string }> };
+    const hospitalCopy = (bases.find((b) => b.id === 'hospital')!.resources as unknown as Named[]).find(
+      (r) => r.resourceType === 'Patient' && r.name?.[0]?.family === 'Botsford',
+    )!;
+    const hospitalMrn = hospitalCopy.identifier!.find((i) => i.system === 'urn:ehr-elements:demo:hospital-mrn')!.value!;
+    await search.fill(hospitalMrn.toLowerCase());
+    await expect(rows.count()).resolves.toBe(1);
+    await expect(rows.first().textContent()).resolves.toContain('BOTSFORD, Versie');
+    await search.fill('no such person');
+    await expect(rows.count()).resolves.toBe(0);
+    await expect(page.locator('main .status').textContent()).resolves.toContain('No patient matches');
+    await page.close();
+  });
+
   it('opens every patient the clinic lists: banner, allergies and medications all load without errors', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(demo.demoUrl);
-    const links = page.locator('tbody tr[data-provider="clinic"] a');
+    const links = page.locator('tbody tr[data-providers~="clinic"] a');
     await links.first().waitFor();
     const patients = await links.evaluateAll((as) => as.map((a) => ({ name: a.textContent!.trim(), href: a.getAttribute('href')! })));
     expect(patients.length).toBe((await samplePatientCounts()).clinic);
     for (const { name, href } of patients) {
-      await page.locator(`tbody tr[data-provider="clinic"] a[href="${href}"]`).click();
+      await page.locator(`tbody tr[data-providers~="clinic"] a[href="${href}"]`).click();
       expect(page.url()).toContain(href);
       const status = await waitForSync(page);
       expect(status, name).toContain('Up to date with Riverside Clinic');
@@ -140,7 +181,10 @@ describe('demo SPA', () => {
     expect(badges.map((b) => b.trim()).sort()).toEqual(['Riverside Clinic', 'St Elsewhere Hospital']);
     // "Sync now" runs the provider's sync again and the status line follows it.
     await page.getByRole('button', { name: 'Sync now' }).click();
-    await expect(waitForSync(page)).resolves.toContain('Up to date with Riverside Clinic and St Elsewhere Hospital');
+    const line = await waitForSync(page);
+    expect(line).toContain('Up to date with Riverside Clinic and St Elsewhere Hospital');
+    // The page's own time reads like the kit's: a date and the 24-hour clock, never AM/PM.
+    expect(line).toMatch(/\(\d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}\)$/);
     await page.close();
   });
 

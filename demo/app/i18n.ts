@@ -3,6 +3,7 @@
  * English and German, like the elements; the choice is kept in localStorage.
  */
 import { registerTranslation, de } from '../../src/elements/base/localize/index.js';
+import { formatParsedDate, wallClockOf } from '../../src/fhir/dates.js';
 
 registerTranslation(de);
 
@@ -20,11 +21,21 @@ const en = {
   cleared: (n: number) => `Cached data cleared (${n} records).`,
   clearFailed: (m: string) => `Could not clear the cached data: ${m}`,
   patients: 'Patients',
-  patientsIntro: 'Patients known to each provider, read from the FHIR servers. Open one to see the record gathered from all providers.',
-  patientsTable: 'Patients by provider',
+  patientsIntro:
+    'Patients known to any provider, read from the FHIR servers: one row per person, their records linked across providers. Open one to see the record gathered from all of them.',
+  patientsTable: 'Patients',
   colName: 'Name',
   colBorn: 'Born',
-  colProvider: 'Provider',
+  colGender: 'Gender',
+  colIdentifier: 'Identifier',
+  colProviders: 'Records at',
+  heldBy: 'Providers holding a record',
+  deceased: 'Deceased',
+  issuedBy: (issuer: string) => `${issuer} ID`,
+  searchLabel: 'Search by name or identifier',
+  peopleCount: (n: number) => (n === 1 ? '1 patient' : `${n} patients`),
+  showingOf: (shown: number, total: number) => `Showing ${shown} of ${total} patients`,
+  noMatch: (query: string) => `No patient matches “${query}”.`,
   loadingPatients: 'Loading patients…',
   noPatients: 'No patients on these servers.',
   notKnown: 'Not known',
@@ -72,11 +83,20 @@ const deWords: Words = {
   clearFailed: (m: string) => `Die zwischengespeicherten Daten konnten nicht gelöscht werden: ${m}`,
   patients: 'Patienten',
   patientsIntro:
-    'Die Patienten jeder Einrichtung, von den FHIR-Servern gelesen. Öffnen Sie einen, um die Akte aus allen Einrichtungen zu sehen.',
-  patientsTable: 'Patienten nach Einrichtung',
+    'Die Patienten aller Einrichtungen, von den FHIR-Servern gelesen: eine Zeile je Person, ihre Akten über die Einrichtungen verknüpft. Öffnen Sie einen, um die Akte aus allen Einrichtungen zu sehen.',
+  patientsTable: 'Patienten',
   colName: 'Name',
   colBorn: 'Geboren',
-  colProvider: 'Einrichtung',
+  colGender: 'Geschlecht',
+  colIdentifier: 'Kennung',
+  colProviders: 'Akten bei',
+  heldBy: 'Einrichtungen mit einer Akte',
+  deceased: 'Verstorben',
+  issuedBy: (issuer: string) => `ID ${issuer}`,
+  searchLabel: 'Nach Name oder Kennung suchen',
+  peopleCount: (n: number) => (n === 1 ? '1 Patient' : `${n} Patienten`),
+  showingOf: (shown: number, total: number) => `${shown} von ${total} Patienten angezeigt`,
+  noMatch: (query: string) => `Kein Patient passt zu „${query}“.`,
   loadingPatients: 'Patienten werden geladen…',
   noPatients: 'Keine Patienten auf diesen Servern.',
   notKnown: 'Nicht bekannt',
@@ -141,7 +161,12 @@ export function list(items: string[]): string {
   return new Intl.ListFormat(current, { type: 'conjunction' }).format(items);
 }
 
-/** A time of day in the current language. */
+/**
+ * A moment as the kit shows one: the date with a 24-hour time, in the current language
+ * (`03-Dec-2026 17:19`, de `03.12.2026, 17:19`), so the page and the elements never show two
+ * clocks.
+ */
 export function time(at: number | Date): string {
-  return new Intl.DateTimeFormat(current, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(at);
+  const d = typeof at === 'number' ? new Date(at) : at;
+  return formatParsedDate({ original: '', precision: 'time', ...wallClockOf(d) }, current, { time: true });
 }

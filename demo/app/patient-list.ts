@@ -1,17 +1,23 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Bundle, Patient } from 'fhir/r4';
 import { resolveSourceLink } from '../../src/sync/source-links.js';
-import { bases, type DemoBase } from './config.js';
-import { words } from './i18n.js';
+import { formatParsedDate, parseFhirDate } from '../../src/fhir/dates.js';
+import { genderKey } from '../../src/fhir/gender.js';
+import { identifierCaption } from '../../src/fhir/identifier-systems.js';
+import { identifierGroups } from '../../src/fhir/identifiers.js';
+import { translationFor, type TermKey } from '../../src/elements/base/localize/index.js';
+import { IDENTIFIER_TERMS, NATIONAL_ID_TERMS } from '../../src/elements/patient-banner/identifier-terms.js';
+import { bases, linkIdentifierSystems, type DemoBase } from './config.js';
+import { lang, words } from './i18n.js';
+import { groupPeople, searchPeople, type Person, type PatientRow } from './people.js';
 import { patientHref } from './routes.js';
 
-export interface PatientRow {
-  base: DemoBase;
-  patient: Patient;
-}
+export type { PatientRow } from './people.js';
 
 export interface PatientListResult {
   rows: PatientRow[];
+  /** The rows joined into one per person (see people.ts). */
+  people: Person[];
   /** One entry per base that could not be read. */
   failures: Array<{ base: DemoBase; reason: string }>;
 }
@@ -49,34 +55,86 @@ function leftBase(baseUrl: string, link: string): string {
   return `the server linked outside its base URL (${url.origin}${url.pathname})`;
 }
 
-/** Reads the patients of every base; a base that fails is reported, never thrown. */
+/** Reads the patients of every base and joins them into people; a base that fails is reported, never thrown. */
 export async function loadPatientList(): Promise<PatientListResult> {
   const results = await Promise.allSettled(bases.map((b) => fetchPatients(b)));
-  const out: PatientListResult = { rows: [], failures: [] };
+  const rows: PatientRow[] = [];
+  const failures: PatientListResult['failures'] = [];
   results.forEach((r, i) => {
     const base = bases[i]!;
-    if (r.status === 'fulfilled') out.rows.push(...r.value);
-    else out.failures.push({ base, reason: r.reason instanceof Error ? r.reason.message : String(r.reason) });
+    if (r.status === 'fulfilled') rows.push(...r.value);
+    else failures.push({ base, reason: r.reason instanceof Error ? r.reason.message : String(r.reason) });
   });
-  out.rows.sort((a, b) => displayName(a.patient).localeCompare(displayName(b.patient)) || a.base.label.localeCompare(b.base.label));
-  return out;
+  return { rows, people: groupPeople(rows, linkIdentifierSystems, bases), failures };
 }
 
-/** `FAMILY, Given`, as the banner shows it. */
-export function displayName(p: Patient): string {
-  const name = p.name?.find((n) => n.use === 'official') ?? p.name?.[0];
-  if (!name) return '';
-  const family = name.family ? name.family.toUpperCase() : '';
-  const given = (name.given ?? []).join(' ');
-  return [family, given].filter(Boolean).join(', ') || name.text || '';
+/** A kit term in the page's language (the list reuses the banner's words for identifiers and gender). */
+function kitTerm(key: TermKey): string {
+  const value = (translationFor(lang()) as Record<string, unknown>)[key] ?? (translationFor('en') as Record<string, unknown>)[key];
+  return typeof value === 'string' ? value : key;
 }
 
-export function renderPatientList(state: PatientListResult | undefined, onRetry: () => void): TemplateResult {
+const GENDER_TERMS: Record<string, TermKey> = { male: 'genderMale', female: 'genderFemale', other: 'genderOther' };
+
+/** Born as the kit writes dates: `22-May-2018` in English, `22.05.2018` in German. */
+function born(p: Patient): string {
+  const parsed = typeof p.birthDate === 'string' ? parseFhirDate(p.birthDate) : null;
+  return parsed ? formatParsedDate(parsed, lang(), { time: false }) : words().notKnown;
+}
+
+function identifierCell(person: Person): TemplateResult {
+  const w = words();
+  if (!person.identifier) return html`<span class="muted">${w.notKnown}</span>`;
+  const { identifier, value, row } = person.identifier;
+  const caption = identifierCaption(identifier);
+  const label =
+    caption.kind === 'type'
+      ? kitTerm(IDENTIFIER_TERMS[caption.key])
+      : caption.kind === 'national'
+        ? kitTerm(NATIONAL_ID_TERMS[caption.key])
+        : caption.kind === 'recorded'
+          ? caption.text
+          : w.issuedBy(caption.issuer ?? row.base.label);
+  const spaced = !/[\s\-./]/.test(value);
+  return html`<span class="id-label"><bdi>${label}</bdi></span>
+    <bdi class="id-value">${identifierGroups(value).map((g) => html`<span class=${spaced ? 'id-group spaced' : 'id-group'}>${g}</span>`)}</bdi>`;
+}
+
+function personRow(person: Person): TemplateResult {
+  const w = words();
+  const p = person.main.patient;
+  const providers = person.records.map((r) => r.base);
+  return html`<tr data-person=${person.key} data-providers=${[...new Set(providers.map((b) => b.id))].join(' ')}>
+    <th scope="row">
+      <a href=${patientHref(person.main.base.id, p.id!)}><bdi>${person.name || w.notKnown}</bdi></a>
+      ${person.deceased ? html`<span class="tag deceased"><span aria-hidden="true">◆</span> ${w.deceased}</span>` : nothing}
+    </th>
+    <td class="born">${born(p)}</td>
+    <td class="gender">${kitTerm(GENDER_TERMS[genderKey(p)] ?? 'genderUnknown')}</td>
+    <td class="identifier">${identifierCell(person)}</td>
+    <td>
+      <ul class="providers" aria-label=${w.heldBy}>
+        ${[...new Map(providers.map((b) => [b.id, b])).values()].map((b) => html`<li class="provider-chip" data-provider=${b.id}>${b.label}</li>`)}
+      </ul>
+    </td>
+  </tr>`;
+}
+
+/**
+ * The list: one row per person, linked across providers, with born, gender, the main identifier
+ * with its label, a Deceased tag and a chip per provider that holds a record; a search by name
+ * or identifier that says how many it shows of how many.
+ */
+export function renderPatientList(
+  state: PatientListResult | undefined,
+  handlers: { query: string; onQuery: (query: string) => void; onRetry: () => void },
+): TemplateResult {
   const w = words();
   const heading = html`<h2 id="list-heading">${w.patients}</h2>
     <p class="intro">${w.patientsIntro}</p>`;
   if (!state) return html`${heading}<p class="status" role="status">${w.loadingPatients}</p>`;
-  const { rows, failures } = state;
+  const { people, failures } = state;
+  const shown = searchPeople(people, handlers.query);
   return html`${heading}
     ${failures.length
       ? html`<div class="error" role="alert">
@@ -84,28 +142,37 @@ export function renderPatientList(state: PatientListResult | undefined, onRetry:
           <ul>
             ${failures.map((f) => html`<li>${w.unreachable(f.base.label, f.base.url, f.reason)}</li>`)}
           </ul>
-          <button type="button" @click=${onRetry}>${w.tryAgain}</button>
+          <button type="button" @click=${handlers.onRetry}>${w.tryAgain}</button>
         </div>`
       : nothing}
-    ${rows.length
-      ? html`<table class="patients" aria-label=${w.patientsTable}>
-          <thead>
-            <tr>
-              <th scope="col">${w.colName}</th>
-              <th scope="col">${w.colBorn}</th>
-              <th scope="col">${w.colProvider}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${rows.map(
-              ({ base, patient }) => html`<tr data-provider=${base.id} data-patient=${patient.id!}>
-                <td><a href=${patientHref(base.id, patient.id!)}>${displayName(patient) || w.notKnown}</a></td>
-                <td>${patient.birthDate ?? w.notKnown}</td>
-                <td>${base.label}</td>
-              </tr>`,
-            )}
-          </tbody>
-        </table>`
+    ${people.length
+      ? html`<div class="list-search" role="search">
+            <label for="patient-search">${w.searchLabel}</label>
+            <input
+              id="patient-search"
+              type="search"
+              autocomplete="off"
+              .value=${handlers.query}
+              @input=${(e: Event) => handlers.onQuery((e.target as HTMLInputElement).value)}
+            />
+            <p class="list-count" role="status">${shown.length === people.length ? w.peopleCount(people.length) : w.showingOf(shown.length, people.length)}</p>
+          </div>
+          ${shown.length
+            ? html`<table class="patients" aria-label=${w.patientsTable}>
+                <thead>
+                  <tr>
+                    <th scope="col">${w.colName}</th>
+                    <th scope="col">${w.colBorn}</th>
+                    <th scope="col">${w.colGender}</th>
+                    <th scope="col">${w.colIdentifier}</th>
+                    <th scope="col">${w.colProviders}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${shown.map(personRow)}
+                </tbody>
+              </table>`
+            : html`<p class="status">${w.noMatch(handlers.query)}</p>`}`
       : failures.length
         ? nothing
         : html`<p class="status">${w.noPatients}</p>`}`;
