@@ -248,7 +248,7 @@ export const RecordsDisagree: Story = {
 export const PossibleRecord: Story = {
   loaders: seeded({ name: 'story-possible', sample: 'versie', editHospitalPatient: (p) => ({ ...p, birthDate: '2018-05-23' }) }),
   play: async ({ canvasElement }) => {
-    await waitFor(() => expect(text(part(canvasElement, 'possible-matches'))).toBe('? 1 possible record at St Elsewhere Hospital — review'));
+    await waitFor(() => expect(text(part(canvasElement, 'possible-matches'))).toBe('ℹ 1 possible record at St Elsewhere Hospital — review'));
     await expect(part(canvasElement, 'warning')).toBeNull();
   },
 };

@@ -526,6 +526,10 @@ describe('<ehr-patient-banner>: linked records', () => {
     await until(() => expect(part(el, 'warning')).not.toBeNull());
     const warning = part(el, 'warning')!;
     expect(warning.getAttribute('role')).toBe('alert');
+    // The kit's one warning style: the shared callout, with its triangle.
+    expect(warning.getAttribute('part')).toBe('warning identity-warning');
+    expect(warning.classList.contains('callout-warning')).toBe(true);
+    expect(warning.querySelector('.callout-icon')!.textContent).toBe('⚠');
     expect(text(warning)).toContain('Linked records disagree about this patient');
     expect(text(warning)).toContain('Date of birth 22-May-2018 (Riverside Clinic); 23-May-2018 (St Elsewhere Hospital)');
     await expectNoAxeViolations(el);
@@ -538,7 +542,9 @@ describe('<ehr-patient-banner>: linked records', () => {
       editHospitalPatient: (p) => ({ ...p, birthDate: '2018-05-23' }),
     });
     await until(() => expect(part(el, 'possible-matches')).not.toBeNull());
-    expect(text(part(el, 'possible-matches')!)).toBe('? 1 possible record at St Elsewhere Hospital — review');
+    expect(text(part(el, 'possible-matches')!)).toBe('ℹ 1 possible record at St Elsewhere Hospital — review');
+    // Information, not a warning: nothing was merged.
+    expect(part(el, 'possible-matches')!.getAttribute('part')).toBe('info possible-matches');
     // Not merged: no disagreement warning, records only from the clinic.
     expect(part(el, 'warning')).toBeNull();
     expect(text(part(el, 'sources')!)).toBe('Records from Riverside Clinic');
@@ -561,7 +567,7 @@ describe('<ehr-patient-banner>: linked records', () => {
       { minimal: true, lang: 'de' },
     );
     await until(() => expect(part(el, 'possible-matches')).not.toBeNull());
-    expect(text(part(el, 'possible-matches')!)).toBe('? 1 möglicher Eintrag bei St Elsewhere Hospital — prüfen');
+    expect(text(part(el, 'possible-matches')!)).toBe('ℹ 1 möglicher Eintrag bei St Elsewhere Hospital — prüfen');
   });
 
   it('shows no warning when the copies agree', async () => {

@@ -180,18 +180,11 @@ export default css`
     font-size: ${token('font-size-s')};
   }
 
-  .possible {
+  .possible-line {
     display: flex;
     flex-wrap: wrap;
     gap: ${token('space-s')};
     align-items: center;
-    padding: ${token('space-2xs')} ${token('space-s')};
-    border: 1px dashed ${token('color-border')};
-    border-radius: ${token('radius-m')};
-    font-size: ${token('font-size-s')};
-  }
-  .possible-icon {
-    font-weight: ${token('font-weight-bold')};
   }
   .possible-text {
     flex: 1 1 auto;

@@ -20,7 +20,7 @@ import { currentAddresses, currentTelecom, generalPractitioners, patientContacts
 import { own } from '../../fhir/lookup.js';
 import { PossibleMatchesController } from '../base/possible-matches-controller.js';
 import { recordText, sentence } from '../base/record-text.js';
-import { renderCallout } from '../base/callout.js';
+import { renderCallout, renderCalloutMark } from '../base/callout.js';
 import { hasDirectionControls } from '../../fhir/direction.js';
 import { verdictFor } from '../base/completeness-notes.js';
 import type { PossibleMatchInfo } from '../base/store-types.js';
@@ -377,7 +377,7 @@ export class EhrPatientBanner extends EhrDataElement {
       'identifier',
       this.identifierCaption(chosen!, main.source),
       this.identifierValue(shown.value),
-      shown.valid === false ? html` <span class="flag invalid"><span aria-hidden="true">⚠</span> ${this.localize.term('bannerNhsNumberInvalid')}</span>` : nothing,
+      shown.valid === false ? html` ${renderCalloutMark('warning', this.localize.term('bannerNhsNumberInvalid'), { cls: 'flag invalid' })}` : nothing,
     );
   }
 
@@ -498,24 +498,28 @@ export class EhrPatientBanner extends EhrDataElement {
     if (!groups.length) return nothing;
     const t = this.localize;
     const textId = `${this.detailsId}-possible`;
-    return html`<div class="possible" part="possible-matches" role="status">
-      <span class="possible-icon" aria-hidden="true">?</span>
-      <p class="possible-text" id=${textId}>
-        ${groups.map(
-          (g, i) => html`${i ? '; ' : nothing}${sentence(t, (slot) => t.term('bannerPossibleRecords', g.candidates.length, slot(this.status.label(g.source))))}`,
-        )}
-        <span aria-hidden="true">—</span>
-      </p>
-      <button
-        aria-describedby=${textId}
-        type="button"
-        class="review"
-        part="review-button"
-        @click=${() => this.emit('ehr-possible-match-review', { patient: this.activePatient ?? '', matches: this.possible.matches })}
-      >
-        ${t.term('bannerPossibleRecordsReview')}
-      </button>
-    </div>`;
+    // Information, not a warning: nothing is merged, and the banner shows only linked records.
+    return renderCallout(
+      'info',
+      html`<div class="possible-line">
+        <p class="possible-text" id=${textId}>
+          ${groups.map(
+            (g, i) => html`${i ? '; ' : nothing}${sentence(t, (slot) => t.term('bannerPossibleRecords', g.candidates.length, slot(this.status.label(g.source))))}`,
+          )}
+          <span aria-hidden="true">—</span>
+        </p>
+        <button
+          aria-describedby=${textId}
+          type="button"
+          class="review"
+          part="review-button"
+          @click=${() => this.emit('ehr-possible-match-review', { patient: this.activePatient ?? '', matches: this.possible.matches })}
+        >
+          ${t.term('bannerPossibleRecordsReview')}
+        </button>
+      </div>`,
+      { part: 'possible-matches', cls: 'possible', role: 'status', about: 'possible-matches' },
+    );
   }
 
   private renderSources(records: readonly SourcedPatient[]): TemplateResult | typeof nothing {
@@ -677,9 +681,13 @@ export class EhrPatientBanner extends EhrDataElement {
                 </li>`,
               )}
             </ul>
-            ${overview.conflicting ? html`<p class="allergy-note">${t.term('bannerAllergyConflict')}</p>` : nothing}
+            ${overview.conflicting ? renderCallout('warning', html`<p>${t.term('bannerAllergyConflict')}</p>`, { cls: 'allergy-note', about: 'allergy-conflict' }) : nothing}
             ${overview.incomplete
-              ? html`<p class="allergy-note">${unknown ? t.term('allergyIncompleteUnknown') : list('bannerAllergyIncomplete')}</p>`
+              ? renderCallout('warning', html`<p>${unknown ? t.term('allergyIncompleteUnknown') : list('bannerAllergyIncomplete')}</p>`, {
+                  cls: 'allergy-note',
+                  part: 'incomplete',
+                  about: 'incomplete',
+                })
               : nothing}`,
           'known-allergies',
         );
