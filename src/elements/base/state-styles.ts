@@ -110,6 +110,8 @@ export const stateStyles = css`
     border: 1px solid ${token('color-accent')};
     border-radius: ${token('radius-m')};
     padding: ${token('space-2xs')} ${token('space-m')};
+    min-block-size: ${token('size-target')};
+    min-inline-size: ${token('size-target')};
     cursor: pointer;
     flex: none;
   }
@@ -136,7 +138,9 @@ export const stateStyles = css`
     background: none;
     border: 1px solid currentColor;
     border-radius: ${token('radius-m')};
-    padding: 0 ${token('space-xs')};
+    padding: 0 ${token('space-s')};
+    min-block-size: ${token('size-target')};
+    min-inline-size: ${token('size-target')};
     cursor: pointer;
   }
   .show-all-button:focus-visible,
