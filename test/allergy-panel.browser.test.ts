@@ -83,6 +83,8 @@ describe('<ehr-allergy-panel> with sample patients', () => {
     expect(peanuts).toContain('Riverside Clinic');
     expect(peanuts).not.toContain('St Elsewhere Hospital');
     expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('10 current allergies');
+    // The server's meta.lastUpdated (set on every seeded record) is not shown as a clinical date.
+    expect(words(root(el))).not.toContain('Last updated');
     await expectNoAxeViolations(el);
   });
 
@@ -326,12 +328,9 @@ describe('<ehr-allergy-panel> compact rows', () => {
     expect(words(facts)).not.toContain('Not known');
     expect(words(facts)).toContain('Recorded 04-Mar-2019');
     expect(facts.querySelectorAll('.fact')).toHaveLength(3);
-    // "Last updated" (server time) is beside the sources in small text, not among the facts.
-    expect(words(facts)).not.toContain('Last updated');
+    // No server "last updated" time anywhere: clinicians read it as a clinical edit.
+    expect(words(egg)).not.toContain('Last updated');
     const source = egg.querySelector('[part~="source"]')!;
-    expect(words(source)).toMatch(/Last updated: \d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}/);
-    const updated = source.querySelector('.updated')!;
-    expect(parseFloat(getComputedStyle(updated).fontSize)).toBeLessThan(parseFloat(getComputedStyle(facts).fontSize));
     // Compact badges: the provider's name, not a repeated "as of …" time.
     const badge = source.querySelector('ehr-source-badge')!;
     expect(badge.hasAttribute('compact')).toBe(true);

@@ -25,11 +25,13 @@ import {
 } from './status.js';
 import { emptyRecord } from './lookup.js';
 
-/** One stored allergy record: a `StoredRow` has this shape (extra fields are ignored). */
-export interface AllergyRecord extends SourcedItem<AllergyIntolerance> {
-  /** Server `meta.lastUpdated` as stored, when the row carries it outside the resource. */
-  readonly lastUpdated?: string;
-}
+/**
+ * One stored allergy record: a `StoredRow` has this shape (extra fields are ignored). The
+ * server's `meta.lastUpdated` is deliberately not read: it changes on any server-side rewrite
+ * (a migration, a re-index) and clinicians read it as a clinical edit. The view carries the
+ * clinical dates (recorded, onset); sync freshness is the source's "as of".
+ */
+export type AllergyRecord = SourcedItem<AllergyIntolerance>;
 
 /** Criticality as displayed: `unable-to-assess` and missing both read "Not known". */
 export type DisplayCriticality = 'high' | 'low' | 'not-known';
@@ -101,8 +103,6 @@ export interface AllergyRowView {
   readonly onset?: AllergyOnset;
   /** Earliest `recordedDate` across records. */
   readonly recordedDate?: string;
-  /** Latest `meta.lastUpdated` across records. */
-  readonly lastUpdated?: string;
   readonly reactions: readonly AllergyReactionView[];
   readonly differences: AllergyDifferences;
   /** True when any of `differences` is set. */
@@ -117,7 +117,6 @@ export interface NoKnownStatementView {
   readonly sources: readonly string[];
   /** Earliest `recordedDate` across records. */
   readonly recordedDate?: string;
-  readonly lastUpdated?: string;
   /** True when an allergy in force contradicts this statement (see {@link contradicts}). */
   readonly contradicted: boolean;
   /**
@@ -194,10 +193,6 @@ function onsetOf(a: AllergyIntolerance): AllergyOnset | undefined {
   const s = text(a.onsetString);
   if (s) return { kind: 'text', value: s };
   return undefined;
-}
-
-function lastUpdatedOf(item: AllergyRecord): string | undefined {
-  return text(item.resource.meta?.lastUpdated) ?? text(item.lastUpdated);
 }
 
 function pickDate(values: Array<string | undefined>, which: 'earliest' | 'latest'): string | undefined {
@@ -341,7 +336,6 @@ function buildRow(items: AllergyRecord[], refutedAt: string[]): AllergyRowView {
   const first = items[0]!;
   const onset = resources.map(onsetOf).find((o) => o !== undefined);
   const recordedDate = pickDate(resources.map((a) => text(a.recordedDate)), 'earliest');
-  const lastUpdated = pickDate(items.map(lastUpdatedOf), 'latest');
   return {
     key: `${first.source}/${first.resource.id ?? ''}`,
     substance: resources.map(allergySubstance).find((s) => s) ?? null,
@@ -356,7 +350,6 @@ function buildRow(items: AllergyRecord[], refutedAt: string[]): AllergyRowView {
     types: [...new Set(resources.map((a) => a.type).filter((t): t is 'allergy' | 'intolerance' => t === 'allergy' || t === 'intolerance'))],
     ...(onset ? { onset } : {}),
     ...(recordedDate ? { recordedDate } : {}),
-    ...(lastUpdated ? { lastUpdated } : {}),
     reactions: reactionsOf(items),
     differences,
     differs: Object.keys(differences).length > 0,
@@ -423,14 +416,12 @@ export function buildAllergyPanel(records: ReadonlyArray<AllergyRecord> | undefi
   }
   const noKnown: NoKnownStatementView[] = [...byKind.entries()].map(([kind, items]) => {
     const recordedDate = pickDate(items.map((i) => text(i.resource.recordedDate)), 'earliest');
-    const lastUpdated = pickDate(items.map(lastUpdatedOf), 'latest');
     return {
       key: `${items[0]!.source}/${items[0]!.resource.id ?? ''}`,
       kind,
       items,
       sources: [...new Set(items.map((i) => i.source))],
       ...(recordedDate ? { recordedDate } : {}),
-      ...(lastUpdated ? { lastUpdated } : {}),
       contradicted: current.some((row) => contradicts(kind, row)),
       unconfirmed: items.every((i) => allergyState(i.resource) === 'unconfirmed'),
     };

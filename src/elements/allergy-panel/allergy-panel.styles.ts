@@ -147,11 +147,6 @@ export default css`
     align-items: center;
     margin-block-start: ${token('space-xs')};
   }
-  /* Server "last updated" time: metadata, not a clinical fact, so small and beside the sources. */
-  .updated {
-    color: ${token('color-muted')};
-    font-size: ${token('font-size-xs')};
-  }
   .note {
     margin: ${token('space-xs')} 0 0;
     font-size: ${token('font-size-s')};

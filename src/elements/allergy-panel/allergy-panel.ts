@@ -139,8 +139,10 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * `src/elements/README.md`, "Record text").
  *
  * Rows show their sources with compact `<ehr-source-badge>`s (the provider's name; "Out of date" /
- * "Sync failed" in words when so) and, in small text beside them, when the record was last updated
- * on the server. `define.js` registers the badge with this element.
+ * "Sync failed" in words when so; the source's "as of" time for screen readers and as the title).
+ * The server's `meta.lastUpdated` is not shown: clinicians read it as a clinical edit, and it is
+ * not one. Rows show the clinical dates (recorded, onset). `define.js` registers the badge with
+ * this element.
  *
  * Set `hide-source-notices` when the page shows sync status itself: the partial / stale / offline
  * notices are then left out. "Allergy information unavailable", the "May be incomplete" note,
@@ -157,7 +159,7 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * @csspart criticality - The criticality label (icon and words).
  * @csspart reaction - One reaction (manifestations, severity, onset).
  * @csspart status - The "Unconfirmed" label, and the clinical status / "Sources differ" notes.
- * @csspart source - The box of source badges in a row, with the record's "Last updated" time.
+ * @csspart source - The box of source badges in a row.
  * @csspart empty - "No allergies recorded", "Allergy information unavailable".
  * @csspart skeleton - Loading placeholder.
  * @csspart error - Error box (role="alert").
@@ -317,7 +319,7 @@ export class EhrAllergyPanel extends EhrDataElement {
       <dl class="facts">
         ${this.fact('allergyRecorded', this.localize.clinicalDate(s.recordedDate))}
       </dl>
-      ${this.renderSources(s.sources, s.lastUpdated)}
+      ${this.renderSources(s.sources)}
       ${s.contradicted
         ? html`<p class="note differs" part="status" role="note">
             <span aria-hidden="true">⚠</span><span>${this.localize.term('allergyContradiction', words)}</span>
@@ -331,15 +333,15 @@ export class EhrAllergyPanel extends EhrDataElement {
     return html`<div class="fact"><dt>${this.t(label)}</dt> <dd>${value}</dd></div>`;
   }
 
-  /** Compact badges, then (server metadata, not a clinical fact) when the record was last updated. */
-  private renderSources(sources: readonly string[], lastUpdated?: string) {
+  /**
+   * Compact badges. No server "last updated" time: clinicians read it as a clinical edit. The
+   * badge carries the source's "as of" (sync freshness) for screen readers and as its title.
+   */
+  private renderSources(sources: readonly string[]) {
     const store = this.store;
     return html`<div part="source" class="sources">
       <span class="visually-hidden">${this.localize.term('allergySources')}:</span>
       ${sources.map((s) => html`<ehr-source-badge compact source=${s} .store=${store}></ehr-source-badge>`)}
-      ${lastUpdated
-        ? html`<span class="updated">${this.localize.term('allergyLastUpdated')}: ${this.localize.clinicalDateTime(lastUpdated)}</span>`
-        : nothing}
     </div>`;
   }
 
@@ -375,7 +377,7 @@ export class EhrAllergyPanel extends EhrDataElement {
         ${row.onset ? this.fact('allergyOnset', this.formatOnset(row.onset)) : nothing}
         ${row.recordedDate ? this.fact('allergyRecorded', this.localize.clinicalDate(row.recordedDate)) : nothing}
       </dl>
-      ${this.renderSources(row.sources, row.lastUpdated)} ${this.renderRecordCount(row)} ${this.renderDifferences(row)}
+      ${this.renderSources(row.sources)} ${this.renderRecordCount(row)} ${this.renderDifferences(row)}
     </li>`;
   }
 

@@ -208,7 +208,6 @@ const de: Translation = {
   allergyOnsetAge: (age: string) => `Im Alter von ${age}`,
   allergyOnsetPeriod: (from: string, to: string) => `${from} bis ${to}`,
   allergyRecorded: 'Dokumentiert',
-  allergyLastUpdated: 'Zuletzt aktualisiert',
   allergyClinicalStatus: 'Klinischer Status',
   allergyStatusActive: 'Aktiv',
   allergyStatusInactive: 'Inaktiv',

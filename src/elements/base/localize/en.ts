@@ -212,7 +212,6 @@ const en = {
   allergyOnsetAge: (age: string) => `At age ${age}`,
   allergyOnsetPeriod: (from: string, to: string) => `${from} to ${to}`,
   allergyRecorded: 'Recorded',
-  allergyLastUpdated: 'Last updated',
   allergyClinicalStatus: 'Clinical status',
   allergyStatusActive: 'Active',
   allergyStatusInactive: 'Inactive',
