@@ -16,6 +16,7 @@ defineElement('ehr-allergy-panel', EhrAllergyPanel);
 interface PanelArgs {
   headingLevel: number;
   showInactive: boolean;
+  density: 'dense' | 'comfortable';
 }
 
 interface Loaded {
@@ -50,15 +51,16 @@ const panelText = (canvas: HTMLElement) => panel(canvas).shadowRoot!.textContent
 const meta: Meta<PanelArgs> = {
   title: 'Elements/Allergy panel',
   component: 'ehr-allergy-panel',
-  args: { headingLevel: 2, showInactive: false },
+  args: { headingLevel: 2, showInactive: false, density: 'dense' },
   argTypes: {
     headingLevel: { control: { type: 'number', min: 1, max: 6 } },
+    density: { control: 'inline-radio', options: ['dense', 'comfortable'] },
     showInactive: { control: 'boolean' },
   },
   render: (args, { loaded }) => {
     const { store, patient } = loaded as Loaded;
     return html`<ehr-record-provider .store=${store} patient=${patient}>
-      <ehr-allergy-panel heading-level=${args.headingLevel} ?show-inactive=${args.showInactive}></ehr-allergy-panel>
+      <ehr-allergy-panel heading-level=${args.headingLevel} density=${args.density} ?show-inactive=${args.showInactive}></ehr-allergy-panel>
     </ehr-record-provider>`;
   },
 };
@@ -66,14 +68,33 @@ export default meta;
 
 type Story = StoryObj<PanelArgs>;
 
-/** Versie Botsford: ten allergies; latex and bee venom were recorded by both providers and show once. */
+const rowNames = (canvas: HTMLElement) =>
+  [...panel(canvas).shadowRoot!.querySelectorAll('ul.rows.current [part~="substance"]')].map((n) => n.textContent!.replace(/\s+/g, ' ').trim());
+
+/**
+ * Versie Botsford, dense rows (the default): ten allergies on ten lines, sorted by substance
+ * without "Allergy to"; what all ten share (active, no reactions, food · allergy) is said once in
+ * the summary; low criticality in quiet words; latex and bee venom, recorded by both providers,
+ * show once with both sources.
+ */
 export const Default: Story = {
   loaders: seeded({ name: 'story-default', patient: 'versie' }),
   play: async ({ canvasElement }) => {
-    await waitFor(() => expect(panelText(canvasElement)).toContain('10 current allergies'));
+    await waitFor(() => expect(panelText(canvasElement)).toContain('10 current allergies · All 10: Active · No reactions recorded · Food · Allergy'));
+    await expect(rowNames(canvasElement).slice(0, 3)).toEqual(['Allergy to bee venom', 'Dander (animal) allergy', 'Allergy to grass pollen']);
     const latex = [...panel(canvasElement).shadowRoot!.querySelectorAll('li[part~="row"]')].filter((r) => r.textContent!.includes('Latex allergy'));
     await expect(latex).toHaveLength(1);
     await expect(latex[0]!.querySelectorAll('ehr-source-badge')).toHaveLength(2);
+  },
+};
+
+/** Versie Botsford with `density="comfortable"`: a card per allergy, every fact in its card. */
+export const Comfortable: Story = {
+  args: { density: 'comfortable' },
+  loaders: seeded({ name: 'story-comfortable', patient: 'versie' }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toContain('Clinical status'));
+    await expect(panel(canvasElement).shadowRoot!.querySelector('.columns')).toBeNull();
   },
 };
 

@@ -128,10 +128,12 @@ export interface NoKnownStatementView {
 
 /** Everything the panel shows. */
 export interface AllergyPanelView {
-  /** Allergies in force (active, or unconfirmed — marked), sorted (see {@link compareCurrent}). */
+  /** Allergies in force (active, or unconfirmed — marked), by substance name (see {@link allergyRowOrder}). */
   readonly current: readonly AllergyRowView[];
   /** Inactive / resolved allergies, by substance name. */
   readonly past: readonly AllergyRowView[];
+  /** Facts every row of each list shares, said once (see {@link sharedAllergyFacts}). */
+  readonly shared: { readonly current: SharedAllergyFacts; readonly past: SharedAllergyFacts };
   /** Coded "no known …" statements in force. */
   readonly noKnown: readonly NoKnownStatementView[];
   /** Records hidden because they are refuted (every copy of the substance refuted). */
@@ -269,28 +271,98 @@ function disagreement<V extends string>(items: ReadonlyArray<AllergyRecord>, f: 
   return [...map.entries()].map(([value, sources]) => ({ value, sources }));
 }
 
-const CRITICALITY_ORDER: Readonly<Record<DisplayCriticality, number>> = { high: 0, 'not-known': 1, low: 2 };
-const VERIFICATION_ORDER: Readonly<Record<DisplayVerification, number>> = { confirmed: 0, 'not-known': 1, unconfirmed: 2 };
+/**
+ * Leading words that say "this is an allergy" rather than naming the substance ("Allergy to
+ * peanuts", SNOMED CT's usual wording). Sorting skips them so that "Allergy to bee venom" sits
+ * with "Bee sting", not with every other "Allergy to …". The display keeps every word.
+ */
+const SORT_PREFIX = /^\s*allergy\s+to\s+/i;
 
-/** One collator for every comparison (creating one per call dominates sorting 10,000 rows). */
-const NAME_ORDER = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+/**
+ * Sorting looks at this many leading code units of a name at most. No real substance name comes
+ * near it; a hostile one (400,000 combining marks) would otherwise make every comparison
+ * reorder the marks first, which is quadratic in the collator.
+ */
+const SORT_KEY_LENGTH = 256;
 
-function compareNames(a: AllergyRowView, b: AllergyRowView): number {
-  // Unnamed rows last; then a stable, case- and accent-insensitive order.
-  if (!a.substance !== !b.substance) return a.substance ? -1 : 1;
-  return NAME_ORDER.compare(a.substance ?? '', b.substance ?? '') || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+/** The words an allergy sorts by: its substance without a leading "Allergy to" (first 256 code units). */
+export function allergySortName(substance: string | null): string {
+  if (!substance) return '';
+  const head = substance.slice(0, SORT_KEY_LENGTH + 32);
+  const rest = head.replace(SORT_PREFIX, '');
+  return (rest || head).slice(0, SORT_KEY_LENGTH);
+}
+
+/** One collator per locale (creating one per comparison dominates sorting 10,000 rows). */
+const COLLATORS = new Map<string, Intl.Collator>();
+
+function collator(locale: string | undefined): Intl.Collator {
+  const key = locale ?? 'en';
+  let c = COLLATORS.get(key);
+  if (!c) {
+    try {
+      c = new Intl.Collator(key, { sensitivity: 'base', numeric: true });
+    } catch {
+      // A malformed language tag from the page: fall back rather than fail the panel.
+      c = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+    }
+    COLLATORS.set(key, c);
+  }
+  return c;
 }
 
 /**
- * Order of the current list: criticality high first, then not known (the risk may be high), then
- * low; within that, confirmed (or unverified) before unconfirmed; then by substance name.
+ * The order of both lists: by substance name without a leading "Allergy to", case- and
+ * accent-insensitive and locale-aware (`Intl.Collator` of `locale`, default English); unnamed
+ * rows last; ties by key, so the order is stable. Criticality does not reorder the list: a
+ * clinician scans it for a substance, and high or unknown criticality is marked on its row.
  */
-export function compareCurrent(a: AllergyRowView, b: AllergyRowView): number {
-  return (
-    CRITICALITY_ORDER[a.criticality] - CRITICALITY_ORDER[b.criticality] ||
-    VERIFICATION_ORDER[a.verification] - VERIFICATION_ORDER[b.verification] ||
-    compareNames(a, b)
-  );
+export function allergyRowOrder(locale?: string): (a: AllergyRowView, b: AllergyRowView) => number {
+  const names = collator(locale);
+  return (a, b) => {
+    if (!a.substance !== !b.substance) return a.substance ? -1 : 1;
+    return names.compare(allergySortName(a.substance), allergySortName(b.substance)) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  };
+}
+
+/**
+ * Facts every row of a list shares, said once above the list instead of in every row. Only set
+ * for lists of two or more rows; a field is absent when the rows differ on it (then each row
+ * says its own value).
+ */
+export interface SharedAllergyFacts {
+  /** Every row has this clinical status. */
+  readonly clinicalStatus?: AllergyClinicalKey;
+  /** No row has a reaction recorded. */
+  readonly noReactions?: true;
+  /** No row has a verification status recorded. */
+  readonly verificationNotRecorded?: true;
+  /** Every row has exactly these categories (non-empty, as recorded, sorted). */
+  readonly categories?: readonly string[];
+  /** Every row has exactly these types (non-empty, sorted). */
+  readonly types?: readonly string[];
+}
+
+function sameList(lists: ReadonlyArray<readonly string[]>): readonly string[] | undefined {
+  const first = [...(lists[0] ?? [])].sort();
+  if (!first.length) return undefined;
+  const key = first.join('\u0000');
+  return lists.every((l) => [...l].sort().join('\u0000') === key) ? first : undefined;
+}
+
+/** What every row of `rows` shares (see {@link SharedAllergyFacts}); empty for fewer than two rows. */
+export function sharedAllergyFacts(rows: readonly AllergyRowView[]): SharedAllergyFacts {
+  if (rows.length < 2) return {};
+  const status = rows[0]!.clinicalStatus;
+  const categories = sameList(rows.map((r) => r.categories));
+  const types = sameList(rows.map((r) => r.types));
+  return {
+    ...(rows.every((r) => r.clinicalStatus === status) ? { clinicalStatus: status } : {}),
+    ...(rows.every((r) => !r.reactions.length) ? { noReactions: true as const } : {}),
+    ...(rows.every((r) => r.verification === 'not-known') ? { verificationNotRecorded: true as const } : {}),
+    ...(categories ? { categories } : {}),
+    ...(types ? { types } : {}),
+  };
 }
 
 /** Categories a "no known …" statement covers; `null` covers every category. */
@@ -360,6 +432,12 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
+/** Options of {@link buildAllergyPanel}. */
+export interface AllergyPanelOptions {
+  /** Language tag for the name order (the page's language); default English. */
+  readonly locale?: string;
+}
+
 /**
  * Builds the panel view from stored rows (`{ source, resource }`), any mix of sources and copies.
  *
@@ -373,7 +451,7 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
  * - Coded "no known …" statements in force become `noKnown` (merged by kind), flagged when an
  *   allergy in force contradicts them; resolved/inactive ones are dropped.
  */
-export function buildAllergyPanel(records: ReadonlyArray<AllergyRecord> | undefined | null): AllergyPanelView {
+export function buildAllergyPanel(records: ReadonlyArray<AllergyRecord> | undefined | null, options: AllergyPanelOptions = {}): AllergyPanelView {
   const all = (Array.isArray(records) ? records : []).filter(
     (r): r is AllergyRecord => !!r && !!r.resource && typeof r.resource === 'object' && r.resource.resourceType === 'AllergyIntolerance',
   );
@@ -398,8 +476,9 @@ export function buildAllergyPanel(records: ReadonlyArray<AllergyRecord> | undefi
     }
     rows.push(buildRow(kept, [...new Set(refuted.map((i) => i.source))]));
   }
-  const current = rows.filter((r) => r.group === 'current').sort(compareCurrent);
-  const past = rows.filter((r) => r.group === 'past').sort(compareNames);
+  const order = allergyRowOrder(options.locale);
+  const current = rows.filter((r) => r.group === 'current').sort(order);
+  const past = rows.filter((r) => r.group === 'past').sort(order);
 
   const byKind = new Map<NoKnownAllergyKind, AllergyRecord[]>();
   for (const s of statements) {
@@ -427,5 +506,13 @@ export function buildAllergyPanel(records: ReadonlyArray<AllergyRecord> | undefi
     };
   });
 
-  return { current, past, noKnown, hiddenRefuted, hiddenEnteredInError, total: all.length };
+  return {
+    current,
+    past,
+    shared: { current: sharedAllergyFacts(current), past: sharedAllergyFacts(past) },
+    noKnown,
+    hiddenRefuted,
+    hiddenEnteredInError,
+    total: all.length,
+  };
 }

@@ -21,6 +21,7 @@ import {
   type DisplayCriticality,
   type DisplayVerification,
   type NoKnownStatementView,
+  type SharedAllergyFacts,
   type ValueWithSources,
 } from '../../fhir/allergy-rows.js';
 import type { AllergyClinicalKey, NoKnownAllergyKind } from '../../fhir/status.js';
@@ -74,6 +75,13 @@ const STATEMENT_TERMS: Record<NoKnownAllergyKind, TermKey> = {
   'no-allergy-information': 'allergyNoAllergyInfo',
 };
 
+/**
+ * Row layout of the panel: `dense` (default) puts one allergy on one line under column labels;
+ * `comfortable` is a card per allergy with every fact labelled. (`compact` — one line, details on
+ * expand — is reserved for a later, denser layout; until then any other value reads as `dense`.)
+ */
+export type AllergyPanelDensity = 'dense' | 'comfortable';
+
 /** Criticality shapes (never colour alone): warning triangle, small circle, dashed circle. */
 function criticalityIcon(c: DisplayCriticality): TemplateResult {
   if (c === 'high') {
@@ -100,10 +108,19 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  *   words), or copied many times by one, is shown once with every source; where the sources
  *   disagree (criticality, verification, clinical status, or one marked it refuted) the row shows
  *   the more cautious value and says "Sources differ: criticality high at …, low at …".
- * - Current allergies first, sorted: high criticality, then criticality not known, then low; within
- *   that confirmed before unconfirmed; then by substance name. Unconfirmed allergies stay in the
- *   current list, marked by the word "Unconfirmed" and a dashed border. Inactive and resolved
- *   ones (at every source) are in a separate, collapsed "Inactive or resolved" group.
+ * - Current allergies first, sorted by substance name without a leading "Allergy to" (case- and
+ *   accent-insensitive, in the page's language); criticality marks a row, it does not reorder the
+ *   list. Unconfirmed allergies stay in the current list, marked by the word "Unconfirmed" and a
+ *   dashed border. Inactive and resolved ones (at every source) are in a separate, collapsed
+ *   "Inactive or resolved" group.
+ * - Dense rows by default (`density`): one line per allergy under column labels — the substance,
+ *   then reactions with severity, criticality, the recorded date (and onset), the sources. What
+ *   every row of a list shares (clinical status, "No reactions recorded", category, type) is said
+ *   once in the summary line ("All 10: Active · No reactions recorded · Food · Allergy") and left
+ *   out of the rows; a row that differs says its own. Reaction onset, route, substance and
+ *   description, and repeated records, are behind a row's "More details" disclosure. Below about
+ *   700 px of width a row wraps and its cells show their labels. `density="comfortable"` keeps a
+ *   card per allergy with every fact labelled.
  * - Refuted and entered-in-error records are never shown as allergies; only their number is
  *   mentioned ("1 entry marked refuted or entered in error is not shown"), without the substance.
  * - Coded "no known …" statements (e.g. SNOMED CT 409137002 NKDA) are shown as that statement,
@@ -125,7 +142,7 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * - Criticality is shown as words and an icon shape (triangle: high; circle: low; dashed
  *   circle: not known — `unable-to-assess` and missing both read "Criticality not known").
  *
- * - Each row says the substance, the criticality (also when not known), the clinical status and,
+ * - Each card (comfortable) says the substance, the criticality (also when not known), the clinical status and,
  *   when the verification status is not "confirmed", that status ("Unconfirmed" beside the
  *   substance; "Verification: Not recorded" when missing). Reactions are listed, or "No reactions
  *   recorded" in one line; onset and recorded date only when recorded.
@@ -153,7 +170,10 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  *
  * @csspart base - The labelled section around everything.
  * @csspart heading - The section heading.
- * @csspart summary - The one-line count ("3 current allergies, 1 high criticality") and "no known allergies" statements.
+ * @csspart summary - The one-line count ("3 current allergies · 1 high criticality") and "no known allergies" statements.
+ * @csspart shared - In the summary line of dense rows: the facts every row shares ("All 10: Active · No reactions recorded").
+ * @csspart more - A dense row's "More details" disclosure (reaction onset, route, description; repeated records).
+ * @csspart reaction-detail - One reaction in full inside "More details".
  * @csspart row - One allergy (list item).
  * @csspart substance - The substance name in a row.
  * @csspart criticality - The criticality label (icon and words).
@@ -182,6 +202,13 @@ export class EhrAllergyPanel extends EhrDataElement {
   /** Level of the section heading (1–6). Default 2. */
   @property({ type: Number, attribute: 'heading-level' }) headingLevel = 2;
 
+  /**
+   * Row layout: `dense` (default) — one line per allergy: substance, reactions with severity,
+   * criticality, recorded date (and onset), sources; facts every row shares are said once above
+   * the list. `comfortable` — a card per allergy, every fact labelled.
+   */
+  @property({ reflect: true }) density: AllergyPanelDensity = 'dense';
+
   /** Open the "Inactive or resolved" group initially. */
   @property({ type: Boolean, attribute: 'show-inactive' }) showInactive = false;
 
@@ -207,14 +234,21 @@ export class EhrAllergyPanel extends EhrDataElement {
   }
 
   private cachedRows?: StoredRow<AllergyIntolerance>[];
+  private cachedLang?: string;
   private cachedView?: AllergyPanelView;
 
   private view(rows: StoredRow<AllergyIntolerance>[]): AllergyPanelView {
-    if (rows !== this.cachedRows || !this.cachedView) {
+    const lang = this.localize.lang;
+    if (rows !== this.cachedRows || lang !== this.cachedLang || !this.cachedView) {
       this.cachedRows = rows;
-      this.cachedView = buildAllergyPanel(rows);
+      this.cachedLang = lang;
+      this.cachedView = buildAllergyPanel(rows, { locale: lang });
     }
     return this.cachedView;
+  }
+
+  private get dense(): boolean {
+    return this.density !== 'comfortable';
   }
 
   private t(key: TermKey): string {
@@ -256,9 +290,7 @@ export class EhrAllergyPanel extends EhrDataElement {
     return html`${this.renderSummary(view)} ${anything ? renderIncompleteCaveat(this.localize, verdict) : nothing}
     ${renderNoRecord(this.localize, verdict)} ${this.renderStatements(view)}
     ${view.current.length
-      ? html`<ul class="rows current" aria-label=${this.localize.term('allergyCurrentList')}>
-            ${current.map((row) => this.renderRow(row))}
-          </ul>
+      ? html`${this.renderList('current', current, view.shared.current)}
           ${renderShowAll(this.localize, current.length, view.current.length, () => this.expand('current'))}`
       : nothing}
     ${!anything ? this.renderEmpty(verdict) : nothing}
@@ -267,10 +299,9 @@ export class EhrAllergyPanel extends EhrDataElement {
       : nothing}
     ${view.past.length
       ? html`<details class="past-group" ?open=${this.showInactive}>
-          <summary>${this.localize.term('allergyPastGroup', view.past.length)}</summary>
-          <ul class="rows past" aria-label=${this.localize.term('allergyPastList')}>
-            ${past.map((row) => this.renderRow(row))}
-          </ul>
+          <summary class="target">${this.localize.term('allergyPastGroup', view.past.length)}</summary>
+          ${this.dense && view.past.length > 1 ? html`<p class="summary">${this.renderShared(view.past.length, view.shared.past)}</p>` : nothing}
+          ${this.renderList('past', past, view.shared.past)}
           ${renderShowAll(this.localize, past.length, view.past.length, () => this.expand('past'))}
         </details>`
       : nothing}
@@ -301,7 +332,146 @@ export class EhrAllergyPanel extends EhrDataElement {
       ...(high ? [this.localize.term('allergySummaryHigh', high)] : []),
       ...(unconfirmed ? [this.localize.term('allergySummaryUnconfirmed', unconfirmed)] : []),
     ];
-    return html`<p part="summary" class="summary">${parts.join(' · ')}</p>`;
+    const shared = this.dense ? this.renderShared(view.current.length, view.shared.current) : nothing;
+    return html`<p part="summary" class="summary">${parts.join(' · ')}${shared === nothing ? nothing : html` · ${shared}`}</p>`;
+  }
+
+  /**
+   * "All 10: Active · No reactions recorded · Food · Allergy": what every row of a dense list
+   * shares, said once (`part="shared"`); the rows then leave it out. Nothing when nothing is shared.
+   */
+  private renderShared(count: number, shared: SharedAllergyFacts) {
+    const facts: Array<TemplateResult | string> = [];
+    if (shared.clinicalStatus) facts.push(this.t(CLINICAL_TERMS[shared.clinicalStatus]));
+    if (shared.verificationNotRecorded) facts.push(`${this.t('allergyVerification')}: ${this.t('allergyVerificationNotKnown')}`);
+    if (shared.noReactions) facts.push(this.t('allergyNoReactions'));
+    facts.push(...this.kindWords(shared.categories ?? [], shared.types ?? []));
+    if (!facts.length) return nothing;
+    return html`<span part="shared" class="shared"
+      >${this.localize.term('allergySharedFacts', count)} ${facts.map((f, i) => html`${i ? ' · ' : nothing}${f}`)}</span
+    >`;
+  }
+
+  /** Category and type codes as words: only the table's own keys are translated, the rest shown as recorded. */
+  private kindWords(categories: readonly string[], types: readonly string[]): TemplateResult[] {
+    return [...categories, ...types].map((c) => {
+      const key = own(CATEGORY_TERMS, c) ?? own(TYPE_TERMS, c);
+      return key ? html`${this.t(key)}` : recordText(this.localize, c);
+    });
+  }
+
+  private renderList(group: 'current' | 'past', rows: readonly AllergyRowView[], shared: SharedAllergyFacts) {
+    const label = this.localize.term(group === 'current' ? 'allergyCurrentList' : 'allergyPastList');
+    if (!this.dense) {
+      return html`<ul class="rows ${group}" aria-label=${label}>
+        ${rows.map((row) => this.renderRow(row))}
+      </ul>`;
+    }
+    // Column labels for the eye; each cell also carries its own label for screen readers.
+    return html`<div class="columns" aria-hidden="true">
+        <span>${this.localize.term('allergyColumnSubstance')}</span><span>${this.localize.term('allergyReactions')}</span
+        ><span>${this.localize.term('allergyCriticality')}</span><span>${this.localize.term('allergyRecorded')}</span
+        ><span>${this.localize.term('allergySources')}</span>
+      </div>
+      <ul class="rows dense ${group}" aria-label=${label}>
+        ${rows.map((row) => this.renderDenseRow(row, shared))}
+      </ul>`;
+  }
+
+  private renderSubstance(row: AllergyRowView) {
+    return row.substance !== null ? recordText(this.localize, row.substance) : html`<bdi>${this.localize.term('allergySubstanceNotKnown')}</bdi>`;
+  }
+
+  private renderCriticality(row: AllergyRowView) {
+    return html`<span part="criticality" class="criticality ${row.criticality}">${criticalityIcon(row.criticality)}${this.t(CRITICALITY_TERMS[row.criticality])}</span>`;
+  }
+
+  /** Reaction details a dense row leaves for its "More details" disclosure. */
+  private hasDetails(row: AllergyRowView): boolean {
+    return row.items.length > row.sources.length || row.reactions.some((r) => r.onset || r.substance || r.exposureRoute || r.description);
+  }
+
+  /**
+   * One allergy on one line: substance (with "Unconfirmed", and category, type, clinical status
+   * when not shared by every row), reactions with severity, criticality, recorded date and onset,
+   * sources. Low criticality is said in small muted words rather than left out: a blank cell
+   * could be read as "not recorded" or as a rendering fault, and "not known" must stay distinct
+   * from "low". High and not known are prominent (shape, words, and colour for high).
+   */
+  private renderDenseRow(row: AllergyRowView, shared: SharedAllergyFacts) {
+    const t = this.localize;
+    const unconfirmed = row.verification === 'unconfirmed';
+    const classes = ['row', 'dense', row.criticality, row.group, unconfirmed ? 'unconfirmed' : ''].join(' ');
+    const kind = this.kindWords(shared.categories ? [] : row.categories, shared.types ? [] : row.types);
+    const meta: Array<TemplateResult | string> = [];
+    if (!shared.clinicalStatus) meta.push(`${this.t('allergyClinicalStatus')}: ${this.t(CLINICAL_TERMS[row.clinicalStatus])}`);
+    if (row.verification === 'not-known' && !shared.verificationNotRecorded) {
+      meta.push(`${this.t('allergyVerification')}: ${this.t(VERIFICATION_TERMS[row.verification])}`);
+    }
+    const extra = row.items.length - row.sources.length;
+    return html`<li part="row" class=${classes} data-key=${row.key}>
+      <div class="cell c-substance">
+        <span part="substance" class="substance">${this.renderSubstance(row)}</span>
+        ${unconfirmed ? html`<span part="status" class="status unconfirmed">${t.term('unconfirmed')}</span>` : nothing}
+        ${kind.length ? html`<span class="kind">${kind.map((k, i) => html`${i ? ' · ' : nothing}${k}`)}</span>` : nothing}
+        ${meta.map((m) => html`<span class="kind">${m}</span>`)}
+      </div>
+      <div class="cell c-reaction">${this.renderDenseReactions(row, shared)}</div>
+      <div class="cell c-criticality">${this.renderCriticality(row)}</div>
+      <div class="cell c-dates">
+        <span class="cell-label">${t.term('allergyRecorded')}</span>
+        ${row.recordedDate ? t.clinicalDate(row.recordedDate) : html`<span class="none">${t.term('allergyDateNotRecorded')}</span>`}
+        ${row.onset ? html`<span class="onset">${t.term('allergyOnset')} ${this.formatOnset(row.onset)}</span>` : nothing}
+      </div>
+      <div class="cell c-source">
+        ${this.renderSources(row.sources)}${extra > 0 ? html`<span class="kind">${t.term('allergyRecordCountShort', row.items.length)}</span>` : nothing}
+      </div>
+      ${this.renderDifferences(row)}
+      ${this.hasDetails(row)
+        ? html`<details class="more" part="more">
+            <summary class="target">${t.term('allergyMoreDetails')}</summary>
+            ${this.renderReactionDetails(row)} ${this.renderRecordCount(row)}
+          </details>`
+        : nothing}
+    </li>`;
+  }
+
+  /** "Anaphylactic reaction (Severe); Urticaria (Moderate)", or nothing when every row has none (said once above). */
+  private renderDenseReactions(row: AllergyRowView, shared: SharedAllergyFacts) {
+    const t = this.localize;
+    if (!row.reactions.length) {
+      return shared.noReactions ? nothing : html`<span class="none">${t.term('allergyNoReactions')}</span>`;
+    }
+    const key = `reactions:${row.key}`;
+    const reactions = preview(row.reactions, NESTED_PREVIEW, this.expanded.has(key));
+    return html`<span class="cell-label">${t.term('allergyReactions')}</span>
+      <ul class="reactions inline">
+        ${reactions.map(
+          (r) => html`<li part="reaction" class="reaction">
+            <span class="manifestation">${this.renderManifestations(r)}</span>${r.severity
+              ? html` <span class="severity severity-${r.severity}">(${this.t(own(SEVERITY_TERMS, r.severity)!)})</span>`
+              : nothing}
+          </li>`,
+        )}
+        ${reactions.length < row.reactions.length
+          ? html`<li class="reaction">${renderAndMore(t, row.reactions.length - reactions.length, () => this.expand(key))}</li>`
+          : nothing}
+      </ul>`;
+  }
+
+  private renderManifestations(r: AllergyReactionView) {
+    return r.manifestations.length
+      ? r.manifestations.map((m, i) => html`${i ? ', ' : ''}${recordText(this.localize, m)}`)
+      : this.localize.term('allergyManifestationNotKnown');
+  }
+
+  /** A dense row's disclosure: each reaction's onset, substance, route and description. */
+  private renderReactionDetails(row: AllergyRowView) {
+    const withDetails = row.reactions.filter((r) => r.onset || r.substance || r.exposureRoute || r.description);
+    if (!withDetails.length) return nothing;
+    return html`<ul class="reactions">
+      ${withDetails.map((r) => html`<li part="reaction-detail" class="reaction">${this.renderReactionBody(r)}</li>`)}
+    </ul>`;
   }
 
   private renderStatements(view: AllergyPanelView) {
@@ -347,18 +517,12 @@ export class EhrAllergyPanel extends EhrDataElement {
 
   private renderRow(row: AllergyRowView) {
     const unconfirmed = row.verification === 'unconfirmed';
-    const classes = ['row', row.criticality, row.group, unconfirmed ? 'unconfirmed' : ''].join(' ');
-    // Category and type codes are record text: only the table's own keys are words, the rest shown as recorded.
-    const kind = [...row.categories, ...row.types].map((c) => {
-      const key = own(CATEGORY_TERMS, c) ?? own(TYPE_TERMS, c);
-      return key ? html`${this.t(key)}` : recordText(this.localize, c);
-    });
+    const classes = ['row', 'card', row.criticality, row.group, unconfirmed ? 'unconfirmed' : ''].join(' ');
+    const kind = this.kindWords(row.categories, row.types);
     return html`<li part="row" class=${classes} data-key=${row.key}>
       <div class="row-head">
-        <span part="criticality" class="criticality">${criticalityIcon(row.criticality)}${this.t(CRITICALITY_TERMS[row.criticality])}</span>
-        <p part="substance" class="substance">
-          ${row.substance !== null ? recordText(this.localize, row.substance) : html`<bdi>${this.localize.term('allergySubstanceNotKnown')}</bdi>`}
-        </p>
+        ${this.renderCriticality(row)}
+        <p part="substance" class="substance">${this.renderSubstance(row)}</p>
         ${unconfirmed ? html`<span part="status" class="status unconfirmed">${this.localize.term('unconfirmed')}</span>` : nothing}
         ${kind.length ? html`<span class="kind">${kind.map((k, i) => html`${i ? ' · ' : nothing}${k}`)}</span>` : nothing}
       </div>
@@ -422,7 +586,15 @@ export class EhrAllergyPanel extends EhrDataElement {
     const key = `reactions:${row.key}`;
     const reactions: readonly AllergyReactionView[] = preview(row.reactions, NESTED_PREVIEW, this.expanded.has(key));
     return html`<ul class="reactions">
-      ${reactions.map((r) => {
+      ${reactions.map((r) => html`<li part="reaction" class="reaction">${this.renderReactionBody(r)}</li>`)}
+      ${reactions.length < row.reactions.length
+        ? html`<li class="reaction">${renderAndMore(this.localize, row.reactions.length - reactions.length, () => this.expand(key))}</li>`
+        : nothing}
+    </ul>`;
+  }
+
+  /** One reaction in full: manifestations — severity · onset · substance · route, and its description. */
+  private renderReactionBody(r: AllergyReactionView) {
         const meta: TemplateResult[] = [];
         if (r.severity) {
           meta.push(html`<span class="severity-${r.severity}">${this.localize.term('allergySeverity')}: ${this.t(own(SEVERITY_TERMS, r.severity)!)}</span>`);
@@ -430,19 +602,10 @@ export class EhrAllergyPanel extends EhrDataElement {
         if (r.onset) meta.push(html`<span>${this.localize.term('allergyReactionOnset')}: ${this.localize.clinicalDate(r.onset)}</span>`);
         if (r.substance) meta.push(html`<span>${this.localize.term('allergyReactionSubstance')}: ${recordText(this.localize, r.substance)}</span>`);
         if (r.exposureRoute) meta.push(html`<span>${this.localize.term('allergyExposureRoute')}: ${recordText(this.localize, r.exposureRoute)}</span>`);
-        return html`<li part="reaction" class="reaction">
-          <span class="manifestation"
-            >${r.manifestations.length
-              ? r.manifestations.map((m, i) => html`${i ? ', ' : ''}${recordText(this.localize, m)}`)
-              : this.localize.term('allergyManifestationNotKnown')}</span
-          >${meta.length ? html` — <span class="reaction-meta">${meta.map((m, i) => html`${i ? ' · ' : ''}${m}`)}</span>` : nothing}
-          ${r.description ? html`<div class="reaction-meta">${recordText(this.localize, r.description)}</div>` : nothing}
-        </li>`;
-      })}
-      ${reactions.length < row.reactions.length
-        ? html`<li class="reaction">${renderAndMore(this.localize, row.reactions.length - reactions.length, () => this.expand(key))}</li>`
-        : nothing}
-    </ul>`;
+        return html`<span class="manifestation">${this.renderManifestations(r)}</span>${meta.length
+            ? html` — <span class="reaction-meta">${meta.map((m, i) => html`${i ? ' · ' : ''}${m}`)}</span>`
+            : nothing}
+          ${r.description ? html`<div class="reaction-meta">${recordText(this.localize, r.description)}</div>` : nothing}`;
   }
 
   private formatOnset(onset: AllergyOnset): TemplateResult | string {
