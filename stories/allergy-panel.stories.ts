@@ -136,8 +136,51 @@ export const SourcesDiffer: Story = {
   }),
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(panelText(canvasElement)).toContain('Sources differ'));
-    await expect(panelText(canvasElement)).toContain('1 entry marked refuted or entered in error is not shown.');
+    await expect(panelText(canvasElement)).toContain('High (St Elsewhere Hospital) · Low (Riverside Clinic)');
+    await expect(panelText(canvasElement)).toContain('1 entry marked refuted or entered in error is not listed as an allergy');
     await expect(panelText(canvasElement)).not.toContain('Aspirin');
+  },
+};
+
+/** A disputed criticality, said at the badge: "High (St Elsewhere Hospital) · Low (Riverside Clinic)" with a warning mark. */
+export const DisputedCriticality: Story = {
+  loaders: seeded({
+    name: 'story-disputed',
+    clinicAllergies: [
+      makeAllergy('latex', 'Latex allergy', { code: '300916003', criticality: 'low', category: ['environment'], recordedDate: '2019-10-25' }),
+      makeAllergy('egg', 'Allergy to egg', { criticality: 'low', category: ['food'], recordedDate: '2020-01-12' }),
+    ],
+    hospitalAllergies: [makeAllergy('h-latex', 'Latex allergy', { code: '300916003', criticality: 'high', category: ['environment'], recordedDate: '2021-03-02' })],
+  }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toContain('High (St Elsewhere Hospital) · Low (Riverside Clinic)'));
+    const mark = panel(canvasElement).shadowRoot!.querySelector('[part~="criticality-dispute"]')!;
+    await expect(mark.previousElementSibling!.getAttribute('part')).toBe('criticality');
+  },
+};
+
+/**
+ * Entries marked refuted or entered in error: never listed as allergies; the warning below the
+ * list is opened here to name each with its source and mark.
+ */
+export const RefutedListExpanded: Story = {
+  loaders: seeded({
+    name: 'story-refuted',
+    clinicAllergies: [
+      makeAllergy('fish', 'Allergy to fish', { code: '417532002', category: ['food'] }),
+      makeAllergy('straw', 'Allergy to strawberries', { verification: 'refuted', category: ['food'], recordedDate: '2021-05-06' }),
+    ],
+    hospitalAllergies: [
+      makeAllergy('pen', 'Penicillin allergy', { code: '91936005', verification: 'refuted', category: ['medication'], criticality: 'high' }),
+      makeAllergy('asp', 'Aspirin', { verification: 'entered-in-error', category: ['medication'] }),
+    ],
+  }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panel(canvasElement).shadowRoot!.querySelector('[part~="hidden-list"] summary')).not.toBeNull());
+    const summary = panel(canvasElement).shadowRoot!.querySelector<HTMLElement>('[part~="hidden-list"] summary')!;
+    summary.click();
+    await waitFor(() => expect((summary.parentElement as HTMLDetailsElement).open).toBe(true));
+    await expect(panelText(canvasElement)).toContain('Penicillin allergy — marked refuted at St Elsewhere Hospital');
   },
 };
 

@@ -284,16 +284,33 @@ describe('<ehr-allergy-panel> clinical safety', () => {
     await expectNoAxeViolations(el);
   });
 
-  it('refuted and entered-in-error allergies are never listed; only their number is mentioned', async () => {
-    const refuted = makeAllergy('ref', 'Allergy to strawberries', { verification: 'refuted', criticality: 'high' });
+  it('refuted and entered-in-error allergies are never listed; a warning counts them and opens to name each with its source', async () => {
+    const refuted = makeAllergy('ref', 'Allergy to strawberries', { verification: 'refuted', criticality: 'high', recordedDate: '2021-05-06' });
     const wrong = makeAllergy('eie', 'Allergy to aspirin', { verification: 'entered-in-error' });
     const real = makeAllergy('real', 'Allergy to fish', { code: '417532002' });
-    const { el } = await render({ name: 'hidden', clinicAllergies: [refuted, wrong, real] });
-    const text = words(root(el));
+    const { el } = await render({ name: 'hidden', clinicAllergies: [refuted, real], hospitalAllergies: [wrong] });
+    await badgesReady(el);
     expect(substances(el)).toEqual(['Allergy to fish']);
-    expect(text).not.toContain('strawberries');
-    expect(text).not.toContain('aspirin');
-    expect(text).toContain('2 entries marked refuted or entered in error are not shown.');
+    expect(words(root(el).querySelector('ul.rows.current')!)).not.toMatch(/strawberries|aspirin/);
+    const note = root(el).querySelector('[part~="hidden"]')!;
+    expect(note.getAttribute('part')).toContain('warning');
+    const details = note.querySelector('details') as HTMLDetailsElement;
+    const summary = details.querySelector('summary')!;
+    expect(words(summary)).toBe('2 entries marked refuted or entered in error are not listed as allergies');
+    expect(details.open).toBe(false);
+    // A 44 px target, opened from the keyboard.
+    expect(summary.getBoundingClientRect().height).toBeGreaterThanOrEqual(44);
+    summary.focus();
+    await userEvent.keyboard('{Enter}');
+    await waitUntil(() => details.open, 'the list did not open');
+    const entries = [...details.querySelectorAll('[part~="hidden-entry"]')].map(words);
+    expect(entries).toEqual([
+      'Allergy to aspirin — marked entered in error at St Elsewhere Hospital',
+      'Allergy to strawberries — marked refuted at Riverside Clinic · Recorded 06-May-2021',
+    ]);
+    // Never shown as an allergy: no criticality beside them.
+    expect(details.querySelector('[part~="criticality"]')).toBeNull();
+    await expectNoAxeViolations(el);
   });
 
   it('an unconfirmed allergy is listed with the word "Unconfirmed" and a dashed border', async () => {
@@ -309,14 +326,24 @@ describe('<ehr-allergy-panel> clinical safety', () => {
     await expectNoAxeViolations(el);
   });
 
-  it('providers disagreeing on criticality: the row shows high and says which source said what', async () => {
-    const low = makeAllergy('l', 'Latex allergy', { code: '300916003', criticality: 'low' });
-    const high = makeAllergy('h', 'Latex allergy', { code: '300916003', criticality: 'high' });
-    const { el } = await render({ name: 'differ', clinicAllergies: [low], hospitalAllergies: [high] });
-    const row = rowFor(el, 'Latex allergy');
-    expect(words(row.querySelector('[part~="criticality"]')!)).toBe('High criticality');
-    expect(words(row)).toContain('Sources differ: criticality low at Riverside Clinic, high at St Elsewhere Hospital');
-  });
+  for (const density of ['dense', 'comfortable'] as const) {
+    it(`providers disagreeing on criticality (${density}): high, and at the badge which source said what`, async () => {
+      const low = makeAllergy('l', 'Latex allergy', { code: '300916003', criticality: 'low' });
+      const high = makeAllergy('h', 'Latex allergy', { code: '300916003', criticality: 'high' });
+      const { el } = await render({ name: `differ-${density}`, clinicAllergies: [low], hospitalAllergies: [high] }, 'en', density);
+      const row = rowFor(el, 'Latex allergy');
+      const badge = row.querySelector('[part~="criticality"]')!;
+      expect(words(badge)).toBe('High criticality');
+      // The warning mark is the badge's next sibling: most cautious first, each with its source.
+      const mark = badge.nextElementSibling!;
+      expect(mark.getAttribute('part')).toBe('warning criticality-dispute');
+      expect(words(mark)).toBe('⚠Sources differ on criticality: High (St Elsewhere Hospital) · Low (Riverside Clinic)');
+      // Said once, at the badge: not again at the foot of the row.
+      expect(words(row).match(/St Elsewhere Hospital\)/g)).toHaveLength(1);
+      expect(words(row)).not.toContain('criticality low at');
+      await expectNoAxeViolations(el);
+    });
+  }
 
   it('sorts by substance name without a leading "Allergy to"; criticality marks the row, it does not reorder', async () => {
     const { el } = await render({

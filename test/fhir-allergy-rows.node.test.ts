@@ -85,6 +85,21 @@ describe('buildAllergyPanel', () => {
     expect(view.hiddenEnteredInError).toBe(1);
   });
 
+  it('names the hidden records for a disclosure: substance, source and mark, identical copies merged, by name', () => {
+    const view = buildAllergyPanel([
+      at('clinic', allergy('r1', { verification: 'refuted', snomed: ['1', 'Allergy to strawberries'], recordedDate: '2020-02-03' })),
+      at('clinic', allergy('r2', { verification: 'refuted', snomed: ['1', 'Allergy to strawberries'], recordedDate: '2019-01-02' })),
+      at('hospital', allergy('e1', { verification: 'entered-in-error', snomed: ['2', 'Aspirin'] })),
+      at('hospital', allergy('keep', { snomed: ['3', 'Latex allergy'] })),
+    ]);
+    expect(view.current.map((r) => r.substance)).toEqual(['Latex allergy']);
+    expect(view.hidden).toEqual([
+      { key: 'hospital/e1', substance: 'Aspirin', source: 'hospital', reason: 'entered-in-error', count: 1 },
+      { key: 'clinic/r1', substance: 'Allergy to strawberries', source: 'clinic', reason: 'refuted', count: 2, recordedDate: '2019-01-02' },
+    ]);
+    expect(view.hiddenRefuted + view.hiddenEnteredInError).toBe(3);
+  });
+
   it('keeps an allergy another source still records, saying where it was refuted', () => {
     const view = buildAllergyPanel([at('clinic', allergy('a')), at('hospital', allergy('h', { verification: 'refuted' }))]);
     expect(view.current).toHaveLength(1);

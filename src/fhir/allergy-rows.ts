@@ -126,6 +126,24 @@ export interface NoKnownStatementView {
   readonly unconfirmed: boolean;
 }
 
+/**
+ * A record left out of the allergy lists because it was marked refuted or entered in error,
+ * named only so a clinician can see what was withdrawn and by whom — never an allergy. Identical
+ * copies (same substance, source and mark) are one entry with a count.
+ */
+export interface HiddenAllergyEntry {
+  /** Stable key (`source/id` of the first copy). */
+  readonly key: string;
+  /** Substance words; `null` when nothing names it. */
+  readonly substance: string | null;
+  readonly source: string;
+  readonly reason: 'refuted' | 'entered-in-error';
+  /** How many copies this entry stands for (at least 1). */
+  readonly count: number;
+  /** Earliest `recordedDate` of the copies. */
+  readonly recordedDate?: string;
+}
+
 /** Everything the panel shows. */
 export interface AllergyPanelView {
   /** Allergies in force (active, or unconfirmed — marked), by substance name (see {@link allergyRowOrder}). */
@@ -140,6 +158,11 @@ export interface AllergyPanelView {
   readonly hiddenRefuted: number;
   /** Records hidden because they were entered in error. */
   readonly hiddenEnteredInError: number;
+  /**
+   * The hidden records (`hiddenRefuted` + `hiddenEnteredInError`), merged per substance, source
+   * and mark, by substance name. For a disclosure that names them, never for an allergy list.
+   */
+  readonly hidden: readonly HiddenAllergyEntry[];
   /** Total records read (after dropping non-AllergyIntolerance input). */
   readonly total: number;
 }
@@ -428,6 +451,36 @@ function buildRow(items: AllergyRecord[], refutedAt: string[]): AllergyRowView {
   };
 }
 
+function hiddenEntries(records: ReadonlyArray<{ record: AllergyRecord; reason: HiddenAllergyEntry['reason'] }>, locale: string | undefined): HiddenAllergyEntry[] {
+  const byKey = new Map<string, { first: AllergyRecord; substance: string | null; reason: HiddenAllergyEntry['reason']; count: number; dates: Array<string | undefined> }>();
+  for (const { record, reason } of records) {
+    const substance = allergySubstance(record.resource);
+    const key = `${reason}\u0000${record.source}\u0000${allergySortName(substance).toLowerCase()}`;
+    const entry = byKey.get(key);
+    if (entry) {
+      entry.count++;
+      entry.dates.push(text(record.resource.recordedDate));
+    } else byKey.set(key, { first: record, substance, reason, count: 1, dates: [text(record.resource.recordedDate)] });
+  }
+  const names = collator(locale);
+  return [...byKey.values()]
+    .map(({ first, substance, reason, count, dates }) => {
+      const recordedDate = pickDate(dates, 'earliest');
+      return {
+        key: `${first.source}/${first.resource.id ?? ''}`,
+        substance,
+        source: first.source,
+        reason,
+        count,
+        ...(recordedDate ? { recordedDate } : {}),
+      };
+    })
+    .sort((a, b) => {
+      if (!a.substance !== !b.substance) return a.substance ? -1 : 1;
+      return names.compare(allergySortName(a.substance), allergySortName(b.substance)) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+    });
+}
+
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
@@ -457,10 +510,14 @@ export function buildAllergyPanel(records: ReadonlyArray<AllergyRecord> | undefi
   );
   let hiddenEnteredInError = 0;
   let hiddenRefuted = 0;
+  const hiddenRecords: Array<{ record: AllergyRecord; reason: HiddenAllergyEntry['reason'] }> = [];
   const allergies: AllergyRecord[] = [];
   const statements: AllergyRecord[] = [];
   for (const r of all) {
-    if (isEnteredInError(r.resource)) hiddenEnteredInError++;
+    if (isEnteredInError(r.resource)) {
+      hiddenEnteredInError++;
+      hiddenRecords.push({ record: r, reason: 'entered-in-error' });
+    }
     else if (noKnownAllergyKind(r.resource) !== null) statements.push(r);
     else allergies.push(r);
   }
@@ -472,6 +529,7 @@ export function buildAllergyPanel(records: ReadonlyArray<AllergyRecord> | undefi
     const refuted = items.filter((i) => allergyVerification(i.resource) === 'refuted');
     if (!kept.length) {
       hiddenRefuted += refuted.length;
+      for (const record of refuted) hiddenRecords.push({ record, reason: 'refuted' });
       continue;
     }
     rows.push(buildRow(kept, [...new Set(refuted.map((i) => i.source))]));
@@ -485,6 +543,7 @@ export function buildAllergyPanel(records: ReadonlyArray<AllergyRecord> | undefi
     const state = allergyState(s.resource);
     if (state === 'refuted') {
       hiddenRefuted++;
+      hiddenRecords.push({ record: s, reason: 'refuted' });
       continue;
     }
     if ((state !== 'active' && state !== 'unconfirmed') || !isNoKnownAllergy(s.resource)) continue;
@@ -513,6 +572,7 @@ export function buildAllergyPanel(records: ReadonlyArray<AllergyRecord> | undefi
     noKnown,
     hiddenRefuted,
     hiddenEnteredInError,
+    hidden: hiddenEntries(hiddenRecords, options.locale),
     total: all.length,
   };
 }

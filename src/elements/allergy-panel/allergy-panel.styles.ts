@@ -181,10 +181,26 @@ export default css`
   .past-group > .rows {
     margin-block-start: ${token('space-s')};
   }
-  .hidden-note {
-    margin: 0;
-    color: ${token('color-muted')};
-    font-size: ${token('font-size-s')};
+  .hidden-list > summary {
+    font-weight: ${token('font-weight-bold')};
+  }
+  .hidden-entries {
+    margin: ${token('space-2xs')} 0 0;
+    padding-inline-start: ${token('space-l')};
+  }
+  .hidden-entry + .hidden-entry {
+    margin-block-start: ${token('space-3xs')};
+  }
+  /* A disputed criticality: the warning mark right under (dense) or beside (cards) the badge. */
+  .c-criticality {
+    display: flex;
+    flex-direction: column;
+    align-items: flex-start;
+    gap: ${token('space-3xs')};
+  }
+  .criticality-dispute {
+    font-size: ${token('font-size-xs')};
+    overflow-wrap: anywhere;
   }
   .unavailable {
     margin: 0;
@@ -196,11 +212,15 @@ export default css`
   .row.dense {
     display: grid;
     grid-template-columns:
-      minmax(0, 1.1fr) minmax(0, 1fr) 10.5rem 6.5rem
-      minmax(0, 18rem);
+      minmax(0, 1.1fr) minmax(0, 1fr) 12.5rem 6.5rem
+      minmax(0, 17.5rem);
     column-gap: ${token('space-m')};
     align-items: baseline;
     padding-inline: ${token('space-s')};
+  }
+  .columns.no-reactions-column,
+  .no-reactions-column > .row.dense {
+    grid-template-columns: minmax(0, 2fr) 12.5rem 6.5rem minmax(0, 17.5rem);
   }
   .columns {
     color: ${token('color-muted')};
@@ -340,7 +360,7 @@ export default css`
     .columns {
       display: none;
     }
-    .row.dense {
+    .rows > .row.dense {
       grid-template-columns: minmax(0, 1fr) auto;
     }
     .row.dense > .c-reaction,

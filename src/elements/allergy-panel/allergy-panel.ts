@@ -9,6 +9,7 @@ import { renderError, renderSkeleton, renderSourceNotices } from '../base/state-
 import { headingLevel, renderHeading } from '../base/heading.js';
 import type { TermKey } from '../base/localize/localize.js';
 import { renderEmptyRecord, renderIncompleteCaveat, renderNoRecord, verdictFor } from '../base/completeness-notes.js';
+import { renderCallout, renderCalloutMark } from '../base/callout.js';
 import { recordText, sentence } from '../base/record-text.js';
 import type { CompletenessVerdict } from '../../fhir/completeness.js';
 import type { StoredRow } from '../base/store-types.js';
@@ -20,6 +21,7 @@ import {
   type AllergyRowView,
   type DisplayCriticality,
   type DisplayVerification,
+  type HiddenAllergyEntry,
   type NoKnownStatementView,
   type SharedAllergyFacts,
   type ValueWithSources,
@@ -35,12 +37,14 @@ const CRITICALITY_TERMS: Record<DisplayCriticality, TermKey> = {
   low: 'allergyCriticalityLow',
   'not-known': 'allergyCriticalityNotKnown',
 };
-/** Criticality as a bare value, for "criticality high at …, low at …". */
-const CRITICALITY_VALUE_TERMS: Record<DisplayCriticality, TermKey> = {
-  high: 'allergyCriticalityValueHigh',
-  low: 'allergyCriticalityValueLow',
+/** Criticality as a capitalised short value, for "High (St Elsewhere) · Low (Riverside)". */
+const CRITICALITY_SHORT_TERMS: Record<DisplayCriticality, TermKey> = {
+  high: 'allergyCriticalityShortHigh',
+  low: 'allergyCriticalityShortLow',
   'not-known': 'notKnown',
 };
+/** Most cautious first: the order a disputed criticality is read out in. */
+const CRITICALITY_CAUTION: Record<DisplayCriticality, number> = { high: 0, 'not-known': 1, low: 2 };
 const VERIFICATION_TERMS: Record<DisplayVerification, TermKey> = {
   confirmed: 'allergyConfirmed',
   unconfirmed: 'unconfirmed',
@@ -106,8 +110,10 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  *
  * - One row per substance: the same allergy from two providers (a shared coding or the same
  *   words), or copied many times by one, is shown once with every source; where the sources
- *   disagree (criticality, verification, clinical status, or one marked it refuted) the row shows
- *   the more cautious value and says "Sources differ: criticality high at …, low at …".
+ *   disagree the row shows the more cautious value and says so next to what it qualifies: a
+ *   disputed criticality beside the badge, "High (St Elsewhere Hospital) · Low (Riverside
+ *   Clinic)" with a warning mark; a verification or clinical status difference, or a copy one
+ *   provider marked refuted, in a note on the row ("Sources differ: …").
  * - Current allergies first, sorted by substance name without a leading "Allergy to" (case- and
  *   accent-insensitive, in the page's language); criticality marks a row, it does not reorder the
  *   list. Unconfirmed allergies stay in the current list, marked by the word "Unconfirmed" and a
@@ -121,8 +127,10 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  *   description, and repeated records, are behind a row's "More details" disclosure. Below about
  *   700 px of width a row wraps and its cells show their labels. `density="comfortable"` keeps a
  *   card per allergy with every fact labelled.
- * - Refuted and entered-in-error records are never shown as allergies; only their number is
- *   mentioned ("1 entry marked refuted or entered in error is not shown"), without the substance.
+ * - Refuted and entered-in-error records are never shown as allergies. A warning below the lists
+ *   counts them ("2 entries marked refuted or entered in error are not listed as allergies") and
+ *   opens (a 44 px disclosure) to name each in a list of its own: "Allergy to strawberries —
+ *   marked refuted at Riverside Clinic", with its recorded date; never with a criticality.
  * - Coded "no known …" statements (e.g. SNOMED CT 409137002 NKDA) are shown as that statement,
  *   with date and source, and flagged when an allergy in force contradicts them. A statement no
  *   source confirms (verification `unconfirmed` / `presumed` everywhere) says "Unconfirmed" beside
@@ -180,6 +188,10 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * @csspart reaction - One reaction (manifestations, severity, onset).
  * @csspart status - The "Unconfirmed" label, and the clinical status / "Sources differ" notes.
  * @csspart source - The box of source badges in a row.
+ * @csspart criticality-dispute - Beside the criticality badge when sources disagree: "High (St Elsewhere Hospital) · Low (Riverside Clinic)" (with `warning`).
+ * @csspart warning - The kit's warning callout or inline mark (disputed criticality, refuted entries, incomplete record).
+ * @csspart hidden - The warning below the lists about entries marked refuted or entered in error (with `warning`).
+ * @csspart hidden-list - Its disclosure; `hidden-entry` - one named entry in it.
  * @csspart empty - "No allergies recorded", "Allergy information unavailable".
  * @csspart skeleton - Loading placeholder.
  * @csspart error - Error box (role="alert").
@@ -305,9 +317,39 @@ export class EhrAllergyPanel extends EhrDataElement {
           ${renderShowAll(this.localize, past.length, view.past.length, () => this.expand('past'))}
         </details>`
       : nothing}
-    ${view.hiddenRefuted + view.hiddenEnteredInError
-      ? html`<p class="hidden-note">${this.localize.term('allergyHidden', view.hiddenRefuted + view.hiddenEnteredInError)}</p>`
-      : nothing}`;
+    ${this.renderHidden(view)}`;
+  }
+
+  /**
+   * "2 entries marked refuted or entered in error are not listed as allergies", a warning that
+   * opens (a disclosure, 44 px) to name each: substance, source, and what it was marked. Named in
+   * a list of its own, under that heading — never in the allergy lists, never with a criticality.
+   */
+  private renderHidden(view: AllergyPanelView) {
+    const count = view.hiddenRefuted + view.hiddenEnteredInError;
+    if (!count) return nothing;
+    const t = this.localize;
+    const entries: readonly HiddenAllergyEntry[] = preview(view.hidden, LIST_PREVIEW, this.expanded.has('hidden'));
+    const body = html`<details class="hidden-list" part="hidden-list">
+      <summary class="target">${t.term('allergyHidden', count)}</summary>
+      <ul class="hidden-entries" aria-label=${t.term('allergyHiddenList')}>
+        ${entries.map((e) => this.renderHiddenEntry(e))}
+      </ul>
+      ${renderShowAll(t, entries.length, view.hidden.length, () => this.expand('hidden'))}
+    </details>`;
+    return renderCallout('warning', body, { part: 'hidden', cls: 'hidden-note', about: 'refuted' });
+  }
+
+  private renderHiddenEntry(e: HiddenAllergyEntry) {
+    const t = this.localize;
+    const reason = t.term(e.reason === 'refuted' ? 'allergyHiddenRefuted' : 'allergyHiddenEnteredInError');
+    const substance = e.substance ?? t.term('allergySubstanceNotKnown');
+    const words = sentence(t, (slot) => t.term('allergyHiddenEntry', slot(substance), reason, slot(this.status.label(e.source))));
+    return html`<li part="hidden-entry" class="hidden-entry" data-reason=${e.reason}>
+      ${words}${e.recordedDate ? html` · ${t.term('allergyRecorded')} ${t.clinicalDate(e.recordedDate)}` : nothing}${e.count > 1
+        ? html` · ${t.term('allergyRecordCountShort', e.count)}`
+        : nothing}
+    </li>`;
   }
 
   /** Nothing at all: "No allergies recorded" only when every provider delivered (see `src/fhir/completeness.ts`). */
@@ -367,13 +409,16 @@ export class EhrAllergyPanel extends EhrDataElement {
         ${rows.map((row) => this.renderRow(row))}
       </ul>`;
     }
-    // Column labels for the eye; each cell also carries its own label for screen readers.
-    return html`<div class="columns" aria-hidden="true">
-        <span>${this.localize.term('allergyColumnSubstance')}</span><span>${this.localize.term('allergyReactions')}</span
-        ><span>${this.localize.term('allergyCriticality')}</span><span>${this.localize.term('allergyRecorded')}</span
-        ><span>${this.localize.term('allergySources')}</span>
+    // Column labels for the eye; each cell also carries its own label for screen readers. When no
+    // row has a reaction (said once in the summary), the reactions column is left out.
+    const reactions = !shared.noReactions;
+    const cls = reactions ? '' : 'no-reactions-column';
+    return html`<div class="columns ${cls}" aria-hidden="true">
+        <span>${this.localize.term('allergyColumnSubstance')}</span>${reactions ? html`<span>${this.localize.term('allergyReactions')}</span>` : nothing}<span
+          >${this.localize.term('allergyCriticality')}</span
+        ><span>${this.localize.term('allergyRecorded')}</span><span>${this.localize.term('allergySources')}</span>
       </div>
-      <ul class="rows dense ${group}" aria-label=${label}>
+      <ul class="rows dense ${group} ${cls}" aria-label=${label}>
         ${rows.map((row) => this.renderDenseRow(row, shared))}
       </ul>`;
   }
@@ -382,8 +427,26 @@ export class EhrAllergyPanel extends EhrDataElement {
     return row.substance !== null ? recordText(this.localize, row.substance) : html`<bdi>${this.localize.term('allergySubstanceNotKnown')}</bdi>`;
   }
 
+  /**
+   * The criticality badge (the most cautious value) and, when the sources disagree, a warning
+   * mark right beside it: "High (St Elsewhere Hospital) · Low (Riverside Clinic)", most cautious
+   * first (`part="warning criticality-dispute"`).
+   */
   private renderCriticality(row: AllergyRowView) {
-    return html`<span part="criticality" class="criticality ${row.criticality}">${criticalityIcon(row.criticality)}${this.t(CRITICALITY_TERMS[row.criticality])}</span>`;
+    const badge = html`<span part="criticality" class="criticality ${row.criticality}">${criticalityIcon(row.criticality)}${this.t(CRITICALITY_TERMS[row.criticality])}</span>`;
+    const values = row.differences.criticality;
+    if (!values) return badge;
+    const t = this.localize;
+    const ordered = [...values].sort((a, b) => CRITICALITY_CAUTION[a.value] - CRITICALITY_CAUTION[b.value]);
+    const words = sentence(t, (slot) =>
+      ordered.map((v) => t.term('allergyValueFrom', this.t(CRITICALITY_SHORT_TERMS[v.value]), t.list(v.sources.map((s) => slot(this.status.label(s)))))).join(' · '),
+    );
+    return html`${badge}
+      ${renderCalloutMark('warning', html`<span><span class="visually-hidden">${t.term('allergyCriticalityDiffers')} </span>${words}</span>`, {
+        part: 'criticality-dispute',
+        cls: 'criticality-dispute',
+        about: 'criticality-conflict',
+      })}`;
   }
 
   /** Reaction details a dense row leaves for its "More details" disclosure. */
@@ -416,7 +479,7 @@ export class EhrAllergyPanel extends EhrDataElement {
         ${kind.length ? html`<span class="kind">${kind.map((k, i) => html`${i ? ' · ' : nothing}${k}`)}</span>` : nothing}
         ${meta.map((m) => html`<span class="kind">${m}</span>`)}
       </div>
-      <div class="cell c-reaction">${this.renderDenseReactions(row, shared)}</div>
+      ${shared.noReactions ? nothing : html`<div class="cell c-reaction">${this.renderDenseReactions(row, shared)}</div>`}
       <div class="cell c-criticality">${this.renderCriticality(row)}</div>
       <div class="cell c-dates">
         <span class="cell-label">${t.term('allergyRecorded')}</span>
@@ -564,13 +627,13 @@ export class EhrAllergyPanel extends EhrDataElement {
   }
 
   private renderDifferences(row: AllergyRowView) {
-    if (!row.differs) return nothing;
     const d = row.differences;
+    // A disputed criticality is said at the criticality badge (see renderCriticality).
+    if (!d.verification && !d.clinicalStatus && !d.refutedAt) return nothing;
     const t = this.localize;
     // Provider names are slots: their own nodes, never part of the translated sentence.
     const words = sentence(t, (slot) => {
       const parts: string[] = [];
-      if (d.criticality) parts.push(t.term('allergyDiffCriticality', this.valuesAt(slot, d.criticality, CRITICALITY_VALUE_TERMS)));
       if (d.verification) parts.push(t.term('allergyDiffVerification', this.valuesAt(slot, d.verification, VERIFICATION_TERMS)));
       if (d.clinicalStatus) parts.push(t.term('allergyDiffClinicalStatus', this.valuesAt(slot, d.clinicalStatus, CLINICAL_TERMS)));
       if (d.refutedAt) parts.push(t.term('allergyRefutedAt', t.list(d.refutedAt.map((s) => slot(this.status.label(s))))));
