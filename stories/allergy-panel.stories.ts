@@ -184,6 +184,29 @@ export const RefutedListExpanded: Story = {
   },
 };
 
+/**
+ * Severity follows meaning: unconfirmed at one provider and confirmed at another is an info note
+ * (the row already counts it as confirmed); a copy refuted at one provider while another still
+ * records it is a warning.
+ */
+export const UnconfirmedDifferenceInfo: Story = {
+  loaders: seeded({
+    name: 'story-unconfirmed-info',
+    clinicAllergies: [
+      makeAllergy('ses', 'Allergy to sesame', { code: '418920003', verification: 'unconfirmed', category: ['food'], recordedDate: '2022-04-01' }),
+      makeAllergy('pea', 'Allergy to peanuts', { code: '91935009', category: ['food'], criticality: 'high', recordedDate: '2018-07-09' }),
+    ],
+    hospitalAllergies: [
+      makeAllergy('h-ses', 'Allergy to sesame', { code: '418920003', verification: 'confirmed', category: ['food'], recordedDate: '2022-05-12' }),
+      makeAllergy('h-pea', 'Allergy to peanuts', { code: '91935009', verification: 'refuted', category: ['food'] }),
+    ],
+  }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panel(canvasElement).shadowRoot!.querySelector('[part~="info"][part~="sources-differ"]')).not.toBeNull());
+    await expect(panel(canvasElement).shadowRoot!.querySelector('[part~="warning"][part~="refuted-at"]')).not.toBeNull();
+  },
+};
+
 /** Unconfirmed allergies stay in the current list, marked "Unconfirmed" with a dashed border. */
 export const Unconfirmed: Story = {
   loaders: seeded({

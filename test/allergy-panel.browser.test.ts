@@ -260,7 +260,9 @@ describe('<ehr-allergy-panel> clinical safety', () => {
     const penicillin = makeAllergy('pen', 'Penicillin allergy', { code: '91936005', category: ['medication'], criticality: 'high' });
     const { el } = await render({ name: 'nkda-conflict', clinicAllergies: [SPEC_ALLERGIES.nkda], hospitalAllergies: [penicillin] });
     expect(substances(el)).toEqual(['Penicillin allergy']);
-    expect(words(root(el))).toContain('Contradiction: “No known drug allergies” is recorded, but allergies are also listed.');
+    const contradiction = root(el).querySelector('[part~="contradiction"]')!;
+    expect(contradiction.getAttribute('part')).toContain('warning');
+    expect(words(contradiction)).toContain('Contradiction: “No known drug allergies” is recorded, but allergies are also listed.');
   });
 
   it('every source synced and nothing recorded: "No allergies recorded"', async () => {
@@ -344,6 +346,60 @@ describe('<ehr-allergy-panel> clinical safety', () => {
       await expectNoAxeViolations(el);
     });
   }
+
+  it('severity follows meaning: a copy refuted elsewhere is a warning; unconfirmed against confirmed is info', async () => {
+    const { el } = await render({
+      name: 'severity',
+      clinicAllergies: [
+        makeAllergy('pea', 'Allergy to peanuts', { code: '91935009' }),
+        makeAllergy('ses', 'Allergy to sesame', { code: '418920003', verification: 'unconfirmed' }),
+        makeAllergy('kiwi', 'Allergy to kiwi', { code: '1' }),
+      ],
+      hospitalAllergies: [
+        makeAllergy('h-pea', 'Allergy to peanuts', { code: '91935009', verification: 'refuted' }),
+        makeAllergy('h-ses', 'Allergy to sesame', { code: '418920003', verification: 'confirmed' }),
+      ],
+    });
+    await badgesReady(el);
+    const peanuts = rowFor(el, 'Allergy to peanuts');
+    const warning = peanuts.querySelector('[part~="warning"][part~="refuted-at"]')!;
+    expect(words(warning)).toBe('⚠ Marked refuted at St Elsewhere Hospital; listed because Riverside Clinic still records it.');
+    expect(warning.classList.contains('callout-warning')).toBe(true);
+    expect(peanuts.querySelector('[part~="info"]')).toBeNull();
+    const sesame = rowFor(el, 'Allergy to sesame');
+    const info = sesame.querySelector('[part~="info"]')!;
+    expect(words(info)).toBe('ℹ Sources differ: verification unconfirmed at Riverside Clinic, confirmed at St Elsewhere Hospital');
+    expect(info.classList.contains('callout-info')).toBe(true);
+    expect(sesame.querySelector('[part~="warning"]')).toBeNull();
+    // The two look different (not only by colour: a different icon and bar width).
+    expect(getComputedStyle(warning).borderInlineStartWidth).not.toBe(getComputedStyle(info).borderInlineStartWidth);
+    // An allergy every source agrees on carries no note at all.
+    expect(rowFor(el, 'Allergy to kiwi').querySelector('[part~="warning"], [part~="info"]')).toBeNull();
+    await expectNoAxeViolations(el);
+  });
+
+  it('every control the panel draws is at least 44 px tall and wide', async () => {
+    await page.viewport(1100, 900);
+    const many = Array.from({ length: 55 }, (_, i) => makeAllergy(`a${i}`, `Substance ${String(i).padStart(2, '0')}`));
+    const reactions = Array.from({ length: 12 }, (_, i) => ({ manifestation: [{ text: `Sign ${i + 1}` }], onset: '2020-01-01' }));
+    const { el } = await render({
+      name: 'targets',
+      clinicAllergies: [
+        ...many,
+        makeAllergy('r', 'Aaa many reactions', { reaction: reactions }),
+        makeAllergy('old', 'Allergy to soya', { clinical: 'resolved' }),
+        makeAllergy('ref', 'Allergy to strawberries', { verification: 'refuted' }),
+      ],
+    });
+    const controls = [...root(el).querySelectorAll<HTMLElement>('button, summary, a[href]')].filter((c) => c.getClientRects().length > 0);
+    expect(controls.length).toBeGreaterThanOrEqual(5);
+    for (const c of controls) {
+      const box = c.getBoundingClientRect();
+      expect(Math.round(box.height), words(c)).toBeGreaterThanOrEqual(44);
+      expect(Math.round(box.width), words(c)).toBeGreaterThanOrEqual(44);
+    }
+    await page.viewport(414, 896);
+  });
 
   it('sorts by substance name without a leading "Allergy to"; criticality marks the row, it does not reorder', async () => {
     const { el } = await render({

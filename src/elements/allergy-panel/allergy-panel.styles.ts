@@ -152,18 +152,6 @@ export default css`
     margin: ${token('space-xs')} 0 0;
     font-size: ${token('font-size-s')};
   }
-  .differs {
-    display: flex;
-    gap: ${token('space-2xs')};
-    padding: ${token('space-2xs')} ${token('space-s')};
-    border: 1px dashed ${token('color-warning')};
-    border-radius: ${token('radius-m')};
-    background: ${token('color-warning-surface')};
-    overflow-wrap: anywhere;
-  }
-  .differs strong {
-    color: ${token('color-warning')};
-  }
   .statement {
     border: 1px solid ${token('color-border')};
     border-radius: ${token('radius-m')};

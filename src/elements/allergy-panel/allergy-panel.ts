@@ -186,10 +186,11 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * @csspart substance - The substance name in a row.
  * @csspart criticality - The criticality label (icon and words).
  * @csspart reaction - One reaction (manifestations, severity, onset).
- * @csspart status - The "Unconfirmed" label, and the clinical status / "Sources differ" notes.
+ * @csspart status - The "Unconfirmed" label, and the notes on a row or statement (with `warning` or `info`).
  * @csspart source - The box of source badges in a row.
  * @csspart criticality-dispute - Beside the criticality badge when sources disagree: "High (St Elsewhere Hospital) · Low (Riverside Clinic)" (with `warning`).
- * @csspart warning - The kit's warning callout or inline mark (disputed criticality, refuted entries, incomplete record).
+ * @csspart warning - The kit's warning callout or inline mark: disputed criticality, a copy refuted at one provider (`refuted-at`), refuted entries, a contradicted "no known …" statement (`contradiction`), incomplete record.
+ * @csspart info - The kit's info callout: unconfirmed against confirmed, or a different clinical status, at the sources (`sources-differ`).
  * @csspart hidden - The warning below the lists about entries marked refuted or entered in error (with `warning`).
  * @csspart hidden-list - Its disclosure; `hidden-entry` - one named entry in it.
  * @csspart empty - "No allergies recorded", "Allergy information unavailable".
@@ -554,9 +555,10 @@ export class EhrAllergyPanel extends EhrDataElement {
       </dl>
       ${this.renderSources(s.sources)}
       ${s.contradicted
-        ? html`<p class="note differs" part="status" role="note">
-            <span aria-hidden="true">⚠</span><span>${this.localize.term('allergyContradiction', words)}</span>
-          </p>`
+        ? renderCallout('warning', html`<p>${this.localize.term('allergyContradiction', words)}</p>`, {
+            part: 'status contradiction',
+            about: 'contradiction',
+          })
         : nothing}
     </div>`;
   }
@@ -626,23 +628,45 @@ export class EhrAllergyPanel extends EhrDataElement {
     );
   }
 
+  /**
+   * What the sources disagree on, by what it means (a disputed criticality is said at the badge,
+   * see {@link renderCriticality}):
+   * - a copy marked refuted at one provider while another still records the allergy: a warning
+   *   ("Marked refuted at St Elsewhere Hospital; listed because Riverside Clinic still records it.");
+   * - unconfirmed against confirmed, or a different clinical status: info ("Sources differ: …"),
+   *   since the row already shows the more cautious value.
+   */
   private renderDifferences(row: AllergyRowView) {
     const d = row.differences;
-    // A disputed criticality is said at the criticality badge (see renderCriticality).
-    if (!d.verification && !d.clinicalStatus && !d.refutedAt) return nothing;
     const t = this.localize;
+    const label = (s: string) => this.status.label(s);
     // Provider names are slots: their own nodes, never part of the translated sentence.
-    const words = sentence(t, (slot) => {
-      const parts: string[] = [];
-      if (d.verification) parts.push(t.term('allergyDiffVerification', this.valuesAt(slot, d.verification, VERIFICATION_TERMS)));
-      if (d.clinicalStatus) parts.push(t.term('allergyDiffClinicalStatus', this.valuesAt(slot, d.clinicalStatus, CLINICAL_TERMS)));
-      if (d.refutedAt) parts.push(t.term('allergyRefutedAt', t.list(d.refutedAt.map((s) => slot(this.status.label(s))))));
-      return parts.join('; ');
-    });
-    return html`<p part="status" class="note differs">
-      <span aria-hidden="true">⚠</span>
-      <span><strong>${t.term('allergySourcesDiffer')}:</strong> ${words}</span>
-    </p>`;
+    const refuted = d.refutedAt
+      ? renderCallout(
+          'warning',
+          html`<p>
+            ${sentence(t, (slot) => t.term('allergyRefutedKept', t.list(d.refutedAt!.map((s) => slot(label(s)))), t.list(row.sources.map((s) => slot(label(s))))))}
+          </p>`,
+          { part: 'status refuted-at', cls: 'row-note', about: 'refuted' },
+        )
+      : nothing;
+    const differs =
+      d.verification || d.clinicalStatus
+        ? renderCallout(
+            'info',
+            html`<p>
+              <strong>${t.term('allergySourcesDiffer')}:</strong>
+              ${sentence(t, (slot) =>
+                [
+                  ...(d.verification ? [t.term('allergyDiffVerification', this.valuesAt(slot, d.verification, VERIFICATION_TERMS))] : []),
+                  ...(d.clinicalStatus ? [t.term('allergyDiffClinicalStatus', this.valuesAt(slot, d.clinicalStatus, CLINICAL_TERMS))] : []),
+                ].join('; '),
+              )}
+            </p>`,
+            { part: 'status sources-differ', cls: 'row-note', about: d.verification ? 'verification-differs' : 'clinical-status-differs' },
+          )
+        : nothing;
+    return html`${refuted}${differs}`;
   }
 
   private renderReactions(row: AllergyRowView) {

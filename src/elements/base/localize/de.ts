@@ -226,7 +226,7 @@ const de: Translation = {
   allergyValueAt: (value: string, sources: string) => `${value} bei ${sources}`,
   allergyDiffVerification: (values: string) => `Verifizierung ${values}`,
   allergyDiffClinicalStatus: (values: string) => `klinischer Status ${values}`,
-  allergyRefutedAt: (sources: string) => `als widerlegt markiert bei ${sources}`,
+  allergyRefutedKept: (refutedAt: string, keptAt: string) => `Bei ${refutedAt} als widerlegt markiert; aufgeführt, weil ${keptAt} sie weiterhin dokumentiert.`,
   allergyNoKnownDrug: 'Keine bekannten Arzneimittelallergien',
   allergyNoKnownFood: 'Keine bekannten Nahrungsmittelallergien',
   allergyNoKnownEnvironmental: 'Keine bekannten Umweltallergien',

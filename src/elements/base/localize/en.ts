@@ -230,7 +230,7 @@ const en = {
   allergyValueAt: (value: string, sources: string) => `${value} at ${sources}`,
   allergyDiffVerification: (values: string) => `verification ${values}`,
   allergyDiffClinicalStatus: (values: string) => `clinical status ${values}`,
-  allergyRefutedAt: (sources: string) => `marked refuted at ${sources}`,
+  allergyRefutedKept: (refutedAt: string, keptAt: string) => `Marked refuted at ${refutedAt}; listed because ${keptAt} still records it.`,
   allergyNoKnownDrug: 'No known drug allergies',
   allergyNoKnownFood: 'No known food allergies',
   allergyNoKnownEnvironmental: 'No known environmental allergies',
