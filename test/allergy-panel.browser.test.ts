@@ -321,7 +321,10 @@ describe('<ehr-allergy-panel> clinical safety', () => {
     const { el } = await render({ name: 'unconfirmed', clinicAllergies: [maybe, sure] });
     expect(substances(el)).toEqual(['Allergy to egg', 'Allergy to sesame']);
     const row = rowFor(el, 'Allergy to sesame');
-    expect(words(row.querySelector('[part~="status"]')!)).toBe('Unconfirmed');
+    const mark = row.querySelector('[part~="status"]')!;
+    expect(words(mark)).toBe('ℹUnconfirmed');
+    // The kit's info mark (unconfirmed is not a warning: nobody said the allergy is wrong).
+    expect(mark.getAttribute('part')).toBe('info status unconfirmed');
     expect(getComputedStyle(row).borderTopStyle).toBe('dashed');
     expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('2 current allergies · 1 unconfirmed · All 2: Active · No reactions recorded');
     expect(rowFor(el, 'Allergy to egg').querySelector('[part~="status"]')).toBeNull();
@@ -589,11 +592,11 @@ describe('<ehr-allergy-panel> an unconfirmed "no known allergies" statement', ()
     const nka = (verification: 'confirmed' | 'unconfirmed') => makeAllergy('nka', 'No known allergy', { code: '716186003', verification });
     const { el } = await render({ name: 'nka-unconfirmed', clinicAllergies: [nka('unconfirmed')] });
     const statement = root(el).querySelector('.statement')!;
-    expect(words(statement.querySelector('.statement-text')!)).toBe('No known allergies Unconfirmed');
+    expect(words(statement.querySelector('.statement-text')!)).toBe('No known allergies ℹUnconfirmed');
     expect(statement.classList.contains('unconfirmed')).toBe(true);
     fixtureCleanup();
     const { el: german } = await render({ name: 'nka-unconfirmed-de', clinicAllergies: [nka('unconfirmed')] }, 'de');
-    expect(words(root(german).querySelector('.statement-text')!)).toBe('Keine bekannten Allergien Unbestätigt');
+    expect(words(root(german).querySelector('.statement-text')!)).toBe('Keine bekannten Allergien ℹUnbestätigt');
     fixtureCleanup();
     const { el: confirmed } = await render({ name: 'nka-confirmed', clinicAllergies: [nka('confirmed')] });
     expect(words(root(confirmed).querySelector('.statement-text')!)).toBe('No known allergies');

@@ -68,8 +68,7 @@ export default css`
     min-inline-size: 0;
     margin: 0;
   }
-  .criticality,
-  .status {
+  .criticality {
     display: inline-flex;
     align-items: center;
     gap: ${token('space-3xs')};
@@ -81,9 +80,7 @@ export default css`
     white-space: nowrap;
   }
   .status.unconfirmed {
-    border-style: dashed;
-    color: ${token('color-warning')};
-    background: ${token('color-warning-surface')};
+    white-space: nowrap;
   }
   .icon {
     inline-size: 1em;

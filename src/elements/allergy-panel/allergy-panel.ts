@@ -424,6 +424,14 @@ export class EhrAllergyPanel extends EhrDataElement {
       </ul>`;
   }
 
+  /**
+   * "Unconfirmed" beside a substance or statement: the kit's info mark (icon and words; the row's
+   * dashed border says it too), not a warning — nobody has said the allergy is wrong.
+   */
+  private renderUnconfirmed() {
+    return renderCalloutMark('info', this.localize.term('unconfirmed'), { part: 'status unconfirmed', cls: 'status unconfirmed', about: 'unconfirmed' });
+  }
+
   private renderSubstance(row: AllergyRowView) {
     return row.substance !== null ? recordText(this.localize, row.substance) : html`<bdi>${this.localize.term('allergySubstanceNotKnown')}</bdi>`;
   }
@@ -476,7 +484,7 @@ export class EhrAllergyPanel extends EhrDataElement {
     return html`<li part="row" class=${classes} data-key=${row.key}>
       <div class="cell c-substance">
         <span part="substance" class="substance">${this.renderSubstance(row)}</span>
-        ${unconfirmed ? html`<span part="status" class="status unconfirmed">${t.term('unconfirmed')}</span>` : nothing}
+        ${unconfirmed ? this.renderUnconfirmed() : nothing}
         ${kind.length ? html`<span class="kind">${kind.map((k, i) => html`${i ? ' · ' : nothing}${k}`)}</span>` : nothing}
         ${meta.map((m) => html`<span class="kind">${m}</span>`)}
       </div>
@@ -547,7 +555,7 @@ export class EhrAllergyPanel extends EhrDataElement {
     return html`<div part="summary" class="statement ${s.unconfirmed ? 'unconfirmed' : ''}">
       <p class="statement-text">
         ${words}${s.unconfirmed
-          ? html` <span part="status" class="status unconfirmed" data-unconfirmed-statement>${this.localize.term('unconfirmed')}</span>`
+          ? html` <span data-unconfirmed-statement>${this.renderUnconfirmed()}</span>`
           : nothing}
       </p>
       <dl class="facts">
@@ -588,7 +596,7 @@ export class EhrAllergyPanel extends EhrDataElement {
       <div class="row-head">
         ${this.renderCriticality(row)}
         <p part="substance" class="substance">${this.renderSubstance(row)}</p>
-        ${unconfirmed ? html`<span part="status" class="status unconfirmed">${this.localize.term('unconfirmed')}</span>` : nothing}
+        ${unconfirmed ? this.renderUnconfirmed() : nothing}
         ${kind.length ? html`<span class="kind">${kind.map((k, i) => html`${i ? ' · ' : nothing}${k}`)}</span>` : nothing}
       </div>
       <dl class="facts">
