@@ -458,7 +458,7 @@ describe('<ehr-allergy-panel> language, headings and keyboard', () => {
     expect(text).toContain('Allergien und Unverträglichkeiten');
     expect(text).toContain('Niedrige Kritikalität');
     expect(text).toContain('Inaktiv oder abgeklungen (2)');
-    expect(text).toContain('8 aktuelle Allergien');
+    expect(text).toContain('8 aktuelle Allergien · Alle 8: Aktiv');
     expect(text).not.toContain('Low criticality');
   });
 
