@@ -16,6 +16,7 @@ defineElement('ehr-allergy-panel', EhrAllergyPanel);
 interface PanelArgs {
   headingLevel: number;
   showInactive: boolean;
+  density: 'dense' | 'comfortable';
 }
 
 interface Loaded {
@@ -50,15 +51,16 @@ const panelText = (canvas: HTMLElement) => panel(canvas).shadowRoot!.textContent
 const meta: Meta<PanelArgs> = {
   title: 'Elements/Allergy panel',
   component: 'ehr-allergy-panel',
-  args: { headingLevel: 2, showInactive: false },
+  args: { headingLevel: 2, showInactive: false, density: 'dense' },
   argTypes: {
     headingLevel: { control: { type: 'number', min: 1, max: 6 } },
+    density: { control: 'inline-radio', options: ['dense', 'comfortable'] },
     showInactive: { control: 'boolean' },
   },
   render: (args, { loaded }) => {
     const { store, patient } = loaded as Loaded;
     return html`<ehr-record-provider .store=${store} patient=${patient}>
-      <ehr-allergy-panel heading-level=${args.headingLevel} ?show-inactive=${args.showInactive}></ehr-allergy-panel>
+      <ehr-allergy-panel heading-level=${args.headingLevel} density=${args.density} ?show-inactive=${args.showInactive}></ehr-allergy-panel>
     </ehr-record-provider>`;
   },
 };
@@ -66,14 +68,33 @@ export default meta;
 
 type Story = StoryObj<PanelArgs>;
 
-/** Versie Botsford: ten allergies; latex and bee venom were recorded by both providers and show once. */
+const rowNames = (canvas: HTMLElement) =>
+  [...panel(canvas).shadowRoot!.querySelectorAll('ul.rows.current [part~="substance"]')].map((n) => n.textContent!.replace(/\s+/g, ' ').trim());
+
+/**
+ * Versie Botsford, dense rows (the default): ten allergies on ten lines, sorted by substance
+ * without "Allergy to"; what all ten share (active, no reactions, food · allergy) is said once in
+ * the summary; low criticality in quiet words; latex and bee venom, recorded by both providers,
+ * show once with both sources.
+ */
 export const Default: Story = {
   loaders: seeded({ name: 'story-default', patient: 'versie' }),
   play: async ({ canvasElement }) => {
-    await waitFor(() => expect(panelText(canvasElement)).toContain('10 current allergies'));
+    await waitFor(() => expect(panelText(canvasElement)).toContain('10 current allergies · All 10: Active · No reactions recorded · Food · Allergy'));
+    await expect(rowNames(canvasElement).slice(0, 3)).toEqual(['Allergy to bee venom', 'Dander (animal) allergy', 'Allergy to grass pollen']);
     const latex = [...panel(canvasElement).shadowRoot!.querySelectorAll('li[part~="row"]')].filter((r) => r.textContent!.includes('Latex allergy'));
     await expect(latex).toHaveLength(1);
     await expect(latex[0]!.querySelectorAll('ehr-source-badge')).toHaveLength(2);
+  },
+};
+
+/** Versie Botsford with `density="comfortable"`: a card per allergy, every fact in its card. */
+export const Comfortable: Story = {
+  args: { density: 'comfortable' },
+  loaders: seeded({ name: 'story-comfortable', patient: 'versie' }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toContain('Clinical status'));
+    await expect(panel(canvasElement).shadowRoot!.querySelector('.columns')).toBeNull();
   },
 };
 
@@ -115,8 +136,74 @@ export const SourcesDiffer: Story = {
   }),
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(panelText(canvasElement)).toContain('Sources differ'));
-    await expect(panelText(canvasElement)).toContain('1 entry marked refuted or entered in error is not shown.');
+    await expect(panelText(canvasElement)).toContain('High (St Elsewhere Hospital) · Low (Riverside Clinic)');
+    await expect(panelText(canvasElement)).toContain('1 entry marked refuted or entered in error is not listed as an allergy');
     await expect(panelText(canvasElement)).not.toContain('Aspirin');
+  },
+};
+
+/** A disputed criticality, said at the badge: "High (St Elsewhere Hospital) · Low (Riverside Clinic)" with a warning mark. */
+export const DisputedCriticality: Story = {
+  loaders: seeded({
+    name: 'story-disputed',
+    clinicAllergies: [
+      makeAllergy('latex', 'Latex allergy', { code: '300916003', criticality: 'low', category: ['environment'], recordedDate: '2019-10-25' }),
+      makeAllergy('egg', 'Allergy to egg', { criticality: 'low', category: ['food'], recordedDate: '2020-01-12' }),
+    ],
+    hospitalAllergies: [makeAllergy('h-latex', 'Latex allergy', { code: '300916003', criticality: 'high', category: ['environment'], recordedDate: '2021-03-02' })],
+  }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toContain('High (St Elsewhere Hospital) · Low (Riverside Clinic)'));
+    const mark = panel(canvasElement).shadowRoot!.querySelector('[part~="criticality-dispute"]')!;
+    await expect(mark.previousElementSibling!.getAttribute('part')).toBe('criticality');
+  },
+};
+
+/**
+ * Entries marked refuted or entered in error: never listed as allergies; the warning below the
+ * list is opened here to name each with its source and mark.
+ */
+export const RefutedListExpanded: Story = {
+  loaders: seeded({
+    name: 'story-refuted',
+    clinicAllergies: [
+      makeAllergy('fish', 'Allergy to fish', { code: '417532002', category: ['food'] }),
+      makeAllergy('straw', 'Allergy to strawberries', { verification: 'refuted', category: ['food'], recordedDate: '2021-05-06' }),
+    ],
+    hospitalAllergies: [
+      makeAllergy('pen', 'Penicillin allergy', { code: '91936005', verification: 'refuted', category: ['medication'], criticality: 'high' }),
+      makeAllergy('asp', 'Aspirin', { verification: 'entered-in-error', category: ['medication'] }),
+    ],
+  }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panel(canvasElement).shadowRoot!.querySelector('[part~="hidden-list"] summary')).not.toBeNull());
+    const summary = panel(canvasElement).shadowRoot!.querySelector<HTMLElement>('[part~="hidden-list"] summary')!;
+    summary.click();
+    await waitFor(() => expect((summary.parentElement as HTMLDetailsElement).open).toBe(true));
+    await expect(panelText(canvasElement)).toContain('Penicillin allergy — marked refuted at St Elsewhere Hospital');
+  },
+};
+
+/**
+ * Severity follows meaning: unconfirmed at one provider and confirmed at another is an info note
+ * (the row already counts it as confirmed); a copy refuted at one provider while another still
+ * records it is a warning.
+ */
+export const UnconfirmedDifferenceInfo: Story = {
+  loaders: seeded({
+    name: 'story-unconfirmed-info',
+    clinicAllergies: [
+      makeAllergy('ses', 'Allergy to sesame', { code: '418920003', verification: 'unconfirmed', category: ['food'], recordedDate: '2022-04-01' }),
+      makeAllergy('pea', 'Allergy to peanuts', { code: '91935009', category: ['food'], criticality: 'high', recordedDate: '2018-07-09' }),
+    ],
+    hospitalAllergies: [
+      makeAllergy('h-ses', 'Allergy to sesame', { code: '418920003', verification: 'confirmed', category: ['food'], recordedDate: '2022-05-12' }),
+      makeAllergy('h-pea', 'Allergy to peanuts', { code: '91935009', verification: 'refuted', category: ['food'] }),
+    ],
+  }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panel(canvasElement).shadowRoot!.querySelector('[part~="info"][part~="sources-differ"]')).not.toBeNull());
+    await expect(panel(canvasElement).shadowRoot!.querySelector('[part~="warning"][part~="refuted-at"]')).not.toBeNull();
   },
 };
 

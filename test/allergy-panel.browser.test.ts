@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { userEvent } from 'vitest/browser';
+import { page, userEvent } from 'vitest/browser';
 import { fixture, fixtureCleanup, html, nextFrame, waitUntil } from '@open-wc/testing-helpers';
+import { nothing } from 'lit';
 import { expectNoAxeViolations, trackSourceReads } from './support/elements.js';
 import type { AllergyIntolerance } from 'fhir/r4';
 import { de, registerTranslation } from '../src/elements/base/index.js';
@@ -36,10 +37,10 @@ const substances = (el: EhrAllergyPanel, group: 'current' | 'past' = 'current') 
 const rowFor = (el: EhrAllergyPanel, substance: string, group: 'current' | 'past' = 'current') =>
   rows(el, group).find((r) => words(r.querySelector('[part~="substance"]')!) === substance)!;
 
-async function render(options: AllergySeedOptions, lang = 'en') {
+async function render(options: AllergySeedOptions, lang = 'en', density?: 'dense' | 'comfortable') {
   const seeded = await seedAllergyStore(options);
   const el = await fixture<EhrAllergyPanel>(
-    html`<div lang=${lang}><ehr-allergy-panel .store=${seeded.store} patient=${seeded.patient.clinic}></ehr-allergy-panel></div>`,
+    html`<div lang=${lang}><ehr-allergy-panel density=${density ?? nothing} .store=${seeded.store} patient=${seeded.patient.clinic}></ehr-allergy-panel></div>`,
   ).then((wrapper) => wrapper.querySelector('ehr-allergy-panel')!);
   // Ready once neither the skeleton nor an idle state is showing.
   await waitUntil(() => !root(el).querySelector('[part~="skeleton"]') && el.shadowRoot!.querySelector('section'), 'panel did not finish loading', {
@@ -82,7 +83,10 @@ describe('<ehr-allergy-panel> with sample patients', () => {
     const peanuts = words(rowFor(el, 'Allergy to peanuts').querySelector('[part~="source"]')!);
     expect(peanuts).toContain('Riverside Clinic');
     expect(peanuts).not.toContain('St Elsewhere Hospital');
-    expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('10 current allergies');
+    // Facts all ten share are said once, in the summary line.
+    expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('10 current allergies · All 10: Active · No reactions recorded · Food · Allergy');
+    // The server's meta.lastUpdated (set on every seeded record) is not shown as a clinical date.
+    expect(words(root(el))).not.toContain('Last updated');
     await expectNoAxeViolations(el);
   });
 
@@ -91,11 +95,14 @@ describe('<ehr-allergy-panel> with sample patients', () => {
     await badgesReady(el);
     expect(substances(el)).toHaveLength(8);
     expect(substances(el)).not.toContain('Latex allergy');
-    expect(substances(el, 'past')).toEqual(['Allergy to soya', 'Latex allergy']);
+    // By substance name: "Allergy to soya" sorts as "soya", after "Latex allergy".
+    expect(substances(el, 'past')).toEqual(['Latex allergy', 'Allergy to soya']);
     const details = root(el).querySelector('details.past-group') as HTMLDetailsElement;
     expect(details.open).toBe(false);
     expect(words(details.querySelector('summary')!)).toBe('Inactive or resolved (2)');
-    expect(words(rowFor(el, 'Latex allergy', 'past'))).toContain('Clinical status Inactive');
+    // Both inactive: said once for the group, not per row.
+    expect(words(details)).toContain('All 2: Inactive');
+    expect(words(rowFor(el, 'Latex allergy', 'past'))).not.toContain('Inactive');
     const mould = words(rowFor(el, 'Allergy to mould'));
     expect(mould).toContain('Riverside Clinic');
     expect(mould).toContain('St Elsewhere Hospital');
@@ -110,10 +117,7 @@ describe('<ehr-allergy-panel> with sample patients', () => {
     const text = words(row);
     expect(text).toContain('22 records of this entry (Riverside Clinic: 21, St Elsewhere Hospital: 1)');
     const reactions = [...row.querySelectorAll('[part~="reaction"]')].map(words);
-    expect(reactions).toEqual([
-      expect.stringContaining('Anaphylactic reaction — Severity: Severe'),
-      expect.stringContaining('Choroidal hemorrhage — Severity: Moderate'),
-    ]);
+    expect(reactions).toEqual(['Anaphylactic reaction (Severe)', 'Choroidal hemorrhage (Moderate)']);
     expect(words(row.querySelector('[part~="criticality"]')!)).toBe('High criticality');
     expect(row.querySelector('[part~="criticality"] svg')).not.toBeNull();
     await expectNoAxeViolations(el);
@@ -129,6 +133,91 @@ describe('<ehr-allergy-panel> with sample patients', () => {
   });
 });
 
+describe('<ehr-allergy-panel> dense rows (the default)', () => {
+  afterEach(() => page.viewport(414, 896));
+
+  it('Versie Botsford at 1,100 px: ten one-line rows in under 300 px, substance first, sorted without "Allergy to"', async () => {
+    await page.viewport(1100, 900);
+    const { el } = await render({ name: 'dense-versie', patient: 'versie' });
+    await badgesReady(el);
+    expect(el.density).toBe('dense');
+    expect(el.getAttribute('density')).toBe('dense');
+    expect(substances(el)).toEqual([
+      'Allergy to bee venom',
+      'Dander (animal) allergy',
+      'Allergy to grass pollen',
+      'House dust mite allergy',
+      'Latex allergy',
+      'Allergy to mould',
+      'Allergy to nut',
+      'Allergy to peanuts',
+      'Allergy to tree pollen',
+      'Allergy to wheat',
+    ]);
+    // Substance first, then reactions, criticality, recorded date, sources — left to right.
+    const latex = rowFor(el, 'Latex allergy');
+    const lefts = ['substance', 'criticality'].map((part) => latex.querySelector(`[part~="${part}"]`)!.getBoundingClientRect().left);
+    const dateLeft = latex.querySelector('.c-dates')!.getBoundingClientRect().left;
+    const sourceLeft = latex.querySelector('[part~="source"]')!.getBoundingClientRect().left;
+    expect(lefts[0]).toBeLessThan(lefts[1]!);
+    expect(lefts[1]).toBeLessThan(dateLeft);
+    expect(dateLeft).toBeLessThan(sourceLeft);
+    expect(words(latex.querySelector('.c-dates')!)).toBe('Recorded 25-Oct-2019');
+    // Ten allergies fit in about 300 px (they took about 1,300 px as cards).
+    const list = root(el).querySelector('ul.rows.current')!;
+    expect(list.getBoundingClientRect().height).toBeLessThanOrEqual(300);
+    for (const row of rows(el)) expect(row.getBoundingClientRect().height).toBeLessThan(32);
+    // Shared facts are not repeated in the rows.
+    for (const row of rows(el)) {
+      const text = words(row);
+      expect(text).not.toContain('Active');
+      expect(text).not.toContain('No reactions recorded');
+      expect(text).not.toContain('Food');
+      // Low criticality is still said, in quiet words, never left blank.
+      expect(words(row.querySelector('[part~="criticality"]')!)).toBe('Low criticality');
+    }
+    const low = latex.querySelector('[part~="criticality"]')!;
+    expect(parseFloat(getComputedStyle(low).fontSize)).toBeLessThan(parseFloat(getComputedStyle(latex.querySelector('[part~="substance"]')!).fontSize));
+    await expectNoAxeViolations(el);
+  });
+
+  it('says a fact once when every row shares it; a row that differs still says its own', async () => {
+    await page.viewport(1100, 900);
+    const egg = makeAllergy('egg', 'Allergy to egg', { category: ['food'], criticality: 'low' });
+    const fish = makeAllergy('fish', 'Allergy to fish', { category: ['food'], criticality: 'low' });
+    const pen = makeAllergy('pen', 'Penicillin allergy', {
+      category: ['medication'],
+      criticality: 'high',
+      reaction: [{ manifestation: [{ text: 'Hives' }], severity: 'moderate' }],
+    });
+    const { el } = await render({ name: 'dense-shared', clinicAllergies: [egg, fish, pen] });
+    // All three are active: said once. Reactions and category differ: each row says its own.
+    expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('3 current allergies · 1 high criticality · All 3: Active');
+    expect(words(rowFor(el, 'Allergy to egg'))).toContain('No reactions recorded');
+    expect(words(rowFor(el, 'Allergy to egg'))).toContain('Food');
+    expect(words(rowFor(el, 'Penicillin allergy'))).toContain('Medication');
+    expect(words(rowFor(el, 'Penicillin allergy').querySelector('[part~="reaction"]')!)).toBe('Hives (Moderate)');
+    // High criticality is prominent: the row's own marker, icon and words.
+    const high = rowFor(el, 'Penicillin allergy');
+    expect(high.classList.contains('high')).toBe(true);
+    expect(high.querySelector('[part~="criticality"] svg')).not.toBeNull();
+    expect(parseFloat(getComputedStyle(high).borderInlineStartWidth)).toBeGreaterThanOrEqual(4);
+    await expectNoAxeViolations(el);
+  });
+
+  it('density="comfortable" keeps a card per allergy, every fact in the row', async () => {
+    await page.viewport(1100, 900);
+    const { el } = await render({ name: 'comfortable-versie', patient: 'versie' }, 'en', 'comfortable');
+    expect(root(el).querySelector('.columns')).toBeNull();
+    expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('10 current allergies');
+    const latex = rowFor(el, 'Latex allergy');
+    expect(latex.classList.contains('card')).toBe(true);
+    expect(words(latex)).toContain('No reactions recorded');
+    expect(words(latex)).toContain('Clinical status Active');
+    await expectNoAxeViolations(el);
+  });
+});
+
 describe('<ehr-allergy-panel> clinical safety', () => {
   it('spec example: cashew nuts, high criticality in words and a shape, two reactions with severity and onset', async () => {
     const { el } = await render({ name: 'cashew', clinicAllergies: [SPEC_ALLERGIES.cashew] });
@@ -138,7 +227,14 @@ describe('<ehr-allergy-panel> clinical safety', () => {
     expect(words(criticality)).toBe('High criticality');
     // Not colour alone: a triangle icon and the words.
     expect(criticality.querySelector('svg path')).not.toBeNull();
-    const reactions = [...row.querySelectorAll('[part~="reaction"]')].map(words);
+    // The row: each reaction with its severity; onset, route and description behind "More details".
+    expect([...row.querySelectorAll('[part~="reaction"]')].map(words)).toEqual(['Anaphylactic reaction (Severe)', 'Urticaria (Moderate)']);
+    const more = row.querySelector('details[part~="more"]') as HTMLDetailsElement;
+    expect(more.open).toBe(false);
+    const summary = more.querySelector('summary')!;
+    expect(words(summary)).toBe('More details');
+    expect(summary.getBoundingClientRect().height).toBeGreaterThanOrEqual(44);
+    const reactions = [...more.querySelectorAll('[part~="reaction-detail"]')].map(words);
     expect(reactions).toHaveLength(2);
     expect(reactions[0]).toContain('Anaphylactic reaction — Severity: Severe · Reaction onset: 12-Jun-2012');
     expect(reactions[0]).toContain('Route: Subcutaneous route');
@@ -164,7 +260,9 @@ describe('<ehr-allergy-panel> clinical safety', () => {
     const penicillin = makeAllergy('pen', 'Penicillin allergy', { code: '91936005', category: ['medication'], criticality: 'high' });
     const { el } = await render({ name: 'nkda-conflict', clinicAllergies: [SPEC_ALLERGIES.nkda], hospitalAllergies: [penicillin] });
     expect(substances(el)).toEqual(['Penicillin allergy']);
-    expect(words(root(el))).toContain('Contradiction: “No known drug allergies” is recorded, but allergies are also listed.');
+    const contradiction = root(el).querySelector('[part~="contradiction"]')!;
+    expect(contradiction.getAttribute('part')).toContain('warning');
+    expect(words(contradiction)).toContain('Contradiction: “No known drug allergies” is recorded, but allergies are also listed.');
   });
 
   it('every source synced and nothing recorded: "No allergies recorded"', async () => {
@@ -188,16 +286,33 @@ describe('<ehr-allergy-panel> clinical safety', () => {
     await expectNoAxeViolations(el);
   });
 
-  it('refuted and entered-in-error allergies are never listed; only their number is mentioned', async () => {
-    const refuted = makeAllergy('ref', 'Allergy to strawberries', { verification: 'refuted', criticality: 'high' });
+  it('refuted and entered-in-error allergies are never listed; a warning counts them and opens to name each with its source', async () => {
+    const refuted = makeAllergy('ref', 'Allergy to strawberries', { verification: 'refuted', criticality: 'high', recordedDate: '2021-05-06' });
     const wrong = makeAllergy('eie', 'Allergy to aspirin', { verification: 'entered-in-error' });
     const real = makeAllergy('real', 'Allergy to fish', { code: '417532002' });
-    const { el } = await render({ name: 'hidden', clinicAllergies: [refuted, wrong, real] });
-    const text = words(root(el));
+    const { el } = await render({ name: 'hidden', clinicAllergies: [refuted, real], hospitalAllergies: [wrong] });
+    await badgesReady(el);
     expect(substances(el)).toEqual(['Allergy to fish']);
-    expect(text).not.toContain('strawberries');
-    expect(text).not.toContain('aspirin');
-    expect(text).toContain('2 entries marked refuted or entered in error are not shown.');
+    expect(words(root(el).querySelector('ul.rows.current')!)).not.toMatch(/strawberries|aspirin/);
+    const note = root(el).querySelector('[part~="hidden"]')!;
+    expect(note.getAttribute('part')).toContain('warning');
+    const details = note.querySelector('details') as HTMLDetailsElement;
+    const summary = details.querySelector('summary')!;
+    expect(words(summary)).toBe('2 entries marked refuted or entered in error are not listed as allergies');
+    expect(details.open).toBe(false);
+    // A 44 px target, opened from the keyboard.
+    expect(summary.getBoundingClientRect().height).toBeGreaterThanOrEqual(44);
+    summary.focus();
+    await userEvent.keyboard('{Enter}');
+    await waitUntil(() => details.open, 'the list did not open');
+    const entries = [...details.querySelectorAll('[part~="hidden-entry"]')].map(words);
+    expect(entries).toEqual([
+      'Allergy to aspirin — marked entered in error at St Elsewhere Hospital',
+      'Allergy to strawberries — marked refuted at Riverside Clinic · Recorded 06-May-2021',
+    ]);
+    // Never shown as an allergy: no criticality beside them.
+    expect(details.querySelector('[part~="criticality"]')).toBeNull();
+    await expectNoAxeViolations(el);
   });
 
   it('an unconfirmed allergy is listed with the word "Unconfirmed" and a dashed border', async () => {
@@ -206,32 +321,101 @@ describe('<ehr-allergy-panel> clinical safety', () => {
     const { el } = await render({ name: 'unconfirmed', clinicAllergies: [maybe, sure] });
     expect(substances(el)).toEqual(['Allergy to egg', 'Allergy to sesame']);
     const row = rowFor(el, 'Allergy to sesame');
-    expect(words(row.querySelector('[part~="status"]')!)).toBe('Unconfirmed');
+    const mark = row.querySelector('[part~="status"]')!;
+    expect(words(mark)).toBe('ℹUnconfirmed');
+    // The kit's info mark (unconfirmed is not a warning: nobody said the allergy is wrong).
+    expect(mark.getAttribute('part')).toBe('info status unconfirmed');
     expect(getComputedStyle(row).borderTopStyle).toBe('dashed');
-    expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('2 current allergies · 1 unconfirmed');
+    expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('2 current allergies · 1 unconfirmed · All 2: Active · No reactions recorded');
     expect(rowFor(el, 'Allergy to egg').querySelector('[part~="status"]')).toBeNull();
     await expectNoAxeViolations(el);
   });
 
-  it('providers disagreeing on criticality: the row shows high and says which source said what', async () => {
-    const low = makeAllergy('l', 'Latex allergy', { code: '300916003', criticality: 'low' });
-    const high = makeAllergy('h', 'Latex allergy', { code: '300916003', criticality: 'high' });
-    const { el } = await render({ name: 'differ', clinicAllergies: [low], hospitalAllergies: [high] });
-    const row = rowFor(el, 'Latex allergy');
-    expect(words(row.querySelector('[part~="criticality"]')!)).toBe('High criticality');
-    expect(words(row)).toContain('Sources differ: criticality low at Riverside Clinic, high at St Elsewhere Hospital');
+  for (const density of ['dense', 'comfortable'] as const) {
+    it(`providers disagreeing on criticality (${density}): high, and at the badge which source said what`, async () => {
+      const low = makeAllergy('l', 'Latex allergy', { code: '300916003', criticality: 'low' });
+      const high = makeAllergy('h', 'Latex allergy', { code: '300916003', criticality: 'high' });
+      const { el } = await render({ name: `differ-${density}`, clinicAllergies: [low], hospitalAllergies: [high] }, 'en', density);
+      const row = rowFor(el, 'Latex allergy');
+      const badge = row.querySelector('[part~="criticality"]')!;
+      expect(words(badge)).toBe('High criticality');
+      // The warning mark is the badge's next sibling: most cautious first, each with its source.
+      const mark = badge.nextElementSibling!;
+      expect(mark.getAttribute('part')).toBe('warning criticality-dispute');
+      expect(words(mark)).toBe('⚠Sources differ on criticality: High (St Elsewhere Hospital) · Low (Riverside Clinic)');
+      // Said once, at the badge: not again at the foot of the row.
+      expect(words(row).match(/St Elsewhere Hospital\)/g)).toHaveLength(1);
+      expect(words(row)).not.toContain('criticality low at');
+      await expectNoAxeViolations(el);
+    });
+  }
+
+  it('severity follows meaning: a copy refuted elsewhere is a warning; unconfirmed against confirmed is info', async () => {
+    const { el } = await render({
+      name: 'severity',
+      clinicAllergies: [
+        makeAllergy('pea', 'Allergy to peanuts', { code: '91935009' }),
+        makeAllergy('ses', 'Allergy to sesame', { code: '418920003', verification: 'unconfirmed' }),
+        makeAllergy('kiwi', 'Allergy to kiwi', { code: '1' }),
+      ],
+      hospitalAllergies: [
+        makeAllergy('h-pea', 'Allergy to peanuts', { code: '91935009', verification: 'refuted' }),
+        makeAllergy('h-ses', 'Allergy to sesame', { code: '418920003', verification: 'confirmed' }),
+      ],
+    });
+    await badgesReady(el);
+    const peanuts = rowFor(el, 'Allergy to peanuts');
+    const warning = peanuts.querySelector('[part~="warning"][part~="refuted-at"]')!;
+    expect(words(warning)).toBe('⚠ Marked refuted at St Elsewhere Hospital; listed because Riverside Clinic still records it.');
+    expect(warning.classList.contains('callout-warning')).toBe(true);
+    expect(peanuts.querySelector('[part~="info"]')).toBeNull();
+    const sesame = rowFor(el, 'Allergy to sesame');
+    const info = sesame.querySelector('[part~="info"]')!;
+    expect(words(info)).toBe('ℹ Sources differ: verification unconfirmed at Riverside Clinic, confirmed at St Elsewhere Hospital');
+    expect(info.classList.contains('callout-info')).toBe(true);
+    expect(sesame.querySelector('[part~="warning"]')).toBeNull();
+    // The two look different (not only by colour: a different icon and bar width).
+    expect(getComputedStyle(warning).borderInlineStartWidth).not.toBe(getComputedStyle(info).borderInlineStartWidth);
+    // An allergy every source agrees on carries no note at all.
+    expect(rowFor(el, 'Allergy to kiwi').querySelector('[part~="warning"], [part~="info"]')).toBeNull();
+    await expectNoAxeViolations(el);
   });
 
-  it('sorts high criticality first, then criticality not known, then low', async () => {
+  it('every control the panel draws is at least 44 px tall and wide', async () => {
+    await page.viewport(1100, 900);
+    const many = Array.from({ length: 55 }, (_, i) => makeAllergy(`a${i}`, `Substance ${String(i).padStart(2, '0')}`));
+    const reactions = Array.from({ length: 12 }, (_, i) => ({ manifestation: [{ text: `Sign ${i + 1}` }], onset: '2020-01-01' }));
+    const { el } = await render({
+      name: 'targets',
+      clinicAllergies: [
+        ...many,
+        makeAllergy('r', 'Aaa many reactions', { reaction: reactions }),
+        makeAllergy('old', 'Allergy to soya', { clinical: 'resolved' }),
+        makeAllergy('ref', 'Allergy to strawberries', { verification: 'refuted' }),
+      ],
+    });
+    const controls = [...root(el).querySelectorAll<HTMLElement>('button, summary, a[href]')].filter((c) => c.getClientRects().length > 0);
+    expect(controls.length).toBeGreaterThanOrEqual(5);
+    for (const c of controls) {
+      const box = c.getBoundingClientRect();
+      expect(Math.round(box.height), words(c)).toBeGreaterThanOrEqual(44);
+      expect(Math.round(box.width), words(c)).toBeGreaterThanOrEqual(44);
+    }
+    await page.viewport(414, 896);
+  });
+
+  it('sorts by substance name without a leading "Allergy to"; criticality marks the row, it does not reorder', async () => {
     const { el } = await render({
       name: 'sort',
       clinicAllergies: [
-        makeAllergy('a', 'Apple', { criticality: 'low' }),
+        makeAllergy('a', 'apple', { criticality: 'low' }),
         makeAllergy('b', 'Bee venom', { criticality: 'unable-to-assess' }),
-        makeAllergy('c', 'Cashew', { criticality: 'high' }),
+        makeAllergy('c', 'Allergy to cashew', { criticality: 'high' }),
+        makeAllergy('d', 'ALLERGY TO almond'),
       ],
     });
-    expect(substances(el)).toEqual(['Cashew', 'Bee venom', 'Apple']);
+    expect(substances(el)).toEqual(['ALLERGY TO almond', 'apple', 'Bee venom', 'Allergy to cashew']);
+    expect(words(rowFor(el, 'Allergy to cashew').querySelector('[part~="criticality"]')!)).toBe('High criticality');
     expect(words(rowFor(el, 'Bee venom').querySelector('[part~="criticality"]')!)).toBe('Criticality not known');
   });
 
@@ -242,7 +426,7 @@ describe('<ehr-allergy-panel> clinical safety', () => {
       upserts: [{ ...makeAllergy('h-wasp', 'Wasp sting allergy', { criticality: 'high' }), patient: { reference: patient.hospital.slice('hospital/'.length) }, meta: { versionId: '1', lastUpdated: new Date().toISOString() } } as AllergyIntolerance],
     });
     await waitUntil(() => substances(el).includes('Wasp sting allergy'), 'new allergy did not appear', { timeout: 5000 });
-    expect(substances(el)).toEqual(['Wasp sting allergy', 'Allergy to egg']);
+    expect(substances(el)).toEqual(['Allergy to egg', 'Wasp sting allergy']);
     await store.save({ ...makeAllergy('egg2', 'Allergy to kiwi'), patient: { reference: patient.clinic.slice('clinic/'.length) } }, { source: 'clinic' });
     await waitUntil(() => substances(el).includes('Allergy to kiwi'), 'saved allergy did not appear', { timeout: 5000 });
   });
@@ -274,7 +458,7 @@ describe('<ehr-allergy-panel> language, headings and keyboard', () => {
     expect(text).toContain('Allergien und Unverträglichkeiten');
     expect(text).toContain('Niedrige Kritikalität');
     expect(text).toContain('Inaktiv oder abgeklungen (2)');
-    expect(text).toContain('8 aktuelle Allergien');
+    expect(text).toContain('8 aktuelle Allergien · Alle 8: Aktiv');
     expect(text).not.toContain('Low criticality');
   });
 
@@ -302,12 +486,13 @@ describe('<ehr-allergy-panel> language, headings and keyboard', () => {
   });
 });
 
-describe('<ehr-allergy-panel> compact rows', () => {
+describe('<ehr-allergy-panel density="comfortable"> cards', () => {
   it('keeps the required facts and folds empty optional ones', async () => {
     const plain = makeAllergy('plain', 'Allergy to egg', { recordedDate: '2019-03-04' });
     const unverified = makeAllergy('unverified', 'Allergy to kiwi');
     delete (unverified as { verificationStatus?: unknown }).verificationStatus;
-    const { el } = await render({ name: 'compact-rows', clinicAllergies: [plain, unverified, SPEC_ALLERGIES.cashew] });
+    const { el } = await render({ name: 'compact-rows', clinicAllergies: [plain, unverified, SPEC_ALLERGIES.cashew] }, 'en', 'comfortable');
+    expect(rows(el)[0]!.classList.contains('card')).toBe(true);
     await badgesReady(el);
 
     const egg = rowFor(el, 'Allergy to egg');
@@ -326,12 +511,9 @@ describe('<ehr-allergy-panel> compact rows', () => {
     expect(words(facts)).not.toContain('Not known');
     expect(words(facts)).toContain('Recorded 04-Mar-2019');
     expect(facts.querySelectorAll('.fact')).toHaveLength(3);
-    // "Last updated" (server time) is beside the sources in small text, not among the facts.
-    expect(words(facts)).not.toContain('Last updated');
+    // No server "last updated" time anywhere: clinicians read it as a clinical edit.
+    expect(words(egg)).not.toContain('Last updated');
     const source = egg.querySelector('[part~="source"]')!;
-    expect(words(source)).toMatch(/Last updated: \d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}/);
-    const updated = source.querySelector('.updated')!;
-    expect(parseFloat(getComputedStyle(updated).fontSize)).toBeLessThan(parseFloat(getComputedStyle(facts).fontSize));
     // Compact badges: the provider's name, not a repeated "as of …" time.
     const badge = source.querySelector('ehr-source-badge')!;
     expect(badge.hasAttribute('compact')).toBe(true);
@@ -410,11 +592,11 @@ describe('<ehr-allergy-panel> an unconfirmed "no known allergies" statement', ()
     const nka = (verification: 'confirmed' | 'unconfirmed') => makeAllergy('nka', 'No known allergy', { code: '716186003', verification });
     const { el } = await render({ name: 'nka-unconfirmed', clinicAllergies: [nka('unconfirmed')] });
     const statement = root(el).querySelector('.statement')!;
-    expect(words(statement.querySelector('.statement-text')!)).toBe('No known allergies Unconfirmed');
+    expect(words(statement.querySelector('.statement-text')!)).toBe('No known allergies ℹUnconfirmed');
     expect(statement.classList.contains('unconfirmed')).toBe(true);
     fixtureCleanup();
     const { el: german } = await render({ name: 'nka-unconfirmed-de', clinicAllergies: [nka('unconfirmed')] }, 'de');
-    expect(words(root(german).querySelector('.statement-text')!)).toBe('Keine bekannten Allergien Unbestätigt');
+    expect(words(root(german).querySelector('.statement-text')!)).toBe('Keine bekannten Allergien ℹUnbestätigt');
     fixtureCleanup();
     const { el: confirmed } = await render({ name: 'nka-confirmed', clinicAllergies: [nka('confirmed')] });
     expect(words(root(confirmed).querySelector('.statement-text')!)).toBe('No known allergies');
@@ -428,7 +610,7 @@ describe('<ehr-allergy-panel> long lists', () => {
     const reactions = Array.from({ length: 30 }, (_, i) => ({ manifestation: [{ text: `Sign ${i + 1}` }] }));
     const { el } = await render({ name: 'long-lists', clinicAllergies: [...many, makeAllergy('r', 'Aaa many reactions', { reaction: reactions })] });
     expect(rows(el)).toHaveLength(50);
-    expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('71 current allergies');
+    expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('71 current allergies · All 71: Active');
     const cut = root(el).querySelector('[part~="show-all"]')!;
     expect(words(cut)).toBe('Showing the first 50 of 71. Show all 71');
 

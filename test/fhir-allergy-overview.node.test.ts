@@ -40,8 +40,8 @@ describe('allergy overview for the banner', () => {
     );
     expect(o.state).toBe('known-allergies');
     expect(o.items).toEqual([
-      { substance: 'Allergy to peanuts', unconfirmed: false, criticality: 'not-known', sources: ['clinic', 'hospital'] },
       { substance: 'Latex allergy', unconfirmed: true, criticality: 'not-known', sources: ['clinic'] },
+      { substance: 'Allergy to peanuts', unconfirmed: false, criticality: 'not-known', sources: ['clinic', 'hospital'] },
     ]);
     expect([o.activeCount, o.unconfirmedCount]).toEqual([1, 1]);
   });
@@ -99,27 +99,27 @@ describe('allergy overview for the banner', () => {
     expect(o).toMatchObject({ state: 'known-allergies', incomplete: true });
   });
 
-  it('lists allergies in the allergy panel\'s order: high, not known, low; confirmed first; then by name', () => {
+  it('lists allergies in the allergy panel\'s order: by substance name without "Allergy to"', () => {
     const rows = [
       { source: 'clinic', resource: allergy('1', 'Zinc oxide', { criticality: 'low' }) },
-      { source: 'clinic', resource: allergy('2', 'Bee venom', { verification: 'unconfirmed', criticality: 'high' }) },
+      { source: 'clinic', resource: allergy('2', 'Allergy to bee venom', { verification: 'unconfirmed', criticality: 'high' }) },
       { source: 'clinic', resource: allergy('3', 'Walnut') },
       { source: 'clinic', resource: allergy('4', 'Amoxicillin', { criticality: 'low' }) },
       { source: 'hospital', resource: allergy('5', 'Penicillin', { criticality: 'high' }) },
       { source: 'clinic', resource: allergy('6', 'Aspirin', { criticality: 'unable-to-assess' }) },
       { source: 'clinic', resource: allergy('7', 'Cats', { verification: 'unconfirmed' }) },
-      { source: 'clinic', resource: allergy('8', 'Egg', { verification: 'unconfirmed', criticality: 'low' }) },
+      { source: 'clinic', resource: allergy('8', 'Allergy to egg', { verification: 'unconfirmed', criticality: 'low' }) },
     ];
     const o = allergyOverview(rows, { queryOk: true });
     expect(o.items.map((i) => [i.substance, i.criticality, i.unconfirmed])).toEqual([
-      ['Penicillin', 'high', false],
-      ['Bee venom', 'high', true],
-      ['Aspirin', 'not-known', false],
-      ['Walnut', 'not-known', false],
-      ['Cats', 'not-known', true],
       ['Amoxicillin', 'low', false],
+      ['Aspirin', 'not-known', false],
+      ['Allergy to bee venom', 'high', true],
+      ['Cats', 'not-known', true],
+      ['Allergy to egg', 'low', true],
+      ['Penicillin', 'high', false],
+      ['Walnut', 'not-known', false],
       ['Zinc oxide', 'low', false],
-      ['Egg', 'low', true],
     ]);
     // The very same order the panel gives its current list.
     expect(o.items.map((i) => i.substance)).toEqual(buildAllergyPanel(rows).current.map((r) => r.substance));

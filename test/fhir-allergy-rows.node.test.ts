@@ -30,7 +30,8 @@ function allergiesOf(name: string): AllergyIntolerance[] {
 describe('buildAllergyPanel', () => {
   it('shows the same substance from two providers once, listing both sources', () => {
     const view = buildAllergyPanel([at('clinic', allergy('a')), at('hospital', allergy('h-a')), at('clinic', allergy('b', { snomed: ['91935009', 'Allergy to peanuts'] }))]);
-    expect(view.current.map((r) => r.substance)).toEqual(['Allergy to peanuts', 'Latex allergy']);
+    // "Allergy to peanuts" sorts as "peanuts", after "Latex allergy".
+    expect(view.current.map((r) => r.substance)).toEqual(['Latex allergy', 'Allergy to peanuts']);
     const latex = view.current.find((r) => r.substance === 'Latex allergy')!;
     expect(latex.sources).toEqual(['clinic', 'hospital']);
     expect(latex.differs).toBe(false);
@@ -84,6 +85,21 @@ describe('buildAllergyPanel', () => {
     expect(view.hiddenEnteredInError).toBe(1);
   });
 
+  it('names the hidden records for a disclosure: substance, source and mark, identical copies merged, by name', () => {
+    const view = buildAllergyPanel([
+      at('clinic', allergy('r1', { verification: 'refuted', snomed: ['1', 'Allergy to strawberries'], recordedDate: '2020-02-03' })),
+      at('clinic', allergy('r2', { verification: 'refuted', snomed: ['1', 'Allergy to strawberries'], recordedDate: '2019-01-02' })),
+      at('hospital', allergy('e1', { verification: 'entered-in-error', snomed: ['2', 'Aspirin'] })),
+      at('hospital', allergy('keep', { snomed: ['3', 'Latex allergy'] })),
+    ]);
+    expect(view.current.map((r) => r.substance)).toEqual(['Latex allergy']);
+    expect(view.hidden).toEqual([
+      { key: 'hospital/e1', substance: 'Aspirin', source: 'hospital', reason: 'entered-in-error', count: 1 },
+      { key: 'clinic/r1', substance: 'Allergy to strawberries', source: 'clinic', reason: 'refuted', count: 2, recordedDate: '2019-01-02' },
+    ]);
+    expect(view.hiddenRefuted + view.hiddenEnteredInError).toBe(3);
+  });
+
   it('keeps an allergy another source still records, saying where it was refuted', () => {
     const view = buildAllergyPanel([at('clinic', allergy('a')), at('hospital', allergy('h', { verification: 'refuted' }))]);
     expect(view.current).toHaveLength(1);
@@ -92,15 +108,34 @@ describe('buildAllergyPanel', () => {
     expect(view.hiddenRefuted).toBe(0);
   });
 
-  it('sorts high criticality first, then not known, then low; unconfirmed after confirmed; then by name', () => {
+  it('sorts by substance name without a leading "Allergy to", ignoring case and accents; criticality does not reorder', () => {
     const view = buildAllergyPanel([
-      at('c', allergy('1', { criticality: 'low', snomed: ['1', 'Apple'] })),
+      at('c', allergy('1', { criticality: 'low', snomed: ['1', 'apple'] })),
       at('c', allergy('2', { criticality: 'high', snomed: ['2', 'Zucchini'] })),
-      at('c', allergy('3', { snomed: ['3', 'Mango'] })),
-      at('c', allergy('4', { criticality: 'high', verification: 'unconfirmed', snomed: ['4', 'Banana'] })),
-      at('c', allergy('5', { criticality: 'high', snomed: ['5', 'Cashew'] })),
+      at('c', allergy('3', { snomed: ['3', 'Allergy to mango'] })),
+      at('c', allergy('4', { criticality: 'high', verification: 'unconfirmed', snomed: ['4', 'ALLERGY TO banana'] })),
+      at('c', allergy('5', { criticality: 'high', snomed: ['5', 'Éclair filling'] })),
+      at('c', allergy('6', { snomed: ['6', 'Allergy to'] })),
     ]);
-    expect(view.current.map((r) => r.substance)).toEqual(['Cashew', 'Zucchini', 'Banana', 'Mango', 'Apple']);
+    expect(view.current.map((r) => r.substance)).toEqual(['Allergy to', 'apple', 'ALLERGY TO banana', 'Éclair filling', 'Allergy to mango', 'Zucchini']);
+  });
+
+  it('sorts with the collator of the language it is given', () => {
+    const rows = [at('c', allergy('1', { snomed: ['1', 'Zimt'] })), at('c', allergy('2', { snomed: ['2', 'Äpfel'] })), at('c', allergy('3', { snomed: ['3', 'Apfelsine'] }))];
+    expect(buildAllergyPanel(rows, { locale: 'de' }).current.map((r) => r.substance)).toEqual(['Äpfel', 'Apfelsine', 'Zimt']);
+    expect(buildAllergyPanel(rows, { locale: 'sv' }).current.map((r) => r.substance)).toEqual(['Apfelsine', 'Zimt', 'Äpfel']);
+  });
+
+  it('says facts every row shares once (clinical status, no reactions, category, type); not when a row differs', () => {
+    const same = (id: string, name: string, extra: Record<string, unknown> = {}) => at('c', allergy(id, { snomed: [id, name], category: ['food'], ...extra }));
+    const view = buildAllergyPanel([same('1', 'Peanut', { type: 'allergy' }), same('2', 'Egg', { type: 'allergy' })]);
+    expect(view.shared.current).toEqual({ clinicalStatus: 'active', noReactions: true, categories: ['food'], types: ['allergy'] });
+    const mixed = buildAllergyPanel([
+      same('1', 'Peanut'),
+      same('2', 'Egg', { category: ['medication'], reaction: [{ manifestation: [{ text: 'Hives' }] }] }),
+    ]);
+    expect(mixed.shared.current).toEqual({ clinicalStatus: 'active' });
+    expect(buildAllergyPanel([same('1', 'Peanut')]).shared.current).toEqual({});
   });
 
   it('puts inactive and resolved allergies in the past group, unless a source says active', () => {

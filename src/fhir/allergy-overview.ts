@@ -10,9 +10,8 @@
  * allergies are already known, which are always shown (with `incomplete` set).
  *
  * The list agrees with the allergy panel's current list (`src/fhir/allergy-rows.ts`): the same
- * substances in the same order (criticality high, not known, low; then confirmed before
- * unconfirmed; then substance name — the panel's `compareCurrent`), with the same merged, most
- * cautious criticality. Whether a substance is listed at all stays the "in force" rule: at least
+ * substances in the same order (by substance name without a leading "Allergy to" — the panel's
+ * `allergyRowOrder`), with the same merged, most cautious criticality. Whether a substance is listed at all stays the "in force" rule: at least
  * one non-refuted, non-entered-in-error record of it is active or unconfirmed.
  */
 import type { AllergyIntolerance } from 'fhir/r4';
@@ -43,8 +42,8 @@ export type AllergyUnavailableReason = 'query-failed' | 'sources-missing';
 /** What the banner shows for allergies. */
 export interface AllergyOverview extends AllergySummary {
   /**
-   * Allergies in force, one per substance, in the allergy panel's order: criticality high, then
-   * not known, then low; then confirmed before unconfirmed; then by substance name.
+   * Allergies in force, one per substance, in the allergy panel's order: by substance name
+   * without a leading "Allergy to" (locale-aware, see `AllergyOverviewOptions.locale`).
    */
   readonly items: readonly AllergyOverviewItem[];
   /** For `unavailable`: why. */
@@ -67,6 +66,8 @@ export interface AllergyOverviewOptions {
    * Empty when every provider synced, or when the store does not report providers at all.
    */
   readonly missingSources?: readonly string[];
+  /** Language tag for the name order (the page's language, as the panel uses); default English. */
+  readonly locale?: string;
 }
 
 /**
@@ -85,7 +86,7 @@ export function allergyOverview(
   );
   // The panel's own merge: same grouping, same cautious criticality, same order. Its `current`
   // rows already leave out refuted and entered-in-error copies and coded "no known …" statements.
-  const panel = buildAllergyPanel(list);
+  const panel = buildAllergyPanel(list, options.locale ? { locale: options.locale } : {});
   const items: AllergyOverviewItem[] = [];
   for (const row of panel.current) {
     const inForce = row.items.filter((i) => {

@@ -25,11 +25,13 @@ import {
 } from './status.js';
 import { emptyRecord } from './lookup.js';
 
-/** One stored allergy record: a `StoredRow` has this shape (extra fields are ignored). */
-export interface AllergyRecord extends SourcedItem<AllergyIntolerance> {
-  /** Server `meta.lastUpdated` as stored, when the row carries it outside the resource. */
-  readonly lastUpdated?: string;
-}
+/**
+ * One stored allergy record: a `StoredRow` has this shape (extra fields are ignored). The
+ * server's `meta.lastUpdated` is deliberately not read: it changes on any server-side rewrite
+ * (a migration, a re-index) and clinicians read it as a clinical edit. The view carries the
+ * clinical dates (recorded, onset); sync freshness is the source's "as of".
+ */
+export type AllergyRecord = SourcedItem<AllergyIntolerance>;
 
 /** Criticality as displayed: `unable-to-assess` and missing both read "Not known". */
 export type DisplayCriticality = 'high' | 'low' | 'not-known';
@@ -101,8 +103,6 @@ export interface AllergyRowView {
   readonly onset?: AllergyOnset;
   /** Earliest `recordedDate` across records. */
   readonly recordedDate?: string;
-  /** Latest `meta.lastUpdated` across records. */
-  readonly lastUpdated?: string;
   readonly reactions: readonly AllergyReactionView[];
   readonly differences: AllergyDifferences;
   /** True when any of `differences` is set. */
@@ -117,7 +117,6 @@ export interface NoKnownStatementView {
   readonly sources: readonly string[];
   /** Earliest `recordedDate` across records. */
   readonly recordedDate?: string;
-  readonly lastUpdated?: string;
   /** True when an allergy in force contradicts this statement (see {@link contradicts}). */
   readonly contradicted: boolean;
   /**
@@ -127,18 +126,43 @@ export interface NoKnownStatementView {
   readonly unconfirmed: boolean;
 }
 
+/**
+ * A record left out of the allergy lists because it was marked refuted or entered in error,
+ * named only so a clinician can see what was withdrawn and by whom — never an allergy. Identical
+ * copies (same substance, source and mark) are one entry with a count.
+ */
+export interface HiddenAllergyEntry {
+  /** Stable key (`source/id` of the first copy). */
+  readonly key: string;
+  /** Substance words; `null` when nothing names it. */
+  readonly substance: string | null;
+  readonly source: string;
+  readonly reason: 'refuted' | 'entered-in-error';
+  /** How many copies this entry stands for (at least 1). */
+  readonly count: number;
+  /** Earliest `recordedDate` of the copies. */
+  readonly recordedDate?: string;
+}
+
 /** Everything the panel shows. */
 export interface AllergyPanelView {
-  /** Allergies in force (active, or unconfirmed — marked), sorted (see {@link compareCurrent}). */
+  /** Allergies in force (active, or unconfirmed — marked), by substance name (see {@link allergyRowOrder}). */
   readonly current: readonly AllergyRowView[];
   /** Inactive / resolved allergies, by substance name. */
   readonly past: readonly AllergyRowView[];
+  /** Facts every row of each list shares, said once (see {@link sharedAllergyFacts}). */
+  readonly shared: { readonly current: SharedAllergyFacts; readonly past: SharedAllergyFacts };
   /** Coded "no known …" statements in force. */
   readonly noKnown: readonly NoKnownStatementView[];
   /** Records hidden because they are refuted (every copy of the substance refuted). */
   readonly hiddenRefuted: number;
   /** Records hidden because they were entered in error. */
   readonly hiddenEnteredInError: number;
+  /**
+   * The hidden records (`hiddenRefuted` + `hiddenEnteredInError`), merged per substance, source
+   * and mark, by substance name. For a disclosure that names them, never for an allergy list.
+   */
+  readonly hidden: readonly HiddenAllergyEntry[];
   /** Total records read (after dropping non-AllergyIntolerance input). */
   readonly total: number;
 }
@@ -194,10 +218,6 @@ function onsetOf(a: AllergyIntolerance): AllergyOnset | undefined {
   const s = text(a.onsetString);
   if (s) return { kind: 'text', value: s };
   return undefined;
-}
-
-function lastUpdatedOf(item: AllergyRecord): string | undefined {
-  return text(item.resource.meta?.lastUpdated) ?? text(item.lastUpdated);
 }
 
 function pickDate(values: Array<string | undefined>, which: 'earliest' | 'latest'): string | undefined {
@@ -274,28 +294,98 @@ function disagreement<V extends string>(items: ReadonlyArray<AllergyRecord>, f: 
   return [...map.entries()].map(([value, sources]) => ({ value, sources }));
 }
 
-const CRITICALITY_ORDER: Readonly<Record<DisplayCriticality, number>> = { high: 0, 'not-known': 1, low: 2 };
-const VERIFICATION_ORDER: Readonly<Record<DisplayVerification, number>> = { confirmed: 0, 'not-known': 1, unconfirmed: 2 };
+/**
+ * Leading words that say "this is an allergy" rather than naming the substance ("Allergy to
+ * peanuts", SNOMED CT's usual wording). Sorting skips them so that "Allergy to bee venom" sits
+ * with "Bee sting", not with every other "Allergy to …". The display keeps every word.
+ */
+const SORT_PREFIX = /^\s*allergy\s+to\s+/i;
 
-/** One collator for every comparison (creating one per call dominates sorting 10,000 rows). */
-const NAME_ORDER = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+/**
+ * Sorting looks at this many leading code units of a name at most. No real substance name comes
+ * near it; a hostile one (400,000 combining marks) would otherwise make every comparison
+ * reorder the marks first, which is quadratic in the collator.
+ */
+const SORT_KEY_LENGTH = 256;
 
-function compareNames(a: AllergyRowView, b: AllergyRowView): number {
-  // Unnamed rows last; then a stable, case- and accent-insensitive order.
-  if (!a.substance !== !b.substance) return a.substance ? -1 : 1;
-  return NAME_ORDER.compare(a.substance ?? '', b.substance ?? '') || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+/** The words an allergy sorts by: its substance without a leading "Allergy to" (first 256 code units). */
+export function allergySortName(substance: string | null): string {
+  if (!substance) return '';
+  const head = substance.slice(0, SORT_KEY_LENGTH + 32);
+  const rest = head.replace(SORT_PREFIX, '');
+  return (rest || head).slice(0, SORT_KEY_LENGTH);
+}
+
+/** One collator per locale (creating one per comparison dominates sorting 10,000 rows). */
+const COLLATORS = new Map<string, Intl.Collator>();
+
+function collator(locale: string | undefined): Intl.Collator {
+  const key = locale ?? 'en';
+  let c = COLLATORS.get(key);
+  if (!c) {
+    try {
+      c = new Intl.Collator(key, { sensitivity: 'base', numeric: true });
+    } catch {
+      // A malformed language tag from the page: fall back rather than fail the panel.
+      c = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+    }
+    COLLATORS.set(key, c);
+  }
+  return c;
 }
 
 /**
- * Order of the current list: criticality high first, then not known (the risk may be high), then
- * low; within that, confirmed (or unverified) before unconfirmed; then by substance name.
+ * The order of both lists: by substance name without a leading "Allergy to", case- and
+ * accent-insensitive and locale-aware (`Intl.Collator` of `locale`, default English); unnamed
+ * rows last; ties by key, so the order is stable. Criticality does not reorder the list: a
+ * clinician scans it for a substance, and high or unknown criticality is marked on its row.
  */
-export function compareCurrent(a: AllergyRowView, b: AllergyRowView): number {
-  return (
-    CRITICALITY_ORDER[a.criticality] - CRITICALITY_ORDER[b.criticality] ||
-    VERIFICATION_ORDER[a.verification] - VERIFICATION_ORDER[b.verification] ||
-    compareNames(a, b)
-  );
+export function allergyRowOrder(locale?: string): (a: AllergyRowView, b: AllergyRowView) => number {
+  const names = collator(locale);
+  return (a, b) => {
+    if (!a.substance !== !b.substance) return a.substance ? -1 : 1;
+    return names.compare(allergySortName(a.substance), allergySortName(b.substance)) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  };
+}
+
+/**
+ * Facts every row of a list shares, said once above the list instead of in every row. Only set
+ * for lists of two or more rows; a field is absent when the rows differ on it (then each row
+ * says its own value).
+ */
+export interface SharedAllergyFacts {
+  /** Every row has this clinical status. */
+  readonly clinicalStatus?: AllergyClinicalKey;
+  /** No row has a reaction recorded. */
+  readonly noReactions?: true;
+  /** No row has a verification status recorded. */
+  readonly verificationNotRecorded?: true;
+  /** Every row has exactly these categories (non-empty, as recorded, sorted). */
+  readonly categories?: readonly string[];
+  /** Every row has exactly these types (non-empty, sorted). */
+  readonly types?: readonly string[];
+}
+
+function sameList(lists: ReadonlyArray<readonly string[]>): readonly string[] | undefined {
+  const first = [...(lists[0] ?? [])].sort();
+  if (!first.length) return undefined;
+  const key = first.join('\u0000');
+  return lists.every((l) => [...l].sort().join('\u0000') === key) ? first : undefined;
+}
+
+/** What every row of `rows` shares (see {@link SharedAllergyFacts}); empty for fewer than two rows. */
+export function sharedAllergyFacts(rows: readonly AllergyRowView[]): SharedAllergyFacts {
+  if (rows.length < 2) return {};
+  const status = rows[0]!.clinicalStatus;
+  const categories = sameList(rows.map((r) => r.categories));
+  const types = sameList(rows.map((r) => r.types));
+  return {
+    ...(rows.every((r) => r.clinicalStatus === status) ? { clinicalStatus: status } : {}),
+    ...(rows.every((r) => !r.reactions.length) ? { noReactions: true as const } : {}),
+    ...(rows.every((r) => r.verification === 'not-known') ? { verificationNotRecorded: true as const } : {}),
+    ...(categories ? { categories } : {}),
+    ...(types ? { types } : {}),
+  };
 }
 
 /** Categories a "no known …" statement covers; `null` covers every category. */
@@ -341,7 +431,6 @@ function buildRow(items: AllergyRecord[], refutedAt: string[]): AllergyRowView {
   const first = items[0]!;
   const onset = resources.map(onsetOf).find((o) => o !== undefined);
   const recordedDate = pickDate(resources.map((a) => text(a.recordedDate)), 'earliest');
-  const lastUpdated = pickDate(items.map(lastUpdatedOf), 'latest');
   return {
     key: `${first.source}/${first.resource.id ?? ''}`,
     substance: resources.map(allergySubstance).find((s) => s) ?? null,
@@ -356,15 +445,50 @@ function buildRow(items: AllergyRecord[], refutedAt: string[]): AllergyRowView {
     types: [...new Set(resources.map((a) => a.type).filter((t): t is 'allergy' | 'intolerance' => t === 'allergy' || t === 'intolerance'))],
     ...(onset ? { onset } : {}),
     ...(recordedDate ? { recordedDate } : {}),
-    ...(lastUpdated ? { lastUpdated } : {}),
     reactions: reactionsOf(items),
     differences,
     differs: Object.keys(differences).length > 0,
   };
 }
 
+function hiddenEntries(records: ReadonlyArray<{ record: AllergyRecord; reason: HiddenAllergyEntry['reason'] }>, locale: string | undefined): HiddenAllergyEntry[] {
+  const byKey = new Map<string, { first: AllergyRecord; substance: string | null; reason: HiddenAllergyEntry['reason']; count: number; dates: Array<string | undefined> }>();
+  for (const { record, reason } of records) {
+    const substance = allergySubstance(record.resource);
+    const key = `${reason}\u0000${record.source}\u0000${allergySortName(substance).toLowerCase()}`;
+    const entry = byKey.get(key);
+    if (entry) {
+      entry.count++;
+      entry.dates.push(text(record.resource.recordedDate));
+    } else byKey.set(key, { first: record, substance, reason, count: 1, dates: [text(record.resource.recordedDate)] });
+  }
+  const names = collator(locale);
+  return [...byKey.values()]
+    .map(({ first, substance, reason, count, dates }) => {
+      const recordedDate = pickDate(dates, 'earliest');
+      return {
+        key: `${first.source}/${first.resource.id ?? ''}`,
+        substance,
+        source: first.source,
+        reason,
+        count,
+        ...(recordedDate ? { recordedDate } : {}),
+      };
+    })
+    .sort((a, b) => {
+      if (!a.substance !== !b.substance) return a.substance ? -1 : 1;
+      return names.compare(allergySortName(a.substance), allergySortName(b.substance)) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+    });
+}
+
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** Options of {@link buildAllergyPanel}. */
+export interface AllergyPanelOptions {
+  /** Language tag for the name order (the page's language); default English. */
+  readonly locale?: string;
 }
 
 /**
@@ -380,16 +504,20 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
  * - Coded "no known …" statements in force become `noKnown` (merged by kind), flagged when an
  *   allergy in force contradicts them; resolved/inactive ones are dropped.
  */
-export function buildAllergyPanel(records: ReadonlyArray<AllergyRecord> | undefined | null): AllergyPanelView {
+export function buildAllergyPanel(records: ReadonlyArray<AllergyRecord> | undefined | null, options: AllergyPanelOptions = {}): AllergyPanelView {
   const all = (Array.isArray(records) ? records : []).filter(
     (r): r is AllergyRecord => !!r && !!r.resource && typeof r.resource === 'object' && r.resource.resourceType === 'AllergyIntolerance',
   );
   let hiddenEnteredInError = 0;
   let hiddenRefuted = 0;
+  const hiddenRecords: Array<{ record: AllergyRecord; reason: HiddenAllergyEntry['reason'] }> = [];
   const allergies: AllergyRecord[] = [];
   const statements: AllergyRecord[] = [];
   for (const r of all) {
-    if (isEnteredInError(r.resource)) hiddenEnteredInError++;
+    if (isEnteredInError(r.resource)) {
+      hiddenEnteredInError++;
+      hiddenRecords.push({ record: r, reason: 'entered-in-error' });
+    }
     else if (noKnownAllergyKind(r.resource) !== null) statements.push(r);
     else allergies.push(r);
   }
@@ -401,18 +529,21 @@ export function buildAllergyPanel(records: ReadonlyArray<AllergyRecord> | undefi
     const refuted = items.filter((i) => allergyVerification(i.resource) === 'refuted');
     if (!kept.length) {
       hiddenRefuted += refuted.length;
+      for (const record of refuted) hiddenRecords.push({ record, reason: 'refuted' });
       continue;
     }
     rows.push(buildRow(kept, [...new Set(refuted.map((i) => i.source))]));
   }
-  const current = rows.filter((r) => r.group === 'current').sort(compareCurrent);
-  const past = rows.filter((r) => r.group === 'past').sort(compareNames);
+  const order = allergyRowOrder(options.locale);
+  const current = rows.filter((r) => r.group === 'current').sort(order);
+  const past = rows.filter((r) => r.group === 'past').sort(order);
 
   const byKind = new Map<NoKnownAllergyKind, AllergyRecord[]>();
   for (const s of statements) {
     const state = allergyState(s.resource);
     if (state === 'refuted') {
       hiddenRefuted++;
+      hiddenRecords.push({ record: s, reason: 'refuted' });
       continue;
     }
     if ((state !== 'active' && state !== 'unconfirmed') || !isNoKnownAllergy(s.resource)) continue;
@@ -423,18 +554,25 @@ export function buildAllergyPanel(records: ReadonlyArray<AllergyRecord> | undefi
   }
   const noKnown: NoKnownStatementView[] = [...byKind.entries()].map(([kind, items]) => {
     const recordedDate = pickDate(items.map((i) => text(i.resource.recordedDate)), 'earliest');
-    const lastUpdated = pickDate(items.map(lastUpdatedOf), 'latest');
     return {
       key: `${items[0]!.source}/${items[0]!.resource.id ?? ''}`,
       kind,
       items,
       sources: [...new Set(items.map((i) => i.source))],
       ...(recordedDate ? { recordedDate } : {}),
-      ...(lastUpdated ? { lastUpdated } : {}),
       contradicted: current.some((row) => contradicts(kind, row)),
       unconfirmed: items.every((i) => allergyState(i.resource) === 'unconfirmed'),
     };
   });
 
-  return { current, past, noKnown, hiddenRefuted, hiddenEnteredInError, total: all.length };
+  return {
+    current,
+    past,
+    shared: { current: sharedAllergyFacts(current), past: sharedAllergyFacts(past) },
+    noKnown,
+    hiddenRefuted,
+    hiddenEnteredInError,
+    hidden: hiddenEntries(hiddenRecords, options.locale),
+    total: all.length,
+  };
 }

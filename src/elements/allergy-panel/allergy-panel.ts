@@ -9,6 +9,7 @@ import { renderError, renderSkeleton, renderSourceNotices } from '../base/state-
 import { headingLevel, renderHeading } from '../base/heading.js';
 import type { TermKey } from '../base/localize/localize.js';
 import { renderEmptyRecord, renderIncompleteCaveat, renderNoRecord, verdictFor } from '../base/completeness-notes.js';
+import { renderCallout, renderCalloutMark } from '../base/callout.js';
 import { recordText, sentence } from '../base/record-text.js';
 import type { CompletenessVerdict } from '../../fhir/completeness.js';
 import type { StoredRow } from '../base/store-types.js';
@@ -20,7 +21,9 @@ import {
   type AllergyRowView,
   type DisplayCriticality,
   type DisplayVerification,
+  type HiddenAllergyEntry,
   type NoKnownStatementView,
+  type SharedAllergyFacts,
   type ValueWithSources,
 } from '../../fhir/allergy-rows.js';
 import type { AllergyClinicalKey, NoKnownAllergyKind } from '../../fhir/status.js';
@@ -34,12 +37,14 @@ const CRITICALITY_TERMS: Record<DisplayCriticality, TermKey> = {
   low: 'allergyCriticalityLow',
   'not-known': 'allergyCriticalityNotKnown',
 };
-/** Criticality as a bare value, for "criticality high at …, low at …". */
-const CRITICALITY_VALUE_TERMS: Record<DisplayCriticality, TermKey> = {
-  high: 'allergyCriticalityValueHigh',
-  low: 'allergyCriticalityValueLow',
+/** Criticality as a capitalised short value, for "High (St Elsewhere) · Low (Riverside)". */
+const CRITICALITY_SHORT_TERMS: Record<DisplayCriticality, TermKey> = {
+  high: 'allergyCriticalityShortHigh',
+  low: 'allergyCriticalityShortLow',
   'not-known': 'notKnown',
 };
+/** Most cautious first: the order a disputed criticality is read out in. */
+const CRITICALITY_CAUTION: Record<DisplayCriticality, number> = { high: 0, 'not-known': 1, low: 2 };
 const VERIFICATION_TERMS: Record<DisplayVerification, TermKey> = {
   confirmed: 'allergyConfirmed',
   unconfirmed: 'unconfirmed',
@@ -74,6 +79,13 @@ const STATEMENT_TERMS: Record<NoKnownAllergyKind, TermKey> = {
   'no-allergy-information': 'allergyNoAllergyInfo',
 };
 
+/**
+ * Row layout of the panel: `dense` (default) puts one allergy on one line under column labels;
+ * `comfortable` is a card per allergy with every fact labelled. (`compact` — one line, details on
+ * expand — is reserved for a later, denser layout; until then any other value reads as `dense`.)
+ */
+export type AllergyPanelDensity = 'dense' | 'comfortable';
+
 /** Criticality shapes (never colour alone): warning triangle, small circle, dashed circle. */
 function criticalityIcon(c: DisplayCriticality): TemplateResult {
   if (c === 'high') {
@@ -98,14 +110,27 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  *
  * - One row per substance: the same allergy from two providers (a shared coding or the same
  *   words), or copied many times by one, is shown once with every source; where the sources
- *   disagree (criticality, verification, clinical status, or one marked it refuted) the row shows
- *   the more cautious value and says "Sources differ: criticality high at …, low at …".
- * - Current allergies first, sorted: high criticality, then criticality not known, then low; within
- *   that confirmed before unconfirmed; then by substance name. Unconfirmed allergies stay in the
- *   current list, marked by the word "Unconfirmed" and a dashed border. Inactive and resolved
- *   ones (at every source) are in a separate, collapsed "Inactive or resolved" group.
- * - Refuted and entered-in-error records are never shown as allergies; only their number is
- *   mentioned ("1 entry marked refuted or entered in error is not shown"), without the substance.
+ *   disagree the row shows the more cautious value and says so next to what it qualifies: a
+ *   disputed criticality beside the badge, "High (St Elsewhere Hospital) · Low (Riverside
+ *   Clinic)" with a warning mark; a verification or clinical status difference, or a copy one
+ *   provider marked refuted, in a note on the row ("Sources differ: …").
+ * - Current allergies first, sorted by substance name without a leading "Allergy to" (case- and
+ *   accent-insensitive, in the page's language); criticality marks a row, it does not reorder the
+ *   list. Unconfirmed allergies stay in the current list, marked by the word "Unconfirmed" and a
+ *   dashed border. Inactive and resolved ones (at every source) are in a separate, collapsed
+ *   "Inactive or resolved" group.
+ * - Dense rows by default (`density`): one line per allergy under column labels — the substance,
+ *   then reactions with severity, criticality, the recorded date (and onset), the sources. What
+ *   every row of a list shares (clinical status, "No reactions recorded", category, type) is said
+ *   once in the summary line ("All 10: Active · No reactions recorded · Food · Allergy") and left
+ *   out of the rows; a row that differs says its own. Reaction onset, route, substance and
+ *   description, and repeated records, are behind a row's "More details" disclosure. Below about
+ *   700 px of width a row wraps and its cells show their labels. `density="comfortable"` keeps a
+ *   card per allergy with every fact labelled.
+ * - Refuted and entered-in-error records are never shown as allergies. A warning below the lists
+ *   counts them ("2 entries marked refuted or entered in error are not listed as allergies") and
+ *   opens (a 44 px disclosure) to name each in a list of its own: "Allergy to strawberries —
+ *   marked refuted at Riverside Clinic", with its recorded date; never with a criticality.
  * - Coded "no known …" statements (e.g. SNOMED CT 409137002 NKDA) are shown as that statement,
  *   with date and source, and flagged when an allergy in force contradicts them. A statement no
  *   source confirms (verification `unconfirmed` / `presumed` everywhere) says "Unconfirmed" beside
@@ -125,7 +150,7 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * - Criticality is shown as words and an icon shape (triangle: high; circle: low; dashed
  *   circle: not known — `unable-to-assess` and missing both read "Criticality not known").
  *
- * - Each row says the substance, the criticality (also when not known), the clinical status and,
+ * - Each card (comfortable) says the substance, the criticality (also when not known), the clinical status and,
  *   when the verification status is not "confirmed", that status ("Unconfirmed" beside the
  *   substance; "Verification: Not recorded" when missing). Reactions are listed, or "No reactions
  *   recorded" in one line; onset and recorded date only when recorded.
@@ -139,8 +164,10 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * `src/elements/README.md`, "Record text").
  *
  * Rows show their sources with compact `<ehr-source-badge>`s (the provider's name; "Out of date" /
- * "Sync failed" in words when so) and, in small text beside them, when the record was last updated
- * on the server. `define.js` registers the badge with this element.
+ * "Sync failed" in words when so; the source's "as of" time for screen readers and as the title).
+ * The server's `meta.lastUpdated` is not shown: clinicians read it as a clinical edit, and it is
+ * not one. Rows show the clinical dates (recorded, onset). `define.js` registers the badge with
+ * this element.
  *
  * Set `hide-source-notices` when the page shows sync status itself: the partial / stale / offline
  * notices are then left out. "Allergy information unavailable", the "May be incomplete" note,
@@ -151,13 +178,21 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  *
  * @csspart base - The labelled section around everything.
  * @csspart heading - The section heading.
- * @csspart summary - The one-line count ("3 current allergies, 1 high criticality") and "no known allergies" statements.
+ * @csspart summary - The one-line count ("3 current allergies · 1 high criticality") and "no known allergies" statements.
+ * @csspart shared - In the summary line of dense rows: the facts every row shares ("All 10: Active · No reactions recorded").
+ * @csspart more - A dense row's "More details" disclosure (reaction onset, route, description; repeated records).
+ * @csspart reaction-detail - One reaction in full inside "More details".
  * @csspart row - One allergy (list item).
  * @csspart substance - The substance name in a row.
  * @csspart criticality - The criticality label (icon and words).
  * @csspart reaction - One reaction (manifestations, severity, onset).
- * @csspart status - The "Unconfirmed" label, and the clinical status / "Sources differ" notes.
- * @csspart source - The box of source badges in a row, with the record's "Last updated" time.
+ * @csspart status - The "Unconfirmed" label, and the notes on a row or statement (with `warning` or `info`).
+ * @csspart source - The box of source badges in a row.
+ * @csspart criticality-dispute - Beside the criticality badge when sources disagree: "High (St Elsewhere Hospital) · Low (Riverside Clinic)" (with `warning`).
+ * @csspart warning - The kit's warning callout or inline mark: disputed criticality, a copy refuted at one provider (`refuted-at`), refuted entries, a contradicted "no known …" statement (`contradiction`), incomplete record.
+ * @csspart info - The kit's info callout: unconfirmed against confirmed, or a different clinical status, at the sources (`sources-differ`).
+ * @csspart hidden - The warning below the lists about entries marked refuted or entered in error (with `warning`).
+ * @csspart hidden-list - Its disclosure; `hidden-entry` - one named entry in it.
  * @csspart empty - "No allergies recorded", "Allergy information unavailable".
  * @csspart skeleton - Loading placeholder.
  * @csspart error - Error box (role="alert").
@@ -179,6 +214,13 @@ export class EhrAllergyPanel extends EhrDataElement {
 
   /** Level of the section heading (1–6). Default 2. */
   @property({ type: Number, attribute: 'heading-level' }) headingLevel = 2;
+
+  /**
+   * Row layout: `dense` (default) — one line per allergy: substance, reactions with severity,
+   * criticality, recorded date (and onset), sources; facts every row shares are said once above
+   * the list. `comfortable` — a card per allergy, every fact labelled.
+   */
+  @property({ reflect: true }) density: AllergyPanelDensity = 'dense';
 
   /** Open the "Inactive or resolved" group initially. */
   @property({ type: Boolean, attribute: 'show-inactive' }) showInactive = false;
@@ -205,14 +247,21 @@ export class EhrAllergyPanel extends EhrDataElement {
   }
 
   private cachedRows?: StoredRow<AllergyIntolerance>[];
+  private cachedLang?: string;
   private cachedView?: AllergyPanelView;
 
   private view(rows: StoredRow<AllergyIntolerance>[]): AllergyPanelView {
-    if (rows !== this.cachedRows || !this.cachedView) {
+    const lang = this.localize.lang;
+    if (rows !== this.cachedRows || lang !== this.cachedLang || !this.cachedView) {
       this.cachedRows = rows;
-      this.cachedView = buildAllergyPanel(rows);
+      this.cachedLang = lang;
+      this.cachedView = buildAllergyPanel(rows, { locale: lang });
     }
     return this.cachedView;
+  }
+
+  private get dense(): boolean {
+    return this.density !== 'comfortable';
   }
 
   private t(key: TermKey): string {
@@ -254,9 +303,7 @@ export class EhrAllergyPanel extends EhrDataElement {
     return html`${this.renderSummary(view)} ${anything ? renderIncompleteCaveat(this.localize, verdict) : nothing}
     ${renderNoRecord(this.localize, verdict)} ${this.renderStatements(view)}
     ${view.current.length
-      ? html`<ul class="rows current" aria-label=${this.localize.term('allergyCurrentList')}>
-            ${current.map((row) => this.renderRow(row))}
-          </ul>
+      ? html`${this.renderList('current', current, view.shared.current)}
           ${renderShowAll(this.localize, current.length, view.current.length, () => this.expand('current'))}`
       : nothing}
     ${!anything ? this.renderEmpty(verdict) : nothing}
@@ -265,16 +312,45 @@ export class EhrAllergyPanel extends EhrDataElement {
       : nothing}
     ${view.past.length
       ? html`<details class="past-group" ?open=${this.showInactive}>
-          <summary>${this.localize.term('allergyPastGroup', view.past.length)}</summary>
-          <ul class="rows past" aria-label=${this.localize.term('allergyPastList')}>
-            ${past.map((row) => this.renderRow(row))}
-          </ul>
+          <summary class="target">${this.localize.term('allergyPastGroup', view.past.length)}</summary>
+          ${this.dense && view.past.length > 1 ? html`<p class="summary">${this.renderShared(view.past.length, view.shared.past)}</p>` : nothing}
+          ${this.renderList('past', past, view.shared.past)}
           ${renderShowAll(this.localize, past.length, view.past.length, () => this.expand('past'))}
         </details>`
       : nothing}
-    ${view.hiddenRefuted + view.hiddenEnteredInError
-      ? html`<p class="hidden-note">${this.localize.term('allergyHidden', view.hiddenRefuted + view.hiddenEnteredInError)}</p>`
-      : nothing}`;
+    ${this.renderHidden(view)}`;
+  }
+
+  /**
+   * "2 entries marked refuted or entered in error are not listed as allergies", a warning that
+   * opens (a disclosure, 44 px) to name each: substance, source, and what it was marked. Named in
+   * a list of its own, under that heading — never in the allergy lists, never with a criticality.
+   */
+  private renderHidden(view: AllergyPanelView) {
+    const count = view.hiddenRefuted + view.hiddenEnteredInError;
+    if (!count) return nothing;
+    const t = this.localize;
+    const entries: readonly HiddenAllergyEntry[] = preview(view.hidden, LIST_PREVIEW, this.expanded.has('hidden'));
+    const body = html`<details class="hidden-list" part="hidden-list">
+      <summary class="target">${t.term('allergyHidden', count)}</summary>
+      <ul class="hidden-entries" aria-label=${t.term('allergyHiddenList')}>
+        ${entries.map((e) => this.renderHiddenEntry(e))}
+      </ul>
+      ${renderShowAll(t, entries.length, view.hidden.length, () => this.expand('hidden'))}
+    </details>`;
+    return renderCallout('warning', body, { part: 'hidden', cls: 'hidden-note', about: 'refuted' });
+  }
+
+  private renderHiddenEntry(e: HiddenAllergyEntry) {
+    const t = this.localize;
+    const reason = t.term(e.reason === 'refuted' ? 'allergyHiddenRefuted' : 'allergyHiddenEnteredInError');
+    const substance = e.substance ?? t.term('allergySubstanceNotKnown');
+    const words = sentence(t, (slot) => t.term('allergyHiddenEntry', slot(substance), reason, slot(this.status.label(e.source))));
+    return html`<li part="hidden-entry" class="hidden-entry" data-reason=${e.reason}>
+      ${words}${e.recordedDate ? html` · ${t.term('allergyRecorded')} ${t.clinicalDate(e.recordedDate)}` : nothing}${e.count > 1
+        ? html` · ${t.term('allergyRecordCountShort', e.count)}`
+        : nothing}
+    </li>`;
   }
 
   /** Nothing at all: "No allergies recorded" only when every provider delivered (see `src/fhir/completeness.ts`). */
@@ -299,7 +375,175 @@ export class EhrAllergyPanel extends EhrDataElement {
       ...(high ? [this.localize.term('allergySummaryHigh', high)] : []),
       ...(unconfirmed ? [this.localize.term('allergySummaryUnconfirmed', unconfirmed)] : []),
     ];
-    return html`<p part="summary" class="summary">${parts.join(' · ')}</p>`;
+    const shared = this.dense ? this.renderShared(view.current.length, view.shared.current) : nothing;
+    return html`<p part="summary" class="summary">${parts.join(' · ')}${shared === nothing ? nothing : html` · ${shared}`}</p>`;
+  }
+
+  /**
+   * "All 10: Active · No reactions recorded · Food · Allergy": what every row of a dense list
+   * shares, said once (`part="shared"`); the rows then leave it out. Nothing when nothing is shared.
+   */
+  private renderShared(count: number, shared: SharedAllergyFacts) {
+    const facts: Array<TemplateResult | string> = [];
+    if (shared.clinicalStatus) facts.push(this.t(CLINICAL_TERMS[shared.clinicalStatus]));
+    if (shared.verificationNotRecorded) facts.push(`${this.t('allergyVerification')}: ${this.t('allergyVerificationNotKnown')}`);
+    if (shared.noReactions) facts.push(this.t('allergyNoReactions'));
+    facts.push(...this.kindWords(shared.categories ?? [], shared.types ?? []));
+    if (!facts.length) return nothing;
+    return html`<span part="shared" class="shared"
+      >${this.localize.term('allergySharedFacts', count)} ${facts.map((f, i) => html`${i ? ' · ' : nothing}${f}`)}</span
+    >`;
+  }
+
+  /** Category and type codes as words: only the table's own keys are translated, the rest shown as recorded. */
+  private kindWords(categories: readonly string[], types: readonly string[]): TemplateResult[] {
+    return [...categories, ...types].map((c) => {
+      const key = own(CATEGORY_TERMS, c) ?? own(TYPE_TERMS, c);
+      return key ? html`${this.t(key)}` : recordText(this.localize, c);
+    });
+  }
+
+  private renderList(group: 'current' | 'past', rows: readonly AllergyRowView[], shared: SharedAllergyFacts) {
+    const label = this.localize.term(group === 'current' ? 'allergyCurrentList' : 'allergyPastList');
+    if (!this.dense) {
+      return html`<ul class="rows ${group}" aria-label=${label}>
+        ${rows.map((row) => this.renderRow(row))}
+      </ul>`;
+    }
+    // Column labels for the eye; each cell also carries its own label for screen readers. When no
+    // row has a reaction (said once in the summary), the reactions column is left out.
+    const reactions = !shared.noReactions;
+    const cls = reactions ? '' : 'no-reactions-column';
+    return html`<div class="columns ${cls}" aria-hidden="true">
+        <span>${this.localize.term('allergyColumnSubstance')}</span>${reactions ? html`<span>${this.localize.term('allergyReactions')}</span>` : nothing}<span
+          >${this.localize.term('allergyCriticality')}</span
+        ><span>${this.localize.term('allergyRecorded')}</span><span>${this.localize.term('allergySources')}</span>
+      </div>
+      <ul class="rows dense ${group} ${cls}" aria-label=${label}>
+        ${rows.map((row) => this.renderDenseRow(row, shared))}
+      </ul>`;
+  }
+
+  /**
+   * "Unconfirmed" beside a substance or statement: the kit's info mark (icon and words; the row's
+   * dashed border says it too), not a warning — nobody has said the allergy is wrong.
+   */
+  private renderUnconfirmed() {
+    return renderCalloutMark('info', this.localize.term('unconfirmed'), { part: 'status unconfirmed', cls: 'status unconfirmed', about: 'unconfirmed' });
+  }
+
+  private renderSubstance(row: AllergyRowView) {
+    return row.substance !== null ? recordText(this.localize, row.substance) : html`<bdi>${this.localize.term('allergySubstanceNotKnown')}</bdi>`;
+  }
+
+  /**
+   * The criticality badge (the most cautious value) and, when the sources disagree, a warning
+   * mark right beside it: "High (St Elsewhere Hospital) · Low (Riverside Clinic)", most cautious
+   * first (`part="warning criticality-dispute"`).
+   */
+  private renderCriticality(row: AllergyRowView) {
+    const badge = html`<span part="criticality" class="criticality ${row.criticality}">${criticalityIcon(row.criticality)}${this.t(CRITICALITY_TERMS[row.criticality])}</span>`;
+    const values = row.differences.criticality;
+    if (!values) return badge;
+    const t = this.localize;
+    const ordered = [...values].sort((a, b) => CRITICALITY_CAUTION[a.value] - CRITICALITY_CAUTION[b.value]);
+    const words = sentence(t, (slot) =>
+      ordered.map((v) => t.term('allergyValueFrom', this.t(CRITICALITY_SHORT_TERMS[v.value]), t.list(v.sources.map((s) => slot(this.status.label(s)))))).join(' · '),
+    );
+    return html`${badge}
+      ${renderCalloutMark('warning', html`<span><span class="visually-hidden">${t.term('allergyCriticalityDiffers')} </span>${words}</span>`, {
+        part: 'criticality-dispute',
+        cls: 'criticality-dispute',
+        about: 'criticality-conflict',
+      })}`;
+  }
+
+  /** Reaction details a dense row leaves for its "More details" disclosure. */
+  private hasDetails(row: AllergyRowView): boolean {
+    return row.items.length > row.sources.length || row.reactions.some((r) => r.onset || r.substance || r.exposureRoute || r.description);
+  }
+
+  /**
+   * One allergy on one line: substance (with "Unconfirmed", and category, type, clinical status
+   * when not shared by every row), reactions with severity, criticality, recorded date and onset,
+   * sources. Low criticality is said in small muted words rather than left out: a blank cell
+   * could be read as "not recorded" or as a rendering fault, and "not known" must stay distinct
+   * from "low". High and not known are prominent (shape, words, and colour for high).
+   */
+  private renderDenseRow(row: AllergyRowView, shared: SharedAllergyFacts) {
+    const t = this.localize;
+    const unconfirmed = row.verification === 'unconfirmed';
+    const classes = ['row', 'dense', row.criticality, row.group, unconfirmed ? 'unconfirmed' : ''].join(' ');
+    const kind = this.kindWords(shared.categories ? [] : row.categories, shared.types ? [] : row.types);
+    const meta: Array<TemplateResult | string> = [];
+    if (!shared.clinicalStatus) meta.push(`${this.t('allergyClinicalStatus')}: ${this.t(CLINICAL_TERMS[row.clinicalStatus])}`);
+    if (row.verification === 'not-known' && !shared.verificationNotRecorded) {
+      meta.push(`${this.t('allergyVerification')}: ${this.t(VERIFICATION_TERMS[row.verification])}`);
+    }
+    const extra = row.items.length - row.sources.length;
+    return html`<li part="row" class=${classes} data-key=${row.key}>
+      <div class="cell c-substance">
+        <span part="substance" class="substance">${this.renderSubstance(row)}</span>
+        ${unconfirmed ? this.renderUnconfirmed() : nothing}
+        ${kind.length ? html`<span class="kind">${kind.map((k, i) => html`${i ? ' · ' : nothing}${k}`)}</span>` : nothing}
+        ${meta.map((m) => html`<span class="kind">${m}</span>`)}
+      </div>
+      ${shared.noReactions ? nothing : html`<div class="cell c-reaction">${this.renderDenseReactions(row, shared)}</div>`}
+      <div class="cell c-criticality">${this.renderCriticality(row)}</div>
+      <div class="cell c-dates">
+        <span class="cell-label">${t.term('allergyRecorded')}</span>
+        ${row.recordedDate ? t.clinicalDate(row.recordedDate) : html`<span class="none">${t.term('allergyDateNotRecorded')}</span>`}
+        ${row.onset ? html`<span class="onset">${t.term('allergyOnset')} ${this.formatOnset(row.onset)}</span>` : nothing}
+      </div>
+      <div class="cell c-source">
+        ${this.renderSources(row.sources)}${extra > 0 ? html`<span class="kind">${t.term('allergyRecordCountShort', row.items.length)}</span>` : nothing}
+      </div>
+      ${this.renderDifferences(row)}
+      ${this.hasDetails(row)
+        ? html`<details class="more" part="more">
+            <summary class="target">${t.term('allergyMoreDetails')}</summary>
+            ${this.renderReactionDetails(row)} ${this.renderRecordCount(row)}
+          </details>`
+        : nothing}
+    </li>`;
+  }
+
+  /** "Anaphylactic reaction (Severe); Urticaria (Moderate)", or nothing when every row has none (said once above). */
+  private renderDenseReactions(row: AllergyRowView, shared: SharedAllergyFacts) {
+    const t = this.localize;
+    if (!row.reactions.length) {
+      return shared.noReactions ? nothing : html`<span class="none">${t.term('allergyNoReactions')}</span>`;
+    }
+    const key = `reactions:${row.key}`;
+    const reactions = preview(row.reactions, NESTED_PREVIEW, this.expanded.has(key));
+    return html`<span class="cell-label">${t.term('allergyReactions')}</span>
+      <ul class="reactions inline">
+        ${reactions.map(
+          (r) => html`<li part="reaction" class="reaction">
+            <span class="manifestation">${this.renderManifestations(r)}</span>${r.severity
+              ? html` <span class="severity severity-${r.severity}">(${this.t(own(SEVERITY_TERMS, r.severity)!)})</span>`
+              : nothing}
+          </li>`,
+        )}
+        ${reactions.length < row.reactions.length
+          ? html`<li class="reaction">${renderAndMore(t, row.reactions.length - reactions.length, () => this.expand(key))}</li>`
+          : nothing}
+      </ul>`;
+  }
+
+  private renderManifestations(r: AllergyReactionView) {
+    return r.manifestations.length
+      ? r.manifestations.map((m, i) => html`${i ? ', ' : ''}${recordText(this.localize, m)}`)
+      : this.localize.term('allergyManifestationNotKnown');
+  }
+
+  /** A dense row's disclosure: each reaction's onset, substance, route and description. */
+  private renderReactionDetails(row: AllergyRowView) {
+    const withDetails = row.reactions.filter((r) => r.onset || r.substance || r.exposureRoute || r.description);
+    if (!withDetails.length) return nothing;
+    return html`<ul class="reactions">
+      ${withDetails.map((r) => html`<li part="reaction-detail" class="reaction">${this.renderReactionBody(r)}</li>`)}
+    </ul>`;
   }
 
   private renderStatements(view: AllergyPanelView) {
@@ -311,17 +555,18 @@ export class EhrAllergyPanel extends EhrDataElement {
     return html`<div part="summary" class="statement ${s.unconfirmed ? 'unconfirmed' : ''}">
       <p class="statement-text">
         ${words}${s.unconfirmed
-          ? html` <span part="status" class="status unconfirmed" data-unconfirmed-statement>${this.localize.term('unconfirmed')}</span>`
+          ? html` <span data-unconfirmed-statement>${this.renderUnconfirmed()}</span>`
           : nothing}
       </p>
       <dl class="facts">
         ${this.fact('allergyRecorded', this.localize.clinicalDate(s.recordedDate))}
       </dl>
-      ${this.renderSources(s.sources, s.lastUpdated)}
+      ${this.renderSources(s.sources)}
       ${s.contradicted
-        ? html`<p class="note differs" part="status" role="note">
-            <span aria-hidden="true">⚠</span><span>${this.localize.term('allergyContradiction', words)}</span>
-          </p>`
+        ? renderCallout('warning', html`<p>${this.localize.term('allergyContradiction', words)}</p>`, {
+            part: 'status contradiction',
+            about: 'contradiction',
+          })
         : nothing}
     </div>`;
   }
@@ -331,33 +576,27 @@ export class EhrAllergyPanel extends EhrDataElement {
     return html`<div class="fact"><dt>${this.t(label)}</dt> <dd>${value}</dd></div>`;
   }
 
-  /** Compact badges, then (server metadata, not a clinical fact) when the record was last updated. */
-  private renderSources(sources: readonly string[], lastUpdated?: string) {
+  /**
+   * Compact badges. No server "last updated" time: clinicians read it as a clinical edit. The
+   * badge carries the source's "as of" (sync freshness) for screen readers and as its title.
+   */
+  private renderSources(sources: readonly string[]) {
     const store = this.store;
     return html`<div part="source" class="sources">
       <span class="visually-hidden">${this.localize.term('allergySources')}:</span>
       ${sources.map((s) => html`<ehr-source-badge compact source=${s} .store=${store}></ehr-source-badge>`)}
-      ${lastUpdated
-        ? html`<span class="updated">${this.localize.term('allergyLastUpdated')}: ${this.localize.clinicalDateTime(lastUpdated)}</span>`
-        : nothing}
     </div>`;
   }
 
   private renderRow(row: AllergyRowView) {
     const unconfirmed = row.verification === 'unconfirmed';
-    const classes = ['row', row.criticality, row.group, unconfirmed ? 'unconfirmed' : ''].join(' ');
-    // Category and type codes are record text: only the table's own keys are words, the rest shown as recorded.
-    const kind = [...row.categories, ...row.types].map((c) => {
-      const key = own(CATEGORY_TERMS, c) ?? own(TYPE_TERMS, c);
-      return key ? html`${this.t(key)}` : recordText(this.localize, c);
-    });
+    const classes = ['row', 'card', row.criticality, row.group, unconfirmed ? 'unconfirmed' : ''].join(' ');
+    const kind = this.kindWords(row.categories, row.types);
     return html`<li part="row" class=${classes} data-key=${row.key}>
       <div class="row-head">
-        <span part="criticality" class="criticality">${criticalityIcon(row.criticality)}${this.t(CRITICALITY_TERMS[row.criticality])}</span>
-        <p part="substance" class="substance">
-          ${row.substance !== null ? recordText(this.localize, row.substance) : html`<bdi>${this.localize.term('allergySubstanceNotKnown')}</bdi>`}
-        </p>
-        ${unconfirmed ? html`<span part="status" class="status unconfirmed">${this.localize.term('unconfirmed')}</span>` : nothing}
+        ${this.renderCriticality(row)}
+        <p part="substance" class="substance">${this.renderSubstance(row)}</p>
+        ${unconfirmed ? this.renderUnconfirmed() : nothing}
         ${kind.length ? html`<span class="kind">${kind.map((k, i) => html`${i ? ' · ' : nothing}${k}`)}</span>` : nothing}
       </div>
       <dl class="facts">
@@ -375,7 +614,7 @@ export class EhrAllergyPanel extends EhrDataElement {
         ${row.onset ? this.fact('allergyOnset', this.formatOnset(row.onset)) : nothing}
         ${row.recordedDate ? this.fact('allergyRecorded', this.localize.clinicalDate(row.recordedDate)) : nothing}
       </dl>
-      ${this.renderSources(row.sources, row.lastUpdated)} ${this.renderRecordCount(row)} ${this.renderDifferences(row)}
+      ${this.renderSources(row.sources)} ${this.renderRecordCount(row)} ${this.renderDifferences(row)}
     </li>`;
   }
 
@@ -397,30 +636,60 @@ export class EhrAllergyPanel extends EhrDataElement {
     );
   }
 
+  /**
+   * What the sources disagree on, by what it means (a disputed criticality is said at the badge,
+   * see {@link renderCriticality}):
+   * - a copy marked refuted at one provider while another still records the allergy: a warning
+   *   ("Marked refuted at St Elsewhere Hospital; listed because Riverside Clinic still records it.");
+   * - unconfirmed against confirmed, or a different clinical status: info ("Sources differ: …"),
+   *   since the row already shows the more cautious value.
+   */
   private renderDifferences(row: AllergyRowView) {
-    if (!row.differs) return nothing;
     const d = row.differences;
     const t = this.localize;
+    const label = (s: string) => this.status.label(s);
     // Provider names are slots: their own nodes, never part of the translated sentence.
-    const words = sentence(t, (slot) => {
-      const parts: string[] = [];
-      if (d.criticality) parts.push(t.term('allergyDiffCriticality', this.valuesAt(slot, d.criticality, CRITICALITY_VALUE_TERMS)));
-      if (d.verification) parts.push(t.term('allergyDiffVerification', this.valuesAt(slot, d.verification, VERIFICATION_TERMS)));
-      if (d.clinicalStatus) parts.push(t.term('allergyDiffClinicalStatus', this.valuesAt(slot, d.clinicalStatus, CLINICAL_TERMS)));
-      if (d.refutedAt) parts.push(t.term('allergyRefutedAt', t.list(d.refutedAt.map((s) => slot(this.status.label(s))))));
-      return parts.join('; ');
-    });
-    return html`<p part="status" class="note differs">
-      <span aria-hidden="true">⚠</span>
-      <span><strong>${t.term('allergySourcesDiffer')}:</strong> ${words}</span>
-    </p>`;
+    const refuted = d.refutedAt
+      ? renderCallout(
+          'warning',
+          html`<p>
+            ${sentence(t, (slot) => t.term('allergyRefutedKept', t.list(d.refutedAt!.map((s) => slot(label(s)))), t.list(row.sources.map((s) => slot(label(s))))))}
+          </p>`,
+          { part: 'status refuted-at', cls: 'row-note', about: 'refuted' },
+        )
+      : nothing;
+    const differs =
+      d.verification || d.clinicalStatus
+        ? renderCallout(
+            'info',
+            html`<p>
+              <strong>${t.term('allergySourcesDiffer')}:</strong>
+              ${sentence(t, (slot) =>
+                [
+                  ...(d.verification ? [t.term('allergyDiffVerification', this.valuesAt(slot, d.verification, VERIFICATION_TERMS))] : []),
+                  ...(d.clinicalStatus ? [t.term('allergyDiffClinicalStatus', this.valuesAt(slot, d.clinicalStatus, CLINICAL_TERMS))] : []),
+                ].join('; '),
+              )}
+            </p>`,
+            { part: 'status sources-differ', cls: 'row-note', about: d.verification ? 'verification-differs' : 'clinical-status-differs' },
+          )
+        : nothing;
+    return html`${refuted}${differs}`;
   }
 
   private renderReactions(row: AllergyRowView) {
     const key = `reactions:${row.key}`;
     const reactions: readonly AllergyReactionView[] = preview(row.reactions, NESTED_PREVIEW, this.expanded.has(key));
     return html`<ul class="reactions">
-      ${reactions.map((r) => {
+      ${reactions.map((r) => html`<li part="reaction" class="reaction">${this.renderReactionBody(r)}</li>`)}
+      ${reactions.length < row.reactions.length
+        ? html`<li class="reaction">${renderAndMore(this.localize, row.reactions.length - reactions.length, () => this.expand(key))}</li>`
+        : nothing}
+    </ul>`;
+  }
+
+  /** One reaction in full: manifestations — severity · onset · substance · route, and its description. */
+  private renderReactionBody(r: AllergyReactionView) {
         const meta: TemplateResult[] = [];
         if (r.severity) {
           meta.push(html`<span class="severity-${r.severity}">${this.localize.term('allergySeverity')}: ${this.t(own(SEVERITY_TERMS, r.severity)!)}</span>`);
@@ -428,19 +697,10 @@ export class EhrAllergyPanel extends EhrDataElement {
         if (r.onset) meta.push(html`<span>${this.localize.term('allergyReactionOnset')}: ${this.localize.clinicalDate(r.onset)}</span>`);
         if (r.substance) meta.push(html`<span>${this.localize.term('allergyReactionSubstance')}: ${recordText(this.localize, r.substance)}</span>`);
         if (r.exposureRoute) meta.push(html`<span>${this.localize.term('allergyExposureRoute')}: ${recordText(this.localize, r.exposureRoute)}</span>`);
-        return html`<li part="reaction" class="reaction">
-          <span class="manifestation"
-            >${r.manifestations.length
-              ? r.manifestations.map((m, i) => html`${i ? ', ' : ''}${recordText(this.localize, m)}`)
-              : this.localize.term('allergyManifestationNotKnown')}</span
-          >${meta.length ? html` — <span class="reaction-meta">${meta.map((m, i) => html`${i ? ' · ' : ''}${m}`)}</span>` : nothing}
-          ${r.description ? html`<div class="reaction-meta">${recordText(this.localize, r.description)}</div>` : nothing}
-        </li>`;
-      })}
-      ${reactions.length < row.reactions.length
-        ? html`<li class="reaction">${renderAndMore(this.localize, row.reactions.length - reactions.length, () => this.expand(key))}</li>`
-        : nothing}
-    </ul>`;
+        return html`<span class="manifestation">${this.renderManifestations(r)}</span>${meta.length
+            ? html` — <span class="reaction-meta">${meta.map((m, i) => html`${i ? ' · ' : ''}${m}`)}</span>`
+            : nothing}
+          ${r.description ? html`<div class="reaction-meta">${recordText(this.localize, r.description)}</div>` : nothing}`;
   }
 
   private formatOnset(onset: AllergyOnset): TemplateResult | string {
