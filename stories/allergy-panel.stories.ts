@@ -80,7 +80,7 @@ const rowNames = (canvas: HTMLElement) =>
 export const Default: Story = {
   loaders: seeded({ name: 'story-default', patient: 'versie' }),
   play: async ({ canvasElement }) => {
-    await waitFor(() => expect(panelText(canvasElement)).toContain('10 current allergies · All 10: Active · No reactions recorded · Food · Allergy'));
+    await waitFor(() => expect(panelText(canvasElement)).toContain('Known allergies (10) · All 10: Active · No reactions recorded · Food · Allergy'));
     await expect(rowNames(canvasElement).slice(0, 3)).toEqual(['Allergy to bee venom', 'Dander (animal) allergy', 'Allergy to grass pollen']);
     const latex = [...panel(canvasElement).shadowRoot!.querySelectorAll('li[part~="row"]')].filter((r) => r.textContent!.includes('Latex allergy'));
     await expect(latex).toHaveLength(1);
@@ -235,7 +235,7 @@ export const NoKnownDrugAllergies: Story = {
   loaders: seeded({ name: 'story-nkda', clinicAllergies: [SPEC_ALLERGIES.nkda] }),
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(panelText(canvasElement)).toContain('No known drug allergies'));
-    await expect(panelText(canvasElement)).not.toContain('No allergies recorded');
+    await expect(panelText(canvasElement)).not.toContain('Allergies not recorded');
   },
 };
 
@@ -284,19 +284,19 @@ export const Loading: Story = {
   },
 };
 
-/** Every provider synced, nothing recorded: "No allergies recorded". */
+/** Every provider synced, nothing recorded: "Allergies not recorded". */
 export const Empty: Story = {
   loaders: seeded({ name: 'story-empty' }),
   play: async ({ canvasElement }) => {
-    await waitFor(() => expect(panelText(canvasElement)).toContain('No allergies recorded'));
+    await waitFor(() => expect(panelText(canvasElement)).toContain('Allergies not recorded'));
   },
 };
 
-/** No provider has ever synced (one failed): "Allergy information unavailable". */
+/** No provider has ever synced (one failed): "Allergies unavailable". */
 export const Unavailable: Story = {
   loaders: seeded({ name: 'story-unavailable', clinic: { status: 'error', lastError: 'HTTP 503 Service Unavailable' }, hospital: {} }),
   play: async ({ canvasElement }) => {
-    await waitFor(() => expect(panelText(canvasElement)).toContain('Allergy information unavailable'));
+    await waitFor(() => expect(panelText(canvasElement)).toContain('Allergies unavailable'));
   },
 };
 
@@ -339,7 +339,7 @@ export const HideSourceNotices: Story = {
     </ehr-record-provider>`;
   },
   play: async ({ canvasElement }) => {
-    await waitFor(() => expect(panelText(canvasElement)).toContain('current allergies'));
+    await waitFor(() => expect(panelText(canvasElement)).toContain('Known allergies'));
     await expect(panel(canvasElement).shadowRoot!.querySelector('[part~="notice"]')).toBeNull();
   },
 };
@@ -370,7 +370,7 @@ function manyAllergies(count: number): AllergyIntolerance[] {
 export const ManyRows: Story = {
   loaders: seeded({ name: 'story-many', clinicAllergies: manyAllergies(60) }),
   play: async ({ canvasElement }) => {
-    await waitFor(() => expect(panelText(canvasElement)).toContain('53 current allergies'));
+    await waitFor(() => expect(panelText(canvasElement)).toContain('Known allergies (53)'));
     await expect(panelText(canvasElement)).toContain('Showing the first 50 of 53. Show all 53');
   },
 };

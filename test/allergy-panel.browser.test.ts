@@ -84,7 +84,7 @@ describe('<ehr-allergy-panel> with sample patients', () => {
     expect(peanuts).toContain('Riverside Clinic');
     expect(peanuts).not.toContain('St Elsewhere Hospital');
     // Facts all ten share are said once, in the summary line.
-    expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('10 current allergies · All 10: Active · No reactions recorded · Food · Allergy');
+    expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('Known allergies (10) · All 10: Active · No reactions recorded · Food · Allergy');
     // The server's meta.lastUpdated (set on every seeded record) is not shown as a clinical date.
     expect(words(root(el))).not.toContain('Last updated');
     await expectNoAxeViolations(el);
@@ -127,7 +127,7 @@ describe('<ehr-allergy-panel> with sample patients', () => {
     const { el } = await render({ name: 'client-test', patient: 'clientTest' });
     expect(rows(el)).toHaveLength(0);
     expect(words(root(el))).toContain('No current allergies recorded');
-    expect(words(root(el))).not.toContain('No allergies recorded');
+    expect(words(root(el))).not.toContain('Allergies not recorded');
     const latex = rowFor(el, 'Latex allergy', 'past');
     expect(words(latex.querySelector('[part~="reaction"]')!)).toContain('skin rash');
   });
@@ -192,7 +192,7 @@ describe('<ehr-allergy-panel> dense rows (the default)', () => {
     });
     const { el } = await render({ name: 'dense-shared', clinicAllergies: [egg, fish, pen] });
     // All three are active: said once. Reactions and category differ: each row says its own.
-    expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('3 current allergies · 1 high criticality · All 3: Active');
+    expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('Known allergies (3) · 1 high criticality · All 3: Active');
     expect(words(rowFor(el, 'Allergy to egg'))).toContain('No reactions recorded');
     expect(words(rowFor(el, 'Allergy to egg'))).toContain('Food');
     expect(words(rowFor(el, 'Penicillin allergy'))).toContain('Medication');
@@ -209,7 +209,7 @@ describe('<ehr-allergy-panel> dense rows (the default)', () => {
     await page.viewport(1100, 900);
     const { el } = await render({ name: 'comfortable-versie', patient: 'versie' }, 'en', 'comfortable');
     expect(root(el).querySelector('.columns')).toBeNull();
-    expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('10 current allergies');
+    expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('Known allergies (10)');
     const latex = rowFor(el, 'Latex allergy');
     expect(latex.classList.contains('card')).toBe(true);
     expect(words(latex)).toContain('No reactions recorded');
@@ -244,14 +244,14 @@ describe('<ehr-allergy-panel> clinical safety', () => {
     await expectNoAxeViolations(el);
   });
 
-  it('a coded NKDA alone reads "No known drug allergies", not "No allergies recorded"', async () => {
+  it('a coded NKDA alone reads "No known drug allergies", not "Allergies not recorded"', async () => {
     const { el } = await render({ name: 'nkda', clinicAllergies: [SPEC_ALLERGIES.nkda] });
     await badgesReady(el);
     const text = words(root(el));
     expect(text).toContain('No known drug allergies');
     expect(text).toContain('Recorded 06-Aug-2015');
     expect(text).toContain('Riverside Clinic');
-    expect(text).not.toContain('No allergies recorded');
+    expect(text).not.toContain('Allergies not recorded');
     expect(rows(el)).toHaveLength(0);
     await expectNoAxeViolations(el);
   });
@@ -265,23 +265,23 @@ describe('<ehr-allergy-panel> clinical safety', () => {
     expect(words(contradiction)).toContain('Contradiction: “No known drug allergies” is recorded, but allergies are also listed.');
   });
 
-  it('every source synced and nothing recorded: "No allergies recorded"', async () => {
+  it('every source synced and nothing recorded: "Allergies not recorded"', async () => {
     const { el } = await render({ name: 'empty' });
     const empty = root(el).querySelector('[part~="empty"]')!;
-    expect(words(empty)).toContain('No allergies recorded');
+    expect(words(empty)).toContain('Allergies not recorded');
     expect(words(root(el))).not.toContain('unavailable');
     await expectNoAxeViolations(el);
   });
 
-  it('no source ever synced, or every sync failed: "Allergy information unavailable", never "none recorded"', async () => {
+  it('no source ever synced, or every sync failed: "Allergies unavailable", never "none recorded"', async () => {
     const { el } = await render({
       name: 'unavailable',
       clinic: { status: 'error', lastError: 'HTTP 503' },
       hospital: {},
     });
     const text = words(root(el));
-    expect(text).toContain('Allergy information unavailable');
-    expect(text).not.toContain('No allergies recorded');
+    expect(text).toContain('Allergies unavailable');
+    expect(text).not.toContain('Allergies not recorded');
     expect(text).toContain('Riverside Clinic could not be synced');
     await expectNoAxeViolations(el);
   });
@@ -326,7 +326,7 @@ describe('<ehr-allergy-panel> clinical safety', () => {
     // The kit's info mark (unconfirmed is not a warning: nobody said the allergy is wrong).
     expect(mark.getAttribute('part')).toBe('info status unconfirmed');
     expect(getComputedStyle(row).borderTopStyle).toBe('dashed');
-    expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('2 current allergies · 1 unconfirmed · All 2: Active · No reactions recorded');
+    expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('Known allergies (2) · 1 unconfirmed · All 2: Active · No reactions recorded');
     expect(rowFor(el, 'Allergy to egg').querySelector('[part~="status"]')).toBeNull();
     await expectNoAxeViolations(el);
   });
@@ -458,7 +458,7 @@ describe('<ehr-allergy-panel> language, headings and keyboard', () => {
     expect(text).toContain('Allergien und Unverträglichkeiten');
     expect(text).toContain('Niedrige Kritikalität');
     expect(text).toContain('Inaktiv oder abgeklungen (2)');
-    expect(text).toContain('8 aktuelle Allergien · Alle 8: Aktiv');
+    expect(text).toContain('Bekannte Allergien (8) · Alle 8: Aktiv');
     expect(text).not.toContain('Low criticality');
   });
 
@@ -550,24 +550,24 @@ describe('<ehr-allergy-panel> completeness for THIS patient (clinical safety)', 
       expect(words(incomplete(el)!)).toBe('⚠ May be incomplete: St Elsewhere Hospital could not be checked.');
       // The caveat comes before the statement, so the negative never reads on its own.
       expect(text.indexOf('May be incomplete')).toBeLessThan(text.indexOf('No known allergies'));
-      expect(text).not.toContain('No allergies recorded');
+      expect(text).not.toContain('Allergies not recorded');
       await expectNoAxeViolations(el);
     });
   }
 
-  it('clinic synced, hospital failed, nothing recorded: "Allergy information unavailable" naming the hospital, not "No allergies recorded"', async () => {
+  it('clinic synced, hospital failed, nothing recorded: "Allergies unavailable" naming the hospital, not "Allergies not recorded"', async () => {
     const { el } = await render({ name: 'hospital-failed-empty', hospital: { syncedAgo: 60 * MINUTE, status: 'error', lastError: 'HTTP 503' } });
     const empty = words(root(el).querySelector('[part~="empty"]')!);
-    expect(empty).toContain('Allergy information unavailable');
+    expect(empty).toContain('Allergies unavailable');
     expect(empty).toContain('St Elsewhere Hospital');
     expect(empty).not.toContain('Riverside Clinic');
-    expect(words(root(el))).not.toContain('No allergies recorded');
+    expect(words(root(el))).not.toContain('Allergies not recorded');
   });
 
   it('the hospital synced for ANOTHER patient only: incomplete for this one (unavailable when empty, caveat on a list)', async () => {
     const { el } = await render({ name: 'hospital-other-patient', hospital: { ...otherPatientOnly, status: 'ok' } });
-    expect(words(root(el))).toContain('Allergy information unavailable');
-    expect(words(root(el))).not.toContain('No allergies recorded');
+    expect(words(root(el))).toContain('Allergies unavailable');
+    expect(words(root(el))).not.toContain('Allergies not recorded');
     fixtureCleanup();
     const peanut = makeAllergy('peanut', 'Allergy to peanuts', { code: '91935009', category: ['food'] });
     const { el: listed } = await render({ name: 'hospital-other-patient-list', clinicAllergies: [peanut], hospital: { ...otherPatientOnly, status: 'ok' } });
@@ -575,13 +575,13 @@ describe('<ehr-allergy-panel> completeness for THIS patient (clinical safety)', 
     expect(words(incomplete(listed)!)).toContain('May be incomplete: St Elsewhere Hospital could not be checked.');
   });
 
-  it('everything synced for this patient: "No known allergies" / "No allergies recorded" as before, with no caveat', async () => {
+  it('everything synced for this patient: "No known allergies" / "Allergies not recorded" as before, with no caveat', async () => {
     const { el } = await render({ name: 'nka-all-synced', clinicAllergies: [nka()] });
     expect(words(root(el))).toContain('No known allergies');
     expect(incomplete(el)).toBeNull();
     fixtureCleanup();
     const { el: empty } = await render({ name: 'empty-all-synced' });
-    expect(words(root(empty))).toContain('No allergies recorded');
+    expect(words(root(empty))).toContain('Allergies not recorded');
     expect(incomplete(empty)).toBeNull();
     expect(words(root(empty))).not.toContain('unavailable');
   });
@@ -610,7 +610,7 @@ describe('<ehr-allergy-panel> long lists', () => {
     const reactions = Array.from({ length: 30 }, (_, i) => ({ manifestation: [{ text: `Sign ${i + 1}` }] }));
     const { el } = await render({ name: 'long-lists', clinicAllergies: [...many, makeAllergy('r', 'Aaa many reactions', { reaction: reactions })] });
     expect(rows(el)).toHaveLength(50);
-    expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('71 current allergies · All 71: Active');
+    expect(words(root(el).querySelector('[part~="summary"]')!)).toBe('Known allergies (71) · All 71: Active');
     const cut = root(el).querySelector('[part~="show-all"]')!;
     expect(words(cut)).toBe('Showing the first 50 of 71. Show all 71');
 
@@ -655,14 +655,14 @@ describe('<ehr-allergy-panel> a provider with no record of this patient', () => 
     expect(root(el).querySelector('[part~="no-record"] bdi')!.textContent).toBe('St Elsewhere Hospital');
   });
 
-  it('nothing recorded anywhere: "No allergies recorded", not "unavailable" (en, de)', async () => {
+  it('nothing recorded anywhere: "Allergies not recorded", not "unavailable" (en, de)', async () => {
     const el = await renderNoRecordAtHospital({ name: 'no-record-empty' });
-    expect(words(root(el).querySelector('[part~="empty"]')!)).toContain('No allergies recorded');
+    expect(words(root(el).querySelector('[part~="empty"]')!)).toContain('Allergies not recorded');
     expect(words(root(el))).not.toContain('unavailable');
     expect(noRecordLines(el)).toEqual(['No record at St Elsewhere Hospital']);
     fixtureCleanup();
     const de = await renderNoRecordAtHospital({ name: 'no-record-empty-de' }, 'de');
-    expect(words(root(de).querySelector('[part~="empty"]')!)).toContain('Keine Allergien dokumentiert');
+    expect(words(root(de).querySelector('[part~="empty"]')!)).toContain('Allergien nicht erfasst');
     expect(noRecordLines(de)).toEqual(['Kein Eintrag bei St Elsewhere Hospital']);
   });
 });
@@ -702,11 +702,11 @@ describe('<ehr-allergy-panel hide-source-notices>', () => {
     expect(words(root(el).querySelector('[part~="incomplete"]')!)).toContain('May be incomplete: St Elsewhere Hospital could not be checked.');
   });
 
-  it('one provider failed and nothing recorded: still "unavailable", never "No allergies recorded"', async () => {
+  it('one provider failed and nothing recorded: still "unavailable", never "Allergies not recorded"', async () => {
     const el = await renderHidden({ name: 'notices-hidden-one-failed', hospital: { syncedAgo: 3_600_000, status: 'error', lastError: 'HTTP 503' } });
-    expect(words(root(el))).toContain('Allergy information unavailable');
+    expect(words(root(el))).toContain('Allergies unavailable');
     expect(words(root(el))).toContain('St Elsewhere Hospital');
-    expect(words(root(el))).not.toContain('No allergies recorded');
+    expect(words(root(el))).not.toContain('Allergies not recorded');
   });
 
   it('a coded NKA with the hospital still syncing keeps its caveat', async () => {
@@ -719,9 +719,9 @@ describe('<ehr-allergy-panel hide-source-notices>', () => {
     expect(words(root(el).querySelector('[part~="incomplete"]')!)).toContain('May be incomplete: St Elsewhere Hospital could not be checked.');
   });
 
-  it('never hides "Allergy information unavailable"', async () => {
+  it('never hides "Allergies unavailable"', async () => {
     const el = await renderHidden({ name: 'notices-unavailable', clinic: { status: 'error', lastError: 'HTTP 503' }, hospital: {} });
-    expect(words(root(el))).toContain('Allergy information unavailable');
-    expect(words(root(el))).not.toContain('No allergies recorded');
+    expect(words(root(el))).toContain('Allergies unavailable');
+    expect(words(root(el))).not.toContain('Allergies not recorded');
   });
 });

@@ -64,7 +64,7 @@ describe('real server → syncPatient → panels', () => {
     expect(report.errors).toEqual([]);
     expect(report.sources.hospital).toMatchObject({ status: 'ok', noRecord: true });
     const { allergy, meds } = await panels(store, PATRICIA);
-    await waitUntil(() => words(allergy).includes('No allergies recorded'), 'no negative', { timeout: 10_000 });
+    await waitUntil(() => words(allergy).includes('Allergies not recorded'), 'no negative', { timeout: 10_000 });
     expect(words(allergy)).toContain('No record at St Elsewhere Hospital');
     expect(allergy.shadowRoot!.querySelector('[part~="incomplete"]')).toBeNull();
     // Her three medication statements, from the clinic, with no caveat.

@@ -611,7 +611,7 @@ export class EhrPatientBanner extends EhrDataElement {
     const unknown = verdict.state === 'unknown';
     const overview = allergyOverview(
       (q.rows ?? []).map((r) => ({ source: r.source, resource: r.resource })),
-      { queryOk: q.status !== 'error', missingSources: unknown ? ['?'] : verdict.missing },
+      { queryOk: q.status !== 'error', missingSources: unknown ? ['?'] : verdict.missing, locale: this.localize.lang },
     );
     return { overview, missing: verdict.missing, unknown };
   }
