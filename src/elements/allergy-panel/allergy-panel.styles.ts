@@ -270,6 +270,9 @@ export default css`
   .row.dense .sources {
     margin: 0;
   }
+  .source-sep {
+    color: ${token('color-muted')};
+  }
   .c-source {
     display: flex;
     flex-wrap: wrap;

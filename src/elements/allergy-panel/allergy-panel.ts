@@ -584,7 +584,11 @@ export class EhrAllergyPanel extends EhrDataElement {
     const store = this.store;
     return html`<div part="source" class="sources">
       <span class="visually-hidden">${this.localize.term('allergySources')}:</span>
-      ${sources.map((s) => html`<ehr-source-badge compact source=${s} .store=${store}></ehr-source-badge>`)}
+      ${sources.map(
+        (s, i) =>
+          // Badges are labels without a box: a dot keeps two providers' names apart.
+          html`${i ? html`<span class="source-sep" aria-hidden="true">·</span>` : nothing}<ehr-source-badge compact source=${s} .store=${store}></ehr-source-badge>`,
+      )}
     </div>`;
   }
 
