@@ -103,6 +103,32 @@ export const DeceasedPatient: Story = {
   },
 };
 
+/**
+ * RxNorm names that start with a pack size, a release period or an application code are shown
+ * with the ingredient first (the qualifier follows, muted) and sorted by ingredient; units read
+ * "mg", "mL". The recorded name is the tooltip and is read by screen readers.
+ */
+export const IngredientFirstNames: Story = {
+  loaders: seeded({
+    name: 'story-ingredient-first',
+    patient: 'margery',
+    extra: {
+      clinic: (p) =>
+        [
+          '10 ML Furosemide 10 MG/ML Injection',
+          '24 HR Metformin hydrochloride 500 MG Extended Release Oral Tablet',
+          'NDA020800 0.3 ML Epinephrine 1 MG/ML Auto-Injector',
+          '24 HR metoprolol succinate 100 MG Extended Release Oral Tablet [Toprol]',
+        ].map((text, i) => medicationRequest(`ingredient-first-${i}`, p, { medicationCodeableConcept: { text } })),
+    },
+  }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(listText(canvasElement)).toContain('Furosemide 10 mg/mL Injection · 10 mL'));
+    await expect(listText(canvasElement)).toContain('Epinephrine 1 mg/mL Auto-Injector · 0.3 mL · NDA020800');
+    await expect(listText(canvasElement)).toContain('Recorded as: 24 HR Metformin hydrochloride 500 MG Extended Release Oral Tablet');
+  },
+};
+
 /** A structured dose the list cannot fully read (a unit without a value): its own marker, in words. */
 export const DoseIncomplete: Story = {
   loaders: seeded({

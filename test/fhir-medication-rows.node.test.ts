@@ -108,6 +108,30 @@ describe('buildMedicationList: Margery Gibson (polypharmacy)', () => {
   });
 });
 
+describe('buildMedicationList: ingredient-first names', () => {
+  it('shows RxNorm names with the ingredient first and sorts by it, keeping the recorded name', () => {
+    const named = (id: string, text: string) => rxRequest(id, { medicationCodeableConcept: { text } });
+    const list = buildMedicationList([
+      at('clinic', named('a', '24 HR Metformin hydrochloride 500 MG Extended Release Oral Tablet')),
+      at('clinic', named('b', 'Warfarin Sodium 5 MG Oral Tablet')),
+      at('hospital', named('c', '10 ML Furosemide 10 MG/ML Injection')),
+      at('clinic', named('d', 'NDA020800 0.3 ML Epinephrine 1 MG/ML Auto-Injector')),
+      at('clinic', named('e', 'Amlodipine 5 MG Oral Tablet')),
+    ]);
+    const active = list.groups.find((g) => g.group === 'active')!.rows;
+    expect(active.map((r) => r.shownName?.main)).toEqual([
+      'Amlodipine 5 mg Oral Tablet',
+      'Epinephrine 1 mg/mL Auto-Injector',
+      'Furosemide 10 mg/mL Injection',
+      'Metformin hydrochloride 500 mg Extended Release Oral Tablet',
+      'Warfarin Sodium 5 mg Oral Tablet',
+    ]);
+    expect(active.map((r) => r.shownName?.qualifier ?? null)).toEqual([null, '0.3 mL · NDA020800', '10 mL', '24 hr', null]);
+    // The recorded name stays available (the select event and the "recorded as" text use it).
+    expect(active[2]!.name).toBe('10 ML Furosemide 10 MG/ML Injection');
+  });
+});
+
 describe('buildMedicationList: deceased patient (Parker Casper)', () => {
   it('flags active prescriptions after death and reports the date', () => {
     const p = parker();

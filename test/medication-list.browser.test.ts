@@ -69,13 +69,13 @@ describe('<ehr-medication-list> with Margery Gibson (polypharmacy)', () => {
     expect(active).toHaveLength(7);
     expect(text(group(el, 'active')!.querySelector('[part~="group-heading"]')!)).toBe('Active (7 medications)');
 
-    const simva = rowNamed(el, 'active', 'Simvistatin 10 MG');
+    const simva = rowNamed(el, 'active', 'Simvistatin 10 mg');
     // Synthea records the dose as a bare number (no unit): shown exactly as recorded.
     expect(cell(simva, 'dose')).toBe('1 once a day');
     expect(cell(simva, 'date')).toBe('30-Dec-2020');
     expect(cell(simva, 'status')).toBe('Active');
 
-    const hctz = rowNamed(el, 'active', 'Hydrochlorothiazide 25 MG');
+    const hctz = rowNamed(el, 'active', 'Hydrochlorothiazide 25 mg');
     expect(cell(hctz, 'dose')).toBe('Dose not recorded');
     expect(cell(hctz, 'date')).toBe('19-Jun-1967');
 
@@ -88,9 +88,9 @@ describe('<ehr-medication-list> with Margery Gibson (polypharmacy)', () => {
 
     // Stopped: clopidogrel and alteplase, and the old yearly simvastatin as one history row.
     const stoppedNames = rows(el, 'stopped').map((r) => text(r.querySelector('[part~="name"]')!));
-    expect(stoppedNames).toEqual(expect.arrayContaining(['Clopidogrel 75 MG Oral Tablet', 'Alteplase 100 MG Injection', 'Simvistatin 10 MG']));
+    expect(stoppedNames).toEqual(expect.arrayContaining(['Clopidogrel 75 mg Oral Tablet', 'Alteplase 100 mg Injection', 'Simvistatin 10 mg']));
     expect(text(group(el, 'stopped')!.querySelector('[part~="group-heading"]')!)).toMatch(/^Stopped \/ completed \(\d+ medications\)$/);
-    const oldSimva = rowNamed(el, 'stopped', 'Simvistatin 10 MG');
+    const oldSimva = rowNamed(el, 'stopped', 'Simvistatin 10 mg');
     expect(cell(oldSimva, 'status')).toBe('Stopped');
     expect(text(oldSimva.querySelector('[part~="history"] summary')!)).toMatch(/^\d+ earlier records$/);
     // Renewals at one provider are not a disagreement.
@@ -117,7 +117,7 @@ describe('<ehr-medication-list> with Margery Gibson (polypharmacy)', () => {
       fetchedAt: Date.now(),
     });
     await vi.waitFor(() => expect(rows(el, 'active')).toHaveLength(8));
-    const amox = rowNamed(el, 'active', 'Amoxicillin 500 MG Oral Capsule');
+    const amox = rowNamed(el, 'active', 'Amoxicillin 500 mg Oral Capsule');
     expect(cell(amox, 'dose')).toBe('1 capsule three times a day for 7 days');
     expect(amox.querySelector('ehr-source-badge')!.getAttribute('source')).toBe('hospital');
     expect(text(group(el, 'active')!.querySelector('[part~="group-heading"]')!)).toBe('Active (8 medications)');
@@ -152,8 +152,41 @@ describe('<ehr-medication-list> with Parker Casper (deceased)', () => {
     // Stopped ones are not marked.
     for (const row of rows(el, 'stopped')) expect(cell(row, 'status')).not.toContain('after death');
     // The hospital's furosemide (from his last stay) is in the same list with its source.
-    expect(rowNamed(el, 'active', '10 ML Furosemide 10 MG/ML Injection').querySelector('ehr-source-badge')!.getAttribute('source')).toBe('hospital');
+    expect(rowNamed(el, 'active', 'Furosemide 10 mg/mL Injection · 10 mL').querySelector('ehr-source-badge')!.getAttribute('source')).toBe('hospital');
     await expectNoAxeViolations(el);
+  });
+
+  it('shows RxNorm names with the ingredient first, sorted by ingredient; the recorded name on demand', async () => {
+    const { el } = await render({ name: 'parker-names', patient: 'parker' });
+    const names = rows(el, 'active').map((r) => text(r.querySelector('[part~="name"]')!));
+    expect(names).toEqual([
+      'Amlodipine 5 mg Oral Tablet',
+      'Clopidogrel 75 mg Oral Tablet',
+      'Digoxin 0.125 mg Oral Tablet',
+      'Furosemide 10 mg/mL Injection · 10 mL',
+      'Hydrochlorothiazide 25 mg',
+      'Lasix 40mg',
+      'Metformin hydrochloride 500 mg Extended Release Oral Tablet · 24 hr',
+      'metoprolol succinate 100 mg Extended Release Oral Tablet [Toprol] · 24 hr',
+      'Nitroglycerin 0.4 mg/ACTUAT Mucosal Spray',
+      'Simvastatin 20 mg Oral Tablet',
+      'Verapamil Hydrochloride 40 mg',
+      'Warfarin Sodium 5 mg Oral Tablet',
+    ]);
+    const furosemide = rowNamed(el, 'active', 'Furosemide 10 mg/mL Injection · 10 mL');
+    // The moved qualifier is quiet (not bold like the ingredient).
+    const qualifier = furosemide.querySelector<HTMLElement>('[part~="name"] .qualifier')!;
+    expect(Number(getComputedStyle(qualifier).fontWeight)).toBeLessThan(Number(getComputedStyle(furosemide.querySelector('[part~="name"]')!).fontWeight));
+    // The recorded name: the tooltip, and text for screen readers (visually hidden, not aria-hidden).
+    expect(furosemide.querySelector('[part~="name"]')!.getAttribute('title')).toBe('Recorded as: 10 ML Furosemide 10 MG/ML Injection');
+    const recorded = furosemide.querySelector<HTMLElement>('[part~="recorded-name"]')!;
+    expect(text(recorded)).toBe('Recorded as: 10 ML Furosemide 10 MG/ML Injection');
+    expect(recorded.closest('[aria-hidden="true"]')).toBeNull();
+    expect(recorded.getBoundingClientRect().width).toBeLessThanOrEqual(1);
+    // A name that does not start with a qualifier and has no RxNorm unit stays as recorded, without the extra text.
+    const lasix = rowNamed(el, 'active', 'Lasix 40mg');
+    expect(lasix.querySelector('[part~="recorded-name"]')).toBeNull();
+    expect(lasix.querySelector('[part~="name"]')!.hasAttribute('title')).toBe(false);
   });
 });
 
@@ -180,11 +213,11 @@ describe('<ehr-medication-list> with Peter James Chalmers (us_quality_core)', ()
       },
     });
     // The request by reference names the drug from the stored Medication (and shows its form).
-    const alemtuzumab = rowNamed(el, 'active', 'alemtuzumab 10 MG/ML [Lemtrada]');
+    const alemtuzumab = rowNamed(el, 'active', 'alemtuzumab 10 mg/mL [Lemtrada]');
     expect(cell(alemtuzumab, 'strength')).toMatch(/\S/);
     expect(cell(alemtuzumab, 'date')).toBe('01-Jun-2024');
     expect(cell(alemtuzumab, 'prescriber')).toBe('Not known');
-    rowNamed(el, 'active', 'Amoxicillin 250 MG (as written)');
+    rowNamed(el, 'active', 'Amoxicillin 250 mg (as written)');
     rowNamed(el, 'active', 'Medication details not available');
 
     const dnt = group(el, 'do-not-take')!;
@@ -230,7 +263,7 @@ describe('<ehr-medication-list> reconciliation across providers', () => {
       patient: 'margery',
       extra: { clinic: (p) => [simvastatinAt(p, 'rec-c', 1)], hospital: (p) => [simvastatinAt(p, 'rec-h', 2)] },
     });
-    const matching = rows(el, 'active').filter((r) => text(r.querySelector('[part~="name"]')!) === 'Simvastatin 10 MG Oral Tablet');
+    const matching = rows(el, 'active').filter((r) => text(r.querySelector('[part~="name"]')!) === 'Simvastatin 10 mg Oral Tablet');
     expect(matching).toHaveLength(1);
     const row = matching[0]!;
     expect([...row.querySelectorAll('ehr-source-badge')].map((b) => b.getAttribute('source')).sort()).toEqual(['clinic', 'hospital']);
@@ -341,7 +374,7 @@ describe('<ehr-medication-list> bidi isolation of record pieces', () => {
       patient: 'margery',
       extra: { clinic: (p) => [at(p, 'bd-c', `1 tablet daily${rlo}`)], hospital: (p) => [at(p, 'bd-h', '2 tablets daily')] },
     });
-    const row = rows(el, 'active').find((r) => text(r.querySelector('[part~="name"]')!) === 'Simvastatin 10 MG Oral Tablet')!;
+    const row = rows(el, 'active').find((r) => text(r.querySelector('[part~="name"]')!) === 'Simvastatin 10 mg Oral Tablet')!;
     const diff = row.querySelector('[part~="difference"]')!;
     const bdis = [...diff.querySelectorAll('bdi')].map((b) => b.textContent);
     expect(bdis).toEqual(expect.arrayContaining([`1 tablet daily${rlo}`, '2 tablets daily', 'Riverside Clinic', 'St Elsewhere Hospital']));
@@ -356,7 +389,7 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
     const { el } = await render({ name: 'german', patient: 'margery' }, { lang: 'de' });
     expect(text(root(el).querySelector('[part~="heading"]')!)).toBe('Medikamente');
     expect(text(group(el, 'active')!.querySelector('[part~="group-heading"]')!)).toBe('Aktiv (7 Medikamente)');
-    const hctz = rowNamed(el, 'active', 'Hydrochlorothiazide 25 MG');
+    const hctz = rowNamed(el, 'active', 'Hydrochlorothiazide 25 mg');
     expect(cell(hctz, 'dose')).toBe('Dosis nicht dokumentiert');
     expect(cell(hctz, 'status')).toBe('Aktiv');
     // German dates: "19-Juni-1967" or numeric "19.06.1967" (the date format per locale is being reworked).
@@ -374,7 +407,11 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
     expect(root(el).activeElement).toBe(first);
     await userEvent.keyboard('{Enter}');
     expect(picked).toHaveLength(1);
-    expect(picked[0]!.name).toBe(text(first));
+    // Shown with the ingredient first; the event carries the name as recorded.
+    expect(text(first)).toBe('Albuterol 0.09 mg/ACTUAT Metered Dose Inhaler · 200 ACTUAT');
+    expect(picked[0]!.name).toBe('200 ACTUAT Albuterol 0.09 MG/ACTUAT Metered Dose Inhaler');
+    // A target for ward tablets: at least 44 px tall.
+    expect(first.getBoundingClientRect().height).toBeGreaterThanOrEqual(44);
     expect(picked[0]!.group).toBe('active');
     expect(picked[0]!.records[0]!.resource.resourceType).toBe('MedicationRequest');
   });
@@ -397,11 +434,11 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
       );
       const el = wrapper.querySelector('ehr-medication-list') as EhrMedicationList;
       await ready(el);
-      const row = rowNamed(el, 'active', 'Insulin glargine 100 UNT/ML');
+      const row = rowNamed(el, 'active', 'Insulin glargine 100 UNT/mL');
       expect(text(row.querySelector('[part~="dose-incomplete"]')!)).toBe(`⚠ ${marker}`);
       // The marker is not a repeat of the English prefix inside the dose text.
       expect(cell(row, "dose")).toBe(`⚠ ${marker} subcutaneous`);
-      expect(rowNamed(el, 'active', 'Amoxicillin 500 MG Oral Capsule').querySelector('[part~="dose-incomplete"]')).toBeNull();
+      expect(rowNamed(el, 'active', 'Amoxicillin 500 mg Oral Capsule').querySelector('[part~="dose-incomplete"]')).toBeNull();
     }
   });
 
@@ -420,7 +457,7 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
     });
     const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${fakeRecordSource([...odd, normal])} patient="clinic/Patient/1"></ehr-medication-list>`);
     await ready(el);
-    expect(rows(el, 'active').map((r) => text(r.querySelector('[part~="name"]')!))).toEqual(['Amoxicillin 500 MG Oral Capsule']);
+    expect(rows(el, 'active').map((r) => text(r.querySelector('[part~="name"]')!))).toEqual(['Amoxicillin 500 mg Oral Capsule']);
     const unknown = rows(el, 'unknown');
     expect(unknown.map((r) => text(r.querySelector('[part~="name"]')!)).sort()).toEqual(keys.map((k) => `Odd ${k}`).sort());
     // Each status is shown as recorded text, never as a built-in function's source.
@@ -457,19 +494,19 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
     );
     const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${fakeRecordSource([taper, ...renewals])} patient="clinic/Patient/1"></ehr-medication-list>`);
     await ready(el);
-    const row = rowNamed(el, 'active', 'Prednisolone 5 MG Oral Tablet');
+    const row = rowNamed(el, 'active', 'Prednisolone 5 mg Oral Tablet');
     expect(cell(row, 'dose')).toBe(`${dosages.slice(0, 10).map((d) => d.text).join('; ')} and 15 more`);
     row.querySelector<HTMLButtonElement>('[part~="dose"] [part~="show-more"]')!.click();
     await el.updateComplete;
-    expect(cell(rowNamed(el, 'active', 'Prednisolone 5 MG Oral Tablet'), 'dose')).toBe(dosages.map((d) => d.text).join('; '));
+    expect(cell(rowNamed(el, 'active', 'Prednisolone 5 mg Oral Tablet'), 'dose')).toBe(dosages.map((d) => d.text).join('; '));
 
-    const history = rowNamed(el, 'active', 'Metformin 500 MG Oral Tablet').querySelector('[part~="history"]')!;
+    const history = rowNamed(el, 'active', 'Metformin 500 mg Oral Tablet').querySelector('[part~="history"]')!;
     expect(text(history.querySelector('summary')!)).toBe('15 earlier records');
     expect(history.querySelectorAll('li')).toHaveLength(11);
     expect(text(history.querySelector('li:last-child')!)).toBe('and 5 more');
     history.querySelector<HTMLButtonElement>('[part~="show-more"]')!.click();
     await el.updateComplete;
-    expect(rowNamed(el, 'active', 'Metformin 500 MG Oral Tablet').querySelectorAll('[part~="history"] li')).toHaveLength(15);
+    expect(rowNamed(el, 'active', 'Metformin 500 mg Oral Tablet').querySelectorAll('[part~="history"] li')).toHaveLength(15);
   });
 
   it('a provider in error and nothing listed: "Medication information unavailable" naming it, never "No medications recorded"', async () => {

@@ -38,6 +38,7 @@ import {
   type MedicationUse,
   type SourcedItem,
 } from './medications.js';
+import { ingredientFirstName, type IngredientFirstName } from './medication-names.js';
 import { displayName } from './names.js';
 import { parseReference, resolveContained } from './references.js';
 import { deceasedInfo, isEnteredInError, medicationGroup, type MedicationGroup } from './status.js';
@@ -190,8 +191,10 @@ export interface MedicationRowView {
   /** Stable key for rendering. */
   readonly id: string;
   readonly group: MedicationDisplayGroup;
-  /** Name to show (first non-empty among the row's records), or `null`. */
+  /** Name as recorded (first non-empty among the row's records), or `null`. */
   readonly name: string | null;
+  /** `name` with the ingredient first (`medication-names.ts`): what the list shows and sorts by. */
+  readonly shownName: IngredientFirstName | null;
   /** The newest record of the row: its dose, prescriber, date and strength are shown. */
   readonly primary: MedicationEntryView;
   /** Each source's newest record in this row (one per source): those in the row's group first, then newest first. */
@@ -354,9 +357,14 @@ export function buildMedicationList(records: readonly MedicationRecord[] | undef
 /** One collator for every comparison (fixed language: the order must not depend on the machine's locale). */
 const NAME_ORDER = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 
-/** Alphabetical in current groups; newest first under "Stopped / completed" (it is history). */
+/**
+ * Alphabetical by ingredient (the shown name, with a leading pack size or release period moved
+ * after it) in current groups; newest first under "Stopped / completed" (it is history).
+ */
 function rowOrder(group: MedicationDisplayGroup): (a: MedicationRowView, b: MedicationRowView) => number {
-  const byName = (a: MedicationRowView, b: MedicationRowView) => NAME_ORDER.compare(a.name ?? '\uffff', b.name ?? '\uffff');
+  const byName = (a: MedicationRowView, b: MedicationRowView) =>
+    NAME_ORDER.compare(a.shownName?.sortKey ?? '\uffff', b.shownName?.sortKey ?? '\uffff') ||
+    NAME_ORDER.compare(a.name ?? '\uffff', b.name ?? '\uffff');
   if (group === 'stopped') return (a, b) => byDateDesc(a.primary, b.primary) || byName(a, b);
   return (a, b) => byName(a, b) || byDateDesc(a.primary, b.primary);
 }
@@ -400,10 +408,12 @@ function makeRow(
   const everything = [...current, ...earlier];
   const doses = current.map((e) => ({ source: e.source, value: e.dose }));
   const statuses = current.map((e) => ({ source: e.source, value: { group: e.group, ...(e.status ? { status: e.status } : {}) } }));
+  const name = everything.map((e) => e.name.text).find((t) => t) ?? null;
   return {
     id: `${group}:${primary.key}`,
     group,
-    name: everything.map((e) => e.name.text).find((t) => t) ?? null,
+    name,
+    shownName: name === null ? null : ingredientFirstName(name),
     primary,
     current,
     earlier,

@@ -127,6 +127,11 @@ export default css`
     font-weight: ${token('font-weight-bold')};
     font-size: ${token('font-size-m')};
   }
+  /* A pack size, release period or code moved after the ingredient: there, but quiet. */
+  .qualifier {
+    color: ${token('color-muted')};
+    font-weight: ${token('font-weight-normal')};
+  }
   .name-button {
     font: inherit;
     font-weight: ${token('font-weight-bold')};

@@ -82,7 +82,7 @@ function isolated(localize: Localize, pieces: readonly (string | TemplateResult)
 
 /** Detail of `ehr-medication-select`. */
 export interface MedicationSelectDetail {
-  /** Name shown for the row (`null` when none was recorded). */
+  /** The row's name as recorded (`null` when none was recorded); the list shows it with the ingredient first. */
   name: string | null;
   /** The group the row is in. */
   group: MedicationDisplayGroup;
@@ -166,7 +166,10 @@ async function readKey(store: RecordSource, key: string): Promise<Resource | nul
  * @csspart group - One group (section with its heading and table).
  * @csspart group-heading - A group's heading with its count.
  * @csspart row - One medication (a table row).
- * @csspart name - The medication name (a button when `selectable`).
+ * @csspart name - The medication name with the ingredient first (a button when `selectable`); a
+ *   leading pack size, release period or code of an RxNorm name follows it, muted (`10 ML Furosemide
+ *   10 MG/ML Injection` shows as `Furosemide 10 mg/mL Injection · 10 mL`).
+ * @csspart recorded-name - "Recorded as: …", for screen readers (and the name's tooltip), when the shown name differs from the recorded one.
  * @csspart strength - Strength and dose form, when a Medication records them.
  * @csspart dose - Dose, route and frequency, or "Dose not recorded".
  * @csspart dose-incomplete - "Dose incomplete – check source record": a structured dose the list could not fully read.
@@ -436,15 +439,34 @@ export class EhrMedicationList extends EhrDataElement {
     return lower ? words.toLocaleLowerCase(t.lang) : words;
   }
 
+  /**
+   * The name with the ingredient first (`src/fhir/medication-names.ts`): the moved pack size,
+   * release period or code follows, muted. When the shown name differs from the recorded one,
+   * the recorded name is the tooltip and is read by screen readers ("Recorded as: …").
+   */
   private renderName(row: MedicationRowView): TemplateResult {
     const t = this.localize;
     const p = row.primary;
-    const text = row.name ?? (p.medicationMissing ? t.term('medsDetailsUnavailable') : t.term('medsNameNotKnown'));
-    const missing = row.name === null;
-    const inner = missing ? html`<bdi class="missing">${text}</bdi>` : recordText(t, text);
-    return this.selectable
-      ? html`<button type="button" class="name name-button" part="name" @click=${() => this.select(row)}>${inner}</button>`
-      : html`<span class="name" part="name">${inner}</span>`;
+    if (row.name === null || !row.shownName) {
+      const inner = html`<bdi class="missing">${p.medicationMissing ? t.term('medsDetailsUnavailable') : t.term('medsNameNotKnown')}</bdi>`;
+      return this.selectable
+        ? html`<button type="button" class="name name-button target" part="name" @click=${() => this.select(row)}>${inner}</button>`
+        : html`<span class="name" part="name">${inner}</span>`;
+    }
+    const shown = row.shownName;
+    const recorded = row.name;
+    const inner = shown.changed
+      ? html`${recordText(t, shown.main)}${shown.qualifierParts.map((q) => html` <span class="qualifier">· ${recordText(t, q)}</span>`)}`
+      : recordText(t, recorded);
+    const title = shown.changed ? t.term('medsRecordedAs', recorded) : nothing;
+    const name = this.selectable
+      ? html`<span class="name" title=${title}
+          ><button type="button" class="name-button target" part="name" @click=${() => this.select(row)}>${inner}</button></span
+        >`
+      : html`<span class="name" part="name" title=${title}>${inner}</span>`;
+    return html`${name}${shown.changed
+      ? html`<span class="visually-hidden" part="recorded-name">${sentence(t, (slot) => t.term('medsRecordedAs', slot(recorded)))}</span>`
+      : nothing}`;
   }
 
   private select(row: MedicationRowView): void {

@@ -270,6 +270,7 @@ const de: Translation = {
   medsColumnSource: 'Quelle',
   medsDoseNotRecorded: 'Dosis nicht dokumentiert',
   medsDoseIncomplete: 'Dosis unvollständig – Quelleintrag prüfen',
+  medsRecordedAs: (name: string) => `Dokumentiert als: ${name}`,
   medsNameNotKnown: 'Medikamentenname nicht dokumentiert',
   medsDetailsUnavailable: 'Medikamentenangaben nicht verfügbar',
   medsReportedBy: (who: string) => `Angegeben von ${who}`,

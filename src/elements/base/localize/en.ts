@@ -273,6 +273,7 @@ const en = {
   medsColumnSource: 'Source',
   medsDoseNotRecorded: 'Dose not recorded',
   medsDoseIncomplete: 'Dose incomplete – check source record',
+  medsRecordedAs: (name: string) => `Recorded as: ${name}`,
   medsNameNotKnown: 'Medication name not recorded',
   medsDetailsUnavailable: 'Medication details not available',
   medsReportedBy: (who: string) => `Reported by ${who}`,
