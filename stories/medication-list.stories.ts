@@ -94,12 +94,58 @@ export const Default: Story = {
   },
 };
 
-/** Parker Casper died on 21-Feb-2021; twelve prescriptions are still recorded as active. */
+/**
+ * Parker Casper died on 21-Feb-2021; twelve prescriptions are still recorded as active. The group
+ * heading and one warning note say they were not stopped at death; each row has a quiet ◆ (in
+ * words for screen readers), no badge and no hatching. The Active and Stopped groups have no
+ * Status column (their headings say it).
+ */
 export const DeceasedPatient: Story = {
   loaders: seeded({ name: 'story-deceased', patient: 'parker' }),
   play: async ({ canvasElement }) => {
-    await waitFor(() => expect(listText(canvasElement)).toContain('Recorded as active — patient deceased on 21-Feb-2021'));
-    await expect(listText(canvasElement)).toContain('Active after death');
+    await waitFor(() => expect(listText(canvasElement)).toContain('Recorded as active — not stopped at death on 21-Feb-2021'));
+    await expect(list(canvasElement).shadowRoot!.querySelectorAll('[part~="warning"]')).toHaveLength(1);
+    await expect(list(canvasElement).shadowRoot!.querySelectorAll('[part~="after-death-mark"]')).toHaveLength(12);
+    await expect(listText(canvasElement)).not.toContain('Active after death');
+  },
+};
+
+/**
+ * The columns: "Started / issued" for every kind of date; "Prescriber / recorded by" where
+ * prescribers and recorders (an organization, the patient) mix, each recorder's cell saying
+ * "Recorded by …"; "Dose not recorded · as needed"; no Status column under Active, one under
+ * "Other or unknown status", which mixes statuses.
+ */
+export const Columns: Story = {
+  loaders: seeded({
+    name: 'story-columns',
+    patient: 'margery',
+    extra: {
+      clinic: (p) => [
+        medicationRequest('by-organization', p, {
+          medicationCodeableConcept: { text: 'Clopidogrel 75 MG Oral Tablet' },
+          requester: { reference: 'Organization/pharmacy', display: 'Riverside Pharmacy' },
+        }),
+        {
+          resourceType: 'MedicationStatement',
+          id: 'reported-as-needed',
+          status: 'active',
+          subject: { reference: p },
+          medicationCodeableConcept: { text: 'Ibuprofen 200 MG Oral Tablet' },
+          informationSource: { reference: p, display: 'The patient' },
+          effectivePeriod: { start: '2021-01-10' },
+          dosage: [{ asNeededBoolean: true }],
+        },
+        medicationRequest('draft', p, { status: 'draft', medicationCodeableConcept: { text: 'Digoxin 0.125 MG Oral Tablet' } }),
+        medicationRequest('unknown', p, { status: 'unknown', medicationCodeableConcept: { text: 'Warfarin Sodium 5 MG Oral Tablet' } }),
+      ],
+    },
+  }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(listText(canvasElement)).toContain('Prescriber / recorded by'));
+    await expect(listText(canvasElement)).toContain('Recorded by Riverside Pharmacy');
+    await expect(listText(canvasElement)).toContain('Dose not recorded · as needed');
+    await expect(listText(canvasElement)).toContain('Started / issued');
   },
 };
 
@@ -297,7 +343,7 @@ export const Narrow: Story = {
     </div>`;
   },
   play: async ({ canvasElement }) => {
-    await waitFor(() => expect(listText(canvasElement)).toContain('Active after death'));
+    await waitFor(() => expect(listText(canvasElement)).toContain('Not stopped at death'));
     const base = list(canvasElement).shadowRoot!.querySelector<HTMLElement>('[part~="base"]')!;
     await expect(base.scrollWidth).toBeLessThanOrEqual(base.clientWidth);
   },
@@ -316,7 +362,7 @@ export const HideSourceNotices: Story = {
     </ehr-record-provider>`;
   },
   play: async ({ canvasElement }) => {
-    await waitFor(() => expect(listText(canvasElement)).toContain('Active after death'));
+    await waitFor(() => expect(listText(canvasElement)).toContain('Not stopped at death'));
     await expect(list(canvasElement).shadowRoot!.querySelector('[part~="notice"]')).toBeNull();
   },
 };

@@ -108,6 +108,32 @@ describe('buildMedicationList: Margery Gibson (polypharmacy)', () => {
   });
 });
 
+describe('prescriberOf: prescriber or recorded by', () => {
+  const req = (requester: MedicationRequest['requester'], contained?: Resource[]) =>
+    at('clinic', rxRequest('r', { requester, ...(contained ? { contained: contained as MedicationRequest['contained'] } : {}) }));
+  it('a practitioner (or a requester of unknown type) is the prescriber', () => {
+    expect(prescriberOf(req({ reference: 'Practitioner/1', display: 'TORPHY, Tyron' }))).toEqual({ text: 'TORPHY, Tyron', role: 'prescriber' });
+    expect(prescriberOf(req({ reference: 'PractitionerRole/1', display: 'GP' })).role).toBe('prescriber');
+    expect(prescriberOf(req({ display: 'Dr Who' })).role).toBe('prescriber');
+  });
+  it('an organization, the patient or a related person recorded it: "recorded-by"', () => {
+    expect(prescriberOf(req({ reference: 'Organization/1', display: 'Riverside Pharmacy' }))).toEqual({ text: 'Riverside Pharmacy', role: 'recorded-by' });
+    expect(prescriberOf(req({ type: 'Organization', display: 'Riverside Pharmacy' })).role).toBe('recorded-by');
+    expect(prescriberOf(req({ reference: 'https://x.example/fhir/Patient/9', display: 'The patient' })).role).toBe('recorded-by');
+    const org = { resourceType: 'Organization', id: 'o', name: 'St Elsewhere Pharmacy' } as Resource;
+    expect(prescriberOf(req({ reference: '#o' }, [org]))).toEqual({ text: 'St Elsewhere Pharmacy', role: 'recorded-by' });
+    expect(prescriberOf(req({ reference: 'Organization/5' }), lookupOf({ 'clinic/Organization/5': { ...org, id: '5' } as Resource }))).toEqual({
+      text: 'St Elsewhere Pharmacy',
+      role: 'recorded-by',
+    });
+  });
+  it('whoever reported a MedicationStatement recorded it', () => {
+    const ms = { resourceType: 'MedicationStatement', id: 's', status: 'active', subject: { reference: 'Patient/p' }, informationSource: { reference: 'Practitioner/1', display: 'Dr A' } } as MedicationStatement;
+    expect(prescriberOf(at('clinic', ms))).toEqual({ text: 'Dr A', role: 'recorded-by' });
+    expect(prescriberOf(at('clinic', { ...ms, informationSource: undefined }))).toEqual({ text: null, role: 'recorded-by' });
+  });
+});
+
 describe('buildMedicationList: ingredient-first names', () => {
   it('shows RxNorm names with the ingredient first and sorts by it, keeping the recorded name', () => {
     const named = (id: string, text: string) => rxRequest(id, { medicationCodeableConcept: { text } });
@@ -186,7 +212,7 @@ describe('buildMedicationList: do not take, references, statements', () => {
     expect(row.primary.strengths.map((s) => s.strength)).toEqual(['500 mg/Tab', '25 mg/Tab']);
     expect(row.primary.form).toBe('Film-coated tablet (qualifier value)');
     expect(row.primary.date).toEqual({ value: '2015-01-23', kind: 'effective' });
-    expect(row.primary.prescriber).toEqual({ text: 'Donald Duck', role: 'reported-by' });
+    expect(row.primary.prescriber).toEqual({ text: 'Donald Duck', role: 'recorded-by' });
   });
 
   it('reads MedicationStatement-example003: concept text and written dosage', () => {

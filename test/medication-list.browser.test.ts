@@ -73,7 +73,8 @@ describe('<ehr-medication-list> with Margery Gibson (polypharmacy)', () => {
     // Synthea records the dose as a bare number (no unit): shown exactly as recorded.
     expect(cell(simva, 'dose')).toBe('1 once a day');
     expect(cell(simva, 'date')).toBe('30-Dec-2020');
-    expect(cell(simva, 'status')).toBe('Active');
+    // The heading says "Active": no Status column repeating it on each row.
+    expect(simva.querySelector('[part~="status"]')).toBeNull();
 
     const hctz = rowNamed(el, 'active', 'Hydrochlorothiazide 25 mg');
     expect(cell(hctz, 'dose')).toBe('Dose not recorded');
@@ -91,14 +92,15 @@ describe('<ehr-medication-list> with Margery Gibson (polypharmacy)', () => {
     expect(stoppedNames).toEqual(expect.arrayContaining(['Clopidogrel 75 mg Oral Tablet', 'Alteplase 100 mg Injection', 'Simvistatin 10 mg']));
     expect(text(group(el, 'stopped')!.querySelector('[part~="group-heading"]')!)).toMatch(/^Stopped \/ completed \(\d+ medications\)$/);
     const oldSimva = rowNamed(el, 'stopped', 'Simvistatin 10 mg');
-    expect(cell(oldSimva, 'status')).toBe('Stopped');
+    expect(oldSimva.querySelector('[part~="status"]')).toBeNull();
     expect(text(oldSimva.querySelector('[part~="history"] summary')!)).toMatch(/^\d+ earlier records$/);
     // Renewals at one provider are not a disagreement.
     expect(root(el).querySelector('[part~="difference"]')).toBeNull();
 
     const table = group(el, 'active')!.querySelector('table')!;
     expect(table.getAttribute('aria-labelledby')).toBe('group-active');
-    expect([...table.querySelectorAll('thead th')].map((th) => th.getAttribute('scope'))).toEqual(Array(6).fill('col'));
+    expect([...table.querySelectorAll('thead th')].map((th) => th.getAttribute('scope'))).toEqual(Array(5).fill('col'));
+    expect([...table.querySelectorAll('thead th')].map((th) => text(th))).toEqual(['Medication', 'Dose, route and frequency', 'Prescriber', 'Started / issued', 'Source']);
 
     await expectNoAxeViolations(el);
   });
@@ -139,18 +141,33 @@ describe('<ehr-medication-list> with Margery Gibson (polypharmacy)', () => {
 });
 
 describe('<ehr-medication-list> with Parker Casper (deceased)', () => {
-  it('does not present prescriptions still "active" after death as current therapy', async () => {
+  it('says once that prescriptions were not stopped at death: in the heading and one warning note; a quiet marker per row', async () => {
     const { el } = await render({ name: 'parker', patient: 'parker' });
     const active = group(el, 'active')!;
-    expect(text(active.querySelector('[part~="group-heading"]')!)).toBe('Recorded as active — patient deceased on 21-Feb-2021 (12 medications)');
-    const warning = active.querySelector('[part~="warning"][role="note"]')!;
-    expect(text(warning)).toContain('This patient died on 21-Feb-2021');
-    expect(text(warning)).toContain('not current therapy');
+    expect(text(active.querySelector('[part~="group-heading"]')!)).toBe('Recorded as active — not stopped at death on 21-Feb-2021 (12 medications)');
+    // Exactly one warning in the whole list: the shared warning callout.
+    const warnings = root(el).querySelectorAll('[part~="warning"]');
+    expect(warnings).toHaveLength(1);
+    const note = warnings[0]!;
+    expect(note.matches('.callout.callout-warning[part~="deceased-note"][role="note"]')).toBe(true);
+    expect(text(note)).toContain('This patient died on 21-Feb-2021');
+    expect(text(note)).toContain('not stopped at death');
+    expect(text(note)).toContain('not current therapy');
+    expect(text(root(el))).not.toMatch(/active after death/i);
     const list = rows(el, 'active');
     expect(list).toHaveLength(12);
-    for (const row of list) expect(cell(row, 'status')).toContain('Active after death');
+    for (const row of list) {
+      // No badge, no status cell, no hatching: a small muted mark, in words for screen readers.
+      expect(row.querySelector('[part~="status"]')).toBeNull();
+      const mark = row.querySelector<HTMLElement>('[part~="after-death-mark"]')!;
+      expect(mark.querySelector('.visually-hidden')!.textContent).toBe('Not stopped at death');
+      expect(mark.querySelector('[aria-hidden="true"]')!.textContent).toBe('◆');
+      expect(getComputedStyle(mark).borderStyle).toBe('none');
+      expect(parseFloat(getComputedStyle(mark).fontSize)).toBeLessThan(parseFloat(getComputedStyle(row.querySelector('[part~="name"]')!).fontSize));
+      for (const td of row.querySelectorAll('td')) expect(getComputedStyle(td).backgroundImage).toBe('none');
+    }
     // Stopped ones are not marked.
-    for (const row of rows(el, 'stopped')) expect(cell(row, 'status')).not.toContain('after death');
+    for (const row of rows(el, 'stopped')) expect(row.querySelector('[part~="after-death-mark"]')).toBeNull();
     // The hospital's furosemide (from his last stay) is in the same list with its source.
     expect(rowNamed(el, 'active', 'Furosemide 10 mg/mL Injection · 10 mL').querySelector('ehr-source-badge')!.getAttribute('source')).toBe('hospital');
     await expectNoAxeViolations(el);
@@ -244,7 +261,8 @@ describe('<ehr-medication-list> with specification examples', () => {
     expect(cell(tylenol, 'strength')).toContain('Acetaminophen 500 MG 500 mg/Tab');
     expect(cell(tylenol, 'strength')).toContain('Film-coated tablet');
     expect(cell(tylenol, 'dose')).toBe('1-2 tablets once daily at bedtime as needed for restless legs');
-    expect(cell(tylenol, 'date')).toBe('Taken from 23-Jan-2015');
+    // The statement's effective date, in the same "Started / issued" column as a prescription's authoredOn, with no label of its own.
+    expect(cell(tylenol, 'date')).toBe('23-Jan-2015');
     const pill = rowNamed(el, 'active', 'Little Pink Pill for water retention');
     expect(cell(pill, 'dose')).toBe('1 tablet per day');
   });
@@ -384,6 +402,82 @@ describe('<ehr-medication-list> bidi isolation of record pieces', () => {
   });
 });
 
+describe('<ehr-medication-list> columns', () => {
+  const statement = (id: string, over: Partial<MedicationStatement>): MedicationStatement => ({
+    resourceType: 'MedicationStatement',
+    id,
+    status: 'active',
+    subject: { reference: 'Patient/1' },
+    medicationCodeableConcept: { text: 'Ibuprofen 200 MG Oral Tablet' },
+    ...over,
+  });
+  const records: Resource[] = [
+    medicationRequest('by-doctor', 'Patient/1', {
+      medicationCodeableConcept: { text: 'Amlodipine 5 MG Oral Tablet' },
+      requester: { reference: 'Practitioner/7', display: 'TORPHY, Tyron (Dr)' },
+      authoredOn: '2020-08-23',
+    }),
+    medicationRequest('by-organization', 'Patient/1', {
+      medicationCodeableConcept: { text: 'Clopidogrel 75 MG Oral Tablet' },
+      requester: { reference: 'Organization/3', display: 'Riverside Pharmacy' },
+      authoredOn: '2019-05-02',
+    }),
+    statement('reported', {
+      informationSource: { reference: 'Patient/1', display: 'Parker Casper' },
+      effectivePeriod: { start: '2021-01-10' },
+      dosage: [{ asNeededBoolean: true }],
+    }),
+    medicationRequest('draft', 'Patient/1', { status: 'draft', medicationCodeableConcept: { text: 'Digoxin 0.125 MG Oral Tablet' } }),
+    medicationRequest('unknown', 'Patient/1', { status: 'unknown', medicationCodeableConcept: { text: 'Warfarin Sodium 5 MG Oral Tablet' } }),
+  ];
+
+  it('"Started / issued" for every date; "Recorded by" for an organization or a reporter; "Dose not recorded · as needed"', async () => {
+    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${fakeRecordSource(records)} patient="clinic/Patient/1"></ehr-medication-list>`);
+    await ready(el);
+    const active = group(el, 'active')!;
+    // Prescribers and recorders in one group: the header says both, each recorder's cell says which.
+    expect([...active.querySelectorAll('thead th')].map((th) => text(th))).toEqual([
+      'Medication',
+      'Dose, route and frequency',
+      'Prescriber / recorded by',
+      'Started / issued',
+      'Source',
+    ]);
+    expect(cell(rowNamed(el, 'active', 'Amlodipine 5 mg Oral Tablet'), 'prescriber')).toBe('TORPHY, Tyron (Dr)');
+    expect(cell(rowNamed(el, 'active', 'Clopidogrel 75 mg Oral Tablet'), 'prescriber')).toBe('Recorded by Riverside Pharmacy');
+    const ibuprofen = rowNamed(el, 'active', 'Ibuprofen 200 mg Oral Tablet');
+    expect(cell(ibuprofen, 'prescriber')).toBe('Recorded by Parker Casper');
+    // An authoredOn and an effective period start read the same: a date, no per-cell label.
+    expect(cell(rowNamed(el, 'active', 'Amlodipine 5 mg Oral Tablet'), 'date')).toBe('23-Aug-2020');
+    expect(cell(ibuprofen, 'date')).toBe('10-Jan-2021');
+    expect(cell(ibuprofen, 'dose')).toBe('Dose not recorded · as needed');
+    expect(root(el).textContent).not.toMatch(/Taken from|Reported by/);
+    // A group that mixes statuses keeps its Status column.
+    const unknown = group(el, 'unknown')!;
+    expect([...unknown.querySelectorAll('thead th')].map((th) => text(th))).toContain('Status');
+    expect(rows(el, 'unknown').map((r) => cell(r, 'status')).sort()).toEqual(['Draft', 'Unknown status']);
+    expect(active.querySelector('[part~="status"]')).toBeNull();
+    await expectNoAxeViolations(el);
+  });
+
+  it('only recorders: the header says "Recorded by" and the cells just the name (de: "Dokumentiert von")', async () => {
+    const only = [records[1]!, records[2]!];
+    for (const [lang, header] of [
+      ['en', 'Recorded by'],
+      ['de', 'Dokumentiert von'],
+    ] as const) {
+      const wrapper = await fixture<HTMLElement>(
+        html`<div lang=${lang}><ehr-medication-list .store=${fakeRecordSource(only)} patient="clinic/Patient/1"></ehr-medication-list></div>`,
+      );
+      const el = wrapper.querySelector('ehr-medication-list') as EhrMedicationList;
+      await ready(el);
+      expect([...group(el, 'active')!.querySelectorAll('thead th')].map((th) => text(th))[2]).toBe(header);
+      expect(rows(el, 'active').map((r) => cell(r, 'prescriber'))).toEqual(['Riverside Pharmacy', 'Parker Casper']);
+      fixtureCleanup();
+    }
+  });
+});
+
 describe('<ehr-medication-list> language, keyboard and states', () => {
   it('speaks German', async () => {
     const { el } = await render({ name: 'german', patient: 'margery' }, { lang: 'de' });
@@ -391,7 +485,14 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
     expect(text(group(el, 'active')!.querySelector('[part~="group-heading"]')!)).toBe('Aktiv (7 Medikamente)');
     const hctz = rowNamed(el, 'active', 'Hydrochlorothiazide 25 mg');
     expect(cell(hctz, 'dose')).toBe('Dosis nicht dokumentiert');
-    expect(cell(hctz, 'status')).toBe('Aktiv');
+    expect(hctz.querySelector('[part~="status"]')).toBeNull();
+    expect([...group(el, 'active')!.querySelectorAll('thead th')].map((th) => text(th))).toEqual([
+      'Medikament',
+      'Dosis, Art und Häufigkeit',
+      'Verordnet von',
+      'Begonnen / ausgestellt',
+      'Quelle',
+    ]);
     // German dates: "19-Juni-1967" or numeric "19.06.1967" (the date format per locale is being reworked).
     expect(cell(hctz, 'date')).toMatch(/^19(-Juni?-|\.06\.)1967$/);
     expect(text(group(el, 'stopped')!.querySelector('[part~="group-heading"]')!)).toMatch(/^Abgesetzt \/ abgeschlossen/);
@@ -642,8 +743,8 @@ describe('<ehr-medication-list> layout', () => {
     const medium = await renderAtWidth('layout-920', 920);
     expectFits(medium);
     expect(tableDisplay(medium)).toBe('table');
-    // The deceased warning stays inside the element.
-    const warning = group(medium, 'active')!.querySelector('[part~="warning"][role="note"]')!;
+    // The deceased note stays inside the element.
+    const warning = group(medium, 'active')!.querySelector('[part~="deceased-note"][role="note"]')!;
     expect(warning.getBoundingClientRect().right).toBeLessThanOrEqual(medium.getBoundingClientRect().right + 0.5);
   });
 
@@ -653,7 +754,8 @@ describe('<ehr-medication-list> layout', () => {
     const headers = (g: string) => [...group(el, g)!.querySelectorAll('thead th')].map((th) => th.getBoundingClientRect());
     const active = headers('active');
     const stopped = headers('stopped');
-    expect(active).toHaveLength(6);
+    // Both groups say their status in the heading: the same five columns.
+    expect(active).toHaveLength(5);
     active.forEach((a, i) => {
       expect(Math.abs(a.left - stopped[i]!.left)).toBeLessThan(1);
       expect(Math.abs(a.width - stopped[i]!.width)).toBeLessThan(1);

@@ -99,11 +99,20 @@ function whoRef(resource: MedicationUse): Reference | undefined {
   return resource.resourceType === 'MedicationRequest' ? resource.requester : resource.informationSource;
 }
 
-/** Who prescribed (MedicationRequest.requester) or reported (MedicationStatement.informationSource). */
+/**
+ * Who prescribed (MedicationRequest.requester) or recorded (MedicationStatement.informationSource)
+ * the medication. `prescriber` for a requester who is a person prescribing (a Practitioner or
+ * PractitionerRole, or a requester of unknown type); `recorded-by` for an Organization, a Patient,
+ * RelatedPerson or Device as requester, and for whoever reported a MedicationStatement: they did
+ * not prescribe it, so the list never calls them the prescriber.
+ */
 export interface PrescriberView {
   readonly text: string | null;
-  readonly role: 'prescriber' | 'reported-by';
+  readonly role: 'prescriber' | 'recorded-by';
 }
+
+/** Requester types that are a person prescribing. */
+const PRESCRIBER_TYPES: ReadonlySet<string> = new Set(['Practitioner', 'PractitionerRole']);
 
 /** Name of a Practitioner/Patient/RelatedPerson (`FAMILY, Given (Title)`) or Organization. */
 function personOrOrgName(resource: Resource | undefined): string | null {
@@ -116,17 +125,26 @@ function personOrOrgName(resource: Resource | undefined): string | null {
   return null;
 }
 
+/** The type a reference points at: the resolved resource's, else `Reference.type`, else the reference string's. */
+function referenceType(ref: Reference, resolved: Resource | undefined): string | undefined {
+  if (resolved && typeof resolved.resourceType === 'string') return resolved.resourceType;
+  if (typeof ref.type === 'string' && ref.type.trim()) return ref.type.trim().replace(/^http:\/\/hl7\.org\/fhir\/StructureDefinition\//, '');
+  const parsed = parseReference(ref.reference);
+  return parsed && (parsed.kind === 'relative' || parsed.kind === 'absolute') ? parsed.type : undefined;
+}
+
 /** The prescriber's name: the reference's display, else the resolved (or contained) resource's name. */
 export function prescriberOf(record: MedicationRecord, lookup: StoredLookup = () => undefined, sources: readonly SourceBase[] = []): PrescriberView {
   const res = record.resource;
-  const role = res.resourceType === 'MedicationRequest' ? 'prescriber' : 'reported-by';
   const ref = whoRef(res);
-  if (!ref || typeof ref !== 'object') return { text: null, role };
-  if (typeof ref.display === 'string' && ref.display.trim()) return { text: ref.display.replace(/\s+/g, ' ').trim(), role };
+  if (!ref || typeof ref !== 'object') return { text: null, role: res.resourceType === 'MedicationRequest' ? 'prescriber' : 'recorded-by' };
   const contained = resolveContained(res, ref);
-  if (contained) return { text: personOrOrgName(contained), role };
-  const key = typeof ref.reference === 'string' ? storeKeyOf(ref.reference, record.source, sources) : undefined;
-  return { text: key ? personOrOrgName(lookup(key)) : null, role };
+  const key = !contained && typeof ref.reference === 'string' ? storeKeyOf(ref.reference, record.source, sources) : undefined;
+  const resolved = contained ?? (key ? lookup(key) : undefined);
+  const type = referenceType(ref, resolved);
+  const role = res.resourceType === 'MedicationRequest' && (type === undefined || PRESCRIBER_TYPES.has(type)) ? 'prescriber' : 'recorded-by';
+  if (typeof ref.display === 'string' && ref.display.trim()) return { text: ref.display.replace(/\s+/g, ' ').trim(), role };
+  return { text: personOrOrgName(resolved), role };
 }
 
 /** The clinical date of a record and what it means. */

@@ -51,7 +51,6 @@ export default css`
     font-weight: ${token('font-weight-normal')};
   }
 
-  .warning,
   .difference {
     display: flex;
     align-items: flex-start;
@@ -65,12 +64,6 @@ export default css`
     color: ${token('color-text')};
     font-size: ${token('font-size-s')};
     overflow-wrap: anywhere;
-  }
-  .warning {
-    border-style: solid;
-    border-color: ${token('color-deceased')};
-    background: ${token('color-deceased-surface')};
-    color: ${token('color-deceased')};
   }
   .icon {
     flex: none;
@@ -122,8 +115,9 @@ export default css`
   .cell-prescriber bdi {
     overflow-wrap: anywhere;
   }
+  /* Inline, so the quiet "not stopped at death" mark follows the name on its line. */
   .name {
-    display: block;
+    display: inline;
     font-weight: ${token('font-weight-bold')};
     font-size: ${token('font-size-m')};
   }
@@ -173,22 +167,11 @@ export default css`
   .history .date-value {
     white-space: nowrap;
   }
-  /* On its own line under the status, as wide as its words (it wraps only in a narrow column). */
+  /* Not stopped at death: a quiet mark after the name (the heading and the one note say it in words). */
   .after-death-mark {
-    display: flex;
-    inline-size: fit-content;
-    max-inline-size: 100%;
-    gap: ${token('space-3xs')};
-    margin-block-start: ${token('space-3xs')};
-    padding: 0 ${token('space-2xs')};
-    border: 1px solid ${token('color-deceased')};
-    border-radius: ${token('radius-m')};
-    background: ${token('color-deceased-surface')};
-    color: ${token('color-deceased')};
-    font-weight: ${token('font-weight-bold')};
-  }
-  .row.after-death td {
-    background-image: repeating-linear-gradient(135deg, transparent 0 8px, ${token('color-deceased-surface')} 8px 9px);
+    color: ${token('color-muted')};
+    font-size: ${token('font-size-xs')};
+    font-weight: ${token('font-weight-normal')};
   }
   .do-not-give {
     color: ${token('color-danger')};
