@@ -190,14 +190,16 @@ export const DoseIncomplete: Story = {
     },
   }),
   play: async ({ canvasElement }) => {
-    await waitFor(() => expect(listText(canvasElement)).toContain('⚠ Dose incomplete – check source record subcutaneous'));
+    await waitFor(() => expect(listText(canvasElement)).toContain('Dose incomplete – check source record subcutaneous'));
   },
 };
 
 /**
  * Reconciliation: the clinic and the hospital both prescribe simvastatin, at different doses, and
  * disagree whether lisinopril is still active. Each drug is shown once, with both sources and the
- * difference in words.
+ * difference in words, as the shared info callout (a reworded dose or another source's status is
+ * worth knowing, not an alarm). A "do not give" record against a prescription is a warning callout
+ * (see DoNotTakeAndMedicationReferences).
  */
 export const Reconciliation: Story = {
   loaders: seeded({
@@ -211,6 +213,7 @@ export const Reconciliation: Story = {
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(listText(canvasElement)).toContain('Differs between sources: dose 1 tablet daily at Riverside Clinic'));
     await expect(listText(canvasElement)).toContain('status active at Riverside Clinic and stopped at St Elsewhere Hospital');
+    await expect(list(canvasElement).shadowRoot!.querySelectorAll('[part~="difference"].callout-info').length).toBeGreaterThan(0);
   },
 };
 

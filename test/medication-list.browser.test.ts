@@ -286,9 +286,30 @@ describe('<ehr-medication-list> reconciliation across providers', () => {
     const row = matching[0]!;
     expect([...row.querySelectorAll('ehr-source-badge')].map((b) => b.getAttribute('source')).sort()).toEqual(['clinic', 'hospital']);
     const diff = row.querySelector('[part~="difference"]')!;
-    expect(text(diff)).toMatch(/^≠ Differs between sources: dose /);
+    // A reworded dose is info, not a warning: the shared info callout.
+    expect(diff.matches('.callout.callout-info[part~="info"]')).toBe(true);
+    expect(row.querySelector('[part~="warning"]')).toBeNull();
+    expect(text(diff)).toMatch(/^ℹ Differs between sources: dose /);
     expect(text(diff)).toContain('1 tablet daily at Riverside Clinic');
     expect(text(diff)).toContain('2 tablets daily at St Elsewhere Hospital');
+    await expectNoAxeViolations(el);
+  });
+});
+
+describe('<ehr-medication-list> one visual language for safety messages', () => {
+  it('"do not give" at one record and prescribed at another: a warning callout on both rows', async () => {
+    const warfarin = { coding: [{ system: RXNORM, code: '855332', display: 'Warfarin Sodium 5 MG Oral Tablet' }] };
+    const store = fakeRecordSource([
+      medicationRequest('given', 'Patient/1', { medicationCodeableConcept: warfarin }),
+      medicationRequest('not-given', 'Patient/1', { medicationCodeableConcept: warfarin, doNotPerform: true }),
+    ]);
+    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${store} patient="clinic/Patient/1"></ehr-medication-list>`);
+    await ready(el);
+    for (const g of ['active', 'do-not-take']) {
+      const note = rows(el, g)[0]!.querySelector('[part~="difference"]')!;
+      expect(note.matches('.callout.callout-warning[part~="warning"]')).toBe(true);
+      expect(text(note)).toMatch(/^⚠ (Also prescribed by|Also recorded as not to be given by) Riverside Clinic/);
+    }
     await expectNoAxeViolations(el);
   });
 });
@@ -397,7 +418,10 @@ describe('<ehr-medication-list> bidi isolation of record pieces', () => {
     const bdis = [...diff.querySelectorAll('bdi')].map((b) => b.textContent);
     expect(bdis).toEqual(expect.arrayContaining([`1 tablet daily${rlo}`, '2 tablets daily', 'Riverside Clinic', 'St Elsewhere Hospital']));
     for (const b of diff.querySelectorAll('bdi')) expect(b.querySelector('bdi')).toBeNull();
-    expect(text(diff)).toMatch(/^≠ Differs between sources: dose /);
+    // A reworded dose is info, not a warning: the shared info callout.
+    expect(diff.matches('.callout.callout-info[part~="info"]')).toBe(true);
+    expect(row.querySelector('[part~="warning"]')).toBeNull();
+    expect(text(diff)).toMatch(/^ℹ Differs between sources: dose /);
     expect(text(diff)).toContain(`1 tablet daily${rlo}⇄(contains text-direction control characters) at Riverside Clinic`);
   });
 });
@@ -536,9 +560,12 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
       const el = wrapper.querySelector('ehr-medication-list') as EhrMedicationList;
       await ready(el);
       const row = rowNamed(el, 'active', 'Insulin glargine 100 UNT/mL');
-      expect(text(row.querySelector('[part~="dose-incomplete"]')!)).toBe(`⚠ ${marker}`);
+      const incomplete = row.querySelector('[part~="dose-incomplete"]')!;
+      expect(text(incomplete)).toBe(`⚠${marker}`);
+      // An incomplete record is a warning: the shared inline warning mark.
+      expect(incomplete.matches('.callout-mark.callout-warning[part~="warning"]')).toBe(true);
       // The marker is not a repeat of the English prefix inside the dose text.
-      expect(cell(row, "dose")).toBe(`⚠ ${marker} subcutaneous`);
+      expect(cell(row, "dose")).toBe(`⚠${marker} subcutaneous`);
       expect(rowNamed(el, 'active', 'Amoxicillin 500 mg Oral Capsule').querySelector('[part~="dose-incomplete"]')).toBeNull();
     }
   });
@@ -576,7 +603,10 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
     expect(text(group(el, 'active')!.querySelector('[part~="group-heading"]')!)).toBe('Active (120 medications)');
     const cut = group(el, 'active')!.querySelector('[part~="show-all"]')!;
     expect(text(cut)).toBe('Showing the first 50 of 120. Show all 120');
-    cut.querySelector<HTMLButtonElement>('[part~="show-all-button"]')!.click();
+    const showAll = cut.querySelector<HTMLButtonElement>('[part~="show-all-button"]')!;
+    expect(showAll.getBoundingClientRect().height).toBeGreaterThanOrEqual(44);
+    expect(showAll.getBoundingClientRect().width).toBeGreaterThanOrEqual(44);
+    showAll.click();
     await el.updateComplete;
     expect(rows(el, 'active')).toHaveLength(120);
     expect(group(el, 'active')!.querySelector('[part~="show-all"]')).toBeNull();
@@ -597,12 +627,16 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
     await ready(el);
     const row = rowNamed(el, 'active', 'Prednisolone 5 mg Oral Tablet');
     expect(cell(row, 'dose')).toBe(`${dosages.slice(0, 10).map((d) => d.text).join('; ')} and 15 more`);
+    expect(row.querySelector('[part~="dose"] [part~="show-more"]')!.getBoundingClientRect().height).toBeGreaterThanOrEqual(44);
     row.querySelector<HTMLButtonElement>('[part~="dose"] [part~="show-more"]')!.click();
     await el.updateComplete;
     expect(cell(rowNamed(el, 'active', 'Prednisolone 5 mg Oral Tablet'), 'dose')).toBe(dosages.map((d) => d.text).join('; '));
 
     const history = rowNamed(el, 'active', 'Metformin 500 mg Oral Tablet').querySelector('[part~="history"]')!;
     expect(text(history.querySelector('summary')!)).toBe('15 earlier records');
+    // Targets for ward tablets: the disclosure and "and N more" are at least 44 px.
+    expect(history.querySelector('summary')!.getBoundingClientRect().height).toBeGreaterThanOrEqual(44);
+    expect(history.querySelector('summary')!.getBoundingClientRect().width).toBeGreaterThanOrEqual(44);
     expect(history.querySelectorAll('li')).toHaveLength(11);
     expect(text(history.querySelector('li:last-child')!)).toBe('and 5 more');
     history.querySelector<HTMLButtonElement>('[part~="show-more"]')!.click();

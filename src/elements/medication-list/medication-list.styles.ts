@@ -51,19 +51,10 @@ export default css`
     font-weight: ${token('font-weight-normal')};
   }
 
+  /* Difference notes are the shared callouts (callout-styles.ts), tighter inside a cell. */
   .difference {
-    display: flex;
-    align-items: flex-start;
-    gap: ${token('space-xs')};
-    margin: ${token('space-2xs')} 0 0;
-    padding: ${token('space-2xs')} ${token('space-s')};
-    border: 1px dashed ${token('color-warning')};
-    border-inline-start-width: 4px;
-    border-radius: ${token('radius-m')};
-    background: ${token('color-warning-surface')};
-    color: ${token('color-text')};
-    font-size: ${token('font-size-s')};
-    overflow-wrap: anywhere;
+    margin-block: ${token('space-3xs')} 0;
+    padding-block: ${token('space-3xs')};
   }
   .icon {
     flex: none;
@@ -143,15 +134,6 @@ export default css`
     margin: ${token('space-xs')} 0;
     font-size: ${token('font-size-s')};
   }
-  /* A dose that could not be fully read: its own marker, in words, never colour alone. */
-  .dose-incomplete {
-    display: inline-block;
-    padding: 0 ${token('space-2xs')};
-    border: 1px dashed ${token('color-warning')};
-    border-radius: ${token('radius-s')};
-    background: ${token('color-warning-surface')};
-    color: ${token('color-warning')};
-  }
   .not-recorded {
     font-style: italic;
     color: ${token('color-muted')};
@@ -184,9 +166,21 @@ export default css`
     margin-block-start: ${token('space-2xs')};
     font-size: ${token('font-size-s')};
   }
+  /* Targets for ward tablets: the disclosure and the "show all" / "and N more" buttons are at
+     least --ehr-size-target (44 px) tall and wide. */
   .history summary {
     cursor: pointer;
     color: ${token('color-accent')};
+    min-block-size: ${token('size-target')};
+    min-inline-size: ${token('size-target')};
+    box-sizing: border-box;
+    line-height: ${token('size-target')};
+    inline-size: fit-content;
+  }
+  .show-all-button,
+  .show-more {
+    min-block-size: ${token('size-target')};
+    min-inline-size: ${token('size-target')};
   }
   .history ul {
     margin: ${token('space-2xs')} 0 0;

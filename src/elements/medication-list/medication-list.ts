@@ -22,7 +22,7 @@ import { INCOMPLETE_DOSE_PREFIX, dosageParts, dosageText, medicationDosageSummar
 import { LIST_PREVIEW, NESTED_PREVIEW, preview, renderAndMore, renderShowAll } from '../base/show-more.js';
 import { renderEmptyRecord, renderIncompleteCaveat, renderNoRecord, verdictFor } from '../base/completeness-notes.js';
 import { recordText, sentence } from '../base/record-text.js';
-import { renderCallout } from '../base/callout.js';
+import { renderCallout, renderCalloutMark } from '../base/callout.js';
 import type { Localize } from '../base/localize/localize.js';
 import type { CompletenessVerdict } from '../../fhir/completeness.js';
 import styles from './medication-list.styles.js';
@@ -207,11 +207,11 @@ async function readKey(store: RecordSource, key: string): Promise<Resource | nul
  * @csspart prescriber - Who prescribed (or reported) it, or "Not known".
  * @csspart date - Prescribed / taken-from / recorded date.
  * @csspart source - The cell with the source badges.
- * @csspart difference - "Differs between sources …" and do-not-give conflicts.
+ * @csspart difference - "Differs between sources …" (an info callout: dose wording or status differs) and do-not-give conflicts (a warning callout).
  * @csspart warning - The list's one "not stopped at death" note for a deceased patient (with `deceased-note`); the shared warning callout.
  * @csspart deceased-note - That note.
  * @csspart after-death-mark - The quiet per-row mark of a prescription not stopped at death (words for screen readers).
- * @csspart history - The disclosure listing a drug's earlier records.
+ * @csspart history - The disclosure listing a drug's earlier records (its "N earlier records" toggle is a 44 px target).
  * @csspart skeleton - Loading placeholder.
  * @csspart empty - "No medications recorded" / "Medication information unavailable", and "No active medications recorded" above the other groups.
  * @csspart incomplete - "May be incomplete: …" above the groups while some provider's data for this patient is missing.
@@ -583,20 +583,16 @@ export class EhrMedicationList extends EhrDataElement {
         }
         return parts.join('; ');
       });
-      notes.push(html`<p class="difference" part="difference">
-        <span class="icon" aria-hidden="true">≠</span>
-        <span><strong>${t.term('medsDiffers')}:</strong> ${words}</span>
-      </p>`);
+      // A reworded dose or another source's status is worth knowing, not an alarm: info.
+      notes.push(renderCallout('info', html`<p><strong>${t.term('medsDiffers')}:</strong> ${words}</p>`, { part: 'difference', cls: 'difference', about: 'differs' }));
     }
     if (row.conflictingSources.length) {
       const words = sentence(t, (slot) => {
         const names = t.list(row.conflictingSources.map((s) => slot(this.sourceName(s))));
         return row.group === 'do-not-take' ? t.term('medsAlsoPrescribed', names) : t.term('medsAlsoDoNotGive', names);
       });
-      notes.push(html`<p class="difference" part="difference">
-        <span class="icon" aria-hidden="true">⚠</span>
-        <span>${words}</span>
-      </p>`);
+      // Prescribed at one provider, "do not give" at another: a warning.
+      notes.push(renderCallout('warning', html`<p>${words}</p>`, { part: 'difference', cls: 'difference', about: 'do-not-give-conflict' }));
     }
     return notes.length ? html`${notes}` : nothing;
   }
@@ -637,9 +633,8 @@ export class EhrMedicationList extends EhrDataElement {
    * never reads as the whole instruction (`part="dose-incomplete"`).
    */
   private renderDoseIncomplete(): TemplateResult {
-    return html`<strong class="dose-incomplete" part="dose-incomplete"
-      ><span aria-hidden="true">⚠</span> ${this.localize.term('medsDoseIncomplete')}</strong
-    >`;
+    // An incomplete record is a warning: the shared inline mark (icon and colour, in words).
+    return renderCalloutMark('warning', html`${this.localize.term('medsDoseIncomplete')}`, { part: 'dose-incomplete', cls: 'dose-incomplete' });
   }
 
   /** A dose with each record-derived piece (dose, route, reason…) in its own `<bdi>`. */
@@ -718,7 +713,7 @@ export class EhrMedicationList extends EhrDataElement {
     const key = `history:${row.id}`;
     const shown = preview(row.earlier, NESTED_PREVIEW, this.expanded.has(key));
     return html`<details class="history" part="history" ?open=${this.expanded.has(key)}>
-      <summary>${t.term('medsEarlier', row.earlier.length)}</summary>
+      <summary class="history-summary">${t.term('medsEarlier', row.earlier.length)}</summary>
       <ul>
         ${shown.map(
           (e) => html`<li>
