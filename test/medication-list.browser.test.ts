@@ -782,6 +782,23 @@ describe('<ehr-medication-list> layout', () => {
     expect(warning.getBoundingClientRect().right).toBeLessThanOrEqual(medium.getBoundingClientRect().right + 0.5);
   });
 
+  it('is dense at 1,100 px: a medicine with short fields takes one line, the deceased note one block', async () => {
+    // 1,052 px: the list full width on the demo page at a 1,100 px window.
+    const el = await renderAtWidth('layout-dense', 1052);
+    expectFits(el);
+    const oneLine = (row: HTMLTableRowElement) => {
+      const td = row.querySelector('td')!;
+      const cs = getComputedStyle(td);
+      const line = parseFloat(cs.lineHeight);
+      const chrome = parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom) + parseFloat(cs.borderBottomWidth);
+      return row.getBoundingClientRect().height < line * 1.5 + chrome + 1;
+    };
+    const short = ['Amlodipine 5 mg Oral Tablet', 'Clopidogrel 75 mg Oral Tablet', 'Digoxin 0.125 mg Oral Tablet', 'Lasix 40mg', 'Warfarin Sodium 5 mg Oral Tablet'];
+    for (const name of short) expect(oneLine(rowNamed(el, 'active', name)), name).toBe(true);
+    // Most of his twelve active medicines are one line each.
+    expect(rows(el, 'active').filter(oneLine).length).toBeGreaterThanOrEqual(9);
+  });
+
   it('lines up the columns of every group (one shared column sizing)', async () => {
     const el = await renderAtWidth('layout-align', 1200);
     expectFits(el);

@@ -13,11 +13,12 @@ export default css`
     display: grid;
     grid-template-columns: minmax(0, 1fr);
   }
+  /* Dense by default: a group is its heading and its table, close together. */
   .base {
-    gap: ${token('space-m')};
+    gap: ${token('space-s')};
   }
   .group {
-    gap: ${token('space-xs')};
+    gap: ${token('space-2xs')};
   }
   .base > *,
   .group > * {
@@ -69,29 +70,31 @@ export default css`
     border-collapse: collapse;
     font-size: ${token('font-size-s')};
   }
-  /* Date and source get what a date and a compact badge need; dose, status and prescriber a share;
-     the name column (no width) takes the rest, so it grows most on wide screens. Above the
-     stacking width (56rem) the widths always add up to less than the table. */
+  /* Date and source get what a date and a one-line compact badge need; dose, status and
+     prescriber a share (a "FAMILY, Given (Title)" fits on one line at 1,100 px); the name column
+     (no width) takes the rest, so it grows most on wide screens. Above the stacking width (56rem)
+     the widths always add up to less than the table. */
   .col-dose {
-    inline-size: 19%;
+    inline-size: 22.5%;
   }
   .col-status {
-    inline-size: 15%;
+    inline-size: 11%;
   }
   .col-prescriber {
-    inline-size: 13%;
+    inline-size: 9.5rem;
   }
   .col-date {
-    inline-size: 7.5rem;
+    inline-size: 6.25rem;
   }
   .col-source {
-    inline-size: 8.5rem;
+    inline-size: 11rem;
   }
   th,
   td {
     text-align: start;
     vertical-align: top;
-    padding: ${token('space-xs')} ${token('space-s')};
+    padding: ${token('space-2xs')} ${token('space-xs')};
+    line-height: 1.35;
     border-block-end: 1px solid var(--ehr-medication-list-row-border, ${token('color-border-subtle')});
     /* Columns have fixed widths, so a long word (record text) breaks inside its cell. */
     overflow-wrap: anywhere;
@@ -110,7 +113,6 @@ export default css`
   .name {
     display: inline;
     font-weight: ${token('font-weight-bold')};
-    font-size: ${token('font-size-m')};
   }
   /* A pack size, release period or code moved after the ingredient: there, but quiet. */
   .qualifier {
@@ -146,7 +148,8 @@ export default css`
   .date-kind {
     color: ${token('color-muted')};
   }
-  .history .date-value {
+  /* A date is never broken at its hyphens. */
+  .date-value {
     white-space: nowrap;
   }
   /* Not stopped at death: a quiet mark after the name (the heading and the one note say it in words). */

@@ -161,8 +161,11 @@ async function readKey(store: RecordSource, key: string): Promise<Resource | nul
  * "Not stopped at death" for screen readers). When nothing is in *Active* but other groups
  * have entries, the list says "No active medications recorded" above them.
  *
- * Every group's table has the same fixed column widths, so the groups' columns line up, and the
- * list never grows wider than its host: long record text wraps inside its cell. Below a container
+ * Dense by default: one line per medicine where its fields fit (at 1,100 px most do), small cell
+ * padding, the name in the table's font size. Every group's table has the same fixed column
+ * widths, so groups with the same columns line up (a group without a Status column gives that
+ * space to the name), and the list never grows wider than its host: long record text wraps
+ * inside its cell; a date never breaks. Below a container
  * width of 56rem each row is stacked as "label: value" lines. Source badges are compact (the
  * provider's name; the sync time is in the badge's tooltip and read by screen readers).
  *
