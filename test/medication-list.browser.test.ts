@@ -168,8 +168,32 @@ describe('<ehr-medication-list> with Parker Casper (deceased)', () => {
     }
     // Stopped ones are not marked.
     for (const row of rows(el, 'stopped')) expect(row.querySelector('[part~="after-death-mark"]')).toBeNull();
+    // Both headings say the status: no Status column in Active or Stopped.
+    for (const g of ['active', 'stopped']) {
+      expect([...group(el, g)!.querySelectorAll('thead th')].map((th) => text(th))).toEqual([
+        'Medication',
+        'Dose, route and frequency',
+        'Prescriber',
+        'Started / issued',
+        'Source',
+      ]);
+    }
+    // His stopped ibuprofen: "as needed" with no amount.
+    expect(cell(rowNamed(el, 'stopped', 'Ibuprofen 200 mg Oral Tablet'), 'dose')).toBe('Dose not recorded · as needed');
     // The hospital's furosemide (from his last stay) is in the same list with its source.
     expect(rowNamed(el, 'active', 'Furosemide 10 mg/mL Injection · 10 mL').querySelector('ehr-source-badge')!.getAttribute('source')).toBe('hospital');
+    await expectNoAxeViolations(el);
+  });
+
+  it('speaks German: "beim Tod nicht abgesetzt" in the heading, the one note and each row’s marker', async () => {
+    const { el } = await render({ name: 'parker-de', patient: 'parker' }, { lang: 'de' });
+    const heading = text(group(el, 'active')!.querySelector('[part~="group-heading"]')!);
+    expect(heading).toMatch(/^Als aktiv dokumentiert – beim Tod am .*2021 nicht abgesetzt \(12 Medikamente\)$/);
+    const warnings = root(el).querySelectorAll('[part~="warning"]');
+    expect(warnings).toHaveLength(1);
+    expect(text(warnings[0]!)).toContain('beim Tod nicht abgesetzt');
+    expect(text(root(el))).not.toContain('Aktiv nach dem Tod');
+    for (const row of rows(el, 'active')) expect(text(row.querySelector('[part~="after-death-mark"] .visually-hidden')!)).toBe('Beim Tod nicht abgesetzt');
     await expectNoAxeViolations(el);
   });
 
