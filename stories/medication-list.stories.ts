@@ -94,12 +94,84 @@ export const Default: Story = {
   },
 };
 
-/** Parker Casper died on 21-Feb-2021; twelve prescriptions are still recorded as active. */
+/**
+ * Parker Casper died on 21-Feb-2021; twelve prescriptions are still recorded as active. The group
+ * heading and one warning note say they were not stopped at death; each row has a quiet ◆ (in
+ * words for screen readers), no badge and no hatching. The Active and Stopped groups have no
+ * Status column (their headings say it).
+ */
 export const DeceasedPatient: Story = {
   loaders: seeded({ name: 'story-deceased', patient: 'parker' }),
   play: async ({ canvasElement }) => {
-    await waitFor(() => expect(listText(canvasElement)).toContain('Recorded as active — patient deceased on 21-Feb-2021'));
-    await expect(listText(canvasElement)).toContain('Active after death');
+    await waitFor(() => expect(listText(canvasElement)).toContain('Recorded as active — not stopped at death on 21-Feb-2021'));
+    await expect(list(canvasElement).shadowRoot!.querySelectorAll('[part~="warning"]')).toHaveLength(1);
+    await expect(list(canvasElement).shadowRoot!.querySelectorAll('[part~="after-death-mark"]')).toHaveLength(12);
+    await expect(listText(canvasElement)).not.toContain('Active after death');
+  },
+};
+
+/**
+ * The columns: "Started / issued" for every kind of date; "Prescriber / recorded by" where
+ * prescribers and recorders (an organization, the patient) mix, each recorder's cell saying
+ * "Recorded by …"; "Dose not recorded · as needed"; no Status column under Active, one under
+ * "Other or unknown status", which mixes statuses.
+ */
+export const Columns: Story = {
+  loaders: seeded({
+    name: 'story-columns',
+    patient: 'margery',
+    extra: {
+      clinic: (p) => [
+        medicationRequest('by-organization', p, {
+          medicationCodeableConcept: { text: 'Clopidogrel 75 MG Oral Tablet' },
+          requester: { reference: 'Organization/pharmacy', display: 'Riverside Pharmacy' },
+        }),
+        {
+          resourceType: 'MedicationStatement',
+          id: 'reported-as-needed',
+          status: 'active',
+          subject: { reference: p },
+          medicationCodeableConcept: { text: 'Ibuprofen 200 MG Oral Tablet' },
+          informationSource: { reference: p, display: 'The patient' },
+          effectivePeriod: { start: '2021-01-10' },
+          dosage: [{ asNeededBoolean: true }],
+        },
+        medicationRequest('draft', p, { status: 'draft', medicationCodeableConcept: { text: 'Digoxin 0.125 MG Oral Tablet' } }),
+        medicationRequest('unknown', p, { status: 'unknown', medicationCodeableConcept: { text: 'Warfarin Sodium 5 MG Oral Tablet' } }),
+      ],
+    },
+  }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(listText(canvasElement)).toContain('Prescriber / recorded by'));
+    await expect(listText(canvasElement)).toContain('Recorded by Riverside Pharmacy');
+    await expect(listText(canvasElement)).toContain('Dose not recorded · as needed');
+    await expect(listText(canvasElement)).toContain('Started / issued');
+  },
+};
+
+/**
+ * RxNorm names that start with a pack size, a release period or an application code are shown
+ * with the ingredient first (the qualifier follows, muted) and sorted by ingredient; units read
+ * "mg", "mL". The recorded name is the tooltip and is read by screen readers.
+ */
+export const IngredientFirstNames: Story = {
+  loaders: seeded({
+    name: 'story-ingredient-first',
+    patient: 'margery',
+    extra: {
+      clinic: (p) =>
+        [
+          '10 ML Furosemide 10 MG/ML Injection',
+          '24 HR Metformin hydrochloride 500 MG Extended Release Oral Tablet',
+          'NDA020800 0.3 ML Epinephrine 1 MG/ML Auto-Injector',
+          '24 HR metoprolol succinate 100 MG Extended Release Oral Tablet [Toprol]',
+        ].map((text, i) => medicationRequest(`ingredient-first-${i}`, p, { medicationCodeableConcept: { text } })),
+    },
+  }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(listText(canvasElement)).toContain('Furosemide 10 mg/mL Injection · 10 mL'));
+    await expect(listText(canvasElement)).toContain('Epinephrine 1 mg/mL Auto-Injector · 0.3 mL · NDA020800');
+    await expect(listText(canvasElement)).toContain('Recorded as: 24 HR Metformin hydrochloride 500 MG Extended Release Oral Tablet');
   },
 };
 
@@ -118,14 +190,16 @@ export const DoseIncomplete: Story = {
     },
   }),
   play: async ({ canvasElement }) => {
-    await waitFor(() => expect(listText(canvasElement)).toContain('⚠ Dose incomplete – check source record subcutaneous'));
+    await waitFor(() => expect(listText(canvasElement)).toContain('Dose incomplete – check source record subcutaneous'));
   },
 };
 
 /**
  * Reconciliation: the clinic and the hospital both prescribe simvastatin, at different doses, and
  * disagree whether lisinopril is still active. Each drug is shown once, with both sources and the
- * difference in words.
+ * difference in words, as the shared info callout (a reworded dose or another source's status is
+ * worth knowing, not an alarm). A "do not give" record against a prescription is a warning callout
+ * (see DoNotTakeAndMedicationReferences).
  */
 export const Reconciliation: Story = {
   loaders: seeded({
@@ -139,6 +213,7 @@ export const Reconciliation: Story = {
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(listText(canvasElement)).toContain('Differs between sources: dose 1 tablet daily at Riverside Clinic'));
     await expect(listText(canvasElement)).toContain('status active at Riverside Clinic and stopped at St Elsewhere Hospital');
+    await expect(list(canvasElement).shadowRoot!.querySelectorAll('[part~="difference"].callout-info').length).toBeGreaterThan(0);
   },
 };
 
@@ -271,7 +346,7 @@ export const Narrow: Story = {
     </div>`;
   },
   play: async ({ canvasElement }) => {
-    await waitFor(() => expect(listText(canvasElement)).toContain('Active after death'));
+    await waitFor(() => expect(listText(canvasElement)).toContain('Not stopped at death'));
     const base = list(canvasElement).shadowRoot!.querySelector<HTMLElement>('[part~="base"]')!;
     await expect(base.scrollWidth).toBeLessThanOrEqual(base.clientWidth);
   },
@@ -290,7 +365,7 @@ export const HideSourceNotices: Story = {
     </ehr-record-provider>`;
   },
   play: async ({ canvasElement }) => {
-    await waitFor(() => expect(listText(canvasElement)).toContain('Active after death'));
+    await waitFor(() => expect(listText(canvasElement)).toContain('Not stopped at death'));
     await expect(list(canvasElement).shadowRoot!.querySelector('[part~="notice"]')).toBeNull();
   },
 };

@@ -162,10 +162,12 @@ describe('demo SPA', () => {
     await expect(banner(page).locator('[part="deceased"]').textContent()).resolves.toContain('Deceased');
     await expect(banner(page).locator('[part="died"]').textContent()).resolves.toContain('21-Feb-2021');
     const active = meds(page).locator('section.group[data-group="active"]');
-    await expect(active.locator('[part="group-heading"]').textContent()).resolves.toContain('patient deceased on 21-Feb-2021');
-    const marked = await active.locator('tr.after-death [part="warning"]').count();
+    await expect(active.locator('[part="group-heading"]').textContent()).resolves.toContain('not stopped at death on 21-Feb-2021');
+    // One warning note for the list; each such row a quiet mark, in words for screen readers.
+    await expect(meds(page).locator('[part~="warning"]').count()).resolves.toBe(1);
+    const marked = await active.locator('tr.after-death [part="after-death-mark"]').count();
     expect(marked).toBeGreaterThan(0);
-    await expect(active.locator('tr.after-death').first().textContent()).resolves.toContain('Active after death');
+    await expect(active.locator('tr.after-death').first().textContent()).resolves.toContain('Not stopped at death');
     await page.close();
   });
 

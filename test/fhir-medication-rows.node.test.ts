@@ -108,6 +108,56 @@ describe('buildMedicationList: Margery Gibson (polypharmacy)', () => {
   });
 });
 
+describe('prescriberOf: prescriber or recorded by', () => {
+  const req = (requester: MedicationRequest['requester'], contained?: Resource[]) =>
+    at('clinic', rxRequest('r', { requester, ...(contained ? { contained: contained as MedicationRequest['contained'] } : {}) }));
+  it('a practitioner (or a requester of unknown type) is the prescriber', () => {
+    expect(prescriberOf(req({ reference: 'Practitioner/1', display: 'TORPHY, Tyron' }))).toEqual({ text: 'TORPHY, Tyron', role: 'prescriber' });
+    expect(prescriberOf(req({ reference: 'PractitionerRole/1', display: 'GP' })).role).toBe('prescriber');
+    expect(prescriberOf(req({ display: 'Dr Who' })).role).toBe('prescriber');
+  });
+  it('an organization, the patient or a related person recorded it: "recorded-by"', () => {
+    expect(prescriberOf(req({ reference: 'Organization/1', display: 'Riverside Pharmacy' }))).toEqual({ text: 'Riverside Pharmacy', role: 'recorded-by' });
+    expect(prescriberOf(req({ type: 'Organization', display: 'Riverside Pharmacy' })).role).toBe('recorded-by');
+    expect(prescriberOf(req({ reference: 'https://x.example/fhir/Patient/9', display: 'The patient' })).role).toBe('recorded-by');
+    const org = { resourceType: 'Organization', id: 'o', name: 'St Elsewhere Pharmacy' } as Resource;
+    expect(prescriberOf(req({ reference: '#o' }, [org]))).toEqual({ text: 'St Elsewhere Pharmacy', role: 'recorded-by' });
+    expect(prescriberOf(req({ reference: 'Organization/5' }), lookupOf({ 'clinic/Organization/5': { ...org, id: '5' } as Resource }))).toEqual({
+      text: 'St Elsewhere Pharmacy',
+      role: 'recorded-by',
+    });
+  });
+  it('whoever reported a MedicationStatement recorded it', () => {
+    const ms = { resourceType: 'MedicationStatement', id: 's', status: 'active', subject: { reference: 'Patient/p' }, informationSource: { reference: 'Practitioner/1', display: 'Dr A' } } as MedicationStatement;
+    expect(prescriberOf(at('clinic', ms))).toEqual({ text: 'Dr A', role: 'recorded-by' });
+    expect(prescriberOf(at('clinic', { ...ms, informationSource: undefined }))).toEqual({ text: null, role: 'recorded-by' });
+  });
+});
+
+describe('buildMedicationList: ingredient-first names', () => {
+  it('shows RxNorm names with the ingredient first and sorts by it, keeping the recorded name', () => {
+    const named = (id: string, text: string) => rxRequest(id, { medicationCodeableConcept: { text } });
+    const list = buildMedicationList([
+      at('clinic', named('a', '24 HR Metformin hydrochloride 500 MG Extended Release Oral Tablet')),
+      at('clinic', named('b', 'Warfarin Sodium 5 MG Oral Tablet')),
+      at('hospital', named('c', '10 ML Furosemide 10 MG/ML Injection')),
+      at('clinic', named('d', 'NDA020800 0.3 ML Epinephrine 1 MG/ML Auto-Injector')),
+      at('clinic', named('e', 'Amlodipine 5 MG Oral Tablet')),
+    ]);
+    const active = list.groups.find((g) => g.group === 'active')!.rows;
+    expect(active.map((r) => r.shownName?.main)).toEqual([
+      'Amlodipine 5 mg Oral Tablet',
+      'Epinephrine 1 mg/mL Auto-Injector',
+      'Furosemide 10 mg/mL Injection',
+      'Metformin hydrochloride 500 mg Extended Release Oral Tablet',
+      'Warfarin Sodium 5 mg Oral Tablet',
+    ]);
+    expect(active.map((r) => r.shownName?.qualifier ?? null)).toEqual([null, '0.3 mL · NDA020800', '10 mL', '24 hr', null]);
+    // The recorded name stays available (the select event and the "recorded as" text use it).
+    expect(active[2]!.name).toBe('10 ML Furosemide 10 MG/ML Injection');
+  });
+});
+
 describe('buildMedicationList: deceased patient (Parker Casper)', () => {
   it('flags active prescriptions after death and reports the date', () => {
     const p = parker();
@@ -162,7 +212,7 @@ describe('buildMedicationList: do not take, references, statements', () => {
     expect(row.primary.strengths.map((s) => s.strength)).toEqual(['500 mg/Tab', '25 mg/Tab']);
     expect(row.primary.form).toBe('Film-coated tablet (qualifier value)');
     expect(row.primary.date).toEqual({ value: '2015-01-23', kind: 'effective' });
-    expect(row.primary.prescriber).toEqual({ text: 'Donald Duck', role: 'reported-by' });
+    expect(row.primary.prescriber).toEqual({ text: 'Donald Duck', role: 'recorded-by' });
   });
 
   it('reads MedicationStatement-example003: concept text and written dosage', () => {

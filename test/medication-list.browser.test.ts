@@ -69,13 +69,14 @@ describe('<ehr-medication-list> with Margery Gibson (polypharmacy)', () => {
     expect(active).toHaveLength(7);
     expect(text(group(el, 'active')!.querySelector('[part~="group-heading"]')!)).toBe('Active (7 medications)');
 
-    const simva = rowNamed(el, 'active', 'Simvistatin 10 MG');
+    const simva = rowNamed(el, 'active', 'Simvistatin 10 mg');
     // Synthea records the dose as a bare number (no unit): shown exactly as recorded.
     expect(cell(simva, 'dose')).toBe('1 once a day');
     expect(cell(simva, 'date')).toBe('30-Dec-2020');
-    expect(cell(simva, 'status')).toBe('Active');
+    // The heading says "Active": no Status column repeating it on each row.
+    expect(simva.querySelector('[part~="status"]')).toBeNull();
 
-    const hctz = rowNamed(el, 'active', 'Hydrochlorothiazide 25 MG');
+    const hctz = rowNamed(el, 'active', 'Hydrochlorothiazide 25 mg');
     expect(cell(hctz, 'dose')).toBe('Dose not recorded');
     expect(cell(hctz, 'date')).toBe('19-Jun-1967');
 
@@ -88,17 +89,18 @@ describe('<ehr-medication-list> with Margery Gibson (polypharmacy)', () => {
 
     // Stopped: clopidogrel and alteplase, and the old yearly simvastatin as one history row.
     const stoppedNames = rows(el, 'stopped').map((r) => text(r.querySelector('[part~="name"]')!));
-    expect(stoppedNames).toEqual(expect.arrayContaining(['Clopidogrel 75 MG Oral Tablet', 'Alteplase 100 MG Injection', 'Simvistatin 10 MG']));
+    expect(stoppedNames).toEqual(expect.arrayContaining(['Clopidogrel 75 mg Oral Tablet', 'Alteplase 100 mg Injection', 'Simvistatin 10 mg']));
     expect(text(group(el, 'stopped')!.querySelector('[part~="group-heading"]')!)).toMatch(/^Stopped \/ completed \(\d+ medications\)$/);
-    const oldSimva = rowNamed(el, 'stopped', 'Simvistatin 10 MG');
-    expect(cell(oldSimva, 'status')).toBe('Stopped');
+    const oldSimva = rowNamed(el, 'stopped', 'Simvistatin 10 mg');
+    expect(oldSimva.querySelector('[part~="status"]')).toBeNull();
     expect(text(oldSimva.querySelector('[part~="history"] summary')!)).toMatch(/^\d+ earlier records$/);
     // Renewals at one provider are not a disagreement.
     expect(root(el).querySelector('[part~="difference"]')).toBeNull();
 
     const table = group(el, 'active')!.querySelector('table')!;
     expect(table.getAttribute('aria-labelledby')).toBe('group-active');
-    expect([...table.querySelectorAll('thead th')].map((th) => th.getAttribute('scope'))).toEqual(Array(6).fill('col'));
+    expect([...table.querySelectorAll('thead th')].map((th) => th.getAttribute('scope'))).toEqual(Array(5).fill('col'));
+    expect([...table.querySelectorAll('thead th')].map((th) => text(th))).toEqual(['Medication', 'Dose, route and frequency', 'Prescriber', 'Started / issued', 'Source']);
 
     await expectNoAxeViolations(el);
   });
@@ -117,7 +119,7 @@ describe('<ehr-medication-list> with Margery Gibson (polypharmacy)', () => {
       fetchedAt: Date.now(),
     });
     await vi.waitFor(() => expect(rows(el, 'active')).toHaveLength(8));
-    const amox = rowNamed(el, 'active', 'Amoxicillin 500 MG Oral Capsule');
+    const amox = rowNamed(el, 'active', 'Amoxicillin 500 mg Oral Capsule');
     expect(cell(amox, 'dose')).toBe('1 capsule three times a day for 7 days');
     expect(amox.querySelector('ehr-source-badge')!.getAttribute('source')).toBe('hospital');
     expect(text(group(el, 'active')!.querySelector('[part~="group-heading"]')!)).toBe('Active (8 medications)');
@@ -139,21 +141,93 @@ describe('<ehr-medication-list> with Margery Gibson (polypharmacy)', () => {
 });
 
 describe('<ehr-medication-list> with Parker Casper (deceased)', () => {
-  it('does not present prescriptions still "active" after death as current therapy', async () => {
+  it('says once that prescriptions were not stopped at death: in the heading and one warning note; a quiet marker per row', async () => {
     const { el } = await render({ name: 'parker', patient: 'parker' });
     const active = group(el, 'active')!;
-    expect(text(active.querySelector('[part~="group-heading"]')!)).toBe('Recorded as active — patient deceased on 21-Feb-2021 (12 medications)');
-    const warning = active.querySelector('[part~="warning"][role="note"]')!;
-    expect(text(warning)).toContain('This patient died on 21-Feb-2021');
-    expect(text(warning)).toContain('not current therapy');
+    expect(text(active.querySelector('[part~="group-heading"]')!)).toBe('Recorded as active — not stopped at death on 21-Feb-2021 (12 medications)');
+    // Exactly one warning in the whole list: the shared warning callout.
+    const warnings = root(el).querySelectorAll('[part~="warning"]');
+    expect(warnings).toHaveLength(1);
+    const note = warnings[0]!;
+    expect(note.matches('.callout.callout-warning[part~="deceased-note"][role="note"]')).toBe(true);
+    expect(text(note)).toContain('This patient died on 21-Feb-2021');
+    expect(text(note)).toContain('not stopped at death');
+    expect(text(note)).toContain('not current therapy');
+    expect(text(root(el))).not.toMatch(/active after death/i);
     const list = rows(el, 'active');
     expect(list).toHaveLength(12);
-    for (const row of list) expect(cell(row, 'status')).toContain('Active after death');
+    for (const row of list) {
+      // No badge, no status cell, no hatching: a small muted mark, in words for screen readers.
+      expect(row.querySelector('[part~="status"]')).toBeNull();
+      const mark = row.querySelector<HTMLElement>('[part~="after-death-mark"]')!;
+      expect(mark.querySelector('.visually-hidden')!.textContent).toBe('Not stopped at death');
+      expect(mark.querySelector('[aria-hidden="true"]')!.textContent).toBe('◆');
+      expect(getComputedStyle(mark).borderStyle).toBe('none');
+      expect(parseFloat(getComputedStyle(mark).fontSize)).toBeLessThan(parseFloat(getComputedStyle(row.querySelector('[part~="name"]')!).fontSize));
+      for (const td of row.querySelectorAll('td')) expect(getComputedStyle(td).backgroundImage).toBe('none');
+    }
     // Stopped ones are not marked.
-    for (const row of rows(el, 'stopped')) expect(cell(row, 'status')).not.toContain('after death');
+    for (const row of rows(el, 'stopped')) expect(row.querySelector('[part~="after-death-mark"]')).toBeNull();
+    // Both headings say the status: no Status column in Active or Stopped.
+    for (const g of ['active', 'stopped']) {
+      expect([...group(el, g)!.querySelectorAll('thead th')].map((th) => text(th))).toEqual([
+        'Medication',
+        'Dose, route and frequency',
+        'Prescriber',
+        'Started / issued',
+        'Source',
+      ]);
+    }
+    // His stopped ibuprofen: "as needed" with no amount.
+    expect(cell(rowNamed(el, 'stopped', 'Ibuprofen 200 mg Oral Tablet'), 'dose')).toBe('Dose not recorded · as needed');
     // The hospital's furosemide (from his last stay) is in the same list with its source.
-    expect(rowNamed(el, 'active', '10 ML Furosemide 10 MG/ML Injection').querySelector('ehr-source-badge')!.getAttribute('source')).toBe('hospital');
+    expect(rowNamed(el, 'active', 'Furosemide 10 mg/mL Injection · 10 mL').querySelector('ehr-source-badge')!.getAttribute('source')).toBe('hospital');
     await expectNoAxeViolations(el);
+  });
+
+  it('speaks German: "beim Tod nicht abgesetzt" in the heading, the one note and each row’s marker', async () => {
+    const { el } = await render({ name: 'parker-de', patient: 'parker' }, { lang: 'de' });
+    const heading = text(group(el, 'active')!.querySelector('[part~="group-heading"]')!);
+    expect(heading).toMatch(/^Als aktiv dokumentiert – beim Tod am .*2021 nicht abgesetzt \(12 Medikamente\)$/);
+    const warnings = root(el).querySelectorAll('[part~="warning"]');
+    expect(warnings).toHaveLength(1);
+    expect(text(warnings[0]!)).toContain('beim Tod nicht abgesetzt');
+    expect(text(root(el))).not.toContain('Aktiv nach dem Tod');
+    for (const row of rows(el, 'active')) expect(text(row.querySelector('[part~="after-death-mark"] .visually-hidden')!)).toBe('Beim Tod nicht abgesetzt');
+    await expectNoAxeViolations(el);
+  });
+
+  it('shows RxNorm names with the ingredient first, sorted by ingredient; the recorded name on demand', async () => {
+    const { el } = await render({ name: 'parker-names', patient: 'parker' });
+    const names = rows(el, 'active').map((r) => text(r.querySelector('[part~="name"]')!));
+    expect(names).toEqual([
+      'Amlodipine 5 mg Oral Tablet',
+      'Clopidogrel 75 mg Oral Tablet',
+      'Digoxin 0.125 mg Oral Tablet',
+      'Furosemide 10 mg/mL Injection · 10 mL',
+      'Hydrochlorothiazide 25 mg',
+      'Lasix 40mg',
+      'Metformin hydrochloride 500 mg Extended Release Oral Tablet · 24 hr',
+      'metoprolol succinate 100 mg Extended Release Oral Tablet [Toprol] · 24 hr',
+      'Nitroglycerin 0.4 mg/ACTUAT Mucosal Spray',
+      'Simvastatin 20 mg Oral Tablet',
+      'Verapamil Hydrochloride 40 mg',
+      'Warfarin Sodium 5 mg Oral Tablet',
+    ]);
+    const furosemide = rowNamed(el, 'active', 'Furosemide 10 mg/mL Injection · 10 mL');
+    // The moved qualifier is quiet (not bold like the ingredient).
+    const qualifier = furosemide.querySelector<HTMLElement>('[part~="name"] .qualifier')!;
+    expect(Number(getComputedStyle(qualifier).fontWeight)).toBeLessThan(Number(getComputedStyle(furosemide.querySelector('[part~="name"]')!).fontWeight));
+    // The recorded name: the tooltip, and text for screen readers (visually hidden, not aria-hidden).
+    expect(furosemide.querySelector('[part~="name"]')!.getAttribute('title')).toBe('Recorded as: 10 ML Furosemide 10 MG/ML Injection');
+    const recorded = furosemide.querySelector<HTMLElement>('[part~="recorded-name"]')!;
+    expect(text(recorded)).toBe('Recorded as: 10 ML Furosemide 10 MG/ML Injection');
+    expect(recorded.closest('[aria-hidden="true"]')).toBeNull();
+    expect(recorded.getBoundingClientRect().width).toBeLessThanOrEqual(1);
+    // A name that does not start with a qualifier and has no RxNorm unit stays as recorded, without the extra text.
+    const lasix = rowNamed(el, 'active', 'Lasix 40mg');
+    expect(lasix.querySelector('[part~="recorded-name"]')).toBeNull();
+    expect(lasix.querySelector('[part~="name"]')!.hasAttribute('title')).toBe(false);
   });
 });
 
@@ -180,11 +254,11 @@ describe('<ehr-medication-list> with Peter James Chalmers (us_quality_core)', ()
       },
     });
     // The request by reference names the drug from the stored Medication (and shows its form).
-    const alemtuzumab = rowNamed(el, 'active', 'alemtuzumab 10 MG/ML [Lemtrada]');
+    const alemtuzumab = rowNamed(el, 'active', 'alemtuzumab 10 mg/mL [Lemtrada]');
     expect(cell(alemtuzumab, 'strength')).toMatch(/\S/);
     expect(cell(alemtuzumab, 'date')).toBe('01-Jun-2024');
     expect(cell(alemtuzumab, 'prescriber')).toBe('Not known');
-    rowNamed(el, 'active', 'Amoxicillin 250 MG (as written)');
+    rowNamed(el, 'active', 'Amoxicillin 250 mg (as written)');
     rowNamed(el, 'active', 'Medication details not available');
 
     const dnt = group(el, 'do-not-take')!;
@@ -211,7 +285,8 @@ describe('<ehr-medication-list> with specification examples', () => {
     expect(cell(tylenol, 'strength')).toContain('Acetaminophen 500 MG 500 mg/Tab');
     expect(cell(tylenol, 'strength')).toContain('Film-coated tablet');
     expect(cell(tylenol, 'dose')).toBe('1-2 tablets once daily at bedtime as needed for restless legs');
-    expect(cell(tylenol, 'date')).toBe('Taken from 23-Jan-2015');
+    // The statement's effective date, in the same "Started / issued" column as a prescription's authoredOn, with no label of its own.
+    expect(cell(tylenol, 'date')).toBe('23-Jan-2015');
     const pill = rowNamed(el, 'active', 'Little Pink Pill for water retention');
     expect(cell(pill, 'dose')).toBe('1 tablet per day');
   });
@@ -230,14 +305,35 @@ describe('<ehr-medication-list> reconciliation across providers', () => {
       patient: 'margery',
       extra: { clinic: (p) => [simvastatinAt(p, 'rec-c', 1)], hospital: (p) => [simvastatinAt(p, 'rec-h', 2)] },
     });
-    const matching = rows(el, 'active').filter((r) => text(r.querySelector('[part~="name"]')!) === 'Simvastatin 10 MG Oral Tablet');
+    const matching = rows(el, 'active').filter((r) => text(r.querySelector('[part~="name"]')!) === 'Simvastatin 10 mg Oral Tablet');
     expect(matching).toHaveLength(1);
     const row = matching[0]!;
     expect([...row.querySelectorAll('ehr-source-badge')].map((b) => b.getAttribute('source')).sort()).toEqual(['clinic', 'hospital']);
     const diff = row.querySelector('[part~="difference"]')!;
-    expect(text(diff)).toMatch(/^≠ Differs between sources: dose /);
+    // A reworded dose is info, not a warning: the shared info callout.
+    expect(diff.matches('.callout.callout-info[part~="info"]')).toBe(true);
+    expect(row.querySelector('[part~="warning"]')).toBeNull();
+    expect(text(diff)).toMatch(/^ℹ Differs between sources: dose /);
     expect(text(diff)).toContain('1 tablet daily at Riverside Clinic');
     expect(text(diff)).toContain('2 tablets daily at St Elsewhere Hospital');
+    await expectNoAxeViolations(el);
+  });
+});
+
+describe('<ehr-medication-list> one visual language for safety messages', () => {
+  it('"do not give" at one record and prescribed at another: a warning callout on both rows', async () => {
+    const warfarin = { coding: [{ system: RXNORM, code: '855332', display: 'Warfarin Sodium 5 MG Oral Tablet' }] };
+    const store = fakeRecordSource([
+      medicationRequest('given', 'Patient/1', { medicationCodeableConcept: warfarin }),
+      medicationRequest('not-given', 'Patient/1', { medicationCodeableConcept: warfarin, doNotPerform: true }),
+    ]);
+    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${store} patient="clinic/Patient/1"></ehr-medication-list>`);
+    await ready(el);
+    for (const g of ['active', 'do-not-take']) {
+      const note = rows(el, g)[0]!.querySelector('[part~="difference"]')!;
+      expect(note.matches('.callout.callout-warning[part~="warning"]')).toBe(true);
+      expect(text(note)).toMatch(/^⚠ (Also prescribed by|Also recorded as not to be given by) Riverside Clinic/);
+    }
     await expectNoAxeViolations(el);
   });
 });
@@ -341,13 +437,92 @@ describe('<ehr-medication-list> bidi isolation of record pieces', () => {
       patient: 'margery',
       extra: { clinic: (p) => [at(p, 'bd-c', `1 tablet daily${rlo}`)], hospital: (p) => [at(p, 'bd-h', '2 tablets daily')] },
     });
-    const row = rows(el, 'active').find((r) => text(r.querySelector('[part~="name"]')!) === 'Simvastatin 10 MG Oral Tablet')!;
+    const row = rows(el, 'active').find((r) => text(r.querySelector('[part~="name"]')!) === 'Simvastatin 10 mg Oral Tablet')!;
     const diff = row.querySelector('[part~="difference"]')!;
     const bdis = [...diff.querySelectorAll('bdi')].map((b) => b.textContent);
     expect(bdis).toEqual(expect.arrayContaining([`1 tablet daily${rlo}`, '2 tablets daily', 'Riverside Clinic', 'St Elsewhere Hospital']));
     for (const b of diff.querySelectorAll('bdi')) expect(b.querySelector('bdi')).toBeNull();
-    expect(text(diff)).toMatch(/^≠ Differs between sources: dose /);
+    // A reworded dose is info, not a warning: the shared info callout.
+    expect(diff.matches('.callout.callout-info[part~="info"]')).toBe(true);
+    expect(row.querySelector('[part~="warning"]')).toBeNull();
+    expect(text(diff)).toMatch(/^ℹ Differs between sources: dose /);
     expect(text(diff)).toContain(`1 tablet daily${rlo}⇄(contains text-direction control characters) at Riverside Clinic`);
+  });
+});
+
+describe('<ehr-medication-list> columns', () => {
+  const statement = (id: string, over: Partial<MedicationStatement>): MedicationStatement => ({
+    resourceType: 'MedicationStatement',
+    id,
+    status: 'active',
+    subject: { reference: 'Patient/1' },
+    medicationCodeableConcept: { text: 'Ibuprofen 200 MG Oral Tablet' },
+    ...over,
+  });
+  const records: Resource[] = [
+    medicationRequest('by-doctor', 'Patient/1', {
+      medicationCodeableConcept: { text: 'Amlodipine 5 MG Oral Tablet' },
+      requester: { reference: 'Practitioner/7', display: 'TORPHY, Tyron (Dr)' },
+      authoredOn: '2020-08-23',
+    }),
+    medicationRequest('by-organization', 'Patient/1', {
+      medicationCodeableConcept: { text: 'Clopidogrel 75 MG Oral Tablet' },
+      requester: { reference: 'Organization/3', display: 'Riverside Pharmacy' },
+      authoredOn: '2019-05-02',
+    }),
+    statement('reported', {
+      informationSource: { reference: 'Patient/1', display: 'Parker Casper' },
+      effectivePeriod: { start: '2021-01-10' },
+      dosage: [{ asNeededBoolean: true }],
+    }),
+    medicationRequest('draft', 'Patient/1', { status: 'draft', medicationCodeableConcept: { text: 'Digoxin 0.125 MG Oral Tablet' } }),
+    medicationRequest('unknown', 'Patient/1', { status: 'unknown', medicationCodeableConcept: { text: 'Warfarin Sodium 5 MG Oral Tablet' } }),
+  ];
+
+  it('"Started / issued" for every date; "Recorded by" for an organization or a reporter; "Dose not recorded · as needed"', async () => {
+    const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${fakeRecordSource(records)} patient="clinic/Patient/1"></ehr-medication-list>`);
+    await ready(el);
+    const active = group(el, 'active')!;
+    // Prescribers and recorders in one group: the header says both, each recorder's cell says which.
+    expect([...active.querySelectorAll('thead th')].map((th) => text(th))).toEqual([
+      'Medication',
+      'Dose, route and frequency',
+      'Prescriber / recorded by',
+      'Started / issued',
+      'Source',
+    ]);
+    expect(cell(rowNamed(el, 'active', 'Amlodipine 5 mg Oral Tablet'), 'prescriber')).toBe('TORPHY, Tyron (Dr)');
+    expect(cell(rowNamed(el, 'active', 'Clopidogrel 75 mg Oral Tablet'), 'prescriber')).toBe('Recorded by Riverside Pharmacy');
+    const ibuprofen = rowNamed(el, 'active', 'Ibuprofen 200 mg Oral Tablet');
+    expect(cell(ibuprofen, 'prescriber')).toBe('Recorded by Parker Casper');
+    // An authoredOn and an effective period start read the same: a date, no per-cell label.
+    expect(cell(rowNamed(el, 'active', 'Amlodipine 5 mg Oral Tablet'), 'date')).toBe('23-Aug-2020');
+    expect(cell(ibuprofen, 'date')).toBe('10-Jan-2021');
+    expect(cell(ibuprofen, 'dose')).toBe('Dose not recorded · as needed');
+    expect(root(el).textContent).not.toMatch(/Taken from|Reported by/);
+    // A group that mixes statuses keeps its Status column.
+    const unknown = group(el, 'unknown')!;
+    expect([...unknown.querySelectorAll('thead th')].map((th) => text(th))).toContain('Status');
+    expect(rows(el, 'unknown').map((r) => cell(r, 'status')).sort()).toEqual(['Draft', 'Unknown status']);
+    expect(active.querySelector('[part~="status"]')).toBeNull();
+    await expectNoAxeViolations(el);
+  });
+
+  it('only recorders: the header says "Recorded by" and the cells just the name (de: "Dokumentiert von")', async () => {
+    const only = [records[1]!, records[2]!];
+    for (const [lang, header] of [
+      ['en', 'Recorded by'],
+      ['de', 'Dokumentiert von'],
+    ] as const) {
+      const wrapper = await fixture<HTMLElement>(
+        html`<div lang=${lang}><ehr-medication-list .store=${fakeRecordSource(only)} patient="clinic/Patient/1"></ehr-medication-list></div>`,
+      );
+      const el = wrapper.querySelector('ehr-medication-list') as EhrMedicationList;
+      await ready(el);
+      expect([...group(el, 'active')!.querySelectorAll('thead th')].map((th) => text(th))[2]).toBe(header);
+      expect(rows(el, 'active').map((r) => cell(r, 'prescriber'))).toEqual(['Riverside Pharmacy', 'Parker Casper']);
+      fixtureCleanup();
+    }
   });
 });
 
@@ -356,9 +531,16 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
     const { el } = await render({ name: 'german', patient: 'margery' }, { lang: 'de' });
     expect(text(root(el).querySelector('[part~="heading"]')!)).toBe('Medikamente');
     expect(text(group(el, 'active')!.querySelector('[part~="group-heading"]')!)).toBe('Aktiv (7 Medikamente)');
-    const hctz = rowNamed(el, 'active', 'Hydrochlorothiazide 25 MG');
+    const hctz = rowNamed(el, 'active', 'Hydrochlorothiazide 25 mg');
     expect(cell(hctz, 'dose')).toBe('Dosis nicht dokumentiert');
-    expect(cell(hctz, 'status')).toBe('Aktiv');
+    expect(hctz.querySelector('[part~="status"]')).toBeNull();
+    expect([...group(el, 'active')!.querySelectorAll('thead th')].map((th) => text(th))).toEqual([
+      'Medikament',
+      'Dosis, Art und Häufigkeit',
+      'Verordnet von',
+      'Begonnen / ausgestellt',
+      'Quelle',
+    ]);
     // German dates: "19-Juni-1967" or numeric "19.06.1967" (the date format per locale is being reworked).
     expect(cell(hctz, 'date')).toMatch(/^19(-Juni?-|\.06\.)1967$/);
     expect(text(group(el, 'stopped')!.querySelector('[part~="group-heading"]')!)).toMatch(/^Abgesetzt \/ abgeschlossen/);
@@ -374,7 +556,11 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
     expect(root(el).activeElement).toBe(first);
     await userEvent.keyboard('{Enter}');
     expect(picked).toHaveLength(1);
-    expect(picked[0]!.name).toBe(text(first));
+    // Shown with the ingredient first; the event carries the name as recorded.
+    expect(text(first)).toBe('Albuterol 0.09 mg/ACTUAT Metered Dose Inhaler · 200 ACTUAT');
+    expect(picked[0]!.name).toBe('200 ACTUAT Albuterol 0.09 MG/ACTUAT Metered Dose Inhaler');
+    // A target for ward tablets: at least 44 px tall.
+    expect(first.getBoundingClientRect().height).toBeGreaterThanOrEqual(44);
     expect(picked[0]!.group).toBe('active');
     expect(picked[0]!.records[0]!.resource.resourceType).toBe('MedicationRequest');
   });
@@ -397,11 +583,14 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
       );
       const el = wrapper.querySelector('ehr-medication-list') as EhrMedicationList;
       await ready(el);
-      const row = rowNamed(el, 'active', 'Insulin glargine 100 UNT/ML');
-      expect(text(row.querySelector('[part~="dose-incomplete"]')!)).toBe(`⚠ ${marker}`);
+      const row = rowNamed(el, 'active', 'Insulin glargine 100 UNT/mL');
+      const incomplete = row.querySelector('[part~="dose-incomplete"]')!;
+      expect(text(incomplete)).toBe(`⚠${marker}`);
+      // An incomplete record is a warning: the shared inline warning mark.
+      expect(incomplete.matches('.callout-mark.callout-warning[part~="warning"]')).toBe(true);
       // The marker is not a repeat of the English prefix inside the dose text.
-      expect(cell(row, "dose")).toBe(`⚠ ${marker} subcutaneous`);
-      expect(rowNamed(el, 'active', 'Amoxicillin 500 MG Oral Capsule').querySelector('[part~="dose-incomplete"]')).toBeNull();
+      expect(cell(row, "dose")).toBe(`⚠${marker} subcutaneous`);
+      expect(rowNamed(el, 'active', 'Amoxicillin 500 mg Oral Capsule').querySelector('[part~="dose-incomplete"]')).toBeNull();
     }
   });
 
@@ -420,7 +609,7 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
     });
     const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${fakeRecordSource([...odd, normal])} patient="clinic/Patient/1"></ehr-medication-list>`);
     await ready(el);
-    expect(rows(el, 'active').map((r) => text(r.querySelector('[part~="name"]')!))).toEqual(['Amoxicillin 500 MG Oral Capsule']);
+    expect(rows(el, 'active').map((r) => text(r.querySelector('[part~="name"]')!))).toEqual(['Amoxicillin 500 mg Oral Capsule']);
     const unknown = rows(el, 'unknown');
     expect(unknown.map((r) => text(r.querySelector('[part~="name"]')!)).sort()).toEqual(keys.map((k) => `Odd ${k}`).sort());
     // Each status is shown as recorded text, never as a built-in function's source.
@@ -438,7 +627,10 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
     expect(text(group(el, 'active')!.querySelector('[part~="group-heading"]')!)).toBe('Active (120 medications)');
     const cut = group(el, 'active')!.querySelector('[part~="show-all"]')!;
     expect(text(cut)).toBe('Showing the first 50 of 120. Show all 120');
-    cut.querySelector<HTMLButtonElement>('[part~="show-all-button"]')!.click();
+    const showAll = cut.querySelector<HTMLButtonElement>('[part~="show-all-button"]')!;
+    expect(showAll.getBoundingClientRect().height).toBeGreaterThanOrEqual(44);
+    expect(showAll.getBoundingClientRect().width).toBeGreaterThanOrEqual(44);
+    showAll.click();
     await el.updateComplete;
     expect(rows(el, 'active')).toHaveLength(120);
     expect(group(el, 'active')!.querySelector('[part~="show-all"]')).toBeNull();
@@ -457,19 +649,23 @@ describe('<ehr-medication-list> language, keyboard and states', () => {
     );
     const el = await fixture<EhrMedicationList>(html`<ehr-medication-list .store=${fakeRecordSource([taper, ...renewals])} patient="clinic/Patient/1"></ehr-medication-list>`);
     await ready(el);
-    const row = rowNamed(el, 'active', 'Prednisolone 5 MG Oral Tablet');
+    const row = rowNamed(el, 'active', 'Prednisolone 5 mg Oral Tablet');
     expect(cell(row, 'dose')).toBe(`${dosages.slice(0, 10).map((d) => d.text).join('; ')} and 15 more`);
+    expect(row.querySelector('[part~="dose"] [part~="show-more"]')!.getBoundingClientRect().height).toBeGreaterThanOrEqual(44);
     row.querySelector<HTMLButtonElement>('[part~="dose"] [part~="show-more"]')!.click();
     await el.updateComplete;
-    expect(cell(rowNamed(el, 'active', 'Prednisolone 5 MG Oral Tablet'), 'dose')).toBe(dosages.map((d) => d.text).join('; '));
+    expect(cell(rowNamed(el, 'active', 'Prednisolone 5 mg Oral Tablet'), 'dose')).toBe(dosages.map((d) => d.text).join('; '));
 
-    const history = rowNamed(el, 'active', 'Metformin 500 MG Oral Tablet').querySelector('[part~="history"]')!;
+    const history = rowNamed(el, 'active', 'Metformin 500 mg Oral Tablet').querySelector('[part~="history"]')!;
     expect(text(history.querySelector('summary')!)).toBe('15 earlier records');
+    // Targets for ward tablets: the disclosure and "and N more" are at least 44 px.
+    expect(history.querySelector('summary')!.getBoundingClientRect().height).toBeGreaterThanOrEqual(44);
+    expect(history.querySelector('summary')!.getBoundingClientRect().width).toBeGreaterThanOrEqual(44);
     expect(history.querySelectorAll('li')).toHaveLength(11);
     expect(text(history.querySelector('li:last-child')!)).toBe('and 5 more');
     history.querySelector<HTMLButtonElement>('[part~="show-more"]')!.click();
     await el.updateComplete;
-    expect(rowNamed(el, 'active', 'Metformin 500 MG Oral Tablet').querySelectorAll('[part~="history"] li')).toHaveLength(15);
+    expect(rowNamed(el, 'active', 'Metformin 500 mg Oral Tablet').querySelectorAll('[part~="history"] li')).toHaveLength(15);
   });
 
   it('a provider in error and nothing listed: "Medication information unavailable" naming it, never "No medications recorded"', async () => {
@@ -605,9 +801,26 @@ describe('<ehr-medication-list> layout', () => {
     const medium = await renderAtWidth('layout-920', 920);
     expectFits(medium);
     expect(tableDisplay(medium)).toBe('table');
-    // The deceased warning stays inside the element.
-    const warning = group(medium, 'active')!.querySelector('[part~="warning"][role="note"]')!;
+    // The deceased note stays inside the element.
+    const warning = group(medium, 'active')!.querySelector('[part~="deceased-note"][role="note"]')!;
     expect(warning.getBoundingClientRect().right).toBeLessThanOrEqual(medium.getBoundingClientRect().right + 0.5);
+  });
+
+  it('is dense at 1,100 px: a medicine with short fields takes one line, the deceased note one block', async () => {
+    // 1,052 px: the list full width on the demo page at a 1,100 px window.
+    const el = await renderAtWidth('layout-dense', 1052);
+    expectFits(el);
+    const oneLine = (row: HTMLTableRowElement) => {
+      const td = row.querySelector('td')!;
+      const cs = getComputedStyle(td);
+      const line = parseFloat(cs.lineHeight);
+      const chrome = parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom) + parseFloat(cs.borderBottomWidth);
+      return row.getBoundingClientRect().height < line * 1.5 + chrome + 1;
+    };
+    const short = ['Amlodipine 5 mg Oral Tablet', 'Clopidogrel 75 mg Oral Tablet', 'Digoxin 0.125 mg Oral Tablet', 'Lasix 40mg', 'Warfarin Sodium 5 mg Oral Tablet'];
+    for (const name of short) expect(oneLine(rowNamed(el, 'active', name)), name).toBe(true);
+    // Most of his twelve active medicines are one line each.
+    expect(rows(el, 'active').filter(oneLine).length).toBeGreaterThanOrEqual(9);
   });
 
   it('lines up the columns of every group (one shared column sizing)', async () => {
@@ -616,7 +829,8 @@ describe('<ehr-medication-list> layout', () => {
     const headers = (g: string) => [...group(el, g)!.querySelectorAll('thead th')].map((th) => th.getBoundingClientRect());
     const active = headers('active');
     const stopped = headers('stopped');
-    expect(active).toHaveLength(6);
+    // Both groups say their status in the heading: the same five columns.
+    expect(active).toHaveLength(5);
     active.forEach((a, i) => {
       expect(Math.abs(a.left - stopped[i]!.left)).toBeLessThan(1);
       expect(Math.abs(a.width - stopped[i]!.width)).toBeLessThan(1);

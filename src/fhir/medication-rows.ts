@@ -38,6 +38,7 @@ import {
   type MedicationUse,
   type SourcedItem,
 } from './medications.js';
+import { ingredientFirstName, type IngredientFirstName } from './medication-names.js';
 import { displayName } from './names.js';
 import { parseReference, resolveContained } from './references.js';
 import { deceasedInfo, isEnteredInError, medicationGroup, type MedicationGroup } from './status.js';
@@ -98,11 +99,20 @@ function whoRef(resource: MedicationUse): Reference | undefined {
   return resource.resourceType === 'MedicationRequest' ? resource.requester : resource.informationSource;
 }
 
-/** Who prescribed (MedicationRequest.requester) or reported (MedicationStatement.informationSource). */
+/**
+ * Who prescribed (MedicationRequest.requester) or recorded (MedicationStatement.informationSource)
+ * the medication. `prescriber` for a requester who is a person prescribing (a Practitioner or
+ * PractitionerRole, or a requester of unknown type); `recorded-by` for an Organization, a Patient,
+ * RelatedPerson or Device as requester, and for whoever reported a MedicationStatement: they did
+ * not prescribe it, so the list never calls them the prescriber.
+ */
 export interface PrescriberView {
   readonly text: string | null;
-  readonly role: 'prescriber' | 'reported-by';
+  readonly role: 'prescriber' | 'recorded-by';
 }
+
+/** Requester types that are a person prescribing. */
+const PRESCRIBER_TYPES: ReadonlySet<string> = new Set(['Practitioner', 'PractitionerRole']);
 
 /** Name of a Practitioner/Patient/RelatedPerson (`FAMILY, Given (Title)`) or Organization. */
 function personOrOrgName(resource: Resource | undefined): string | null {
@@ -115,17 +125,26 @@ function personOrOrgName(resource: Resource | undefined): string | null {
   return null;
 }
 
+/** The type a reference points at: the resolved resource's, else `Reference.type`, else the reference string's. */
+function referenceType(ref: Reference, resolved: Resource | undefined): string | undefined {
+  if (resolved && typeof resolved.resourceType === 'string') return resolved.resourceType;
+  if (typeof ref.type === 'string' && ref.type.trim()) return ref.type.trim().replace(/^http:\/\/hl7\.org\/fhir\/StructureDefinition\//, '');
+  const parsed = parseReference(ref.reference);
+  return parsed && (parsed.kind === 'relative' || parsed.kind === 'absolute') ? parsed.type : undefined;
+}
+
 /** The prescriber's name: the reference's display, else the resolved (or contained) resource's name. */
 export function prescriberOf(record: MedicationRecord, lookup: StoredLookup = () => undefined, sources: readonly SourceBase[] = []): PrescriberView {
   const res = record.resource;
-  const role = res.resourceType === 'MedicationRequest' ? 'prescriber' : 'reported-by';
   const ref = whoRef(res);
-  if (!ref || typeof ref !== 'object') return { text: null, role };
-  if (typeof ref.display === 'string' && ref.display.trim()) return { text: ref.display.replace(/\s+/g, ' ').trim(), role };
+  if (!ref || typeof ref !== 'object') return { text: null, role: res.resourceType === 'MedicationRequest' ? 'prescriber' : 'recorded-by' };
   const contained = resolveContained(res, ref);
-  if (contained) return { text: personOrOrgName(contained), role };
-  const key = typeof ref.reference === 'string' ? storeKeyOf(ref.reference, record.source, sources) : undefined;
-  return { text: key ? personOrOrgName(lookup(key)) : null, role };
+  const key = !contained && typeof ref.reference === 'string' ? storeKeyOf(ref.reference, record.source, sources) : undefined;
+  const resolved = contained ?? (key ? lookup(key) : undefined);
+  const type = referenceType(ref, resolved);
+  const role = res.resourceType === 'MedicationRequest' && (type === undefined || PRESCRIBER_TYPES.has(type)) ? 'prescriber' : 'recorded-by';
+  if (typeof ref.display === 'string' && ref.display.trim()) return { text: ref.display.replace(/\s+/g, ' ').trim(), role };
+  return { text: personOrOrgName(resolved), role };
 }
 
 /** The clinical date of a record and what it means. */
@@ -190,8 +209,10 @@ export interface MedicationRowView {
   /** Stable key for rendering. */
   readonly id: string;
   readonly group: MedicationDisplayGroup;
-  /** Name to show (first non-empty among the row's records), or `null`. */
+  /** Name as recorded (first non-empty among the row's records), or `null`. */
   readonly name: string | null;
+  /** `name` with the ingredient first (`medication-names.ts`): what the list shows and sorts by. */
+  readonly shownName: IngredientFirstName | null;
   /** The newest record of the row: its dose, prescriber, date and strength are shown. */
   readonly primary: MedicationEntryView;
   /** Each source's newest record in this row (one per source): those in the row's group first, then newest first. */
@@ -354,9 +375,14 @@ export function buildMedicationList(records: readonly MedicationRecord[] | undef
 /** One collator for every comparison (fixed language: the order must not depend on the machine's locale). */
 const NAME_ORDER = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 
-/** Alphabetical in current groups; newest first under "Stopped / completed" (it is history). */
+/**
+ * Alphabetical by ingredient (the shown name, with a leading pack size or release period moved
+ * after it) in current groups; newest first under "Stopped / completed" (it is history).
+ */
 function rowOrder(group: MedicationDisplayGroup): (a: MedicationRowView, b: MedicationRowView) => number {
-  const byName = (a: MedicationRowView, b: MedicationRowView) => NAME_ORDER.compare(a.name ?? '\uffff', b.name ?? '\uffff');
+  const byName = (a: MedicationRowView, b: MedicationRowView) =>
+    NAME_ORDER.compare(a.shownName?.sortKey ?? '\uffff', b.shownName?.sortKey ?? '\uffff') ||
+    NAME_ORDER.compare(a.name ?? '\uffff', b.name ?? '\uffff');
   if (group === 'stopped') return (a, b) => byDateDesc(a.primary, b.primary) || byName(a, b);
   return (a, b) => byName(a, b) || byDateDesc(a.primary, b.primary);
 }
@@ -400,10 +426,12 @@ function makeRow(
   const everything = [...current, ...earlier];
   const doses = current.map((e) => ({ source: e.source, value: e.dose }));
   const statuses = current.map((e) => ({ source: e.source, value: { group: e.group, ...(e.status ? { status: e.status } : {}) } }));
+  const name = everything.map((e) => e.name.text).find((t) => t) ?? null;
   return {
     id: `${group}:${primary.key}`,
     group,
-    name: everything.map((e) => e.name.text).find((t) => t) ?? null,
+    name,
+    shownName: name === null ? null : ingredientFirstName(name),
     primary,
     current,
     earlier,

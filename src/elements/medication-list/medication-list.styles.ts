@@ -13,11 +13,12 @@ export default css`
     display: grid;
     grid-template-columns: minmax(0, 1fr);
   }
+  /* Dense by default: a group is its heading and its table, close together. */
   .base {
-    gap: ${token('space-m')};
+    gap: ${token('space-s')};
   }
   .group {
-    gap: ${token('space-xs')};
+    gap: ${token('space-2xs')};
   }
   .base > *,
   .group > * {
@@ -51,26 +52,10 @@ export default css`
     font-weight: ${token('font-weight-normal')};
   }
 
-  .warning,
+  /* Difference notes are the shared callouts (callout-styles.ts), tighter inside a cell. */
   .difference {
-    display: flex;
-    align-items: flex-start;
-    gap: ${token('space-xs')};
-    margin: ${token('space-2xs')} 0 0;
-    padding: ${token('space-2xs')} ${token('space-s')};
-    border: 1px dashed ${token('color-warning')};
-    border-inline-start-width: 4px;
-    border-radius: ${token('radius-m')};
-    background: ${token('color-warning-surface')};
-    color: ${token('color-text')};
-    font-size: ${token('font-size-s')};
-    overflow-wrap: anywhere;
-  }
-  .warning {
-    border-style: solid;
-    border-color: ${token('color-deceased')};
-    background: ${token('color-deceased-surface')};
-    color: ${token('color-deceased')};
+    margin-block: ${token('space-3xs')} 0;
+    padding-block: ${token('space-3xs')};
   }
   .icon {
     flex: none;
@@ -85,29 +70,31 @@ export default css`
     border-collapse: collapse;
     font-size: ${token('font-size-s')};
   }
-  /* Date and source get what a date and a compact badge need; dose, status and prescriber a share;
-     the name column (no width) takes the rest, so it grows most on wide screens. Above the
-     stacking width (56rem) the widths always add up to less than the table. */
+  /* Date and source get what a date and a one-line compact badge need; dose, status and
+     prescriber a share (a "FAMILY, Given (Title)" fits on one line at 1,100 px); the name column
+     (no width) takes the rest, so it grows most on wide screens. Above the stacking width (56rem)
+     the widths always add up to less than the table. */
   .col-dose {
-    inline-size: 19%;
+    inline-size: 22.5%;
   }
   .col-status {
-    inline-size: 15%;
+    inline-size: 11%;
   }
   .col-prescriber {
-    inline-size: 13%;
+    inline-size: 9.5rem;
   }
   .col-date {
-    inline-size: 7.5rem;
+    inline-size: 6.25rem;
   }
   .col-source {
-    inline-size: 8.5rem;
+    inline-size: 11rem;
   }
   th,
   td {
     text-align: start;
     vertical-align: top;
-    padding: ${token('space-xs')} ${token('space-s')};
+    padding: ${token('space-2xs')} ${token('space-xs')};
+    line-height: 1.35;
     border-block-end: 1px solid var(--ehr-medication-list-row-border, ${token('color-border-subtle')});
     /* Columns have fixed widths, so a long word (record text) breaks inside its cell. */
     overflow-wrap: anywhere;
@@ -122,10 +109,15 @@ export default css`
   .cell-prescriber bdi {
     overflow-wrap: anywhere;
   }
+  /* Inline, so the quiet "not stopped at death" mark follows the name on its line. */
   .name {
-    display: block;
+    display: inline;
     font-weight: ${token('font-weight-bold')};
-    font-size: ${token('font-size-m')};
+  }
+  /* A pack size, release period or code moved after the ingredient: there, but quiet. */
+  .qualifier {
+    color: ${token('color-muted')};
+    font-weight: ${token('font-weight-normal')};
   }
   .name-button {
     font: inherit;
@@ -144,15 +136,6 @@ export default css`
     margin: ${token('space-xs')} 0;
     font-size: ${token('font-size-s')};
   }
-  /* A dose that could not be fully read: its own marker, in words, never colour alone. */
-  .dose-incomplete {
-    display: inline-block;
-    padding: 0 ${token('space-2xs')};
-    border: 1px dashed ${token('color-warning')};
-    border-radius: ${token('radius-s')};
-    background: ${token('color-warning-surface')};
-    color: ${token('color-warning')};
-  }
   .not-recorded {
     font-style: italic;
     color: ${token('color-muted')};
@@ -165,25 +148,15 @@ export default css`
   .date-kind {
     color: ${token('color-muted')};
   }
-  .history .date-value {
+  /* A date is never broken at its hyphens. */
+  .date-value {
     white-space: nowrap;
   }
-  /* On its own line under the status, as wide as its words (it wraps only in a narrow column). */
+  /* Not stopped at death: a quiet mark after the name (the heading and the one note say it in words). */
   .after-death-mark {
-    display: flex;
-    inline-size: fit-content;
-    max-inline-size: 100%;
-    gap: ${token('space-3xs')};
-    margin-block-start: ${token('space-3xs')};
-    padding: 0 ${token('space-2xs')};
-    border: 1px solid ${token('color-deceased')};
-    border-radius: ${token('radius-m')};
-    background: ${token('color-deceased-surface')};
-    color: ${token('color-deceased')};
-    font-weight: ${token('font-weight-bold')};
-  }
-  .row.after-death td {
-    background-image: repeating-linear-gradient(135deg, transparent 0 8px, ${token('color-deceased-surface')} 8px 9px);
+    color: ${token('color-muted')};
+    font-size: ${token('font-size-xs')};
+    font-weight: ${token('font-weight-normal')};
   }
   .do-not-give {
     color: ${token('color-danger')};
@@ -196,9 +169,21 @@ export default css`
     margin-block-start: ${token('space-2xs')};
     font-size: ${token('font-size-s')};
   }
+  /* Targets for ward tablets: the disclosure and the "show all" / "and N more" buttons are at
+     least --ehr-size-target (44 px) tall and wide. */
   .history summary {
     cursor: pointer;
     color: ${token('color-accent')};
+    min-block-size: ${token('size-target')};
+    min-inline-size: ${token('size-target')};
+    box-sizing: border-box;
+    line-height: ${token('size-target')};
+    inline-size: fit-content;
+  }
+  .show-all-button,
+  .show-more {
+    min-block-size: ${token('size-target')};
+    min-inline-size: ${token('size-target')};
   }
   .history ul {
     margin: ${token('space-2xs')} 0 0;

@@ -22,14 +22,18 @@ import { INCOMPLETE_DOSE_PREFIX, dosageParts, dosageText, medicationDosageSummar
 import { LIST_PREVIEW, NESTED_PREVIEW, preview, renderAndMore, renderShowAll } from '../base/show-more.js';
 import { renderEmptyRecord, renderIncompleteCaveat, renderNoRecord, verdictFor } from '../base/completeness-notes.js';
 import { recordText, sentence } from '../base/record-text.js';
+import { renderCallout, renderCalloutMark } from '../base/callout.js';
 import type { Localize } from '../base/localize/localize.js';
 import type { CompletenessVerdict } from '../../fhir/completeness.js';
 import styles from './medication-list.styles.js';
 
 type MedicationUse = MedicationRequest | MedicationStatement;
 
-/** One piece of a dose: text from the record or built in words, `paren` when shown in brackets. */
-type DosePiece = { readonly text: string; readonly paren?: boolean };
+/**
+ * One piece of a dose: text from the record or built in words, `paren` when shown in brackets;
+ * `kind` says which part of the dosage it is (`text` for the prescriber's written instruction).
+ */
+type DosePiece = { readonly text: string; readonly paren?: boolean; readonly kind: 'text' | 'dose' | 'route' | 'frequency' | 'as-needed' };
 
 /**
  * The dose text of an entry split into the pieces it was built from (one list per dosage), so
@@ -44,19 +48,22 @@ function dosePieces(e: MedicationEntryView): DosePiece[][] | null {
   for (const d of list) {
     const p = dosageParts(d);
     if (p.text) {
-      out.push([{ text: p.text }]);
+      out.push([{ text: p.text, kind: 'text' }]);
       continue;
     }
     // The route as dosageText shows it: a phrase (`by mouth`) or the recorded route in brackets.
     const route = p.route ? dosageText({ route: d.route }) : null;
-    const routePiece = route
+    const routePiece: DosePiece | null = route
       ? route.startsWith('(') && route.endsWith(')') && route !== p.route
-        ? { text: route.slice(1, -1), paren: true }
-        : { text: route }
+        ? { text: route.slice(1, -1), paren: true, kind: 'route' as const }
+        : { text: route, kind: 'route' as const }
       : null;
-    const pieces = [p.dose ? { text: p.dose } : null, routePiece, p.frequency ? { text: p.frequency } : null, p.asNeeded ? { text: p.asNeeded } : null].filter(
-      (x): x is DosePiece => x !== null,
-    );
+    const pieces = ([
+      p.dose ? { text: p.dose, kind: 'dose' as const } : null,
+      routePiece,
+      p.frequency ? { text: p.frequency, kind: 'frequency' as const } : null,
+      p.asNeeded ? { text: p.asNeeded, kind: 'as-needed' as const } : null,
+    ] satisfies (DosePiece | null)[]).filter((x): x is DosePiece => x !== null);
     if (pieces.length) out.push(pieces);
   }
   const joined = out.map((ps) => ps.map((x) => (x.paren ? `(${x.text})` : x.text)).join(' ')).join('; ');
@@ -82,7 +89,7 @@ function isolated(localize: Localize, pieces: readonly (string | TemplateResult)
 
 /** Detail of `ehr-medication-select`. */
 export interface MedicationSelectDetail {
-  /** Name shown for the row (`null` when none was recorded). */
+  /** The row's name as recorded (`null` when none was recorded); the list shows it with the ingredient first. */
   name: string | null;
   /** The group the row is in. */
   group: MedicationDisplayGroup;
@@ -103,6 +110,28 @@ const MED_TYPES = ['MedicationRequest', 'MedicationStatement'];
 /** Status codes of MedicationRequest and MedicationStatement that the `medsStatus` term puts in words. */
 const MED_STATUS_CODES: ReadonlySet<string> = new Set(['active', 'on-hold', 'cancelled', 'stopped', 'completed', 'draft', 'unknown', 'not-taken', 'intended']);
 const KEY = /^([^/]+)\/([A-Za-z]+)\/([^/]+)$/;
+
+/** The statuses a group's heading already says (no Status column when every row has one of them). */
+const HEADING_STATUSES: Partial<Record<MedicationDisplayGroup, ReadonlySet<string>>> = {
+  active: new Set(['active']),
+  'on-hold': new Set(['on-hold']),
+  stopped: new Set(['stopped', 'completed']),
+};
+
+/** The group that carries the list's one "not stopped at death" note: the first with such a row. */
+function firstFlaggedGroup(view: MedicationListView): MedicationDisplayGroup | undefined {
+  return view.deceased ? view.groups.find((g) => g.rows.some((r) => r.activeAfterDeath))?.group : undefined;
+}
+
+/** What one group's table shows (see `columnsFor`). */
+interface GroupColumns {
+  /** Whether the Status column is shown. */
+  readonly status: boolean;
+  /** The group mixes prescribers and recorders. */
+  readonly mixed: boolean;
+  /** Header of the who-column. */
+  readonly prescriber: string;
+}
 
 /** Reads one `"<source>/<Type>/<id>"` from whatever the store offers; `null` when not there. */
 async function readKey(store: RecordSource, key: string): Promise<Resource | null> {
@@ -127,12 +156,16 @@ async function readKey(store: RecordSource, key: string): Promise<Resource | nul
  * sources" with each provider's value. Older records of a drug (renewals, past courses) are kept
  * under the row or in *Stopped / completed*, never dropped. `entered-in-error` records are never
  * shown. `doNotPerform` requests are listed only under *Do not take*. For a patient recorded as
- * deceased, "active" prescriptions are titled "Recorded as active — patient deceased on …", with
- * a warning, and each is marked "Active after death". When nothing is in *Active* but other groups
+ * deceased, "active" prescriptions are titled "Recorded as active — not stopped at death on …",
+ * with one warning note for the whole list; each such row carries a quiet mark (a small muted ◆,
+ * "Not stopped at death" for screen readers). When nothing is in *Active* but other groups
  * have entries, the list says "No active medications recorded" above them.
  *
- * Every group's table has the same fixed column widths, so the groups' columns line up, and the
- * list never grows wider than its host: long record text wraps inside its cell. Below a container
+ * Dense by default: one line per medicine where its fields fit (at 1,100 px most do), small cell
+ * padding, the name in the table's font size. Every group's table has the same fixed column
+ * widths, so groups with the same columns line up (a group without a Status column gives that
+ * space to the name), and the list never grows wider than its host: long record text wraps
+ * inside its cell; a date never breaks. Below a container
  * width of 56rem each row is stacked as "label: value" lines. Source badges are compact (the
  * provider's name; the sync time is in the badge's tooltip and read by screen readers).
  *
@@ -166,7 +199,10 @@ async function readKey(store: RecordSource, key: string): Promise<Resource | nul
  * @csspart group - One group (section with its heading and table).
  * @csspart group-heading - A group's heading with its count.
  * @csspart row - One medication (a table row).
- * @csspart name - The medication name (a button when `selectable`).
+ * @csspart name - The medication name with the ingredient first (a button when `selectable`); a
+ *   leading pack size, release period or code of an RxNorm name follows it, muted (`10 ML Furosemide
+ *   10 MG/ML Injection` shows as `Furosemide 10 mg/mL Injection · 10 mL`).
+ * @csspart recorded-name - "Recorded as: …", for screen readers (and the name's tooltip), when the shown name differs from the recorded one.
  * @csspart strength - Strength and dose form, when a Medication records them.
  * @csspart dose - Dose, route and frequency, or "Dose not recorded".
  * @csspart dose-incomplete - "Dose incomplete – check source record": a structured dose the list could not fully read.
@@ -174,9 +210,11 @@ async function readKey(store: RecordSource, key: string): Promise<Resource | nul
  * @csspart prescriber - Who prescribed (or reported) it, or "Not known".
  * @csspart date - Prescribed / taken-from / recorded date.
  * @csspart source - The cell with the source badges.
- * @csspart difference - "Differs between sources …" and do-not-give conflicts.
- * @csspart warning - Deceased warning and the "Active after death" marks.
- * @csspart history - The disclosure listing a drug's earlier records.
+ * @csspart difference - "Differs between sources …" (an info callout: dose wording or status differs) and do-not-give conflicts (a warning callout).
+ * @csspart warning - The list's one "not stopped at death" note for a deceased patient (with `deceased-note`); the shared warning callout.
+ * @csspart deceased-note - That note.
+ * @csspart after-death-mark - The quiet per-row mark of a prescription not stopped at death (words for screen readers).
+ * @csspart history - The disclosure listing a drug's earlier records (its "N earlier records" toggle is a 44 px target).
  * @csspart skeleton - Loading placeholder.
  * @csspart empty - "No medications recorded" / "Medication information unavailable", and "No active medications recorded" above the other groups.
  * @csspart incomplete - "May be incomplete: …" above the groups while some provider's data for this patient is missing.
@@ -365,7 +403,7 @@ export class EhrMedicationList extends EhrDataElement {
         }
         return t.term('medsGroupActive');
       case 'on-hold':
-        return t.term('medsGroupOnHold');
+        return view.deceased && rows.some((r) => r.activeAfterDeath) ? t.term('medsGroupOnHoldDeceased') : t.term('medsGroupOnHold');
       case 'stopped':
         return t.term('medsGroupStopped');
       case 'do-not-take':
@@ -384,19 +422,20 @@ export class EhrMedicationList extends EhrDataElement {
     const title = html`<span class="group-title">${this.groupTitle(view, group, rows)}</span>
       <span class="count">(${t.term('medsGroupCount', rows.length)})</span>`;
     const date = view.deceasedDate ? t.clinicalDate(view.deceasedDate.original) : undefined;
+    const columns = this.columnsFor(group, rows);
     return html`<section class="group ${group} ${flagged ? 'after-death' : ''}" part="group" aria-labelledby=${id} data-group=${group}>
       ${renderHeading(level, title, { id, cls: 'group-heading', part: 'group-heading' })}
-      ${flagged
-        ? html`<p class="warning" part="warning" role="note">
-            <span class="icon" aria-hidden="true">⚠</span>
-            <span>${date ? t.term('medsDeceasedWarning', date) : t.term('medsDeceasedWarningNoDate')}</span>
-          </p>`
+      ${flagged && group === firstFlaggedGroup(view)
+        ? renderCallout('warning', html`<p>${date ? t.term('medsDeceasedWarning', date) : t.term('medsDeceasedWarningNoDate')}</p>`, {
+            part: 'deceased-note',
+            about: 'deceased',
+          })
         : nothing}
-      <table class="table" aria-labelledby=${id}>
+      <table class="table ${columns.status ? '' : 'no-status'}" aria-labelledby=${id}>
         <colgroup>
           <col class="col-name" />
           <col class="col-dose" />
-          <col class="col-status" />
+          ${columns.status ? html`<col class="col-status" />` : nothing}
           <col class="col-prescriber" />
           <col class="col-date" />
           <col class="col-source" />
@@ -405,18 +444,42 @@ export class EhrMedicationList extends EhrDataElement {
           <tr>
             <th scope="col">${t.term('medsColumnName')}</th>
             <th scope="col">${t.term('medsColumnDose')}</th>
-            <th scope="col">${t.term('medsColumnStatus')}</th>
-            <th scope="col">${t.term('medsColumnPrescriber')}</th>
+            ${columns.status ? html`<th scope="col">${t.term('medsColumnStatus')}</th>` : nothing}
+            <th scope="col">${columns.prescriber}</th>
             <th scope="col">${t.term('medsColumnDate')}</th>
             <th scope="col">${t.term('medsColumnSource')}</th>
           </tr>
         </thead>
         <tbody>
-          ${shown.map((r) => this.renderRow(r))}
+          ${shown.map((r) => this.renderRow(r, columns))}
         </tbody>
       </table>
       ${renderShowAll(t, shown.length, rows.length, () => this.expand(`group:${group}`))}
     </section>`;
+  }
+
+  /**
+   * The columns a group needs. No Status column where the heading already says the status
+   * (Active, On hold, Stopped / completed: every row's own status is the heading's, so
+   * "Active" would repeat on each row; a source that disagrees is said in the row's
+   * "Differs between sources" note); kept where the group mixes statuses (other or unknown, a
+   * cancelled or not-taken record under Stopped) and under Do not take (its per-row "Do not
+   * give" mark). The who-column is "Prescriber" when every row was prescribed by a person,
+   * "Recorded by" when none was, and "Prescriber / recorded by" when mixed (then each recorder's
+   * cell says "Recorded by …").
+   */
+  private columnsFor(group: MedicationDisplayGroup, rows: readonly MedicationRowView[]): GroupColumns {
+    const t = this.localize;
+    const said = HEADING_STATUSES[group];
+    const status = !said || rows.some((r) => !r.primary.status || !said.has(r.primary.status));
+    const recorders = rows.filter((r) => r.primary.prescriber.role === 'recorded-by').length;
+    const mixed = recorders > 0 && recorders < rows.length;
+    const prescriber = mixed
+      ? t.term('medsColumnPrescriberOrRecordedBy')
+      : recorders > 0
+        ? t.term('medsColumnRecordedBy')
+        : t.term('medsColumnPrescriber');
+    return { status, mixed, prescriber };
   }
 
   private sourceName(id: string): string {
@@ -436,15 +499,34 @@ export class EhrMedicationList extends EhrDataElement {
     return lower ? words.toLocaleLowerCase(t.lang) : words;
   }
 
+  /**
+   * The name with the ingredient first (`src/fhir/medication-names.ts`): the moved pack size,
+   * release period or code follows, muted. When the shown name differs from the recorded one,
+   * the recorded name is the tooltip and is read by screen readers ("Recorded as: …").
+   */
   private renderName(row: MedicationRowView): TemplateResult {
     const t = this.localize;
     const p = row.primary;
-    const text = row.name ?? (p.medicationMissing ? t.term('medsDetailsUnavailable') : t.term('medsNameNotKnown'));
-    const missing = row.name === null;
-    const inner = missing ? html`<bdi class="missing">${text}</bdi>` : recordText(t, text);
-    return this.selectable
-      ? html`<button type="button" class="name name-button" part="name" @click=${() => this.select(row)}>${inner}</button>`
-      : html`<span class="name" part="name">${inner}</span>`;
+    if (row.name === null || !row.shownName) {
+      const inner = html`<bdi class="missing">${p.medicationMissing ? t.term('medsDetailsUnavailable') : t.term('medsNameNotKnown')}</bdi>`;
+      return this.selectable
+        ? html`<button type="button" class="name name-button target" part="name" @click=${() => this.select(row)}>${inner}</button>`
+        : html`<span class="name" part="name">${inner}</span>`;
+    }
+    const shown = row.shownName;
+    const recorded = row.name;
+    const inner = shown.changed
+      ? html`${recordText(t, shown.main)}${shown.qualifierParts.map((q) => html` <span class="qualifier">· ${recordText(t, q)}</span>`)}`
+      : recordText(t, recorded);
+    const title = shown.changed ? t.term('medsRecordedAs', recorded) : nothing;
+    const name = this.selectable
+      ? html`<span class="name" title=${title}
+          ><button type="button" class="name-button target" part="name" @click=${() => this.select(row)}>${inner}</button></span
+        >`
+      : html`<span class="name" part="name" title=${title}>${inner}</span>`;
+    return html`${name}${shown.changed
+      ? html`<span class="visually-hidden" part="recorded-name">${sentence(t, (slot) => t.term('medsRecordedAs', slot(recorded)))}</span>`
+      : nothing}`;
   }
 
   private select(row: MedicationRowView): void {
@@ -504,20 +586,16 @@ export class EhrMedicationList extends EhrDataElement {
         }
         return parts.join('; ');
       });
-      notes.push(html`<p class="difference" part="difference">
-        <span class="icon" aria-hidden="true">≠</span>
-        <span><strong>${t.term('medsDiffers')}:</strong> ${words}</span>
-      </p>`);
+      // A reworded dose or another source's status is worth knowing, not an alarm: info.
+      notes.push(renderCallout('info', html`<p><strong>${t.term('medsDiffers')}:</strong> ${words}</p>`, { part: 'difference', cls: 'difference', about: 'differs' }));
     }
     if (row.conflictingSources.length) {
       const words = sentence(t, (slot) => {
         const names = t.list(row.conflictingSources.map((s) => slot(this.sourceName(s))));
         return row.group === 'do-not-take' ? t.term('medsAlsoPrescribed', names) : t.term('medsAlsoDoNotGive', names);
       });
-      notes.push(html`<p class="difference" part="difference">
-        <span class="icon" aria-hidden="true">⚠</span>
-        <span>${words}</span>
-      </p>`);
+      // Prescribed at one provider, "do not give" at another: a warning.
+      notes.push(renderCallout('warning', html`<p>${words}</p>`, { part: 'difference', cls: 'difference', about: 'do-not-give-conflict' }));
     }
     return notes.length ? html`${notes}` : nothing;
   }
@@ -558,9 +636,8 @@ export class EhrMedicationList extends EhrDataElement {
    * never reads as the whole instruction (`part="dose-incomplete"`).
    */
   private renderDoseIncomplete(): TemplateResult {
-    return html`<strong class="dose-incomplete" part="dose-incomplete"
-      ><span aria-hidden="true">⚠</span> ${this.localize.term('medsDoseIncomplete')}</strong
-    >`;
+    // An incomplete record is a warning: the shared inline mark (icon and colour, in words).
+    return renderCalloutMark('warning', html`${this.localize.term('medsDoseIncomplete')}`, { part: 'dose-incomplete', cls: 'dose-incomplete' });
   }
 
   /** A dose with each record-derived piece (dose, route, reason…) in its own `<bdi>`. */
@@ -568,27 +645,43 @@ export class EhrMedicationList extends EhrDataElement {
     const pieces = e && e.dose === dose ? dosePieces(e) : null;
     const t = this.localize;
     if (!pieces) return recordText(t, dose);
+    // Built from structured parts with no amount ("as needed", "twice a day"): say the dose is
+    // missing rather than let "as needed" read as the whole instruction.
+    const noAmount = (ps: readonly DosePiece[]) => !ps.some((x) => x.kind === 'dose' || x.kind === 'text');
     return isolated(
       t,
-      pieces.map((ps) => isolated(t, ps.map((x) => (x.paren ? html`(${recordText(t, x.text)})` : x.text)), ' ')),
+      pieces.map(
+        (ps) =>
+          html`${noAmount(ps) ? html`<span class="not-recorded" lang=${t.lang}>${t.term('medsDoseNotRecorded')}</span> · ` : nothing}${isolated(
+            t,
+            ps.map((x) => (x.paren ? html`(${recordText(t, x.text)})` : x.text)),
+            ' ',
+          )}`,
+      ),
       '; ',
     );
   }
 
   private renderDate(e: MedicationEntryView): TemplateResult {
     const t = this.localize;
+    // One column, "Started / issued", whichever field the date came from (authoredOn, effective[x], dateAsserted).
     if (!e.date.value) return html`<span class="not-recorded">${t.term('notKnown')}</span>`;
-    const label = e.date.kind === 'effective' ? t.term('medsDateEffective') : e.date.kind === 'asserted' ? t.term('medsDateAsserted') : '';
-    return html`${label ? html`<span class="date-kind">${label}</span> ` : nothing}<span class="date-value">${t.clinicalDate(e.date.value)}</span>`;
+    return html`<span class="date-value">${t.clinicalDate(e.date.value)}</span>`;
   }
 
-  private renderPrescriber(e: MedicationEntryView): TemplateResult {
+  /**
+   * Who prescribed it, or who recorded it when that was not a prescriber (an organization, the
+   * patient or another reporter). In a group that mixes both (header "Prescriber / recorded by")
+   * a recorder's cell says "Recorded by …"; in a group of one kind the header says it.
+   */
+  private renderPrescriber(e: MedicationEntryView, mixed: boolean): TemplateResult {
     const t = this.localize;
-    if (!e.prescriber.text) return html`<span class="not-recorded">${t.term('notKnown')}</span>`;
-    if (e.prescriber.role !== 'reported-by') return recordText(t, e.prescriber.text);
-    // The name where the language puts it, as its own node.
     const who = e.prescriber.text;
-    return sentence(t, (slot) => t.term('medsReportedBy', slot(who)));
+    const recorder = e.prescriber.role === 'recorded-by';
+    if (!who) return html`<span class="not-recorded">${t.term('notKnown')}</span>`;
+    if (!recorder || !mixed) return recordText(t, who);
+    // The name where the language puts it, as its own node.
+    return sentence(t, (slot) => t.term('medsRecordedBy', slot(who)));
   }
 
   private renderStatus(row: MedicationRowView): TemplateResult {
@@ -602,9 +695,19 @@ export class EhrMedicationList extends EhrDataElement {
     } else {
       text = html`${this.statusWords(e)}`;
     }
-    return html`${text}${row.activeAfterDeath
-      ? html`<span class="after-death-mark" part="warning"><span aria-hidden="true">⚠</span> ${t.term('medsActiveAfterDeath')}</span>`
-      : nothing}`;
+    return text;
+  }
+
+  /**
+   * The per-row mark of a prescription not stopped at death: quiet on screen (a small muted
+   * sign; the group heading and its one note say it in words), in words for screen readers.
+   */
+  private renderAfterDeathMark(row: MedicationRowView): TemplateResult | typeof nothing {
+    if (!row.activeAfterDeath) return nothing;
+    const words = this.localize.term('medsNotStoppedAtDeath');
+    return html` <span class="after-death-mark" part="after-death-mark" title=${words}
+      ><span aria-hidden="true">◆</span><span class="visually-hidden">${words}</span></span
+    >`;
   }
 
   private renderHistory(row: MedicationRowView): TemplateResult | typeof nothing {
@@ -613,7 +716,7 @@ export class EhrMedicationList extends EhrDataElement {
     const key = `history:${row.id}`;
     const shown = preview(row.earlier, NESTED_PREVIEW, this.expanded.has(key));
     return html`<details class="history" part="history" ?open=${this.expanded.has(key)}>
-      <summary>${t.term('medsEarlier', row.earlier.length)}</summary>
+      <summary class="history-summary">${t.term('medsEarlier', row.earlier.length)}</summary>
       <ul>
         ${shown.map(
           (e) => html`<li>
@@ -635,7 +738,7 @@ export class EhrMedicationList extends EhrDataElement {
     </details>`;
   }
 
-  private renderRow(row: MedicationRowView): TemplateResult {
+  private renderRow(row: MedicationRowView, columns: GroupColumns): TemplateResult {
     const t = this.localize;
     const e = row.primary;
     const store = this.activeStore;
@@ -646,11 +749,11 @@ export class EhrMedicationList extends EhrDataElement {
       data-group=${row.group}
     >
       <td class="cell-name" data-label=${t.term('medsColumnName')}>
-        ${this.renderName(row)} ${this.renderStrength(e)} ${this.renderDifferences(row)} ${this.renderHistory(row)}
+        ${this.renderName(row)}${this.renderAfterDeathMark(row)} ${this.renderStrength(e)} ${this.renderDifferences(row)} ${this.renderHistory(row)}
       </td>
       <td class="cell-dose" part="dose" data-label=${t.term('medsColumnDose')}>${this.renderDose(e)}</td>
-      <td class="cell-status" part="status" data-label=${t.term('medsColumnStatus')}>${this.renderStatus(row)}</td>
-      <td class="cell-prescriber" part="prescriber" data-label=${t.term('medsColumnPrescriber')}>${this.renderPrescriber(e)}</td>
+      ${columns.status ? html`<td class="cell-status" part="status" data-label=${t.term('medsColumnStatus')}>${this.renderStatus(row)}</td>` : nothing}
+      <td class="cell-prescriber" part="prescriber" data-label=${columns.prescriber}>${this.renderPrescriber(e, columns.mixed)}</td>
       <td class="cell-date" part="date" data-label=${t.term('medsColumnDate')}>${this.renderDate(e)}</td>
       <td class="cell-source" part="source" data-label=${t.term('medsColumnSource')}>
         ${row.sources.map((s) => html`<ehr-source-badge compact .store=${store} source=${s} stale-after=${this.staleAfter}></ehr-source-badge>`)}

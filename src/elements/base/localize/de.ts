@@ -260,8 +260,9 @@ const de: Translation = {
   // <ehr-medication-list> terms (start)
   medsHeading: 'Medikamente',
   medsGroupActive: 'Aktiv',
-  medsGroupActiveDeceased: (date: string) => `Als aktiv dokumentiert – Patient verstorben am ${date}`,
-  medsGroupActiveDeceasedNoDate: 'Als aktiv dokumentiert – Patient verstorben',
+  medsGroupActiveDeceased: (date: string) => `Als aktiv dokumentiert – beim Tod am ${date} nicht abgesetzt`,
+  medsGroupActiveDeceasedNoDate: 'Als aktiv dokumentiert – beim Tod nicht abgesetzt',
+  medsGroupOnHoldDeceased: 'Pausiert – beim Tod nicht abgesetzt',
   medsGroupOnHold: 'Pausiert',
   medsGroupStopped: 'Abgesetzt / abgeschlossen',
   medsGroupDoNotTake: 'Nicht einnehmen / nicht verabreichen',
@@ -277,15 +278,16 @@ const de: Translation = {
   medsColumnDose: 'Dosis, Art und Häufigkeit',
   medsColumnStatus: 'Status',
   medsColumnPrescriber: 'Verordnet von',
-  medsColumnDate: 'Datum',
+  medsColumnRecordedBy: 'Dokumentiert von',
+  medsColumnPrescriberOrRecordedBy: 'Verordnet / dokumentiert von',
+  medsColumnDate: 'Begonnen / ausgestellt',
   medsColumnSource: 'Quelle',
   medsDoseNotRecorded: 'Dosis nicht dokumentiert',
   medsDoseIncomplete: 'Dosis unvollständig – Quelleintrag prüfen',
+  medsRecordedAs: (name: string) => `Dokumentiert als: ${name}`,
   medsNameNotKnown: 'Medikamentenname nicht dokumentiert',
   medsDetailsUnavailable: 'Medikamentenangaben nicht verfügbar',
-  medsReportedBy: (who: string) => `Angegeben von ${who}`,
-  medsDateEffective: 'Eingenommen ab',
-  medsDateAsserted: 'Dokumentiert',
+  medsRecordedBy: (who: string) => `Dokumentiert von ${who}`,
   // Own keys only: a recorded status such as `constructor` is shown as recorded, not as a built-in.
   medsStatus: (code: string) => {
     const words: Record<string, string> = {
@@ -306,10 +308,10 @@ const de: Translation = {
   medsStatusAt: (status: string, source: string) => `${status} bei ${source}`,
   medsDoseAt: (dose: string, source: string) => `${dose} bei ${source}`,
   medsDeceasedWarning: (date: string) =>
-    `Dieser Patient ist am ${date} verstorben. Diese Verordnungen sind noch als aktiv dokumentiert, sind aber keine laufende Therapie.`,
+    `Dieser Patient ist am ${date} verstorben. Mit ◆ markierte Verordnungen wurden beim Tod nicht abgesetzt: Sie sind noch als aktiv dokumentiert, aber keine laufende Therapie.`,
   medsDeceasedWarningNoDate:
-    'Dieser Patient ist verstorben. Diese Verordnungen sind noch als aktiv dokumentiert, sind aber keine laufende Therapie.',
-  medsActiveAfterDeath: 'Aktiv nach dem Tod',
+    'Dieser Patient ist verstorben. Mit ◆ markierte Verordnungen wurden beim Tod nicht abgesetzt: Sie sind noch als aktiv dokumentiert, aber keine laufende Therapie.',
+  medsNotStoppedAtDeath: 'Beim Tod nicht abgesetzt',
   medsDiffers: 'Abweichung zwischen Quellen',
   medsDoseDiffers: (details: string) => `Dosis ${details}`,
   medsStatusDiffers: (details: string) => `Status ${details}`,

@@ -263,8 +263,9 @@ const en = {
   // <ehr-medication-list> terms (start)
   medsHeading: 'Medications',
   medsGroupActive: 'Active',
-  medsGroupActiveDeceased: (date: string) => `Recorded as active — patient deceased on ${date}`,
-  medsGroupActiveDeceasedNoDate: 'Recorded as active — patient deceased',
+  medsGroupActiveDeceased: (date: string) => `Recorded as active — not stopped at death on ${date}`,
+  medsGroupActiveDeceasedNoDate: 'Recorded as active — not stopped at death',
+  medsGroupOnHoldDeceased: 'On hold — not stopped at death',
   medsGroupOnHold: 'On hold',
   medsGroupStopped: 'Stopped / completed',
   medsGroupDoNotTake: 'Do not take / not to be given',
@@ -280,15 +281,16 @@ const en = {
   medsColumnDose: 'Dose, route and frequency',
   medsColumnStatus: 'Status',
   medsColumnPrescriber: 'Prescriber',
-  medsColumnDate: 'Date',
+  medsColumnRecordedBy: 'Recorded by',
+  medsColumnPrescriberOrRecordedBy: 'Prescriber / recorded by',
+  medsColumnDate: 'Started / issued',
   medsColumnSource: 'Source',
   medsDoseNotRecorded: 'Dose not recorded',
   medsDoseIncomplete: 'Dose incomplete – check source record',
+  medsRecordedAs: (name: string) => `Recorded as: ${name}`,
   medsNameNotKnown: 'Medication name not recorded',
   medsDetailsUnavailable: 'Medication details not available',
-  medsReportedBy: (who: string) => `Reported by ${who}`,
-  medsDateEffective: 'Taken from',
-  medsDateAsserted: 'Recorded',
+  medsRecordedBy: (who: string) => `Recorded by ${who}`,
   // Own keys only: a recorded status such as `constructor` is shown as recorded, not as a built-in.
   medsStatus: (code: string) => {
     const words: Record<string, string> = {
@@ -309,9 +311,10 @@ const en = {
   medsStatusAt: (status: string, source: string) => `${status} at ${source}`,
   medsDoseAt: (dose: string, source: string) => `${dose} at ${source}`,
   medsDeceasedWarning: (date: string) =>
-    `This patient died on ${date}. These prescriptions are still recorded as active, but they are not current therapy.`,
-  medsDeceasedWarningNoDate: 'This patient has died. These prescriptions are still recorded as active, but they are not current therapy.',
-  medsActiveAfterDeath: 'Active after death',
+    `This patient died on ${date}. Prescriptions marked ◆ were not stopped at death: they are still recorded as active, but they are not current therapy.`,
+  medsDeceasedWarningNoDate:
+    'This patient has died. Prescriptions marked ◆ were not stopped at death: they are still recorded as active, but they are not current therapy.',
+  medsNotStoppedAtDeath: 'Not stopped at death',
   medsDiffers: 'Differs between sources',
   medsDoseDiffers: (details: string) => `dose ${details}`,
   medsStatusDiffers: (details: string) => `status ${details}`,
