@@ -83,7 +83,7 @@ describe('<ehr-medication-list> record text', () => {
     const bdis = [...caveat.querySelectorAll('bdi')];
     expect(bdis.map((b) => b.textContent)).toEqual([spoof]);
     // The translated words are text around the value, never inside it.
-    const words = [...caveat.querySelectorAll('span:not([aria-hidden]):not(.direction-controls):not(.visually-hidden)')].map((s) =>
+    const words = [...caveat.querySelectorAll('.callout-body > p')].map((s) =>
       [...s.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join(''),
     );
     expect(words.join('').replace(/\s+/g, ' ').trim()).toBe('May be incomplete: could not be checked.');
