@@ -93,7 +93,7 @@ describe('at the bedside, 1,100 px', () => {
 
   it('Casper: ingredient-first medication names sorted by ingredient, and the death said once', async () => {
     const page = await openPatient('CASPER, Parker');
-    const active = page.locator('ehr-medication-list [data-group="active"]');
+    const active = page.locator('ehr-medication-list section[data-group="active"]');
     const names = (await active.locator('[part~="row"] [part~="name"]').allTextContents()).map(words);
     // "10 ML Furosemide 10 MG/ML Injection" reads ingredient first, every word kept.
     const furosemide = names.find((n) => /furosemide/i.test(n))!;
@@ -105,9 +105,13 @@ describe('at the bedside, 1,100 px', () => {
     const lower = names.map((n) => n.toLowerCase());
     expect(lower).toEqual([...lower].sort((a, b) => a.localeCompare(b)));
     // One note about the death in the whole list, and the group heading says it.
-    await expect(page.locator('ehr-medication-list [part~="warning"]:not([part~="row-marker"])').count()).resolves.toBe(1);
+    await expect(page.locator('ehr-medication-list [part~="warning"]').count()).resolves.toBe(1);
     expect(words(await active.locator('[part~="group-heading"]').textContent())).toMatch(/deceased|death/i);
     expect(await active.textContent()).not.toContain('Active after death');
+    // Each row keeps a quiet marker that screen readers read out.
+    const rows = await active.locator('[part~="row"]').count();
+    await expect(active.locator('[part~="row"] [part~="after-death-mark"]').count()).resolves.toBe(rows);
+    expect(words(await active.locator('[part~="row"] [part~="after-death-mark"]').first().textContent())).toContain('Not stopped at death');
     await page.close();
   });
 });
