@@ -436,6 +436,6 @@ export const German: Story = {
   parameters: { lang: 'de' },
   loaders: seeded({ name: 'story-de', patient: 'parker' }),
   play: async ({ canvasElement }) => {
-    await waitFor(() => expect(listText(canvasElement)).toContain('Als aktiv dokumentiert – Patient verstorben am'));
+    await waitFor(() => expect(listText(canvasElement)).toContain('Als aktiv dokumentiert – beim Tod am'));
   },
 };
