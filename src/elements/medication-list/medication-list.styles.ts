@@ -100,6 +100,9 @@ export default css`
     overflow-wrap: anywhere;
   }
   thead th {
+    /* Our own words: broken between words (or hyphenated), never inside one ("ausgestell|t"). */
+    overflow-wrap: normal;
+    hyphens: auto;
     background: var(--ehr-medication-list-header-background, ${token('color-surface-raised')});
     font-weight: ${token('font-weight-bold')};
     border-block-end-color: ${token('color-border')};
