@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumArgs, findChromium } from './support/chromium.mjs';
 import { startDemo } from '../demo/launch.mjs';
+import { openDemoPatient } from './support/demo-page.js';
 
 /**
  * "Glanceable at the bedside", checked on the demo page with the real sample data at 1,100 px:
@@ -25,13 +26,7 @@ afterAll(async () => {
 
 async function openPatient(name: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  await page.goto(demo.demoUrl);
-  await page.locator('tbody tr a', { hasText: name }).first().click();
-  await page.locator('.sync-status[data-state="complete"], .sync-status[data-state="error"]').waitFor({ timeout: 30_000 });
-  for (const tag of ['ehr-patient-banner', 'ehr-allergy-panel', 'ehr-medication-list']) {
-    await page.locator(`${tag} [part="base"]`).first().waitFor();
-    await page.locator(`${tag} [part="skeleton"]`).first().waitFor({ state: 'detached', timeout: 15_000 });
-  }
+  await openDemoPatient(page, demo.demoUrl, name);
   return page;
 }
 

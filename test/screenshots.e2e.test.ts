@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumArgs, findChromium } from './support/chromium.mjs';
 import { startDemo } from '../demo/launch.mjs';
+import { openDemoPatient } from './support/demo-page.js';
 
 /**
  * Screenshots of the demo's patient list and of three demo patients at 1,100 px, English and German, light and dark, and the
@@ -42,16 +43,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function openPatient(page: Page, name: string): Promise<void> {
-  await page.goto(demo.demoUrl);
-  await page.locator('tbody tr a', { hasText: name }).first().click();
-  await page.locator('.sync-status[data-state="complete"], .sync-status[data-state="error"]').waitFor({ timeout: 30_000 });
-  for (const tag of ['ehr-patient-banner', 'ehr-allergy-panel', 'ehr-medication-list']) {
-    await page.locator(`${tag} [part="base"]`).first().waitFor();
-    await page.locator(`${tag} [part="skeleton"]`).first().waitFor({ state: 'detached', timeout: 15_000 });
-  }
-}
-
 /** Banner top to the bottom of the last active medication row, in CSS pixels. */
 async function recordHeight(page: Page): Promise<number> {
   return page.evaluate(() => {
@@ -77,7 +68,7 @@ describe(`the record at ${WIDTH} px`, () => {
     await page.locator('table.patients tbody tr').first().waitFor();
     await page.screenshot({ path: join(outDir, 'patient-list-en-light.png'), fullPage: true });
     for (const p of PATIENTS) {
-      await openPatient(page, p.name);
+      await openDemoPatient(page, demo.demoUrl, p.name);
       heights[p.slug] = await recordHeight(page);
       await page.locator('ehr-patient-banner').screenshot({ path: join(outDir, `${p.slug}-banner.png`) });
       for (const lang of ['en', 'de'] as const) {
