@@ -170,7 +170,7 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * this element.
  *
  * Set `hide-source-notices` when the page shows sync status itself: the partial / stale / offline
- * notices are then left out. "Allergy information unavailable", the "May be incomplete" note,
+ * notices are then left out. "Allergies unavailable", the "May be incomplete" note,
  * errors and the per-row source badges are always shown.
  *
  * @tag ehr-allergy-panel
@@ -178,7 +178,7 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  *
  * @csspart base - The labelled section around everything.
  * @csspart heading - The section heading.
- * @csspart summary - The one-line count ("3 current allergies · 1 high criticality") and "no known allergies" statements.
+ * @csspart summary - The one-line count ("Known allergies (3) · 1 high criticality") and "no known allergies" statements.
  * @csspart shared - In the summary line of dense rows: the facts every row shares ("All 10: Active · No reactions recorded").
  * @csspart more - A dense row's "More details" disclosure (reaction onset, route, description; repeated records).
  * @csspart reaction-detail - One reaction in full inside "More details".
@@ -193,7 +193,7 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * @csspart info - The kit's info callout: unconfirmed against confirmed, or a different clinical status, at the sources (`sources-differ`).
  * @csspart hidden - The warning below the lists about entries marked refuted or entered in error (with `warning`).
  * @csspart hidden-list - Its disclosure; `hidden-entry` - one named entry in it.
- * @csspart empty - "No allergies recorded", "Allergy information unavailable".
+ * @csspart empty - "Allergies not recorded", "Allergies unavailable".
  * @csspart skeleton - Loading placeholder.
  * @csspart error - Error box (role="alert").
  * @csspart notice - Partial / stale / offline notices.
@@ -293,7 +293,7 @@ export class EhrAllergyPanel extends EhrDataElement {
     const view = this.view(rows);
     const anything = view.current.length + view.past.length + view.noKnown.length > 0;
     if (!this.status.loaded && this.activeStore?.getSources) {
-      // Sources not read yet: completeness unknown; do not flash "No allergies recorded" or an uncaveated list.
+      // Sources not read yet: completeness unknown; do not flash "Allergies not recorded" or an uncaveated list.
       return renderSkeleton(this.localize, { what: this.localize.term('allergies') });
     }
     const verdict = verdictFor(this.status);
@@ -353,7 +353,7 @@ export class EhrAllergyPanel extends EhrDataElement {
     </li>`;
   }
 
-  /** Nothing at all: "No allergies recorded" only when every provider delivered (see `src/fhir/completeness.ts`). */
+  /** Nothing at all: "Allergies not recorded" only when every provider delivered (see `src/fhir/completeness.ts`). */
   private renderEmpty(verdict: CompletenessVerdict) {
     const t = this.localize;
     return renderEmptyRecord(t, verdict, {

@@ -33,11 +33,11 @@ export function renderNoRecord(localize: Localize, verdict: CompletenessVerdict)
 
 /** The words one element uses for its empty states (see {@link renderEmptyRecord}). */
 export interface EmptyRecordTerms {
-  /** "No allergies recorded": every provider delivered and none has an entry. */
+  /** "Allergies not recorded": every provider delivered and none has an entry. */
   none: string;
   /** A second line under `none`, if the element has one. */
   noneDetail?: string;
-  /** "Allergy information unavailable": some provider did not deliver. */
+  /** "Allergies unavailable": some provider did not deliver. */
   unavailable: string;
   /** "… could not be checked" naming the providers (a localized list, record text in slots). */
   unavailableSources: (providers: string) => string;

@@ -139,7 +139,7 @@ let nextId = 0;
  * addresses, phone and email, contacts (next of kin, emergency contacts), GP, and the allergy
  * summary in one of four states — "Known allergies" (each substance once, however many providers
  * recorded it; unconfirmed ones marked), "No known allergies" (or the narrower coded statement,
- * e.g. "No known drug allergies"), "Allergies not recorded", "Allergy information unavailable".
+ * e.g. "No known drug allergies"), "Allergies not recorded", "Allergies unavailable".
  * A negative statement is only made when the allergy query answered and every provider is
  * complete for THIS patient (its finished sync of this patient reported `ok`, or the store holds
  * a completed download for this patient or a linked one, `store.syncedSources`; a source's
