@@ -36,9 +36,10 @@ const BUDGET = {
    * shared completeness rule, long-list cuts, record-text isolation, own-key lookups; measured
    * after both, see the test output; 93.1 KB with SHA-256 database names; 95.2 KB with the code
    * queries of issue 8 §4; 96.3 KB with the capabilities cache and shared reads of §3; 101.8 KB
-   * after issue 9: dense allergy rows and disclosures, the medication-name parser, callouts).
+   * after issue 9: dense allergy rows and disclosures, the medication-name parser, callouts;
+   * 104.3 KB with <ehr-sync-status>). 110 KB is what issue 10 allows for every element with the store.
    */
-  allWithStore: 104 * KB,
+  allWithStore: 110 * KB,
   /** What one element adds on top of Lit and the shared store: its own code, base, fhir logic. */
   elementOnly: 36 * KB,
 };
@@ -47,7 +48,7 @@ const root = resolve(import.meta.dirname, '..');
 const define = (name: string) => resolve(root, `src/elements/${name}/define.ts`);
 const store = resolve(root, 'src/record-store.ts');
 
-const elements = ['record-provider', 'source-badge', 'patient-banner', 'allergy-panel', 'medication-list'].filter((e) =>
+const elements = ['record-provider', 'source-badge', 'patient-banner', 'allergy-panel', 'medication-list', 'sync-status'].filter((e) =>
   existsSync(define(e)),
 );
 

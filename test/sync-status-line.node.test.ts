@@ -49,6 +49,7 @@ describe('sourceSyncLine', () => {
     expect(sourceSyncLine(source({ failed: true, status: 'unauthorized' }), idle)).toMatchObject({ kind: 'failed', reason: 'unauthorized' });
     expect(sourceSyncLine(source({ failed: true, code: 'http', httpStatus: 503 }), idle)).toMatchObject({ reason: 'http', httpStatus: 503 });
     expect(failureReason('constructor', '__proto__')).toBe('other');
+    expect(failureReason('malformed', 'error')).toBe('refused');
   });
 
   it('says offline (and not "syncing") when the browser is offline, and "no record" after a search found none', () => {
@@ -66,5 +67,9 @@ describe('changedLines', () => {
     expect(changedLines([line('syncing', 10)], [line('syncing', 20)])).toEqual([]);
     expect(changedLines([line('syncing', 90)], [line('synced')]).map((l) => l.line.kind)).toEqual(['synced']);
     expect(changedLines([], [line('synced')]).length).toBe(1);
+    // A failure whose reason became known is said again; the same failure is not.
+    const failed = (reason: 'other' | 'http') => ({ id: 'lab', line: { kind: 'failed', reason } as const });
+    expect(changedLines([failed('other')], [failed('http')]).length).toBe(1);
+    expect(changedLines([failed('http')], [failed('http')]).length).toBe(0);
   });
 });

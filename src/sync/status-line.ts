@@ -44,6 +44,13 @@ const REASONS: ReadonlyMap<string, SyncFailureReason> = new Map([
   ['timeout', 'timeout'],
   ['http', 'http'],
   ['refused', 'refused'],
+  // The answer came but could not be used, or would have led away from the source.
+  ['malformed', 'refused'],
+  ['content-type', 'refused'],
+  ['not-bundle', 'refused'],
+  ['foreign-link', 'refused'],
+  ['redirect', 'refused'],
+  ['insecure-transport', 'refused'],
 ]);
 
 /** The line for one source: what the display says, in keys (the element has the words). */
@@ -100,10 +107,15 @@ export function sourceSyncLine(
 
 /**
  * What a polite live region should say: only the changes of kind (a sync started, finished,
- * failed, went offline), never each progress tick. Returns the lines whose kind differs from
+ * failed, went offline) or of a failure's reason, never each progress tick. Returns the lines whose kind differs from
  * `before` (by source id), so the element announces those and nothing else.
  */
 export function changedLines<T extends { readonly id: string; readonly line: SourceSyncLine }>(before: readonly T[], now: readonly T[]): T[] {
-  const old = new Map(before.map((l) => [l.id, l.line.kind]));
-  return now.filter((l) => old.get(l.id) !== l.line.kind);
+  const old = new Map(before.map((l) => [l.id, announcedKey(l.line)]));
+  return now.filter((l) => old.get(l.id) !== announcedKey(l.line));
+}
+
+/** What makes a line worth announcing again: its kind, and for a failure its reason. */
+function announcedKey(line: SourceSyncLine): string {
+  return line.kind === 'failed' ? `failed|${line.reason}|${line.httpStatus ?? ''}` : line.kind;
 }

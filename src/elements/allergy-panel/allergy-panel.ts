@@ -200,6 +200,7 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * @csspart no-record - "No record at …": a provider searched for this patient that holds nothing on them.
  * @csspart incomplete - "May be incomplete: …" above the allergies or statements when a provider's data for this patient is missing.
  * @csspart retry-button - Retry buttons.
+ * @csspart status-link - "See sync status" in the partial and stale notices, with `sync-status-href`.
  * @csspart show-all - "Showing the first 50 of N." with its "Show all N" button (`show-all-button`), below a long list.
  * @csspart show-more - "and N more": the button after a row's first 10 reactions.
  * @csspart direction-controls - The "⇄" sign after record text that holds text-direction control characters.
@@ -285,7 +286,7 @@ export class EhrAllergyPanel extends EhrDataElement {
   private renderNotices() {
     // hide-source-notices: the host shows sync status itself. "Unavailable" and errors are in the body.
     if (this.allergies.status === 'idle' || this.hideSourceNotices) return nothing;
-    return renderSourceNotices(this.localize, this.status, () => this.requestSync());
+    return renderSourceNotices(this.localize, this.status, () => this.requestSync(), { syncStatusHref: this.syncStatusHref });
   }
 
 

@@ -124,6 +124,12 @@ export class EhrDataElement extends EhrElement {
    */
   @property({ type: Boolean, attribute: 'hide-source-notices' }) hideSourceNotices = false;
 
+  /**
+   * Where the page shows `<ehr-sync-status>`, as a fragment (`#sync-status`): the partial and
+   * stale notices then link to it ("See sync status"). Anything but a `#fragment` is ignored.
+   */
+  @property({ attribute: 'sync-status-href' }) syncStatusHref?: string;
+
   @state() private contextStore?: RecordSource;
   @state() private contextPatient?: PatientKey;
   @state() private contextLaunch?: LaunchContext;

@@ -122,6 +122,13 @@ export const stateStyles = css`
     outline: ${token('focus-width')} solid ${token('color-focus')};
     outline-offset: 2px;
   }
+  /* "See sync status" (sync-status-href): a link, and a 44 px target like every control. */
+  .status-link {
+    display: inline-flex;
+    align-items: center;
+    min-block-size: ${token('size-target')};
+    color: ${token('color-accent')};
+  }
   /* Long lists cut visibly: "Showing the first 50 of N." + "Show all N"; "and N more" inside a row. */
   .show-all {
     display: flex;

@@ -63,7 +63,7 @@ export function renderError(
  */
 export function renderPartial(
   localize: Localize,
-  options: { failed: SourceState[]; notSynced?: SourceState[]; onRetry?: () => void },
+  options: { failed: SourceState[]; notSynced?: SourceState[]; onRetry?: () => void; link?: TemplateResult | typeof nothing },
 ): TemplateResult | typeof nothing {
   const failed = options.failed;
   const pending = options.notSynced ?? [];
@@ -82,16 +82,17 @@ export function renderPartial(
             ${sentence(localize, (slot) => localize.term('sourcesNotSynced', pending.length, localize.list(pending.map((s) => slot(s.name)))))}
           </p>`
         : nothing}
+      ${options.link ?? nothing}
     </div>
     ${renderRetry(localize, options.onRetry)}
   </div>`;
 }
 
-/** "May be out of date (as of 21-Nov-2026 14:03)". */
-export function renderStale(localize: Localize, asOf: number | string | Date): TemplateResult {
+/** "May be out of date (as of 21-Nov-2026 14:03)", with a link to the sync status when given. */
+export function renderStale(localize: Localize, asOf: number | string | Date, link: TemplateResult | typeof nothing = nothing): TemplateResult {
   return html`<div class="notice stale" part="notice" role="status">
     <span class="notice-icon" aria-hidden="true">⚠</span>
-    <div class="notice-body">${localize.term('staleNotice', localize.clinicalDateTime(asOf))}</div>
+    <div class="notice-body">${localize.term('staleNotice', localize.clinicalDateTime(asOf))} ${link}</div>
   </div>`;
 }
 
@@ -113,9 +114,13 @@ export function renderSourceNotices(
   localize: Localize,
   status: Pick<SourceStatusController, 'online' | 'failed' | 'notSynced' | 'stale'>,
   onRetry: () => void,
+  options: { syncStatusHref?: string | undefined } = {},
 ): TemplateResult {
   const staleTimes = status.stale.map((s) => s.syncedAt).filter((t): t is number => t !== undefined);
+  const href = options.syncStatusHref;
+  // Only a fragment: the link stays on the page (a host attribute, but never a way out of it).
+  const link = href && /^#[\w-]+$/.test(href) ? html`<a class="status-link" part="status-link" href=${href}>${localize.term('syncStatusLink')}</a>` : nothing;
   return html`${status.online ? nothing : renderOffline(localize)}
-    ${renderPartial(localize, { failed: status.failed, notSynced: status.notSynced, onRetry })}
-    ${staleTimes.length ? renderStale(localize, Math.min(...staleTimes)) : nothing}`;
+    ${renderPartial(localize, { failed: status.failed, notSynced: status.notSynced, onRetry, link })}
+    ${staleTimes.length ? renderStale(localize, Math.min(...staleTimes), link) : nothing}`;
 }

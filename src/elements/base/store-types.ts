@@ -64,6 +64,8 @@ export interface SyncReport {
         readonly noRecord?: boolean;
         /** Records of this source that may be the patient, for a person to review. */
         readonly possibleMatches?: number;
+        /** Why the source failed, when it did: the engine's error code and HTTP status. */
+        readonly error?: { readonly code?: string; readonly status?: number; readonly message?: string };
       }
     >
   >;

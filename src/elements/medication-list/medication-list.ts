@@ -222,6 +222,7 @@ async function readKey(store: RecordSource, key: string): Promise<Resource | nul
  * @csspart error - Error box with Retry.
  * @csspart notice - Partial, stale and offline notices.
  * @csspart retry-button - Retry buttons.
+ * @csspart status-link - "See sync status" in the partial and stale notices, with `sync-status-href`.
  * @csspart show-all - "Showing the first 50 of N." with its "Show all N" button (`show-all-button`), below a long group.
  * @csspart show-more - "and N more": the button after the first 10 dosage instructions or earlier records of a row.
  * @csspart direction-controls - The "⇄" sign after record text that holds text-direction control characters.
@@ -320,7 +321,7 @@ export class EhrMedicationList extends EhrDataElement {
   private renderNotices(): TemplateResult | typeof nothing {
     // hide-source-notices: the host shows sync status itself. Errors are in the body, never hidden.
     if (!this.activeStore || !this.activePatient || this.hideSourceNotices) return nothing;
-    return renderSourceNotices(this.localize, this.sourceStatus, () => this.requestSync());
+    return renderSourceNotices(this.localize, this.sourceStatus, () => this.requestSync(), { syncStatusHref: this.syncStatusHref });
   }
 
 

@@ -192,6 +192,7 @@ let nextId = 0;
  * @csspart error - Error box.
  * @csspart notice - Partial, stale, offline and "not available" notices.
  * @csspart retry-button - Retry buttons.
+ * @csspart status-link - "See sync status" in the partial and stale notices, with `sync-status-href`.
  * @csspart direction-controls - The "⇄" sign after record text that holds text-direction control characters.
  * @csspart text-cut - "(N more characters not shown)" after record text cut at 1,000 characters.
  *
@@ -535,7 +536,7 @@ export class EhrPatientBanner extends EhrDataElement {
     // hide-source-notices: the host shows sync status itself. Errors, "not available" and the
     // allergy summary's own "unavailable" / "may be incomplete" notes are never hidden.
     if (this.hideSourceNotices) return nothing;
-    return renderSourceNotices(this.localize, this.status, () => this.requestSync());
+    return renderSourceNotices(this.localize, this.status, () => this.requestSync(), { syncStatusHref: this.syncStatusHref });
   }
 
 

@@ -320,6 +320,30 @@ const de: Translation = {
   medsEarlier: (count: number) => plural('de', count, { one: '1 früherer Eintrag', other: `${count} frühere Einträge` }),
   medsNoneActive: 'Keine aktiven Medikamente dokumentiert',
   // <ehr-medication-list> terms (end)
+  // <ehr-sync-status> terms (start)
+  syncStatusHeading: 'Synchronisierungsstatus',
+  syncNow: 'Jetzt synchronisieren',
+  syncInProgress: 'Synchronisiere…',
+  syncProgress: (done: string, total: string) => `Synchronisiere… ${done} von ${total}`,
+  syncProgressEstimated: (done: string, total: string) => `Synchronisiere… ${done} von etwa ${total} (geschätzt)`,
+  syncProgressLabel: (source: string) => `Fortschritt der Synchronisierung mit ${source}`,
+  syncSyncedAt: (relative: string, absolute: string) => `Synchronisiert ${relative} (${absolute})`,
+  syncLastGood: (relative: string, absolute: string) => `· zuletzt synchronisiert ${relative} (${absolute})`,
+  syncFailedBecause: (reason: string) => `Synchronisierung fehlgeschlagen: ${reason}`,
+  syncOffline: 'Offline: es wird gezeigt, was auf diesem Gerät gespeichert ist',
+  syncNoRecord: 'Keine Akte zu diesem Patienten',
+  syncNoStore: 'Kein Datenspeicher verbunden',
+  syncNoSources: 'Keine Einrichtungen eingerichtet',
+  syncReasonUnauthorized: 'nicht angemeldet',
+  syncReasonForbidden: 'Zugriff verweigert',
+  syncReasonThrottled: 'Server überlastet',
+  syncReasonNetwork: 'Server nicht erreichbar',
+  syncReasonTimeout: 'keine Antwort in der Zeit',
+  syncReasonHttp: 'Serverfehler',
+  syncReasonRefused: 'Antwort nicht verwendbar',
+  syncReasonOther: 'unerwartete Antwort',
+  syncStatusLink: 'Synchronisierungsstatus ansehen',
+  // <ehr-sync-status> terms (end)
 };
 
 export default de;

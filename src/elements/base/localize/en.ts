@@ -323,6 +323,30 @@ const en = {
   medsEarlier: (count: number) => plural('en', count, { one: '1 earlier record', other: `${count} earlier records` }),
   medsNoneActive: 'No active medications recorded',
   // <ehr-medication-list> terms (end)
+  // <ehr-sync-status> terms (start)
+  syncStatusHeading: 'Sync status',
+  syncNow: 'Sync now',
+  syncInProgress: 'Syncing…',
+  syncProgress: (done: string, total: string) => `Syncing… ${done} of ${total}`,
+  syncProgressEstimated: (done: string, total: string) => `Syncing… ${done} of about ${total} (estimated)`,
+  syncProgressLabel: (source: string) => `Sync progress of ${source}`,
+  syncSyncedAt: (relative: string, absolute: string) => `Synced ${relative} (${absolute})`,
+  syncLastGood: (relative: string, absolute: string) => `· last synced ${relative} (${absolute})`,
+  syncFailedBecause: (reason: string) => `Sync failed: ${reason}`,
+  syncOffline: 'Offline: showing what is saved on this device',
+  syncNoRecord: 'No record of this patient',
+  syncNoStore: 'No record store connected',
+  syncNoSources: 'No providers configured',
+  syncReasonUnauthorized: 'not signed in',
+  syncReasonForbidden: 'access refused',
+  syncReasonThrottled: 'server busy',
+  syncReasonNetwork: 'server unreachable',
+  syncReasonTimeout: 'no answer in time',
+  syncReasonHttp: 'server error',
+  syncReasonRefused: 'answer not usable',
+  syncReasonOther: 'unexpected answer',
+  syncStatusLink: 'See sync status',
+  // <ehr-sync-status> terms (end)
 };
 
 export type Translation = typeof en;
