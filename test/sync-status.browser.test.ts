@@ -9,6 +9,7 @@ import { RecordStore } from '../src/record-store.js';
 import { de, registerTranslation } from '../src/elements/base/index.js';
 import '../src/elements/record-provider/define.js';
 import '../src/elements/sync-status/define.js';
+import '../src/elements/allergy-panel/define.js';
 import type { EhrSyncStatus } from '../src/elements/sync-status/sync-status.js';
 import type { EhrRecordProvider } from '../src/elements/record-provider/record-provider.js';
 import { expectNoAxeViolations } from './support/elements.js';
@@ -99,5 +100,23 @@ describe('<ehr-sync-status>', () => {
     await waitUntil(() => words(line(el, 'lab')).includes('HTTP 404'), 'sync did not finish', { timeout: 20_000 });
     expect(words(el.shadowRoot!.querySelector('[part~="heading"]'))).toBe('Synchronisierungsstatus');
     expect(words(line(el, 'lab'))).toContain('Synchronisierung fehlgeschlagen: Serverfehler (HTTP 404)');
+  });
+
+  it("links the other elements' partial notice to it with sync-status-href (a #fragment only)", async () => {
+    const store = await openStore();
+    const provider = await fixture<EhrRecordProvider>(html`<ehr-record-provider sync lang="en" .store=${store} patient=${VERSIE}>
+      <ehr-sync-status id="sync-status"></ehr-sync-status>
+      <ehr-allergy-panel sync-status-href="#sync-status"></ehr-allergy-panel>
+      <ehr-allergy-panel class="hostile" sync-status-href="https://elsewhere.example/steal"></ehr-allergy-panel>
+    </ehr-record-provider>`);
+    const [good, hostile] = [...provider.querySelectorAll('ehr-allergy-panel')];
+    const link = (el: Element) => el.shadowRoot!.querySelector<HTMLAnchorElement>('[part~="notice"] [part~="status-link"]');
+    await waitUntil(() => link(good!) !== null, 'no link in the partial notice', { timeout: 20_000 });
+    expect(link(good!)!.getAttribute('href')).toBe('#sync-status');
+    expect(words(link(good!))).toBe('See sync status');
+    expect(link(good!)!.getBoundingClientRect().height).toBeGreaterThanOrEqual(44);
+    // The same notice without a link when the href leaves the page.
+    await waitUntil(() => hostile!.shadowRoot!.querySelector('[part~="notice"]') !== null, 'no notice', { timeout: 5_000 });
+    expect(link(hostile!)).toBeNull();
   });
 });
