@@ -16,7 +16,7 @@ defineElement('ehr-allergy-panel', EhrAllergyPanel);
 interface PanelArgs {
   headingLevel: number;
   showInactive: boolean;
-  density: 'dense' | 'comfortable';
+  density: 'compact' | 'dense' | 'comfortable';
 }
 
 interface Loaded {
@@ -54,7 +54,7 @@ const meta: Meta<PanelArgs> = {
   args: { headingLevel: 2, showInactive: false, density: 'dense' },
   argTypes: {
     headingLevel: { control: { type: 'number', min: 1, max: 6 } },
-    density: { control: 'inline-radio', options: ['dense', 'comfortable'] },
+    density: { control: 'inline-radio', options: ['compact', 'dense', 'comfortable'] },
     showInactive: { control: 'boolean' },
   },
   render: (args, { loaded }) => {
@@ -95,6 +95,16 @@ export const Comfortable: Story = {
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(panelText(canvasElement)).toContain('Clinical status'));
     await expect(panel(canvasElement).shadowRoot!.querySelector('.columns')).toBeNull();
+  },
+};
+
+/** Versie Botsford with `density="compact"`: substance, criticality and sources per line; the rest behind "More details". */
+export const Compact: Story = {
+  args: { density: 'compact' },
+  loaders: seeded({ name: 'story-compact', patient: 'versie' }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panel(canvasElement).shadowRoot!.querySelectorAll('[part~="row"]').length).toBe(10));
+    await expect(panel(canvasElement).shadowRoot!.querySelector('[part~="row"] > .c-dates')).toBeNull();
   },
 };
 

@@ -37,7 +37,7 @@ const substances = (el: EhrAllergyPanel, group: 'current' | 'past' = 'current') 
 const rowFor = (el: EhrAllergyPanel, substance: string, group: 'current' | 'past' = 'current') =>
   rows(el, group).find((r) => words(r.querySelector('[part~="substance"]')!) === substance)!;
 
-async function render(options: AllergySeedOptions, lang = 'en', density?: 'dense' | 'comfortable') {
+async function render(options: AllergySeedOptions, lang = 'en', density?: 'dense' | 'comfortable' | 'compact') {
   const seeded = await seedAllergyStore(options);
   const el = await fixture<EhrAllergyPanel>(
     html`<div lang=${lang}><ehr-allergy-panel density=${density ?? nothing} .store=${seeded.store} patient=${seeded.patient.clinic}></ehr-allergy-panel></div>`,
@@ -215,6 +215,36 @@ describe('<ehr-allergy-panel> dense rows (the default)', () => {
     expect(words(latex)).toContain('No reactions recorded');
     expect(words(latex)).toContain('Clinical status Active');
     await expectNoAxeViolations(el);
+  });
+});
+
+describe('<ehr-allergy-panel density="compact">', () => {
+  it('one line per allergy: substance, criticality and sources; reactions and dates behind More details', async () => {
+    await page.viewport(1100, 900);
+    const { el } = await render({ name: 'compact-versie', patient: 'versie' }, 'en', 'compact');
+    expect(rows(el).length).toBe(10);
+    expect([...root(el).querySelector('.columns')!.children].map((c) => words(c))).toEqual(['Substance', 'Criticality', 'Sources']);
+    const latex = rowFor(el, 'Latex allergy');
+    expect(latex.querySelector(':scope > .c-dates')).toBeNull();
+    const more = latex.querySelector('details[part~="more"]') as HTMLDetailsElement;
+    expect(more.open).toBe(false);
+    expect(more.querySelector('summary')!.getBoundingClientRect().height).toBeGreaterThanOrEqual(44);
+    more.open = true;
+    await el.updateComplete;
+    expect(words(more)).toContain('25-Oct-2019');
+    await expectNoAxeViolations(el);
+  });
+
+  it('keeps the safety markers on the line: criticality and a severe reaction stay visible', async () => {
+    const { el } = await render({ name: 'compact-cashew', clinicAllergies: [SPEC_ALLERGIES.cashew] }, 'en', 'compact');
+    const row = rowFor(el, 'Cashew nuts');
+    expect(words(row.querySelector('[part~="criticality"]')!)).toBe('High criticality');
+    const severe = row.querySelector<HTMLElement>('[part~="severe-reaction"]')!;
+    expect(words(severe)).toBe('⚠Severe reaction');
+    expect(severe.getBoundingClientRect().height).toBeGreaterThan(0);
+    // The reactions themselves are one click away.
+    expect(row.querySelector(':scope > .c-reaction')).toBeNull();
+    expect(row.querySelector('details[part~="more"] [part~="reaction"]')).not.toBeNull();
   });
 });
 

@@ -207,6 +207,24 @@ export default css`
   .no-reactions-column > .row.dense {
     grid-template-columns: minmax(0, 2fr) 12.5rem 6.5rem minmax(0, 17.5rem);
   }
+  .columns.compact,
+  .compact > .row.dense {
+    grid-template-columns: minmax(0, 2fr) 12.5rem minmax(0, 17.5rem);
+  }
+  .compact-details {
+    display: flex;
+    flex-wrap: wrap;
+    gap: ${token('space-2xs')} ${token('space-l')};
+  }
+  .compact-details .cell-label {
+    position: static;
+    inline-size: auto;
+    block-size: auto;
+    overflow: visible;
+    clip-path: none;
+    color: ${token('color-muted')};
+    margin-inline-end: ${token('space-2xs')};
+  }
   .columns {
     color: ${token('color-muted')};
     font-size: ${token('font-size-xs')};

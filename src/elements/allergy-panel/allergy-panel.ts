@@ -81,10 +81,12 @@ const STATEMENT_TERMS: Record<NoKnownAllergyKind, TermKey> = {
 
 /**
  * Row layout of the panel: `dense` (default) puts one allergy on one line under column labels;
- * `comfortable` is a card per allergy with every fact labelled. (`compact` — one line, details on
- * expand — is reserved for a later, denser layout; until then any other value reads as `dense`.)
+ * `compact` keeps only substance, criticality and sources on the line, the reactions and dates
+ * behind each row's "More details" (every safety marker stays on the line: criticality and its
+ * dispute, unconfirmed, the refuted and differing notes); `comfortable` is a card per allergy
+ * with every fact labelled. Any other value reads as `dense`.
  */
-export type AllergyPanelDensity = 'dense' | 'comfortable';
+export type AllergyPanelDensity = 'compact' | 'dense' | 'comfortable';
 
 /** Criticality shapes (never colour alone): warning triangle, small circle, dashed circle. */
 function criticalityIcon(c: DisplayCriticality): TemplateResult {
@@ -180,6 +182,7 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * @csspart heading - The section heading.
  * @csspart summary - The one-line count ("Known allergies (3) · 1 high criticality") and "no known allergies" statements.
  * @csspart shared - In the summary line of dense rows: the facts every row shares ("All 10: Active · No reactions recorded").
+ * @csspart severe-reaction - In a compact row: "Severe reaction" (a warning mark), since the reactions are behind "More details".
  * @csspart more - A dense row's "More details" disclosure (reaction onset, route, description; repeated records).
  * @csspart reaction-detail - One reaction in full inside "More details".
  * @csspart row - One allergy (list item).
@@ -219,7 +222,9 @@ export class EhrAllergyPanel extends EhrDataElement {
   /**
    * Row layout: `dense` (default) — one line per allergy: substance, reactions with severity,
    * criticality, recorded date (and onset), sources; facts every row shares are said once above
-   * the list. `comfortable` — a card per allergy, every fact labelled.
+   * the list. `compact` — substance, criticality and sources only, reactions and dates behind
+   * each row's "More details" (a severe reaction, disputes, unconfirmed and the notes stay on the
+   * line). `comfortable` — a card per allergy, every fact labelled.
    */
   @property({ reflect: true }) density: AllergyPanelDensity = 'dense';
 
@@ -412,13 +417,15 @@ export class EhrAllergyPanel extends EhrDataElement {
       </ul>`;
     }
     // Column labels for the eye; each cell also carries its own label for screen readers. When no
-    // row has a reaction (said once in the summary), the reactions column is left out.
-    const reactions = !shared.noReactions;
-    const cls = reactions ? '' : 'no-reactions-column';
+    // row has a reaction (said once in the summary), the reactions column is left out; compact
+    // rows keep reactions and dates behind "More details".
+    const compact = this.density === 'compact';
+    const reactions = !shared.noReactions && !compact;
+    const cls = compact ? 'compact' : reactions ? '' : 'no-reactions-column';
     return html`<div class="columns ${cls}" aria-hidden="true">
         <span>${this.localize.term('allergyColumnSubstance')}</span>${reactions ? html`<span>${this.localize.term('allergyReactions')}</span>` : nothing}<span
           >${this.localize.term('allergyCriticality')}</span
-        ><span>${this.localize.term('allergyRecorded')}</span><span>${this.localize.term('allergySources')}</span>
+        >${compact ? nothing : html`<span>${this.localize.term('allergyRecorded')}</span>`}<span>${this.localize.term('allergySources')}</span>
       </div>
       <ul class="rows dense ${group} ${cls}" aria-label=${label}>
         ${rows.map((row) => this.renderDenseRow(row, shared))}
@@ -482,27 +489,37 @@ export class EhrAllergyPanel extends EhrDataElement {
       meta.push(`${this.t('allergyVerification')}: ${this.t(VERIFICATION_TERMS[row.verification])}`);
     }
     const extra = row.items.length - row.sources.length;
+    // Compact: reactions and dates go behind "More details"; a severe reaction stays on the line.
+    const compact = this.density === 'compact';
+    const severe = row.reactions.some((r) => r.severity === 'severe');
+    const dates = html`<span class="cell-label">${t.term('allergyRecorded')}</span>
+      ${row.recordedDate ? t.clinicalDate(row.recordedDate) : html`<span class="none">${t.term('allergyDateNotRecorded')}</span>`}
+      ${row.onset ? html`<span class="onset">${t.term('allergyOnset')} ${this.formatOnset(row.onset)}</span>` : nothing}`;
+    const more = compact || this.hasDetails(row);
     return html`<li part="row" class=${classes} data-key=${row.key}>
       <div class="cell c-substance">
         <span part="substance" class="substance">${this.renderSubstance(row)}</span>
         ${unconfirmed ? this.renderUnconfirmed() : nothing}
         ${kind.length ? html`<span class="kind">${kind.map((k, i) => html`${i ? ' · ' : nothing}${k}`)}</span>` : nothing}
         ${meta.map((m) => html`<span class="kind">${m}</span>`)}
+        ${compact && severe ? renderCalloutMark('warning', t.term('allergySevereReaction'), { part: 'severe-reaction', cls: 'severe-reaction', about: 'severe-reaction' }) : nothing}
       </div>
-      ${shared.noReactions ? nothing : html`<div class="cell c-reaction">${this.renderDenseReactions(row, shared)}</div>`}
+      ${shared.noReactions || compact ? nothing : html`<div class="cell c-reaction">${this.renderDenseReactions(row, shared)}</div>`}
       <div class="cell c-criticality">${this.renderCriticality(row)}</div>
-      <div class="cell c-dates">
-        <span class="cell-label">${t.term('allergyRecorded')}</span>
-        ${row.recordedDate ? t.clinicalDate(row.recordedDate) : html`<span class="none">${t.term('allergyDateNotRecorded')}</span>`}
-        ${row.onset ? html`<span class="onset">${t.term('allergyOnset')} ${this.formatOnset(row.onset)}</span>` : nothing}
-      </div>
+      ${compact ? nothing : html`<div class="cell c-dates">${dates}</div>`}
       <div class="cell c-source">
         ${this.renderSources(row.sources)}${extra > 0 ? html`<span class="kind">${t.term('allergyRecordCountShort', row.items.length)}</span>` : nothing}
       </div>
       ${this.renderDifferences(row)}
-      ${this.hasDetails(row)
+      ${more
         ? html`<details class="more" part="more">
             <summary class="target">${t.term('allergyMoreDetails')}</summary>
+            ${compact
+              ? html`<div class="compact-details">
+                  ${shared.noReactions ? nothing : html`<div class="c-reaction">${this.renderDenseReactions(row, shared)}</div>`}
+                  <div class="c-dates">${dates}</div>
+                </div>`
+              : nothing}
             ${this.renderReactionDetails(row)} ${this.renderRecordCount(row)}
           </details>`
         : nothing}

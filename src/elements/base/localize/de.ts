@@ -185,6 +185,7 @@ const de: Translation = {
   allergyColumnSubstance: 'Substanz',
   allergyDateNotRecorded: 'Nicht dokumentiert',
   allergyRecordCountShort: (count: number) => `${count} Einträge`,
+  allergySevereReaction: 'Schwere Reaktion',
   allergyMoreDetails: 'Weitere Details',
   allergyNoneRecorded: 'Allergien nicht erfasst',
   allergyNoneRecordedDetail: 'Keine Einrichtung hat eine Allergie oder die Aussage „keine bekannten Allergien“ dokumentiert.',

@@ -189,6 +189,7 @@ const en = {
   allergyColumnSubstance: 'Substance',
   allergyDateNotRecorded: 'Not recorded',
   allergyRecordCountShort: (count: number) => `${count} records`,
+  allergySevereReaction: 'Severe reaction',
   allergyMoreDetails: 'More details',
   allergyNoneRecorded: 'Allergies not recorded',
   allergyNoneRecordedDetail: 'No provider has recorded an allergy or a “no known allergies” statement.',
