@@ -46,15 +46,33 @@ function rowNamed(el: EhrMedicationList, groupName: string, name: string): HTMLT
 const cell = (row: Element, part: string) => text(row.querySelector(`[part~="${part}"]`)!);
 
 
-async function render(options: MedicationSeedOptions, attrs: { lang?: string; selectable?: boolean } = {}) {
+async function render(options: MedicationSeedOptions, attrs: { lang?: string; selectable?: boolean; density?: 'compact' | 'dense' } = {}) {
   const seeded = await seedMedicationPatient(options);
   const wrapper = await fixture<HTMLElement>(html`<div lang=${attrs.lang ?? 'en'}>
-    <ehr-medication-list .store=${seeded.store} patient=${seeded.patient.clinic} ?selectable=${attrs.selectable ?? false}></ehr-medication-list>
+    <ehr-medication-list .store=${seeded.store} patient=${seeded.patient.clinic} ?selectable=${attrs.selectable ?? false} density=${attrs.density ?? 'dense'}></ehr-medication-list>
   </div>`);
   const el = wrapper.querySelector('ehr-medication-list') as EhrMedicationList;
   await ready(el);
   return { el, ...seeded };
 }
+
+describe('<ehr-medication-list density="compact">', () => {
+  it('Parker Casper: name, dose and source on the line, prescriber and start date behind More details; the death still said', async () => {
+    const { el } = await render({ name: 'parker-compact', patient: 'parker' }, { density: 'compact' });
+    const active = group(el, 'active')!;
+    expect([...active.querySelectorAll('thead th')].map((th) => text(th))).toEqual(['Medication', 'Dose, route and frequency', 'Source']);
+    const row = rows(el, 'active')[0]!;
+    expect(row.querySelector(':scope > [part~="prescriber"]')).toBeNull();
+    const more = row.querySelector<HTMLDetailsElement>('details[part~="more"]')!;
+    expect(more.open).toBe(false);
+    expect(more.querySelector('summary')!.getBoundingClientRect().height).toBeGreaterThanOrEqual(44);
+    expect(text(more.querySelector('[part~="prescriber"]')!)).toContain('TORPHY, Tyron (Dr)');
+    // Every safety marker stays on the line: one deceased note, each row's quiet marker.
+    expect(root(el).querySelectorAll('[part~="deceased-note"]').length).toBe(1);
+    for (const r of rows(el, 'active')) expect(r.querySelector('[part~="after-death-mark"]')).not.toBeNull();
+    await expectNoAxeViolations(el);
+  });
+});
 
 describe('<ehr-medication-list> with Margery Gibson (polypharmacy)', () => {
   it('lists her seven active medicines with dose, prescriber and prescribed date; stopped ones apart', async () => {

@@ -226,4 +226,29 @@ export default css`
       color: ${token('color-muted')};
     }
   }
+  /* Compact: prescriber and date behind "More details" in the name cell. */
+  .table.compact .col-source {
+    inline-size: 11rem;
+  }
+  .more > summary {
+    color: ${token('color-accent')};
+    cursor: pointer;
+    font-size: ${token('font-size-s')};
+  }
+  .more-list {
+    margin: 0 0 ${token('space-2xs')};
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0 ${token('space-l')};
+    font-size: ${token('font-size-s')};
+  }
+  .more-list dt {
+    color: ${token('color-muted')};
+    display: inline;
+    margin-inline-end: ${token('space-2xs')};
+  }
+  .more-list dd {
+    display: inline;
+    margin: 0;
+  }
 `;

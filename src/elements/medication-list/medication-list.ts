@@ -131,6 +131,8 @@ interface GroupColumns {
   readonly mixed: boolean;
   /** Header of the who-column. */
   readonly prescriber: string;
+  /** `density="compact"`: prescriber and date behind each row's "More details". */
+  readonly compact: boolean;
 }
 
 /** Reads one `"<source>/<Type>/<id>"` from whatever the store offers; `null` when not there. */
@@ -211,6 +213,7 @@ async function readKey(store: RecordSource, key: string): Promise<Resource | nul
  * @csspart date - Prescribed / taken-from / recorded date.
  * @csspart source - The cell with the source badges.
  * @csspart difference - "Differs between sources …" (an info callout: dose wording or status differs) and do-not-give conflicts (a warning callout).
+ * @csspart more - A compact row's "More details" disclosure (prescriber or recorder, and start date).
  * @csspart warning - The list's one "not stopped at death" note for a deceased patient (with `deceased-note`); the shared warning callout.
  * @csspart deceased-note - That note.
  * @csspart after-death-mark - The quiet per-row mark of a prescription not stopped at death (words for screen readers).
@@ -243,6 +246,14 @@ export class EhrMedicationList extends EhrDataElement {
 
   /** Render medication names as buttons that fire `ehr-medication-select`. */
   @property({ type: Boolean }) selectable = false;
+
+  /**
+   * Row layout: `dense` (default) — a table with every column; `compact` — name, dose (and
+   * status where the group needs it) and source on the line, prescriber and start date behind
+   * each row's "More details". Every safety marker stays on the line: "not stopped at death",
+   * "do not give", an incomplete dose, differences between sources.
+   */
+  @property({ reflect: true }) density: 'compact' | 'dense' = 'dense';
 
   /** Age in ms after which a source's data counts as out of date. Default 24 h. */
   @property({ type: Number, attribute: 'stale-after' }) staleAfter = DEFAULT_STALE_AFTER;
@@ -432,13 +443,12 @@ export class EhrMedicationList extends EhrDataElement {
             about: 'deceased',
           })
         : nothing}
-      <table class="table ${columns.status ? '' : 'no-status'}" aria-labelledby=${id}>
+      <table class="table ${columns.status ? '' : 'no-status'} ${columns.compact ? 'compact' : ''}" aria-labelledby=${id}>
         <colgroup>
           <col class="col-name" />
           <col class="col-dose" />
           ${columns.status ? html`<col class="col-status" />` : nothing}
-          <col class="col-prescriber" />
-          <col class="col-date" />
+          ${columns.compact ? nothing : html`<col class="col-prescriber" /><col class="col-date" />`}
           <col class="col-source" />
         </colgroup>
         <thead>
@@ -446,8 +456,7 @@ export class EhrMedicationList extends EhrDataElement {
             <th scope="col">${t.term('medsColumnName')}</th>
             <th scope="col">${t.term('medsColumnDose')}</th>
             ${columns.status ? html`<th scope="col">${t.term('medsColumnStatus')}</th>` : nothing}
-            <th scope="col">${columns.prescriber}</th>
-            <th scope="col">${t.term('medsColumnDate')}</th>
+            ${columns.compact ? nothing : html`<th scope="col">${columns.prescriber}</th><th scope="col">${t.term('medsColumnDate')}</th>`}
             <th scope="col">${t.term('medsColumnSource')}</th>
           </tr>
         </thead>
@@ -480,7 +489,7 @@ export class EhrMedicationList extends EhrDataElement {
       : recorders > 0
         ? t.term('medsColumnRecordedBy')
         : t.term('medsColumnPrescriber');
-    return { status, mixed, prescriber };
+    return { status, mixed, prescriber, compact: this.density === 'compact' };
   }
 
   private sourceName(id: string): string {
@@ -751,11 +760,22 @@ export class EhrMedicationList extends EhrDataElement {
     >
       <td class="cell-name" data-label=${t.term('medsColumnName')}>
         ${this.renderName(row)}${this.renderAfterDeathMark(row)} ${this.renderStrength(e)} ${this.renderDifferences(row)} ${this.renderHistory(row)}
+        ${columns.compact
+          ? html`<details class="more" part="more">
+              <summary class="target">${t.term('medsMoreDetails')}</summary>
+              <dl class="more-list">
+                <div><dt>${columns.prescriber}</dt><dd part="prescriber">${this.renderPrescriber(e, columns.mixed)}</dd></div>
+                <div><dt>${t.term('medsColumnDate')}</dt><dd part="date">${this.renderDate(e)}</dd></div>
+              </dl>
+            </details>`
+          : nothing}
       </td>
       <td class="cell-dose" part="dose" data-label=${t.term('medsColumnDose')}>${this.renderDose(e)}</td>
       ${columns.status ? html`<td class="cell-status" part="status" data-label=${t.term('medsColumnStatus')}>${this.renderStatus(row)}</td>` : nothing}
-      <td class="cell-prescriber" part="prescriber" data-label=${columns.prescriber}>${this.renderPrescriber(e, columns.mixed)}</td>
-      <td class="cell-date" part="date" data-label=${t.term('medsColumnDate')}>${this.renderDate(e)}</td>
+      ${columns.compact
+        ? nothing
+        : html`<td class="cell-prescriber" part="prescriber" data-label=${columns.prescriber}>${this.renderPrescriber(e, columns.mixed)}</td>
+            <td class="cell-date" part="date" data-label=${t.term('medsColumnDate')}>${this.renderDate(e)}</td>`}
       <td class="cell-source" part="source" data-label=${t.term('medsColumnSource')}>
         ${row.sources.map((s) => html`<ehr-source-badge compact .store=${store} source=${s} stale-after=${this.staleAfter}></ehr-source-badge>`)}
       </td>

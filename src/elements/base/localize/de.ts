@@ -319,6 +319,7 @@ const de: Translation = {
   medsAlsoDoNotGive: (sources: string) => `Außerdem als „nicht verabreichen“ dokumentiert von ${sources}`,
   medsAlsoPrescribed: (sources: string) => `Außerdem verordnet von ${sources}: bitte prüfen, was gilt`,
   medsEarlier: (count: number) => plural('de', count, { one: '1 früherer Eintrag', other: `${count} frühere Einträge` }),
+  medsMoreDetails: 'Mehr Details',
   medsNoneActive: 'Keine aktiven Medikamente dokumentiert',
   // <ehr-medication-list> terms (end)
   // <ehr-sync-status> terms (start)

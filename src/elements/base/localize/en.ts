@@ -322,6 +322,7 @@ const en = {
   medsAlsoDoNotGive: (sources: string) => `Also recorded as not to be given by ${sources}`,
   medsAlsoPrescribed: (sources: string) => `Also prescribed by ${sources}: check which applies`,
   medsEarlier: (count: number) => plural('en', count, { one: '1 earlier record', other: `${count} earlier records` }),
+  medsMoreDetails: 'More details',
   medsNoneActive: 'No active medications recorded',
   // <ehr-medication-list> terms (end)
   // <ehr-sync-status> terms (start)
