@@ -15,6 +15,7 @@ defineElement('ehr-medication-list', EhrMedicationList);
 interface ListArgs {
   headingLevel: number;
   selectable: boolean;
+  density: 'compact' | 'dense';
 }
 
 interface Loaded {
@@ -68,15 +69,16 @@ const simvastatin = (patientRef: string, id: string, dose: string, status: 'acti
 const meta: Meta<ListArgs> = {
   title: 'Elements/Medication list',
   component: 'ehr-medication-list',
-  args: { headingLevel: 2, selectable: false },
+  args: { headingLevel: 2, selectable: false, density: 'dense' },
   argTypes: {
     headingLevel: { control: { type: 'number', min: 1, max: 6 } },
     selectable: { control: 'boolean' },
+    density: { control: 'inline-radio', options: ['compact', 'dense'] },
   },
   render: (args, { loaded }) => {
     const { store, patient } = loaded as Loaded;
     return html`<ehr-record-provider .store=${store} patient=${patient}>
-      <ehr-medication-list heading-level=${args.headingLevel} ?selectable=${args.selectable}></ehr-medication-list>
+      <ehr-medication-list heading-level=${args.headingLevel} ?selectable=${args.selectable} density=${args.density}></ehr-medication-list>
     </ehr-record-provider>`;
   },
 };
@@ -107,6 +109,17 @@ export const DeceasedPatient: Story = {
     await expect(list(canvasElement).shadowRoot!.querySelectorAll('[part~="warning"]')).toHaveLength(1);
     await expect(list(canvasElement).shadowRoot!.querySelectorAll('[part~="after-death-mark"]')).toHaveLength(12);
     await expect(listText(canvasElement)).not.toContain('Active after death');
+  },
+};
+
+/** Parker Casper with `density="compact"`: name, dose and source per line; prescriber and date behind "More details". */
+export const Compact: Story = {
+  args: { density: 'compact' },
+  loaders: seeded({ name: 'story-deceased', patient: 'parker' }),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(list(canvasElement).shadowRoot!.querySelectorAll('[part~="after-death-mark"]')).toHaveLength(12));
+    await expect(list(canvasElement).shadowRoot!.querySelectorAll('[part~="deceased-note"]')).toHaveLength(1);
+    await expect(list(canvasElement).shadowRoot!.querySelectorAll('tr[part~="row"] details[part~="more"]').length).toBeGreaterThan(0);
   },
 };
 
@@ -341,7 +354,7 @@ export const Narrow: Story = {
     const { store, patient } = loaded as Loaded;
     return html`<div style="inline-size: 700px; outline: 1px dashed #8c959f">
       <ehr-record-provider .store=${store} patient=${patient}>
-        <ehr-medication-list heading-level=${args.headingLevel} ?selectable=${args.selectable}></ehr-medication-list>
+        <ehr-medication-list heading-level=${args.headingLevel} ?selectable=${args.selectable} density=${args.density}></ehr-medication-list>
       </ehr-record-provider>
     </div>`;
   },
