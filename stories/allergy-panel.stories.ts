@@ -108,6 +108,17 @@ export const Compact: Story = {
   },
 };
 
+/** A host filter (`filter`, FHIRPath, loaded only when set): only the pollen allergies, and the panel says how many of how many. */
+export const HostFilter: Story = {
+  loaders: seeded({ name: 'story-filter', patient: 'versie' }),
+  render: (_args, { loaded }) => html`<ehr-record-provider .store=${(loaded as Loaded).store} patient=${(loaded as Loaded).patient}>
+    <ehr-allergy-panel filter="code.text.contains('pollen')"></ehr-allergy-panel>
+  </ehr-record-provider>`,
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(panelText(canvasElement)).toMatch(/Filtered by the host: 2 of \d+ shown/));
+  },
+};
+
 /** The spec example: cashew nuts, high criticality (triangle and words), two reactions. */
 export const HighCriticality: Story = {
   loaders: seeded({

@@ -755,3 +755,38 @@ describe('<ehr-allergy-panel hide-source-notices>', () => {
     expect(words(root(el))).not.toContain('Allergies not recorded');
   });
 });
+
+describe('<ehr-allergy-panel filter> (host FHIRPath, opt-in)', () => {
+  async function filtered(filter: string, name: string) {
+    const seeded = await seedAllergyStore({ name, patient: 'versie' });
+    const el = await fixture<EhrAllergyPanel>(
+      html`<div lang="en"><ehr-allergy-panel filter=${filter} .store=${seeded.store} patient=${seeded.patient.clinic}></ehr-allergy-panel></div>`,
+    ).then((w) => w.querySelector('ehr-allergy-panel')!);
+    await waitUntil(() => !root(el).querySelector('[part~="skeleton"]') && root(el).querySelector('section'), 'panel did not load', { timeout: 15_000 });
+    await el.updateComplete;
+    return el;
+  }
+
+  it('narrows the list and says so: "Filtered by the host: N of M shown"', async () => {
+    const el = await filtered("code.text.contains('pollen')", 'filter-pollen');
+    await waitUntil(() => root(el).querySelector('[part~="host-filter"]') !== null, 'no filter note', { timeout: 10_000 });
+    expect(substances(el)).toEqual(['Allergy to grass pollen', 'Allergy to tree pollen']);
+    expect(words(root(el).querySelector('[part~="host-filter"]')!)).toMatch(/^ℹ Filtered by the host: 2 of 1\d shown\.$/);
+  });
+
+  it('says the filter hid everything instead of "Allergies not recorded"', async () => {
+    const el = await filtered("code.text = 'no such substance'", 'filter-none');
+    await waitUntil(() => root(el).querySelector('[part~="host-filter"]') !== null, 'no filter note', { timeout: 10_000 });
+    expect(words(root(el))).toMatch(/Filtered by the host: 0 of \d+ shown/);
+    expect(words(root(el))).not.toContain('Allergies not recorded');
+  });
+
+  it('an invalid expression is an error naming the attribute, never a silently shorter list', async () => {
+    const el = await filtered('code.text = ', 'filter-bad');
+    await waitUntil(() => root(el).querySelector('[part~="error"]') !== null, 'no error', { timeout: 10_000 });
+    const error = root(el).querySelector('[part~="error"]')!;
+    expect(error.getAttribute('role')).toBe('alert');
+    expect(words(error)).toContain('filter: not a valid FHIRPath expression');
+    expect(rows(el).length).toBe(0);
+  });
+});

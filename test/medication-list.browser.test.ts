@@ -966,3 +966,33 @@ describe('<ehr-medication-list hide-source-notices>', () => {
     expect(root(el).querySelector('[part~="retry-button"]')).not.toBeNull();
   });
 });
+
+describe('<ehr-medication-list filter> (host FHIRPath, opt-in)', () => {
+  async function filtered(filter: string, name: string) {
+    const seeded = await seedMedicationPatient({ name, patient: 'parker' });
+    const wrapper = await fixture<HTMLElement>(html`<div lang="en">
+      <ehr-medication-list filter=${filter} .store=${seeded.store} patient=${seeded.patient.clinic}></ehr-medication-list>
+    </div>`);
+    const el = wrapper.querySelector('ehr-medication-list') as EhrMedicationList;
+    await vi.waitFor(() => expect(root(el).querySelector('[part~="host-filter"], [part~="error"]')).not.toBeNull(), { timeout: 15_000 });
+    return el;
+  }
+
+  it('keeps only what the expression selects (Parker Casper, warfarin) and says N of M', async () => {
+    const el = await filtered("medicationCodeableConcept.text.contains('Warfarin')", 'meds-filter-warfarin');
+    await vi.waitFor(() => expect(rows(el, 'active').length).toBe(1));
+    expect(text(rows(el, 'active')[0]!.querySelector('[part~="name"]')!)).toContain('Warfarin');
+    expect(text(root(el).querySelector('[part~="host-filter"]')!)).toMatch(/^ℹ Filtered by the host: 1 of \d+ shown\.$/);
+    // The death is still said: the filter narrows the list, not the safety notes.
+    expect(root(el).querySelectorAll('[part~="deceased-note"]').length).toBe(1);
+  });
+
+  it('everything filtered out: the note, never "No medications recorded"; a bad expression: an error naming the attribute', async () => {
+    const none = await filtered("status = 'no-such-status'", 'meds-filter-none');
+    await vi.waitFor(() => expect(text(root(none))).toMatch(/Filtered by the host: 0 of \d+ shown/));
+    expect(text(root(none))).not.toContain('No medications recorded');
+    const bad = await filtered('status = ', 'meds-filter-bad');
+    await vi.waitFor(() => expect(root(bad).querySelector('[part~="error"]')).not.toBeNull());
+    expect(text(root(bad).querySelector('[part~="error"]')!)).toContain('filter: not a valid FHIRPath expression');
+  });
+});

@@ -10,6 +10,7 @@ import { headingLevel, renderHeading } from '../base/heading.js';
 import type { TermKey } from '../base/localize/localize.js';
 import { renderEmptyRecord, renderIncompleteCaveat, renderNoRecord, verdictFor } from '../base/completeness-notes.js';
 import { renderCallout, renderCalloutMark } from '../base/callout.js';
+import { HostFilterController, renderHostFilterNote } from '../base/host-filter-controller.js';
 import { recordText, sentence } from '../base/record-text.js';
 import type { CompletenessVerdict } from '../../fhir/completeness.js';
 import type { StoredRow } from '../base/store-types.js';
@@ -182,6 +183,7 @@ function criticalityIcon(c: DisplayCriticality): TemplateResult {
  * @csspart heading - The section heading.
  * @csspart summary - The one-line count ("Known allergies (3) · 1 high criticality") and "no known allergies" statements.
  * @csspart shared - In the summary line of dense rows: the facts every row shares ("All 10: Active · No reactions recorded").
+ * @csspart host-filter - "Filtered by the host: N of M shown" (an info callout), when `filter` is set.
  * @csspart severe-reaction - In a compact row: "Severe reaction" (a warning mark), since the reactions are behind "More details".
  * @csspart more - A dense row's "More details" disclosure (reaction onset, route, description; repeated records).
  * @csspart reaction-detail - One reaction in full inside "More details".
@@ -227,6 +229,17 @@ export class EhrAllergyPanel extends EhrDataElement {
    * line). `comfortable` — a card per allergy, every fact labelled.
    */
   @property({ reflect: true }) density: AllergyPanelDensity = 'dense';
+
+  /**
+   * A FHIRPath boolean expression, evaluated per AllergyIntolerance, that narrows the list
+   * (e.g. `category = 'medication'`). Opt-in: fhirpath (~160 KB gzip) is loaded only when this is
+   * set. The panel then says "Filtered by the host: N of M shown"; an invalid expression is an
+   * error naming the attribute, never a silently shorter list. "Nothing recorded" is only said
+   * when nothing is recorded, never because the filter hid everything.
+   */
+  @property() filter?: string;
+
+  private readonly hostFilter = new HostFilterController(this, () => this.filter);
 
   /** Open the "Inactive or resolved" group initially. */
   @property({ type: Boolean, attribute: 'show-inactive' }) showInactive = false;
@@ -281,7 +294,7 @@ export class EhrAllergyPanel extends EhrDataElement {
       ${this.allergies.render({
         idle: () => html`<p part="empty" class="unavailable">${this.localize.term('allergyInfoUnavailable')}</p>`,
         loading: () => renderSkeleton(this.localize, { what: this.localize.term('allergies') }),
-        ready: (rows) => this.renderReady(rows),
+        ready: (rows) => this.renderFiltered(rows),
         error: (error, retry) => html`<p part="empty" class="unavailable">${this.localize.term('allergyInfoUnavailable')}</p>
           ${renderError(this.localize, { what: this.localize.term('allergies'), error, onRetry: retry })}`,
       })}
@@ -294,6 +307,23 @@ export class EhrAllergyPanel extends EhrDataElement {
     return renderSourceNotices(this.localize, this.status, () => this.requestSync(), { syncStatusHref: this.syncStatusHref });
   }
 
+
+  /** The rows through the host's `filter`, when one is set (see `HostFilterController`). */
+  private renderFiltered(rows: StoredRow<AllergyIntolerance>[]) {
+    const f = this.hostFilter;
+    if (f.state === 'loading') return renderSkeleton(this.localize, { what: this.localize.term('allergies') });
+    if (f.state === 'error') return renderError(this.localize, { what: this.localize.term('allergies'), error: f.error });
+    const result = f.apply(rows, (r) => r.resource);
+    if (!result) return this.renderReady(rows);
+    if (this.filteredRows?.from !== rows || this.filteredRows.expression !== this.filter) this.filteredRows = { from: rows, expression: this.filter, kept: result.kept };
+    const note = renderHostFilterNote(this.localize, result);
+    // Everything recorded was filtered out: say so, never "Allergies not recorded".
+    if (result.total > 0 && result.kept.length === 0) return note;
+    return html`${note}${this.renderReady(this.filteredRows.kept)}`;
+  }
+
+  /** The last filtered rows, kept while their source rows are the same (the view is cached on identity). */
+  private filteredRows?: { from: StoredRow<AllergyIntolerance>[]; expression: string | undefined; kept: StoredRow<AllergyIntolerance>[] };
 
   private renderReady(rows: StoredRow<AllergyIntolerance>[]) {
     const view = this.view(rows);

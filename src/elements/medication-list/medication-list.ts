@@ -23,6 +23,8 @@ import { LIST_PREVIEW, NESTED_PREVIEW, preview, renderAndMore, renderShowAll } f
 import { renderEmptyRecord, renderIncompleteCaveat, renderNoRecord, verdictFor } from '../base/completeness-notes.js';
 import { recordText, sentence } from '../base/record-text.js';
 import { renderCallout, renderCalloutMark } from '../base/callout.js';
+import { HostFilterController, renderHostFilterNote } from '../base/host-filter-controller.js';
+import type { HostFilterResult } from '../../fhir/host-filter.js';
 import type { Localize } from '../base/localize/localize.js';
 import type { CompletenessVerdict } from '../../fhir/completeness.js';
 import styles from './medication-list.styles.js';
@@ -213,6 +215,7 @@ async function readKey(store: RecordSource, key: string): Promise<Resource | nul
  * @csspart date - Prescribed / taken-from / recorded date.
  * @csspart source - The cell with the source badges.
  * @csspart difference - "Differs between sources …" (an info callout: dose wording or status differs) and do-not-give conflicts (a warning callout).
+ * @csspart host-filter - "Filtered by the host: N of M shown" (an info callout), when `filter` is set.
  * @csspart more - A compact row's "More details" disclosure (prescriber or recorder, and start date).
  * @csspart warning - The list's one "not stopped at death" note for a deceased patient (with `deceased-note`); the shared warning callout.
  * @csspart deceased-note - That note.
@@ -254,6 +257,20 @@ export class EhrMedicationList extends EhrDataElement {
    * "do not give", an incomplete dose, differences between sources.
    */
   @property({ reflect: true }) density: 'compact' | 'dense' = 'dense';
+
+  /**
+   * A FHIRPath boolean expression, evaluated per MedicationRequest / MedicationStatement, that
+   * narrows the list (e.g. `category.coding.code = 'community'`). Opt-in: fhirpath (~160 KB gzip)
+   * is loaded only when this is set. The list then says "Filtered by the host: N of M shown"; an
+   * invalid expression is an error naming the attribute. "No medications recorded" is never said
+   * because the filter hid everything.
+   */
+  @property() filter?: string;
+
+  private readonly hostFilter = new HostFilterController(this, () => this.filter);
+  private filteredRows?: { from: unknown; expression: string | undefined; kept: StoredRow<MedicationUse>[] };
+  /** What the host filter made of the rows at the last render (undefined without a filter). */
+  private filterNote?: HostFilterResult<unknown>;
 
   /** Age in ms after which a source's data counts as out of date. Default 24 h. */
   @property({ type: Number, attribute: 'stale-after' }) staleAfter = DEFAULT_STALE_AFTER;
@@ -348,7 +365,24 @@ export class EhrMedicationList extends EhrDataElement {
         return renderError(this.localize, { what, error: q.error, onRetry: this.retry });
       }
     }
-    const rows = this.meds.rows;
+    const f = this.hostFilter;
+    if (f.state === 'loading') return renderSkeleton(this.localize, { what, lines: 4 });
+    if (f.state === 'error') {
+      this.missing = [];
+      return renderError(this.localize, { what, error: f.error });
+    }
+    const allRows = this.meds.rows;
+    const filtered = allRows ? f.apply(allRows, (r) => r.resource) : undefined;
+    if (filtered && allRows && (this.filteredRows?.from !== allRows || this.filteredRows.expression !== this.filter)) {
+      this.filteredRows = { from: allRows, expression: this.filter, kept: filtered.kept };
+    }
+    const rows = filtered ? this.filteredRows!.kept : allRows;
+    this.filterNote = filtered;
+    if (filtered && filtered.total > 0 && filtered.kept.length === 0 && this.patients.status === 'ready') {
+      // Everything recorded was filtered out: say so, never "No medications recorded".
+      this.missing = [];
+      return renderHostFilterNote(this.localize, filtered);
+    }
     const patients = this.patients.rows;
     if (!rows || !patients || this.patients.status !== 'ready') {
       this.missing = [];
@@ -389,7 +423,7 @@ export class EhrMedicationList extends EhrDataElement {
     const verdict = verdictFor(this.sourceStatus);
     if (!view.total) return html`${renderNoRecord(this.localize, verdict)}${this.renderEmptyList(verdict)}`;
     const noActive = !view.groups.some((g) => g.group === 'active' && g.rows.length);
-    return html`${renderIncompleteCaveat(this.localize, verdict)} ${renderNoRecord(this.localize, verdict)}
+    return html`${renderHostFilterNote(this.localize, this.filterNote)} ${renderIncompleteCaveat(this.localize, verdict)} ${renderNoRecord(this.localize, verdict)}
     ${noActive ? html`<p class="empty no-active" part="empty">${this.localize.term('medsNoneActive')}</p>` : nothing}
     ${view.groups.map((g) => this.renderGroup(view, g.group, g.rows, Math.min(6, level + 1)))}`;
   }

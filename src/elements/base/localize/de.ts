@@ -92,6 +92,11 @@ const de: Translation = {
   consents: 'Einwilligungen',
   record: 'Akte',
 
+  // Host filters (filter="…", FHIRPath)
+  hostFilterShown: (shown: string, total: string) => `Vom Host gefiltert: ${shown} von ${total} angezeigt.`,
+  hostFilterFailed: (count: number) => plural('de', count, { one: '1 Eintrag konnte nicht gegen den Filter geprüft werden und wird angezeigt.', other: `${count} Einträge konnten nicht gegen den Filter geprüft werden und werden angezeigt.` }),
+  hostFilterInvalid: 'Der Filter des Hosts konnte nicht verwendet werden',
+
   // <ehr-patient-banner> terms (start)
   bannerRegion: 'Patient',
   bannerNoPatient: 'Kein Patient ausgewählt',

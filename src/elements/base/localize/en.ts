@@ -96,6 +96,11 @@ const en = {
   consents: 'Consents',
   record: 'Record',
 
+  // Host filters (filter="…", FHIRPath)
+  hostFilterShown: (shown: string, total: string) => `Filtered by the host: ${shown} of ${total} shown.`,
+  hostFilterFailed: (count: number) => plural('en', count, { one: '1 record could not be checked against the filter and is shown.', other: `${count} records could not be checked against the filter and are shown.` }),
+  hostFilterInvalid: 'The host’s filter could not be used',
+
   // <ehr-patient-banner> terms (start)
   bannerRegion: 'Patient',
   bannerNoPatient: 'No patient selected',
