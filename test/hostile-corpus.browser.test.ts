@@ -21,6 +21,7 @@ import '../src/elements/patient-banner/define.js';
 import '../src/elements/allergy-panel/define.js';
 import '../src/elements/medication-list/define.js';
 import '../src/elements/source-badge/define.js';
+import '../src/elements/sync-status/define.js';
 import { CASES, TRAP, type Chart, type HostileCase } from './hostile/cases.js';
 import { CORPUS_ELEMENTS } from './hostile/elements.js';
 import { visibleText } from './support/elements.js';

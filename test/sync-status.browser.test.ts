@@ -79,7 +79,7 @@ describe('<ehr-sync-status>', () => {
   it('says "Offline" when the browser is, keeping the last good sync', async () => {
     const store = await openStore();
     const { el } = await render(store);
-    await waitUntil(() => line(el, 'clinic')?.dataset.state === 'synced', 'first sync', { timeout: 20_000 });
+    await waitUntil(() => line(el, 'clinic')?.dataset.state === 'synced' && words(line(el, 'lab')).includes('HTTP 404'), 'first sync', { timeout: 20_000 });
     const onLine = Object.getOwnPropertyDescriptor(Navigator.prototype, 'onLine')!;
     Object.defineProperty(Navigator.prototype, 'onLine', { configurable: true, get: () => false });
     try {

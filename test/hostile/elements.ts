@@ -57,6 +57,11 @@ export const CORPUS_ELEMENTS: CorpusElement[] = [
         .map((m) => codeText(m.medicationCodeableConcept)!),
   },
   {
+    tag: 'ehr-sync-status',
+    loaded: (el) => settled(el) && el.shadowRoot!.querySelectorAll('[part~="source"]').length > 0,
+    expected: () => [],
+  },
+  {
     tag: 'ehr-source-badge',
     attributes: { source: 'clinic' },
     loaded: (el) => Boolean(el.shadowRoot?.querySelector('[part~="label"]')?.textContent?.trim()),
