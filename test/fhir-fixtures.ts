@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 const DEMO_SPEC_EXAMPLES = new Set([
   'AllergyIntolerance-nkda.json',
   'Observation-f001.json',
+  'Observation-blood-pressure.json',
+  'Observation-unsat.json',
   'Observation-serum-creatinine-adult.json',
   'Observation-urine-wbc-range.json',
 ]);
