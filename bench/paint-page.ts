@@ -18,6 +18,7 @@ import '../src/elements/record-provider/define.js';
 import '../src/elements/patient-banner/define.js';
 import '../src/elements/allergy-panel/define.js';
 import '../src/elements/medication-list/define.js';
+import '../src/elements/lab-timeline/define.js';
 import { syntheticPatient } from './synthetic-patient.mjs';
 // An asset URL rather than a path: in the production build (bench/paint-build.mjs) Vite emits the
 // file next to the bundle, so the static server needs nothing outside the build directory.
@@ -59,6 +60,8 @@ const PAINTED: Record<string, Painted> = {
   'ehr-patient-banner': shows('[part~="name"]'),
   'ehr-allergy-panel': shows('[part~="row"]'),
   'ehr-medication-list': shows('[part~="row"]'),
+  // The overview's rows, or the grid's rows: the timeline shows results.
+  'ehr-lab-timeline': shows('[part~="row"], [role="row"][aria-rowindex="2"]'),
 };
 
 interface SeedResult {
@@ -237,6 +240,142 @@ async function deleteDatabase(db: string): Promise<void> {
   await LocalRecordStore.deleteDatabase(db);
 }
 
-const api = { seed, measure, deleteDatabase };
+/**
+ * A laboratory history at scale for the timeline: `results` Observations spread evenly over
+ * `codes` tests (a bench code system, not LOINC), one a week per test going back from now,
+ * alternately at the two sources, with a reference range on each, one value in 25 outside it
+ * and flagged, one in 40 a comparator value ("<0.5"). Deterministic.
+ */
+async function seedLabs({ db, results = 10_000, codes = 200 }: { db: string; results?: number; codes?: number }): Promise<SeedResult> {
+  const t0 = performance.now();
+  await LocalRecordStore.deleteDatabase(db);
+  const patientId = 'lab-bench';
+  const patient: Resource = {
+    resourceType: 'Patient',
+    id: patientId,
+    identifier: [{ system: SSN_SYSTEM, value: '999-41-0412' }],
+    name: [{ family: 'Bench', given: ['Lab'] }],
+    gender: 'female',
+    birthDate: '1961-04-12',
+  } as Resource;
+  const perCode = Math.ceil(results / codes);
+  const week = 7 * 86_400_000;
+  const end = Date.UTC(2026, 10, 30);
+  const bySource: Record<string, Resource[]> = { clinic: [patient], hospital: [{ ...patient }] };
+  let n = 0;
+  for (let c = 0; c < codes && n < results; c++) {
+    const low = 10 + (c % 7);
+    const high = low + 20;
+    for (let i = 0; i < perCode && n < results; i++, n++) {
+      const out = n % 25 === 0;
+      const comparator = !out && n % 40 === 7;
+      const value = out ? high + 3 + (n % 5) : low + ((n * 37) % 200) / 10;
+      const source = i % 2 ? 'hospital' : 'clinic';
+      bySource[source]!.push({
+        resourceType: 'Observation',
+        id: `lab-${c}-${i}`,
+        status: 'final',
+        category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }],
+        code: { coding: [{ system: 'https://bench.example.org/lab', code: `T${c}`, display: `Bench test ${c}` }], text: `Bench test ${c}` },
+        subject: { reference: `Patient/${patientId}` },
+        effectiveDateTime: new Date(end - i * week - c * 60_000).toISOString(),
+        valueQuantity: { value: comparator ? low : value, ...(comparator ? { comparator: '<' } : {}), unit: 'mmol/L', system: 'http://unitsofmeasure.org', code: 'mmol/L' },
+        referenceRange: [{ low: { value: low, unit: 'mmol/L' }, high: { value: high, unit: 'mmol/L' } }],
+        ...(out ? { interpretation: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code: 'H' }] }] } : {}),
+      } as Resource);
+    }
+  }
+  const now = Date.now();
+  const lastUpdated = new Date(now - 60_000).toISOString();
+  const store = await LocalRecordStore.open({ name: db, linkIdentifierSystems: [SSN_SYSTEM] });
+  try {
+    for (const source of SOURCES) {
+      await store.addSource({ ...source });
+      const rows = stamped(bySource[source.id]!, lastUpdated);
+      for (let i = 0; i < rows.length; i += 500) {
+        await store.applyPage(source.id, { upserts: rows.slice(i, i + 500) as never, fetchedAt: now - 60_000 });
+      }
+      await store.setSourceStatus(source.id, { status: 'ok' as never, lastSyncAt: new Date(now - 60_000).toISOString() });
+    }
+  } finally {
+    store.close();
+  }
+  return {
+    db,
+    // The two copies share an SSN, name, birth date and gender, so the store links them.
+    patient: `clinic/Patient/${patientId}`,
+    resources: n,
+    bySource: { clinic: bySource.clinic!.length, hospital: bySource.hospital!.length },
+    byType: { Observation: n },
+    ms: performance.now() - t0,
+  };
+}
+
+interface ScrollResult {
+  frames: number;
+  /** Frame intervals in ms (requestAnimationFrame to requestAnimationFrame) while scrolling. */
+  medianFrameMs: number;
+  p95FrameMs: number;
+  fps: number;
+  rowsSeen: number;
+  lastRowIndex: number;
+  heap: { startMB: number; peakMB: number; endMB: number } | null;
+}
+
+/**
+ * Opens the timeline in grid view on `db` and scrolls its grid from top to bottom, `step` px per
+ * animation frame, timing every frame; the JS heap (Chromium's `performance.memory`) is sampled
+ * on the way.
+ */
+async function scrollGrid({ db, patient, step = 120 }: { db: string; patient: string; step?: number }): Promise<ScrollResult> {
+  const store = await open(db);
+  const host = document.createElement('div');
+  document.body.append(host);
+  const heap = () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
+  try {
+    const provider = document.createElement('ehr-record-provider');
+    provider.store = store;
+    provider.patient = patient;
+    const el = provider.appendChild(document.createElement('ehr-lab-timeline')) as HTMLElement & { updateComplete: Promise<unknown>; view: string };
+    el.view = 'grid';
+    host.append(provider);
+    await untilPainted(el, PAINTED['ehr-lab-timeline']!, performance.now(), performance.now() + 20_000);
+    const scroller = el.shadowRoot!.querySelector<HTMLElement>('[part~="scroller"]')!;
+    const start = heap();
+    let peak = start ?? 0;
+    const intervals: number[] = [];
+    const seen = new Set<string>();
+    let last = await frame();
+    while (scroller.scrollTop + scroller.clientHeight < scroller.scrollHeight - 1) {
+      scroller.scrollTop += step;
+      const t = await frame();
+      intervals.push(t - last);
+      last = t;
+      for (const r of el.shadowRoot!.querySelectorAll('[role="row"][aria-rowindex]')) seen.add(r.getAttribute('aria-rowindex')!);
+      const h = heap();
+      if (h !== undefined && h > peak) peak = h;
+      if (intervals.length > 5_000) break;
+    }
+    const sorted = [...intervals].sort((a, b) => a - b);
+    const medianFrameMs = sorted[Math.floor(sorted.length / 2)] ?? 0;
+    const p95FrameMs = sorted[Math.floor(sorted.length * 0.95)] ?? 0;
+    const end = heap();
+    const mb = (x: number) => Math.round((x / 1_048_576) * 10) / 10;
+    return {
+      frames: intervals.length,
+      medianFrameMs,
+      p95FrameMs,
+      fps: medianFrameMs ? 1000 / medianFrameMs : 0,
+      rowsSeen: seen.size,
+      lastRowIndex: Math.max(0, ...[...seen].map(Number)),
+      heap: start !== undefined && end !== undefined ? { startMB: mb(start), peakMB: mb(peak), endMB: mb(end) } : null,
+    };
+  } finally {
+    host.remove();
+    store.close();
+  }
+}
+
+const api = { seed, seedLabs, measure, scrollGrid, deleteDatabase };
 (window as unknown as { paint: typeof api }).paint = api;
 document.title = 'paint ready';

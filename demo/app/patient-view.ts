@@ -5,6 +5,8 @@ import '../../src/elements/record-provider/define.js';
 import '../../src/elements/patient-banner/define.js';
 import '../../src/elements/allergy-panel/define.js';
 import '../../src/elements/medication-list/define.js';
+import '../../src/elements/lab-timeline/define.js';
+import '../../src/elements/sync-status/define.js';
 import { baseLabel } from './config.js';
 import { list, time, words } from './i18n.js';
 
@@ -55,8 +57,9 @@ function syncText(line: SyncLine): TemplateResult | string {
 }
 
 /**
- * One patient's record: `<ehr-record-provider sync>` around the banner, the allergy panel and
- * the medication list, with a sync status line and "Sync now". The elements paint from the cache
+ * One patient's record: `<ehr-record-provider sync>` around the banner, the allergy panel, the
+ * medication list, the lab timeline and the sync status per provider, with a sync status line and
+ * "Sync now"; the panels' "See sync status" links lead to `<ehr-sync-status>`. The elements paint from the cache
  * at once; the provider syncs in the background and they update as rows land.
  */
 export function renderPatientView(state: PatientViewState, handlers: PatientViewHandlers): TemplateResult {
@@ -83,15 +86,17 @@ export function renderPatientView(state: PatientViewState, handlers: PatientView
         handlers.onSync({ kind: 'error', message: e.detail.message, at: Date.now() })}
     >
       <section class="record" aria-label=${w.recordRegion} tabindex="-1" data-patient=${state.patient}>
-        <ehr-patient-banner></ehr-patient-banner>
+        <ehr-patient-banner sync-status-href="#sync-status"></ehr-patient-banner>
         <div class="sync-line">
           <p class="sync-status" role="status" data-state=${state.sync.kind}>${syncText(state.sync)}</p>
           <button type="button" class="sync-now" aria-disabled=${syncing ? 'true' : 'false'} @click=${syncNow}>${w.syncNow}</button>
         </div>
         <div class="record-columns">
-          <div class="card allergies"><ehr-allergy-panel></ehr-allergy-panel></div>
-          <div class="card medications"><ehr-medication-list></ehr-medication-list></div>
+          <div class="card allergies"><ehr-allergy-panel sync-status-href="#sync-status"></ehr-allergy-panel></div>
+          <div class="card medications"><ehr-medication-list sync-status-href="#sync-status"></ehr-medication-list></div>
         </div>
+        <div class="card labs"><ehr-lab-timeline sync-status-href="#sync-status"></ehr-lab-timeline></div>
+        <div class="card sync" id="sync-status"><ehr-sync-status></ehr-sync-status></div>
       </section>
     </ehr-record-provider>`;
 }

@@ -57,11 +57,8 @@ async function loadFhirpath(): Promise<{ compile: (expression: string, model: un
   return { compile: (lib as { compile: (e: string, m: unknown) => Compiled }).compile, model };
 }
 
-/**
- * Compiles `expression` (loading fhirpath the first time). Throws {@link HostFilterError} with a
- * message naming the attribute when it cannot be used.
- */
-export async function compileHostFilter(expression: unknown, attribute = 'filter'): Promise<HostFilter> {
+/** Checks and compiles an expression of either kind; the errors name the attribute. */
+async function compileExpression(expression: unknown, attribute: string): Promise<{ expression: string; run: Compiled }> {
   if (typeof expression !== 'string' || !expression.trim()) {
     throw new HostFilterError(attribute, String(expression ?? ''), `${attribute}: an empty expression filters nothing`);
   }
@@ -69,13 +66,20 @@ export async function compileHostFilter(expression: unknown, attribute = 'filter
     throw new HostFilterError(attribute, expression.slice(0, 80), `${attribute}: the expression is longer than ${MAX_FILTER_LENGTH} characters`);
   }
   const { compile, model } = await loadFhirpath();
-  let run: Compiled;
   try {
-    run = compile(expression, model);
+    return { expression, run: compile(expression, model) };
   } catch (error) {
     const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new HostFilterError(attribute, expression, `${attribute}: not a valid FHIRPath expression (${why})`);
   }
+}
+
+/**
+ * Compiles `expression` (loading fhirpath the first time). Throws {@link HostFilterError} with a
+ * message naming the attribute when it cannot be used.
+ */
+export async function compileHostFilter(expression: unknown, attribute = 'filter'): Promise<HostFilter> {
+  const { run } = await compileExpression(expression, attribute);
   const test = (resource: Resource): boolean | 'error' => {
     try {
       const result = run(structuredClone(resource));
@@ -85,7 +89,7 @@ export async function compileHostFilter(expression: unknown, attribute = 'filter
     }
   };
   return {
-    expression,
+    expression: expression as string,
     test,
     apply<T>(items: readonly T[], resourceOf: (item: T) => Resource): HostFilterResult<T> {
       const kept: T[] = [];
@@ -96,6 +100,38 @@ export async function compileHostFilter(expression: unknown, attribute = 'filter
         if (verdict !== false) kept.push(item);
       }
       return { kept, total: items.length, failed };
+    },
+  };
+}
+
+/** A compiled host grouping expression (`group-by`): a key per resource. */
+export interface HostKey {
+  readonly expression: string;
+  /**
+   * The group key: the expression's single string (or number/code) result, `undefined` when it
+   * yields nothing (the resource keeps its own grouping), `'error'` when it fails or yields
+   * several values (also kept in its own group, and counted by the caller).
+   */
+  keyOf(resource: Resource): string | undefined | 'error';
+}
+
+/** Compiles a grouping expression such as `code.coding.where(system='http://loinc.org').code.first()`. */
+export async function compileHostKey(expression: unknown, attribute = 'group-by'): Promise<HostKey> {
+  const { run } = await compileExpression(expression, attribute);
+  return {
+    expression: expression as string,
+    keyOf(resource: Resource): string | undefined | 'error' {
+      try {
+        const result = run(structuredClone(resource));
+        if (!Array.isArray(result) || result.length === 0) return undefined;
+        if (result.length > 1) return 'error';
+        const v = result[0];
+        if (typeof v === 'string') return v.trim() ? `host:${v.trim().slice(0, 256)}` : undefined;
+        if (typeof v === 'number' || typeof v === 'boolean') return `host:${String(v)}`;
+        return 'error';
+      } catch {
+        return 'error';
+      }
     },
   };
 }

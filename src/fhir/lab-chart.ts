@@ -72,14 +72,14 @@ export const LARGE_CHANGE = 0.5;
 
 /**
  * The chart of one test's results (any order; entered-in-error results are left out). Only
- * results in `unitKey` (default: the latest numeric result's unit) are plotted; the others are
+ * results in `unitKey` (default: the unit most numeric results share, the latest one's on a tie)
+ * are plotted; the others are
  * gaps marked "other unit", so two units are never drawn on one axis.
  */
 export function chartModel(results: readonly LabResult[], unitKey?: string): ChartModel {
   const usable = results.filter((r) => !r.enteredInError && r.dateKey !== null);
   const ordered = [...usable].sort((a, b) => a.dateKey! - b.dateKey! || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const numericUnits = ordered.filter((r) => r.numeric !== undefined).map((r) => r.unitKey);
-  const unit = unitKey ?? numericUnits[numericUnits.length - 1] ?? '';
+  const unit = unitKey ?? mainUnit(ordered);
 
   const points: ChartPoint[] = [];
   const gaps: ChartGap[] = [];
@@ -142,6 +142,20 @@ export function chartModel(results: readonly LabResult[], unitKey?: string): Cha
     ...(ys.length ? { yExtent: [Math.min(...ys), Math.max(...ys)] as [number, number] } : {}),
     ...(ts.length ? { tExtent: [ts[0]!, ts[ts.length - 1]!] as [number, number] } : {}),
   };
+}
+
+/** The unit most numeric results share; on a tie, the latest result's. `''` without numeric results. */
+function mainUnit(ordered: readonly LabResult[]): string {
+  const counts = new Map<string, { n: number; last: number }>();
+  ordered.forEach((r, i) => {
+    if (r.numeric === undefined) return;
+    const c = counts.get(r.unitKey) ?? { n: 0, last: 0 };
+    counts.set(r.unitKey, { n: c.n + 1, last: i });
+  });
+  let best = '';
+  let score: { n: number; last: number } | undefined;
+  for (const [u, c] of counts) if (!score || c.n > score.n || (c.n === score.n && c.last > score.last)) [best, score] = [u, c];
+  return best;
 }
 
 /** A range's unit matches the result's when both say the same words (ranges rarely carry a code). */

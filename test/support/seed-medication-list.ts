@@ -2,6 +2,7 @@ import type { MedicationRequest, Resource } from 'fhir/r4';
 import margeryBundle from '../../demo/data/patients/Margery_Gibson_cdb2d67c-173f-42e7-859a-d04a8088680e.json';
 import parkerBundle from '../../demo/data/patients/Parker_Casper_6d0c6969-6843-47e1-9921-d9bf11b1df31.json';
 import usqcBundle from '../../demo/data/patients/us_quality_core_bundle_patient.json';
+import nevaBundle from '../../demo/data/patients/Neva_Hyatt_e6a7ccbf-70a6-45c8-905a-5f55a98c3a4f.json';
 import { SSN_SYSTEM } from '../../demo/data/split.mjs';
 import { LocalRecordStore } from '../../src/store/index.js';
 import { fillSources, splitSample, type SourceSeed } from './seed-store.js';
@@ -12,12 +13,13 @@ import { fillSources, splitSample, type SourceSeed } from './seed-store.js';
  * the clinic and the hospital as the demo splits it, and goes in through `applyPage`.
  * `extra` adds hand-made resources to one side (a test that needs an odd case adds one resource).
  */
-export type MedicationPatient = 'margery' | 'parker' | 'usqc';
+export type MedicationPatient = 'margery' | 'parker' | 'usqc' | 'neva';
 
 const BUNDLES: Record<MedicationPatient, { bundle: unknown; file: string }> = {
   margery: { bundle: margeryBundle, file: 'Margery_Gibson' },
   parker: { bundle: parkerBundle, file: 'Parker_Casper' },
   usqc: { bundle: usqcBundle, file: 'us_quality_core_bundle_patient' },
+  neva: { bundle: nevaBundle, file: 'Neva_Hyatt' },
 };
 
 // Peter James Chalmers (us_quality_core) has no SSN: the demo links his copies by his MR number.
@@ -26,6 +28,8 @@ const LINK_SYSTEMS = [SSN_SYSTEM, 'urn:oid:1.2.36.146.595.217.0.1'];
 export interface MedicationSeedOptions {
   /** Database name (each story/test its own). */
   name: string;
+  /** Prefix of the database name (default `meds`; the lab timeline's seeds use `labs`). */
+  prefix?: string;
   patient: MedicationPatient;
   clinic?: SourceSeed;
   hospital?: SourceSeed;
@@ -49,7 +53,7 @@ function split(patient: MedicationPatient) {
 
 /** Opens a fresh store named `options.name` (deleting an old one) with the patient at both providers. */
 export async function seedMedicationPatient(options: MedicationSeedOptions): Promise<MedicationSeeded> {
-  const name = `meds-${options.name}`;
+  const name = `${options.prefix ?? 'meds'}-${options.name}`;
   await LocalRecordStore.deleteDatabase(name);
   const store = await LocalRecordStore.open({ name, linkIdentifierSystems: LINK_SYSTEMS });
   const data = split(options.patient);

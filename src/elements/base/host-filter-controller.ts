@@ -1,6 +1,6 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { Resource } from 'fhir/r4';
-import type { HostFilter, HostFilterError, HostFilterResult } from '../../fhir/host-filter.js';
+import type { HostFilter, HostFilterError, HostFilterResult, HostKey } from '../../fhir/host-filter.js';
 import { renderCallout } from './callout.js';
 import type { Localize } from './localize/localize.js';
 
@@ -19,7 +19,7 @@ export class HostFilterController implements ReactiveController {
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly expressionOf: () => string | undefined,
-    private readonly attribute = 'filter',
+    protected readonly attribute = 'filter',
   ) {
     host.addController(this);
   }
@@ -36,12 +36,11 @@ export class HostFilterController implements ReactiveController {
       return;
     }
     this.state = 'loading';
-    void import('../../fhir/host-filter.js')
-      .then(({ compileHostFilter }) => compileHostFilter(next, this.attribute))
+    void this.compile(next)
       .then(
         (filter) => {
           if (generation !== this.generation) return;
-          this.filter = filter;
+          this.filter = filter as HostFilter;
           this.state = 'ready';
           this.host.requestUpdate();
         },
@@ -54,9 +53,38 @@ export class HostFilterController implements ReactiveController {
       );
   }
 
+  /** Loads fhirpath and compiles (overridden by {@link HostKeyController}). */
+  protected compile(expression: string): Promise<unknown> {
+    return import('../../fhir/host-filter.js').then(({ compileHostFilter }) => compileHostFilter(expression, this.attribute));
+  }
+
   /** The rows to show: all of them with no filter, else those the filter keeps (with counts). */
   apply<T>(rows: readonly T[], resourceOf: (row: T) => Resource): HostFilterResult<T> | undefined {
     return this.filter ? this.filter.apply(rows, resourceOf) : undefined;
+  }
+}
+
+/**
+ * A `group-by` attribute: a FHIRPath expression giving each resource a group key (see
+ * `compileHostKey`). Same states as {@link HostFilterController}; `key` is set when ready.
+ */
+export class HostKeyController extends HostFilterController {
+  key?: HostKey;
+
+  protected override compile(expression: string): Promise<unknown> {
+    return import('../../fhir/host-filter.js')
+      .then(({ compileHostKey }) => compileHostKey(expression, this.attribute))
+      .then((key) => {
+        this.key = key;
+        const passAll: HostFilter = { expression, test: () => true, apply: (items) => ({ kept: [...items], total: items.length, failed: 0 }) };
+        return passAll;
+      });
+  }
+
+  override hostUpdate(): void {
+    const before = this.state;
+    super.hostUpdate();
+    if (this.state !== before && this.state !== 'ready') this.key = undefined;
   }
 }
 

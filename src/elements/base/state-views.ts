@@ -105,6 +105,28 @@ export function renderOffline(localize: Localize): TemplateResult {
 }
 
 /**
+ * Follows a "See sync status" link without touching the page's URL (a host may route on the
+ * hash): the target is looked up from the element's own tree outwards, scrolled into view and
+ * focused. Without a target the link behaves as a plain fragment link.
+ */
+function goToTarget(event: MouseEvent): void {
+  const a = event.currentTarget as HTMLAnchorElement;
+  const id = a.getAttribute('href')!.slice(1);
+  let root: Node = a.getRootNode();
+  let target: HTMLElement | null = null;
+  while (!target) {
+    target = (root as Document | ShadowRoot).getElementById?.(id) ?? null;
+    if (target || !(root instanceof ShadowRoot)) break;
+    root = root.host.getRootNode();
+  }
+  if (!target) return;
+  event.preventDefault();
+  if (!target.hasAttribute('tabindex') && target.tabIndex < 0) target.setAttribute('tabindex', '-1');
+  target.scrollIntoView({ block: 'nearest' });
+  target.focus({ preventScroll: true });
+}
+
+/**
  * The sync notices every element shows above its content, the same way everywhere: "Offline"
  * while the browser is, the providers that failed or were never synced (with Retry, which asks
  * the host or provider to sync: `ehr-sync-request`), and "as of" the oldest stale sync. Elements
@@ -119,7 +141,7 @@ export function renderSourceNotices(
   const staleTimes = status.stale.map((s) => s.syncedAt).filter((t): t is number => t !== undefined);
   const href = options.syncStatusHref;
   // Only a fragment: the link stays on the page (a host attribute, but never a way out of it).
-  const link = href && /^#[\w-]+$/.test(href) ? html`<a class="status-link" part="status-link" href=${href}>${localize.term('syncStatusLink')}</a>` : nothing;
+  const link = href && /^#[\w-]+$/.test(href) ? html`<a class="status-link" part="status-link" href=${href} @click=${goToTarget}>${localize.term('syncStatusLink')}</a>` : nothing;
   return html`${status.online ? nothing : renderOffline(localize)}
     ${renderPartial(localize, { failed: status.failed, notSynced: status.notSynced, onRetry, link })}
     ${staleTimes.length ? renderStale(localize, Math.min(...staleTimes), link) : nothing}`;

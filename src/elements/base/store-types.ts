@@ -115,8 +115,48 @@ export interface RecordSource {
   coverage?(key: PatientKey): Promise<readonly CoverageInfo[]>;
   /** Records that may be this patient but are not linked; the banner offers them for review. */
   livePossibleMatches?(key: PatientKey): Subscribable<readonly PossibleMatchInfo[]>;
+  /**
+   * Each main code of the patient's rows of `type` with its count and newest row, live (the
+   * store's `liveCodeSummary`). The lab timeline paints from it without reading every result;
+   * without it the timeline reads the patient's Observations through `live`.
+   */
+  liveCodeSummary?(key: PatientKey, type: string): Subscribable<readonly CodeSummaryInfo[]>;
+  /** A window of rows of one code, newest first (the store's `codeWindow`). */
+  codeWindow?(query: CodeWindowRequest): Promise<CodeWindowInfo>;
   /** Present on a store with sync attached (`RecordStore`); `<ehr-record-provider sync>` calls it. */
   syncPatient?(key: PatientKey, options?: SyncOptions): Promise<SyncReport>;
+}
+
+/** One main code of a patient's rows, as the store's `codeSummary` reports it. */
+export interface CodeSummaryInfo {
+  /** `system|code`; `''` for rows without a code. */
+  readonly code: string;
+  readonly count: number;
+  readonly latestDate: string;
+  readonly latest: StoredRow;
+}
+
+/** Where a window of rows ends, to ask for the next one (opaque to elements). */
+export interface WindowCursor {
+  readonly date: string;
+  readonly source: string;
+  readonly type: string;
+  readonly id: string;
+}
+
+/** What the lab timeline asks `codeWindow` for. */
+export interface CodeWindowRequest {
+  patient: PatientKey;
+  type: string;
+  code?: string;
+  limit: number;
+  before?: WindowCursor;
+}
+
+/** One window of rows, newest first, with the cursor to the next older one. */
+export interface CodeWindowInfo {
+  readonly rows: readonly StoredRow[];
+  readonly older?: WindowCursor;
 }
 
 /** SMART launch context, as far as elements care. Filled in by the SMART module later. */
