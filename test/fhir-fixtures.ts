@@ -10,6 +10,12 @@ const DEMO_SPEC_EXAMPLES = new Set([
   'Observation-f001.json',
   'Observation-blood-pressure.json',
   'Observation-unsat.json',
+  'Consent-consent-example-Out.json',
+  'Consent-consent-example-basic.json',
+  'Consent-consent-example-notOrg.json',
+  'Consent-consent-example-notThis.json',
+  'Consent-consent-example-pkb.json',
+  'Consent-consent-example-smartonfhir.json',
   'Observation-serum-creatinine-adult.json',
   'Observation-urine-wbc-range.json',
 ]);
