@@ -1,5 +1,5 @@
 import { createContext } from '@lit/context';
-import type { LaunchContext, PatientKey, RecordSource, SyncState } from './store-types.js';
+import type { LaunchContext, PatientKey, RecordSource, SyncState, UserReference } from './store-types.js';
 
 /**
  * Context keys shared by every element. `<ehr-record-provider>` provides them; elements consume
@@ -12,3 +12,5 @@ export const patientContext = createContext<PatientKey | undefined>(Symbol('ehr-
 export const launchContext = createContext<LaunchContext | undefined>(Symbol('ehr-launch'));
 /** The provider's latest sync: lets status displays refresh when a sync finishes. */
 export const syncStateContext = createContext<SyncState | undefined>(Symbol('ehr-sync-state'));
+/** The current user (`<ehr-record-provider .user>`): the author of consents and other writes. */
+export const userContext = createContext<UserReference | undefined>(Symbol('ehr-user'));

@@ -1,6 +1,6 @@
 export { EhrElement, EhrDataElement, baseStyles, type EmitOptions } from './ehr-element.js';
 export { defineElement } from './define.js';
-export { storeContext, patientContext, launchContext, syncStateContext } from './context.js';
+export { storeContext, patientContext, launchContext, syncStateContext, userContext } from './context.js';
 export { LiveQueryController, type LiveQueryStatus, type LiveQueryOptions, type LiveQueryRenderers } from './live-query-controller.js';
 export { patientQuery } from './patient-query.js';
 export { sourceStatus } from './source-status-controller.js';

@@ -123,6 +123,12 @@ export interface RecordSource {
   liveCodeSummary?(key: PatientKey, type: string): Subscribable<readonly CodeSummaryInfo[]>;
   /** A window of rows of one code, newest first (the store's `codeWindow`). */
   codeWindow?(query: CodeWindowRequest): Promise<CodeWindowInfo>;
+  /** Saves a resource locally and queues it for upload (the store's `save`); writing elements need it. */
+  save?(resource: Resource, options: { source: string }): Promise<StoredRow>;
+  /** Conflicts waiting for a person (the store's `listConflicts`). */
+  listConflicts?(options?: { source?: string }): Promise<readonly ConflictInfo[]>;
+  /** Resolves a conflict: keep the local version or take the server's (the store's `resolveConflict`). */
+  resolveConflict?(id: number, choice: { take: 'local' | 'server' }): Promise<unknown>;
   /** Present on a store with sync attached (`RecordStore`); `<ehr-record-provider sync>` calls it. */
   syncPatient?(key: PatientKey, options?: SyncOptions): Promise<SyncReport>;
 }
@@ -157,6 +163,22 @@ export interface CodeWindowRequest {
 export interface CodeWindowInfo {
   readonly rows: readonly StoredRow[];
   readonly older?: WindowCursor;
+}
+
+/** A rejected upload kept for a person to resolve, as far as elements read it. */
+export interface ConflictInfo {
+  readonly id: number;
+  readonly source: string;
+  readonly type: string;
+  readonly resourceId: string;
+  readonly resolved: boolean;
+  readonly server: Resource | null;
+}
+
+/** Who is using the page (the author of what they record): a FHIR Reference, e.g. `{ reference: 'Practitioner/123', display: 'Dr Ana Lopez' }`. */
+export interface UserReference {
+  reference?: string;
+  display?: string;
 }
 
 /** SMART launch context, as far as elements care. Filled in by the SMART module later. */

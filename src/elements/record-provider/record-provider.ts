@@ -2,8 +2,8 @@ import { html, type CSSResultGroup } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ContextProvider } from '@lit/context';
 import { EhrElement, baseStyles } from '../base/ehr-element.js';
-import { launchContext, patientContext, storeContext, syncStateContext } from '../base/context.js';
-import type { LaunchContext, PatientKey, RecordSource, SyncReport, SyncState } from '../base/store-types.js';
+import { launchContext, patientContext, storeContext, syncStateContext, userContext } from '../base/context.js';
+import type { LaunchContext, PatientKey, RecordSource, SyncReport, SyncState, UserReference } from '../base/store-types.js';
 import styles from './record-provider.styles.js';
 
 /**
@@ -97,12 +97,20 @@ export class EhrRecordProvider extends EhrElement {
   /** SMART launch context passed down to elements (need_patient_banner, scopes). Property only. */
   @property({ attribute: false }) launch?: LaunchContext;
 
+  /**
+   * The current user, as a FHIR Reference (`{ reference: 'Practitioner/123', display: 'Dr Ana
+   * Lopez' }`): recorded as the author of what elements write (consents and their Provenance).
+   * Without it, elements that write say so and do not write. Property only.
+   */
+  @property({ attribute: false }) user?: UserReference;
+
   /** The latest sync of this provider: status, report or error. */
   @state() syncState: SyncState = { status: 'idle' };
 
   private readonly storeProvider = new ContextProvider(this, { context: storeContext });
   private readonly patientProvider = new ContextProvider(this, { context: patientContext });
   private readonly launchProvider = new ContextProvider(this, { context: launchContext });
+  private readonly userProvider = new ContextProvider(this, { context: userContext });
   private readonly syncProvider = new ContextProvider(this, { context: syncStateContext, initialValue: this.syncState });
 
   private abort?: AbortController;
@@ -141,6 +149,7 @@ export class EhrRecordProvider extends EhrElement {
     if (changed.has('store')) this.storeProvider.setValue(this.store);
     if (changed.has('patient')) this.patientProvider.setValue(this.patient || undefined);
     if (changed.has('launch')) this.launchProvider.setValue(this.launch);
+    if (changed.has('user')) this.userProvider.setValue(this.user);
     if (changed.has('syncState')) this.syncProvider.setValue(this.syncState);
     if ((changed.has('patient') || changed.has('store')) && this.syncState.patient && this.syncState.patient !== this.patient) {
       // The last report was about another patient: do not show it under this one.
