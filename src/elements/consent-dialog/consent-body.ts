@@ -9,7 +9,7 @@ import type { ConsentView, ProvisionView } from '../../fhir/consent-view.js';
 import type { ConsentProblem } from '../../fhir/consent-build.js';
 import { STATUS_CHANGES } from '../../fhir/consent-build.js';
 import { renderCallout } from '../base/callout.js';
-import type { TermKey } from '../base/localize/localize.js';
+import type { ConsentTermKey as TermKey } from './terms.js';
 import type { ConsentDialogHost } from './consent-dialog.js';
 
 /** Purposes of use offered (v3 ActReason). */

@@ -8,7 +8,7 @@ import { headingStyles, stateStyles } from '../base/state-styles.js';
 import { renderError, renderSkeleton } from '../base/state-views.js';
 import { userContext } from '../base/context.js';
 import { recordText } from '../base/record-text.js';
-import type { TermKey } from '../base/localize/localize.js';
+import { term, type ConsentTermKey } from './terms.js';
 import type { ConflictInfo, StoredRow, UserReference } from '../base/store-types.js';
 import { consentView, type ConsentView } from '../../fhir/consent-view.js';
 import type { ConsentProblem, ShareConsentInput } from '../../fhir/consent-build.js';
@@ -68,7 +68,7 @@ export interface ConsentDialogHost {
   readonly lang: string;
   writeState(v: ConsentView): ConsentWriteState;
   conflictOf(v: ConsentView): ConflictInfo | undefined;
-  t(key: TermKey): string;
+  t(key: ConsentTermKey): string;
   term: EhrConsentDialog['localizeTerm'];
   date(value: string | undefined): string;
   badge(source: string): TemplateResult;
@@ -236,12 +236,12 @@ export class EhrConsentDialog extends EhrDataElement {
     }
   }
 
-  private t(key: TermKey): string {
-    return (this.localize.term as (k: TermKey) => string)(key);
+  private t(key: ConsentTermKey): string {
+    return this.localizeTerm(key);
   }
 
-  /** The localized term function (with arguments), for the dialog body. */
-  readonly localizeTerm = ((key: TermKey, ...args: unknown[]) => (this.localize.term as (k: TermKey, ...a: unknown[]) => string)(key, ...args)) as (key: TermKey, ...args: unknown[]) => string;
+  /** A term of this element with its arguments, for the dialog body. */
+  readonly localizeTerm = (key: ConsentTermKey, ...args: unknown[]): string => (term as unknown as (l: unknown, k: string, ...a: unknown[]) => string)(this.localize, key, ...args);
 
   private inForce(views: ConsentView[]): number {
     return views.filter((v) => v.force === 'in-force').length;
@@ -251,9 +251,9 @@ export class EhrConsentDialog extends EhrDataElement {
     return html`<div part="base" class="base">
         ${this.consents.render({
           idle: () => html`<span part="summary" class="summary">${this.t('consentUnavailable')}</span>`,
-          loading: () => renderSkeleton(this.localize, { what: this.t('consents') }),
-          ready: (rows) => html`<span part="summary" class="summary">${this.localize.term('consentSummary', this.inForce(this.views(rows)), rows.length)}</span>`,
-          error: (error, retry) => renderError(this.localize, { what: this.t('consents'), error, onRetry: retry }),
+          loading: () => renderSkeleton(this.localize, { what: this.localize.term('consents') }),
+          ready: (rows) => html`<span part="summary" class="summary">${term(this.localize, 'consentSummary', this.inForce(this.views(rows)), rows.length)}</span>`,
+          error: (error, retry) => renderError(this.localize, { what: this.localize.term('consents'), error, onRetry: retry }),
         })}
         <button type="button" part="open-button" class="target open-button" aria-haspopup="dialog" @click=${() => void this.show()}>${this.t('consentManage')}</button>
       </div>
@@ -397,7 +397,7 @@ export class EhrConsentDialog extends EhrDataElement {
       for (const r of resources) await this.activeStore!.save!(r, { source });
       done();
     } catch (error) {
-      this.message = this.localize.term('consentSaveFailed', error instanceof Error ? error.message : String(error));
+      this.message = term(this.localize, 'consentSaveFailed', error instanceof Error ? error.message : String(error));
     } finally {
       this.busy = false;
     }
@@ -413,7 +413,7 @@ export class EhrConsentDialog extends EhrDataElement {
       this.message = this.t(take === 'local' ? 'consentKeptMine' : 'consentTookTheirs');
       await this.refreshConflicts();
     } catch (error) {
-      this.message = this.localize.term('consentSaveFailed', error instanceof Error ? error.message : String(error));
+      this.message = term(this.localize, 'consentSaveFailed', error instanceof Error ? error.message : String(error));
     } finally {
       this.busy = false;
     }

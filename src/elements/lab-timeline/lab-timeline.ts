@@ -13,7 +13,7 @@ import { renderEmptyRecord, renderIncompleteCaveat, renderNoRecord, verdictFor }
 import { renderCallout, renderCalloutMark } from '../base/callout.js';
 import { HostFilterController, HostKeyController, renderHostFilterNote } from '../base/host-filter-controller.js';
 import { recordText, sentence } from '../base/record-text.js';
-import type { TermKey } from '../base/localize/localize.js';
+import { isLabTerm, term, type LabTermKey } from './terms.js';
 import type { StoredRow } from '../base/store-types.js';
 import { LabDataController } from './lab-data-controller.js';
 import { labResultOf, groupLabResults, filterLabGroups, type LabGroup, type LabResult } from '../../fhir/lab-results.js';
@@ -38,7 +38,7 @@ export const GRID_DAYS = 12;
 type ChartModule = typeof import('./trend-chart.js');
 let chartModule: Promise<ChartModule> | undefined;
 
-const INTERPRETATION_TERMS: Record<string, TermKey> = {
+const INTERPRETATION_TERMS: Record<string, LabTermKey> = {
   high: 'labHigh',
   low: 'labLow',
   'critical-high': 'labCriticalHigh',
@@ -55,7 +55,7 @@ const INTERPRETATION_TERMS: Record<string, TermKey> = {
 };
 
 /** Statuses that are not a result to act on, said beside the value. */
-const STATUS_TERMS: Partial<Record<string, TermKey>> = {
+const STATUS_TERMS: Partial<Record<string, LabTermKey>> = {
   cancelled: 'labStatusCancelled',
   registered: 'labStatusRegistered',
   unknown: 'labStatusUnknown',
@@ -235,8 +235,8 @@ export class EhrLabTimeline extends EhrDataElement {
     }
   }
 
-  private t(key: TermKey): string {
-    return (this.localize.term as (k: TermKey) => string)(key);
+  private t(key: LabTermKey): string {
+    return (term as (l: typeof this.localize, k: LabTermKey) => string)(this.localize, key);
   }
 
   // --- model ---------------------------------------------------------------------------------
@@ -371,7 +371,7 @@ export class EhrLabTimeline extends EhrDataElement {
   }
 
   private renderBody() {
-    const what = this.t('labResults');
+    const what = this.localize.term('labResults');
     if (this.data.status === 'idle') return html`<p part="empty" class="unavailable">${this.t('labUnavailable')}</p>`;
     if (this.data.status === 'loading') return renderSkeleton(this.localize, { what });
     if (this.data.status === 'error') return renderError(this.localize, { what, error: this.data.error, onRetry: () => this.data.retry() });
@@ -384,7 +384,7 @@ export class EhrLabTimeline extends EhrDataElement {
       return renderEmptyRecord(this.localize, verdict, {
         none: this.t('labNone'),
         unavailable: this.t('labUnavailable'),
-        unavailableSources: (p) => this.localize.term('labUnavailableSources', p),
+        unavailableSources: (p) => term(this.localize, 'labUnavailableSources', p),
         unavailableUnknown: this.t('labUnavailableUnknown'),
       });
     }
@@ -422,19 +422,19 @@ export class EhrLabTimeline extends EhrDataElement {
     const allTests = m.groups.length;
     const parts: TemplateResult[] = [];
     if (tests < allTests || m.view.shownResults < m.view.totalResults) {
-      parts.push(html`<span>${this.localize.term('labShowing', n(tests), n(allTests), n(m.view.shownResults), n(m.view.totalResults))}</span>`);
+      parts.push(html`<span>${term(this.localize, 'labShowing', n(tests), n(allTests), n(m.view.shownResults), n(m.view.totalResults))}</span>`);
     }
     if (this.filtering && m.unread > 0) {
-      parts.push(html`<span>${this.localize.term('labUnread', m.unread, n(m.unread))}</span>`);
+      parts.push(html`<span>${term(this.localize, 'labUnread', m.unread, n(m.unread))}</span>`);
     }
-    if (m.groupFailed) parts.push(html`<span>${this.localize.term('labGroupFailed', m.groupFailed, n(m.groupFailed))}</span>`);
+    if (m.groupFailed) parts.push(html`<span>${term(this.localize, 'labGroupFailed', m.groupFailed, n(m.groupFailed))}</span>`);
     if (!parts.length) return nothing;
     return html`<p part="showing" class="showing" role="status">${parts}</p>`;
   }
 
   private renderHidden(hidden: readonly LabResult[]) {
     if (!hidden.length) return nothing;
-    return renderCallout('warning', html`<p>${this.localize.term('labEnteredInError', hidden.length, this.localize.number(hidden.length))}</p>`, { part: 'hidden', about: 'hidden' });
+    return renderCallout('warning', html`<p>${term(this.localize, 'labEnteredInError', hidden.length, this.localize.number(hidden.length))}</p>`, { part: 'hidden', about: 'hidden' });
   }
 
   // --- overview ------------------------------------------------------------------------------
@@ -500,9 +500,8 @@ export class EhrLabTimeline extends EhrDataElement {
   }
 
   private reportStatus(status: string): string {
-    const key = `labReport_${status}` as TermKey;
-    const words = (this.localize.term as (k: TermKey) => string)(key);
-    return typeof words === 'string' && words !== key ? words : status;
+    const key = `labReport_${status}` as LabTermKey;
+    return isLabTerm(key) ? this.t(key) : status;
   }
 
   private renderTest(g: LabGroup): TemplateResult {
@@ -519,7 +518,7 @@ export class EhrLabTimeline extends EhrDataElement {
         <span class="sources">${(latest ? [latest.source] : g.sources).map((s) => html`<ehr-source-badge compact .store=${this.activeStore} source=${s}></ehr-source-badge>`)}</span>
         ${!compact ? this.renderSparkline(g) : nothing}
         <button type="button" part="trend-button" class="target trend-button" aria-expanded=${open} aria-controls=${trendId} @click=${() => this.toggleTrend(g.codeKey)}>
-          ${this.localize.term('labTrend', this.localize.number(g.results.length))}
+          ${term(this.localize, 'labTrend', this.localize.number(g.results.length))}
         </button>
       </div>
       <div class="marks">
@@ -528,7 +527,7 @@ export class EhrLabTimeline extends EhrDataElement {
         ${latest?.preliminary ? html`<span class="preliminary">${this.t('labPreliminary')}</span>` : nothing}
         ${latest && STATUS_TERMS[latest.status.key] ? html`<span part="result-status" class="preliminary">${this.t(STATUS_TERMS[latest.status.key]!)}</span>` : nothing}
         ${dup ? renderCalloutMark('info', html`${this.t('labPossibleDuplicate')}`, { part: 'duplicate' }) : nothing}
-        ${!g.comparable ? renderCalloutMark('info', html`${this.localize.term('labNotComparable', this.localize.number(g.unitKeys.length))}`, { part: 'not-comparable' }) : nothing}
+        ${!g.comparable ? renderCalloutMark('info', html`${term(this.localize, 'labNotComparable', this.localize.number(g.unitKeys.length))}`, { part: 'not-comparable' }) : nothing}
       </div>
       ${compact
         ? html`<details part="more" class="more"><summary class="target">${this.t('labMoreDetails')}</summary>${this.renderDetails(g)}</details>`
@@ -637,7 +636,7 @@ export class EhrLabTimeline extends EhrDataElement {
       })}
       ${this.renderTrendTable(g)}
       ${entry?.older ? html`<button type="button" part="older-button" class="target older" ?disabled=${entry.loading} @click=${() => this.data.loadOlder(storeCode!)}>
-            ${this.localize.term('labReadOlder', this.localize.number(Math.max(0, entry.count - entry.rows.length)))}
+            ${term(this.localize, 'labReadOlder', this.localize.number(Math.max(0, entry.count - entry.rows.length)))}
           </button>`
         : nothing}
     </div>`;
@@ -652,7 +651,7 @@ export class EhrLabTimeline extends EhrDataElement {
   /** "12 results from 03-Jan-2020 to 04-May-2024" (no record text: the name is beside it, isolated). */
   private chartSpan(model: ChartModel): string {
     const day = (t: number) => this.formatDate(new Date(t).toISOString().slice(0, 10));
-    return model.tExtent ? this.localize.term('labChartSpan', this.localize.number(model.points.length), day(model.tExtent[0]), day(model.tExtent[1])) : '';
+    return model.tExtent ? term(this.localize, 'labChartSpan', this.localize.number(model.points.length), day(model.tExtent[0]), day(model.tExtent[1])) : '';
   }
 
   private chartText(model: ChartModel) {
@@ -672,7 +671,7 @@ export class EhrLabTimeline extends EhrDataElement {
 
   private renderTrendTable(g: LabGroup) {
     return html`<table part="trend-table" class="trend-table">
-      <caption>${sentence(this.localize, (slot) => this.localize.term('labTableCaption', slot(g.name)))}</caption>
+      <caption>${sentence(this.localize, (slot) => term(this.localize, 'labTableCaption', slot(g.name)))}</caption>
       <thead><tr><th scope="col">${this.t('labDate')}</th><th scope="col">${this.t('labValue')}</th><th scope="col">${this.t('labFlag')}</th><th scope="col">${this.t('labRange')}</th><th scope="col">${this.t('labSource')}</th></tr></thead>
       <tbody>
         ${g.results.map(
@@ -714,7 +713,7 @@ export class EhrLabTimeline extends EhrDataElement {
     const cell = (row: number, col: number) => (row === f.row && col === f.col ? 0 : -1);
     return html`<div part="day-pager" class="day-pager">
         <button type="button" class="target" ?disabled=${page.page === 0} @click=${() => (this.dayPageIndex = page.page - 1)}>${this.t('labNewerDays')}</button>
-        <span role="status">${this.localize.term('labDaysShown', this.localize.number(page.first + 1), this.localize.number(page.first + page.days.length), this.localize.number(days.length))}</span>
+        <span role="status">${term(this.localize, 'labDaysShown', this.localize.number(page.first + 1), this.localize.number(page.first + page.days.length), this.localize.number(days.length))}</span>
         <button type="button" class="target" ?disabled=${page.page >= page.pages - 1} @click=${() => (this.dayPageIndex = page.page + 1)}>${this.t('labOlderDays')}</button>
       </div>
       <div part="scroller" class="scroller grid-scroller" ${ref((el) => (this.scroller = el as HTMLElement | undefined))}>
@@ -730,7 +729,7 @@ export class EhrLabTimeline extends EhrDataElement {
               return html`<div class="grid-row ${windowed ? 'virtual-row' : ''}" role="row" aria-rowindex=${index + 2} data-index=${index}
                 style="grid-template-columns:${cols};${windowed ? `transform:translateY(${start}px)` : ''}" ${v ? ref((el) => el && v.measureElement(el as HTMLElement)) : nothing}>
                 <div part="cell" class="cell first" role="rowheader" aria-colindex="1" tabindex=${cell(index, 0)} data-r=${index} data-c="0">
-                  ${recordText(this.localize, g.name)}${!g.comparable ? html` ${renderCalloutMark('info', html`${this.localize.term('labNotComparable', this.localize.number(g.unitKeys.length))}`, { part: 'not-comparable' })}` : nothing}
+                  ${recordText(this.localize, g.name)}${!g.comparable ? html` ${renderCalloutMark('info', html`${term(this.localize, 'labNotComparable', this.localize.number(g.unitKeys.length))}`, { part: 'not-comparable' })}` : nothing}
                 </div>
                 ${page.days.map((d, i) => {
                   const rs = cells.get(d) ?? [];

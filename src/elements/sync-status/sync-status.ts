@@ -5,11 +5,11 @@ import { sourceStatus, type SourceState } from '../base/source-status-controller
 import { headingStyles, stateStyles } from '../base/state-styles.js';
 import { headingLevel, renderHeading } from '../base/heading.js';
 import { recordText } from '../base/record-text.js';
-import type { TermKey } from '../base/localize/localize.js';
+import { term, type SyncTermKey } from './terms.js';
 import { changedLines, sourceSyncLine, type SourceProgress, type SourceSyncLine, type SyncFailureReason } from '../../sync/status-line.js';
 import styles from './sync-status.styles.js';
 
-const REASON_TERMS: Record<SyncFailureReason, TermKey> = {
+const REASON_TERMS: Record<SyncFailureReason, SyncTermKey> = {
   unauthorized: 'syncReasonUnauthorized',
   forbidden: 'syncReasonForbidden',
   throttled: 'syncReasonThrottled',
@@ -130,19 +130,19 @@ export class EhrSyncStatus extends EhrDataElement {
   /** "Synced 5 minutes ago (03-Dec-2026 17:19)", "Sync failed: server busy (HTTP 429)" … */
   private words(line: SourceSyncLine): string {
     const t = this.localize;
-    const when = (at: number | undefined) => (at === undefined ? '' : ` ${t.term('syncLastGood', t.relativeTime(at), t.clinicalDateTime(at))}`);
+    const when = (at: number | undefined) => (at === undefined ? '' : ` ${term(t, 'syncLastGood', t.relativeTime(at), t.clinicalDateTime(at))}`);
     switch (line.kind) {
       case 'synced':
-        return t.term('syncSyncedAt', t.relativeTime(line.syncedAt), t.clinicalDateTime(line.syncedAt));
+        return term(t, 'syncSyncedAt', t.relativeTime(line.syncedAt), t.clinicalDateTime(line.syncedAt));
       case 'syncing':
-        if (line.done === undefined || line.total === undefined) return t.term('syncInProgress');
-        return line.estimated ? t.term('syncProgressEstimated', t.number(line.done), t.number(line.total)) : t.term('syncProgress', t.number(line.done), t.number(line.total));
+        if (line.done === undefined || line.total === undefined) return term(t, 'syncInProgress');
+        return line.estimated ? term(t, 'syncProgressEstimated', t.number(line.done), t.number(line.total)) : term(t, 'syncProgress', t.number(line.done), t.number(line.total));
       case 'failed':
-        return t.term('syncFailedBecause', t.term(REASON_TERMS[line.reason]) + (line.httpStatus ? ` (HTTP ${line.httpStatus})` : '')) + when(line.syncedAt);
+        return term(t, 'syncFailedBecause', term(t, REASON_TERMS[line.reason]) + (line.httpStatus ? ` (HTTP ${line.httpStatus})` : '')) + when(line.syncedAt);
       case 'offline':
-        return t.term('syncOffline') + when(line.syncedAt);
+        return term(t, 'syncOffline') + when(line.syncedAt);
       case 'no-record':
-        return t.term('syncNoRecord');
+        return term(t, 'syncNoRecord');
       case 'not-synced':
         return t.term('notSyncedYet');
     }
@@ -160,13 +160,13 @@ export class EhrSyncStatus extends EhrDataElement {
     }
     const syncing = this.syncState?.status === 'syncing';
     return html`<section part="base" class="base" aria-labelledby="heading">
-      ${renderHeading(level, this.heading || t.term('syncStatusHeading'), { id: 'heading', cls: 'heading', part: 'heading' })}
+      ${renderHeading(level, this.heading || term(t, 'syncStatusHeading'), { id: 'heading', cls: 'heading', part: 'heading' })}
       ${!this.activeStore
-        ? html`<p class="empty" part="empty">${t.term('syncNoStore')}</p>`
+        ? html`<p class="empty" part="empty">${term(t, 'syncNoStore')}</p>`
         : !this.status.loaded
           ? html`<p class="empty" part="empty">${t.term('loading')}</p>`
           : !lines.length
-            ? html`<p class="empty" part="empty">${t.term('syncNoSources')}</p>`
+            ? html`<p class="empty" part="empty">${term(t, 'syncNoSources')}</p>`
             : html`<ul part="list" class="list">
                 ${lines.map((l) => this.renderLine(l))}
               </ul>`}
@@ -180,7 +180,7 @@ export class EhrSyncStatus extends EhrDataElement {
           if (!syncing) this.requestSync();
         }}
       >
-        ${t.term(syncing ? 'syncInProgress' : 'syncNow')}
+        ${term(t, syncing ? 'syncInProgress' : 'syncNow')}
       </button>
       <p class="visually-hidden" role="status" aria-live="polite">${this.announcement}</p>
     </section>`;
@@ -193,7 +193,7 @@ export class EhrSyncStatus extends EhrDataElement {
       <span part="name" class="name">${recordText(this.localize, l.name)}</span>
       <span part="state" class="state"><span class="icon" aria-hidden="true">${ICONS[line.kind]}</span> ${this.words(line)}</span>
       ${counted
-        ? html`<progress part="progress" max=${line.total!} value=${line.done!} aria-label=${this.localize.term('syncProgressLabel', l.name)}></progress>`
+        ? html`<progress part="progress" max=${line.total!} value=${line.done!} aria-label=${term(this.localize, 'syncProgressLabel', l.name)}></progress>`
         : nothing}
       ${line.kind === 'failed' && line.message ? html`<span class="detail">${recordText(this.localize, line.message)}</span>` : nothing}
     </li>`;
