@@ -38,7 +38,9 @@ async function smallTargets(page: Page): Promise<string[]> {
     const out: string[] = [];
     const visit = (root: ParentNode, tag: string) => {
       for (const el of root.querySelectorAll<HTMLElement>('button, a[href], summary, input, select, textarea, [role="button"], [tabindex="0"]')) {
-        const r = el.getBoundingClientRect();
+        // A checkbox or radio button inside its label is hit through the whole label.
+        const label = el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio') ? el.closest('label') : null;
+        const r = (label ?? el).getBoundingClientRect();
         if (r.width === 0 && r.height === 0) continue; // not rendered (closed details, hidden)
         if (r.width < 44 || r.height < 44) out.push(`${tag} ${el.tagName.toLowerCase()}[part=${el.getAttribute('part') ?? ''}] "${(el.textContent ?? '').trim().slice(0, 40)}" ${Math.round(r.width)}×${Math.round(r.height)}`);
       }

@@ -182,7 +182,7 @@ describe('demo SPA', () => {
     const badges = await latex.locator('ehr-source-badge [part="label"]').allTextContents();
     expect(badges.map((b) => b.trim()).sort()).toEqual(['Riverside Clinic', 'St Elsewhere Hospital']);
     // "Sync now" runs the provider's sync again and the status line follows it.
-    await page.getByRole('button', { name: 'Sync now' }).click();
+    await page.locator('.sync-line > button.sync-now').click();
     const line = await waitForSync(page);
     expect(line).toContain('Up to date with Riverside Clinic and St Elsewhere Hospital');
     // The page's own time reads like the kit's: a date and the 24-hour clock, never AM/PM.

@@ -78,7 +78,7 @@ describe('who can see what', () => {
     expect(decideConsent([share('c2', { status: 'entered-in-error' })], ask('Organization/hosp', 'TREAT', 'Observation'), NOW).decision).toBe('not-covered');
     expect(share('c2', { status: 'entered-in-error' }).force).toBe('entered-in-error');
     const deny = consentView(fixture<Consent>('Consent-consent-example-notOrg.json'), 'hospital', NOW);
-    const permit = consentView({ ...share('c3').resource, provision: { type: 'permit', actor: [{ reference: { reference: 'Organization/f001' } }] } }, 'clinic', NOW);
+    const permit = consentView({ ...share('c3').resource, provision: { type: 'permit', actor: [{ role: { coding: [{ code: 'IRCP' }] }, reference: { reference: 'Organization/f001' } }] } }, 'clinic', NOW);
     const d = decideConsent([permit, deny], ask('Organization/f001', 'TREAT', 'Observation'), NOW);
     expect(d).toMatchObject({ decision: 'deny', consentKey: 'hospital/Consent/consent-example-notOrg' });
     expect(d.alsoApplies).toEqual([{ consentKey: 'clinic/Consent/c3', decision: 'permit', path: '1' }]);

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { fixture } from './fhir-fixtures.js';
 import { displayDigits, labValueOf } from '../src/fhir/lab-values.js';
 import { chooseRange, rangesOf, rangeVerdict } from '../src/fhir/lab-ranges.js';
-import { filterLabGroups, findDuplicateTests, groupLabResults, labResultOf, testKey, type LabResult } from '../src/fhir/lab-results.js';
+import { DEFAULT_LAB_CATEGORIES, filterLabGroups, findDuplicateTests, groupLabResults, inCategories, labResultOf, testKey, type LabResult } from '../src/fhir/lab-results.js';
 
 const LOINC = 'http://loinc.org';
 const UCUM = 'http://unitsofmeasure.org';
@@ -229,5 +229,21 @@ describe('lab results', () => {
     expect(filterLabGroups(groups, { text: 'sodi' }).groups.map((g) => g.name)).toEqual(['Sodium']);
     expect(filterLabGroups(groups, { abnormalOnly: true }).groups.map((g) => g.name)).toEqual([list[0]!.name]);
     expect(filterLabGroups(groups, { to: '2023-12-31', abnormalOnly: true }).groups).toEqual([]);
+  });
+
+  it('reads blood pressure systolic over diastolic even when the record lists diastolic first (Synthea)', () => {
+    const bp = resourcesOf<Observation>(margery, 'Observation').find((o) => o.code.coding?.some((c) => c.code === '55284-4'))!;
+    expect(bp.component![0]!.code.coding![0]!.code).toBe('8462-4');
+    expect(labResultOf(bp, 'clinic').components.map((c) => c.codeKey)).toEqual([`${LOINC}|8480-6`, `${LOINC}|8462-4`]);
+  });
+
+  it('keeps laboratory and vital signs by default, and results without a category', () => {
+    const cats = [...DEFAULT_LAB_CATEGORIES];
+    const cat = (code: string) => labResultOf(obs(code, { category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code }] }] }), 'clinic');
+    expect(inCategories(cat('laboratory'), cats)).toBe(true);
+    expect(inCategories(cat('vital-signs'), cats)).toBe(true);
+    expect(inCategories(cat('social-history'), cats)).toBe(false);
+    expect(inCategories(cat('social-history'), ['*'])).toBe(true);
+    expect(inCategories(labResultOf(obs('none'), 'clinic'), cats)).toBe(true);
   });
 });

@@ -7,8 +7,21 @@ import '../../src/elements/allergy-panel/define.js';
 import '../../src/elements/medication-list/define.js';
 import '../../src/elements/lab-timeline/define.js';
 import '../../src/elements/sync-status/define.js';
+import '../../src/elements/consent-dialog/define.js';
 import { baseLabel } from './config.js';
 import { list, time, words } from './i18n.js';
+
+/**
+ * The demo's signed-in clinician (fictional): the author of consents recorded here. A real host
+ * passes its own user (or SMART's fhirUser) to the provider.
+ */
+const DEMO_USER = { reference: 'Practitioner/demo-clinician', display: 'Dr Sam Rivera (demo)' };
+
+/** Organizations a consent can name in the demo (fictional, one per simulated provider). */
+const DEMO_ORGANIZATIONS = [
+  { reference: 'Organization/riverside-clinic', display: 'Riverside Clinic' },
+  { reference: 'Organization/st-elsewhere-hospital', display: 'St Elsewhere Hospital' },
+];
 
 /** What the status line under the banner says, from the provider's sync events. */
 export type SyncLine =
@@ -76,6 +89,7 @@ export function renderPatientView(state: PatientViewState, handlers: PatientView
   return html`${nav}
     <ehr-record-provider
       sync
+      .user=${DEMO_USER}
       .store=${state.store}
       patient=${state.patient}
       theme=${state.theme}
@@ -96,7 +110,10 @@ export function renderPatientView(state: PatientViewState, handlers: PatientView
           <div class="card medications"><ehr-medication-list sync-status-href="#sync-status"></ehr-medication-list></div>
         </div>
         <div class="card labs"><ehr-lab-timeline sync-status-href="#sync-status"></ehr-lab-timeline></div>
-        <div class="card sync" id="sync-status"><ehr-sync-status></ehr-sync-status></div>
+        <div class="record-columns">
+          <div class="card consents"><ehr-consent-dialog .organizations=${DEMO_ORGANIZATIONS} .custodian=${DEMO_ORGANIZATIONS[0]}></ehr-consent-dialog></div>
+          <div class="card sync" id="sync-status"><ehr-sync-status></ehr-sync-status></div>
+        </div>
       </section>
     </ehr-record-provider>`;
 }

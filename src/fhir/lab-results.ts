@@ -108,6 +108,13 @@ function dateOf(obs: Observation): string {
   return '';
 }
 
+const SYSTOLIC = `${LOINC}|8480-6`;
+const DIASTOLIC = `${LOINC}|8462-4`;
+/** Systolic first, diastolic second, every other component after them in recorded order. */
+function componentRank(key: string): number {
+  return key === SYSTOLIC ? 0 : key === DIASTOLIC ? 1 : 2;
+}
+
 /** Options for reading a result. */
 export interface LabResultOptions {
   /** Locale for numbers; default `en-GB`. */
@@ -140,6 +147,8 @@ export function labResultOf(obs: Observation, source: string, patient: PatientFa
         interpretations: interpretationsOf(c),
       };
     });
+  // Blood pressure is read systolic over diastolic, whatever order the record lists them in.
+  components.sort((a, b) => componentRank(a.codeKey) - componentRank(b.codeKey));
   const out = (v: RangeVerdict) => v === 'below' || v === 'above';
   const critical = interpretations.some((i) => i.critical) || components.some((c) => c.interpretations.some((i) => i.critical));
   const abnormal =
@@ -324,6 +333,20 @@ function makeGroup(codeKey: string, list: LabResult[], options: GroupingOptions,
     ...(panel ? { panel: panel.name } : {}),
     ...(report ? { report } : {}),
   };
+}
+
+/** Observation categories the timeline shows by default. */
+export const DEFAULT_LAB_CATEGORIES = ['laboratory', 'vital-signs'] as const;
+
+/**
+ * Whether a result is in one of `categories` (observation-category codes). A result with no
+ * category is kept: nothing says it is not a laboratory result. `*` keeps everything.
+ */
+export function inCategories(r: LabResult, categories: readonly string[]): boolean {
+  if (categories.includes('*')) return true;
+  const codes = (Array.isArray(r.resource.category) ? r.resource.category : []).flatMap((c) => (Array.isArray(c?.coding) ? c.coding : []).map((x) => x?.code));
+  const known = codes.filter((c): c is string => typeof c === 'string');
+  return known.length === 0 || known.some((c) => categories.includes(c));
 }
 
 /** The timeline's filters. */

@@ -150,12 +150,18 @@ export default css`
   label.check {
     display: flex;
     align-items: center;
+    gap: ${token('space-2xs')};
     min-block-size: ${token('size-target')};
+    min-inline-size: ${token('size-target')};
   }
   select,
   input {
     font: inherit;
-    min-block-size: 2.25rem;
+    min-block-size: ${token('size-target')};
+    box-sizing: border-box;
+  }
+  input[type='checkbox'] {
+    min-block-size: 0;
   }
   fieldset {
     border: 1px solid ${token('color-border-subtle')};

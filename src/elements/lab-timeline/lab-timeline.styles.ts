@@ -52,10 +52,15 @@ export default css`
     align-items: center;
     gap: ${token('space-2xs')};
     min-block-size: ${token('size-target')};
+    min-inline-size: ${token('size-target')};
   }
   .filters input {
     font: inherit;
-    min-block-size: 2.25rem;
+    min-block-size: ${token('size-target')};
+    box-sizing: border-box;
+  }
+  .filters input[type='checkbox'] {
+    min-block-size: 0;
   }
   .showing {
     margin: 0;

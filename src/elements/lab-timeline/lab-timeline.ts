@@ -16,7 +16,7 @@ import { recordText, sentence } from '../base/record-text.js';
 import { isLabTerm, term, type LabTermKey } from './terms.js';
 import type { StoredRow } from '../base/store-types.js';
 import { LabDataController } from './lab-data-controller.js';
-import { labResultOf, groupLabResults, filterLabGroups, type LabGroup, type LabResult } from '../../fhir/lab-results.js';
+import { labResultOf, groupLabResults, filterLabGroups, inCategories, DEFAULT_LAB_CATEGORIES, type LabGroup, type LabResult } from '../../fhir/lab-results.js';
 import type { LabValue } from '../../fhir/lab-values.js';
 import type { PatientFacts } from '../../fhir/lab-ranges.js';
 import { chartModel, type ChartModel, type ChartPoint } from '../../fhir/lab-chart.js';
@@ -142,6 +142,7 @@ declare global {
  * @csspart cell - A grid cell.
  * @csspart day-pager - The grid's "Newer days / Older days" buttons and position.
  * @csspart hidden - The note counting results marked entered in error (with `warning`).
+ * @csspart other-kinds - "N observations of other categories are not shown here", when `categories` leaves some out.
  * @csspart warning - The kit's warning callout or mark.
  * @csspart info - The kit's info callout or mark.
  * @csspart empty - "Results not recorded", "Results unavailable".
@@ -195,6 +196,13 @@ export class EhrLabTimeline extends EhrDataElement {
   @property({ reflect: true }) search = '';
   /** Show only tests with an abnormal result (flagged by the source or outside the range). */
   @property({ type: Boolean, reflect: true, attribute: 'abnormal-only' }) abnormalOnly = false;
+
+  /**
+   * Observation categories shown, space-separated (default `laboratory vital-signs`; `*` for
+   * every Observation). Results of other categories (social history, surveys …) are counted in
+   * a line below the list, never dropped silently; results without a category are shown.
+   */
+  @property() categories = DEFAULT_LAB_CATEGORIES.join(' ');
 
   /** Results per test read at a time (1–1000, default 100); older ones on request. */
   @property({ type: Number, attribute: 'window-size' }) windowSize = 100;
@@ -258,6 +266,7 @@ export class EhrLabTimeline extends EhrDataElement {
       this.hostFilter.state,
       this.hostKey.state,
       this.analyteMap,
+      this.categories,
       this.duplicateWindowDays,
       this.from,
       this.to,
@@ -284,8 +293,11 @@ export class EhrLabTimeline extends EhrDataElement {
       unread += Math.max(0, s.count - read.length);
     }
     const all = rows.filter((r) => r.resource?.resourceType === 'Observation').map((r) => labResultOf(r.resource, r.source, facts, { locale: this.localize.lang }));
-    const hidden = all.filter((r) => r.enteredInError);
-    let results = all.filter((r) => !r.enteredInError);
+    const categories = this.categories.split(/\s+/).filter(Boolean);
+    const otherKinds = categories.length ? all.filter((r) => !inCategories(r, categories)).length : 0;
+    const shown = categories.length ? all.filter((r) => inCategories(r, categories)) : all;
+    const hidden = shown.filter((r) => r.enteredInError);
+    let results = shown.filter((r) => !r.enteredInError);
     const filtered = this.hostFilter.apply(results, (r) => r.resource);
     if (filtered) results = filtered.kept;
     const sameAnalyte: Record<string, string> = { ...(this.analyteMap ?? {}) };
@@ -305,7 +317,7 @@ export class EhrLabTimeline extends EhrDataElement {
       ...(this.search.trim() ? { text: this.search.trim() } : {}),
       ...(this.abnormalOnly ? { abnormalOnly: true } : {}),
     });
-    return { groups, view, hidden, totalResults, unread, filtered, groupFailed, facts };
+    return { groups, view, hidden, totalResults, unread, filtered, groupFailed, facts, otherKinds };
   }
 
   private get filtering(): boolean {
@@ -391,7 +403,8 @@ export class EhrLabTimeline extends EhrDataElement {
     const m = this.model();
     return html`${renderIncompleteCaveat(this.localize, verdict)} ${renderNoRecord(this.localize, verdict)}
       ${renderHostFilterNote(this.localize, m.filtered)} ${this.renderToolbar()} ${this.renderShowing(m)}
-      ${this.view === 'grid' ? this.renderGrid(m.view.groups) : this.renderOverview(m.view.groups)} ${this.renderHidden(m.hidden)}`;
+      ${this.view === 'grid' ? this.renderGrid(m.view.groups) : this.renderOverview(m.view.groups)} ${this.renderHidden(m.hidden)}
+      ${m.otherKinds ? html`<p part="other-kinds" class="other-kinds">${term(this.localize, 'labOtherKinds', m.otherKinds, this.localize.number(m.otherKinds))}</p>` : nothing}`;
   }
 
   private renderToolbar() {

@@ -8,6 +8,7 @@ import { elementTerms } from '../base/localize/element-terms.js';
 
 const en = {
   labTimelineHeading: 'Laboratory results',
+  labOtherKinds: (count: number, n: string) => plural('en', count, { one: '1 observation of another kind (such as social history or a survey) is not shown here.', other: `${n} observations of other kinds (such as social history or surveys) are not shown here.` }),
   labNone: 'Results not recorded',
   labUnavailable: 'Results unavailable',
   labUnavailableSources: (providers: string) => `${providers} could not be checked.`,
@@ -85,6 +86,7 @@ const en = {
 
 const de: Partial<typeof en> = {
   labTimelineHeading: 'Laborbefunde',
+  labOtherKinds: (count: number, n: string) => plural('de', count, { one: '1 Beobachtung anderer Art (etwa Sozialanamnese oder Fragebogen) wird hier nicht angezeigt.', other: `${n} Beobachtungen anderer Art (etwa Sozialanamnese oder Fragebögen) werden hier nicht angezeigt.` }),
   labNone: 'Keine Befunde erfasst',
   labUnavailable: 'Befunde nicht verfügbar',
   labUnavailableSources: (providers: string) => `${providers} konnte nicht geprüft werden.`,
