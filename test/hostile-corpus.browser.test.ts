@@ -22,6 +22,8 @@ import '../src/elements/allergy-panel/define.js';
 import '../src/elements/medication-list/define.js';
 import '../src/elements/source-badge/define.js';
 import '../src/elements/sync-status/define.js';
+import '../src/elements/lab-timeline/define.js';
+import '../src/elements/consent-dialog/define.js';
 import { CASES, TRAP, type Chart, type HostileCase } from './hostile/cases.js';
 import { CORPUS_ELEMENTS } from './hostile/elements.js';
 import { visibleText } from './support/elements.js';

@@ -12,6 +12,7 @@
  * - Nothing applying is "not covered": the kit never reads silence as permission.
  */
 import { inPeriod, type ConsentView, type ProvisionView } from './consent-view.js';
+import { parseReference } from './references.js';
 
 /** The question. */
 export interface ConsentQuestion {
@@ -35,9 +36,13 @@ export interface ConsentDecision {
 
 const SEEING = new Set(['access', 'disclose', 'use']);
 
+/** Same target: `Organization/f001`, its versioned form and an absolute URL ending in it are the same organization. */
 function sameReference(a: string, b: string): boolean {
-  const norm = (s: string) => s.trim().replace(/\/_history\/.*$/, '').replace(/^.*\/((?:Organization|Practitioner|PractitionerRole|CareTeam|RelatedPerson|Patient|Device|Group)\/[^/]+)$/, '$1');
-  return norm(a) === norm(b);
+  const key = (s: string) => {
+    const p = parseReference(s);
+    return p && (p.kind === 'relative' || p.kind === 'absolute') ? `${p.type}/${p.id}` : s.trim();
+  };
+  return key(a) === key(b);
 }
 
 function applies(p: ProvisionView, q: ConsentQuestion, now: number): boolean {

@@ -121,10 +121,10 @@ function ageLabel(low: number | undefined, high: number | undefined, locale: str
  * range applies: a range for another population is never used.
  */
 export function chooseRange(ranges: readonly LabRange[], patient: PatientFacts, at: string): LabRange | undefined {
-  const gender = (patient.gender ?? '').toLowerCase();
+  const gender = typeof patient.gender === 'string' ? patient.gender.toLowerCase() : '';
   // No result date: no age (never "today", which would make the choice depend on when it is read).
   const day = at.slice(0, 10);
-  const age = patient.birthDate && day ? ageAt(patient.birthDate, day) : null;
+  const age = typeof patient.birthDate === 'string' && day ? ageAt(patient.birthDate, day) : null;
   const years = age ? age.years + (age.months ?? 0) / 12 : undefined;
   const fits = (r: LabRange): boolean => {
     if (r.sex && r.sex !== gender) return false;

@@ -14,6 +14,7 @@
 import type { CodeableConcept, DiagnosticReport, Observation, Reference } from 'fhir/r4';
 import { canonicalSystem, conceptText, normalizeConceptName, SYSTEMS } from './codings.js';
 import { fhirDateSortKey } from './dates.js';
+import { parseReference } from './references.js';
 import { interpretationsOf, observationStatus, type InterpretationInfo, type ObservationStatusInfo } from './status.js';
 import { labValueOf, type LabValue } from './lab-values.js';
 import { chooseRange, rangesOf, rangeVerdict, type LabRange, type PatientFacts, type RangeVerdict } from './lab-ranges.js';
@@ -234,12 +235,10 @@ export interface GroupingOptions {
 /** A DiagnosticReport with the source it came from. */
 export type SourcedReport = DiagnosticReport & { source?: string };
 
-/** `Observation/123` (or an absolute URL ending so) → `123`; anything else `undefined`. */
+/** `Observation/123` (relative, versioned or absolute) → `123`; anything else `undefined`. */
 function observationId(ref: Reference | undefined): string | undefined {
-  const r = ref?.reference;
-  if (typeof r !== 'string') return undefined;
-  const m = /(?:^|\/)Observation\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(r.trim());
-  return m?.[1];
+  const parsed = parseReference(ref?.reference);
+  return parsed && (parsed.kind === 'relative' || parsed.kind === 'absolute') && parsed.type === 'Observation' ? parsed.id : undefined;
 }
 
 const day = (r: LabResult) => r.date.slice(0, 10);

@@ -5,7 +5,7 @@
  * All of them are rendered together inside one `<ehr-record-provider>`, as a host page would,
  * reading the store a real sync has just filled.
  */
-import type { AllergyIntolerance, MedicationRequest, Patient } from 'fhir/r4';
+import type { AllergyIntolerance, MedicationRequest, Observation, Patient } from 'fhir/r4';
 import type { Chart } from './cases.js';
 
 export interface CorpusElement {
@@ -59,6 +59,24 @@ export const CORPUS_ELEMENTS: CorpusElement[] = [
   {
     tag: 'ehr-sync-status',
     loaded: (el) => settled(el) && el.shadowRoot!.querySelectorAll('[part~="source"]').length > 0,
+    expected: () => [],
+  },
+  {
+    tag: 'ehr-lab-timeline',
+    // Busy until the windows of the tests in view are read.
+    loaded: (el) => settled(el) && el.shadowRoot!.querySelector('[part~="base"]')?.getAttribute('aria-busy') === 'false',
+    expected: (chart) => {
+      // The latest laboratory result's test is listed (its name as recorded).
+      const labs = chart.resources
+        .filter((r): r is Observation => r.resourceType === 'Observation' && (r as Observation).status === 'final')
+        .filter((o) => o.category?.some((c) => c.coding?.some((x) => x.code === 'laboratory')));
+      const latest = labs.sort((a, b) => String(b.effectiveDateTime ?? '').localeCompare(String(a.effectiveDateTime ?? '')))[0];
+      return latest ? [codeText(latest.code)!] : [];
+    },
+  },
+  {
+    tag: 'ehr-consent-dialog',
+    loaded: (el) => settled(el) && Boolean(el.shadowRoot!.querySelector('[part~="summary"]')),
     expected: () => [],
   },
   {

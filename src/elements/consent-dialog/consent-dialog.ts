@@ -11,6 +11,7 @@ import { recordText } from '../base/record-text.js';
 import { term, type ConsentTermKey } from './terms.js';
 import type { ConflictInfo, StoredRow, UserReference } from '../base/store-types.js';
 import { consentView, type ConsentView } from '../../fhir/consent-view.js';
+import { parsePatientKey } from '../../fhir/references.js';
 import type { ConsentProblem, ShareConsentInput } from '../../fhir/consent-build.js';
 import styles from './consent-dialog.styles.js';
 
@@ -328,9 +329,8 @@ export class EhrConsentDialog extends EhrDataElement {
 
   /** The patient's own source and `Patient/<id>` there: where new consents are saved. */
   private target(): { source: string; patientRef: string } | undefined {
-    const key = this.activePatient;
-    const m = key ? /^([^/]+)\/Patient\/(.+)$/.exec(key) : null;
-    return m ? { source: m[1]!, patientRef: `Patient/${m[2]}` } : undefined;
+    const key = parsePatientKey(this.activePatient);
+    return key ? { source: key.source, patientRef: `Patient/${key.id}` } : undefined;
   }
 
   private async saveNew(input: Omit<ShareConsentInput, 'patient' | 'author' | 'now' | 'custodian'>): Promise<void> {

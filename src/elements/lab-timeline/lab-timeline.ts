@@ -252,8 +252,10 @@ export class EhrLabTimeline extends EhrDataElement {
   private cache?: { key: unknown[]; value: ReturnType<EhrLabTimeline['computeModel']> };
 
   private patientFacts(): PatientFacts {
-    const p = this.data.patients.map((r) => r.resource).find((x) => x.birthDate || x.gender);
-    return { ...(p?.birthDate ? { birthDate: p.birthDate } : {}), ...(p?.gender ? { gender: p.gender } : {}) };
+    // Record data: only strings count (a hostile server may send anything).
+    const str = (v: unknown): v is string => typeof v === 'string' && v !== '';
+    const p = this.data.patients.map((r) => r.resource).find((x) => str(x.birthDate) || str(x.gender));
+    return { ...(str(p?.birthDate) ? { birthDate: p.birthDate } : {}), ...(str(p?.gender) ? { gender: p.gender } : {}) };
   }
 
   /** Every result read so far (or the summary's newest row of a code not read yet), as LabResults. */
