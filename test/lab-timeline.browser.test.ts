@@ -265,3 +265,37 @@ describe('<ehr-lab-timeline> grid', () => {
     await vi.waitFor(() => expect(el.shadowRoot!.activeElement?.closest('[role="row"]')?.getAttribute('aria-rowindex')).toBe(String(total - 10)));
   });
 });
+
+describe('<ehr-lab-timeline> host filters and live updates', () => {
+  it('filter="…" (FHIRPath) narrows the results and says so; an invalid one is an error naming the attribute', async () => {
+    const { el } = await render({ name: 'host-filter', attrs: { filter: "category.coding.code contains 'vital-signs'" } });
+    await vi.waitFor(() => expect(text(root(el).querySelector('[part~="host-filter"]'))).toMatch(/Filtered by the host: \d+ of \d+ shown/), { timeout: 15_000 });
+    const names = rows(el).map((r) => text(r.querySelector('[part~="name"]')));
+    expect(names).toContain('Body Weight');
+    expect(names.some((n) => /^Hemoglobin A1c/.test(n))).toBe(false);
+    el.filter = 'category.coding.code contains (';
+    await vi.waitFor(() => expect(text(root(el).querySelector('[part~="error"]'))).toContain('filter: not a valid FHIRPath expression'), { timeout: 10_000 });
+  });
+
+  it('group-by joins codes the host says are one analyte; units that differ stay not comparable', async () => {
+    const extra = {
+      clinic: (ref: string) => [
+        lab('g1', ref, { code: { coding: [{ system: LOINC, code: '2345-7', display: 'Glucose [Mass/volume] in Serum or Plasma' }] }, valueQuantity: { value: 95, unit: 'mg/dL', system: UCUM, code: 'mg/dL' }, referenceRange: [] }),
+        lab('g2', ref, { code: { coding: [{ system: LOINC, code: '2339-0', display: 'Glucose [Mass/volume] in Blood' }] }, effectiveDateTime: '2026-11-21', valueQuantity: { value: 5.4, unit: 'mmol/L', system: UCUM, code: 'mmol/L' }, referenceRange: [] }),
+      ],
+    };
+    const { el } = await render({ name: 'group-by', patient: 'usqc', extra, attrs: { 'group-by': "iif(code.coding.code contains '2345-7' or code.coding.code contains '2339-0', 'glucose', {})" } });
+    await vi.waitFor(() => expect(rows(el).filter((r) => /^Glucose/.test(text(r.querySelector('[part~="name"]')))).length).toBe(1), { timeout: 15_000 });
+    const g = rows(el).find((r) => /^Glucose/.test(text(r.querySelector('[part~="name"]'))))!;
+    // mg/dL and mmol/L (and whatever unit the sample's own glucose uses): never one trend.
+    expect(text(g.querySelector('[part~="not-comparable"]'))).toMatch(/Not comparable: [2-9] units/);
+  });
+
+  it('updates in place when a new result lands in the store', async () => {
+    const { el, store, refs } = await render({ name: 'live', patient: 'usqc' });
+    const before = rows(el).length;
+    await store.applyPage('clinic', { upserts: [{ ...lab('live-1', refs.clinic, { code: { coding: [{ system: LOINC, code: '1988-5', display: 'C reactive protein [Mass/volume] in Serum or Plasma' }] } }), meta: { versionId: '1', lastUpdated: '2026-12-01T00:00:00Z' } }] as never, fetchedAt: Date.now() });
+    await vi.waitFor(() => expect(rows(el).length).toBe(before + 1), { timeout: 10_000 });
+    expect(text(row(el, 'C reactive protein [Mass/volume] in Serum or Plasma').querySelector('[part~="value"]'))).toBe('3 mg/L');
+  });
+});
