@@ -2,6 +2,9 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { DiagnosticReport, Observation, Patient } from 'fhir/r4';
 import type { CodeSummaryInfo, PatientKey, RecordSource, StoredRow, Subscribable, WindowCursor } from '../base/store-types.js';
 
+/** Rows of a test read for its row in view: the latest result and the small trend (20 points). */
+export const FIRST_WINDOW = 20;
+
 /** Results of one main code read so far, newest first. */
 export interface CodeRows {
   rows: StoredRow<Observation>[];
@@ -79,6 +82,8 @@ export class LabDataController implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    clearTimeout(this.updateTimer);
+    this.updateTimer = undefined;
     this.stop();
     this.key = undefined;
   }
@@ -162,10 +167,17 @@ export class LabDataController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** Starts reading the first window of each code not read yet. */
-  ensure(codes: Iterable<string>): void {
+  /**
+   * Starts reading the first window of each code not read yet: `FIRST_WINDOW` rows (the latest
+   * result and the row's small trend), or `windowSize` with `full` (an opened trend, a filter).
+   */
+  ensure(codes: Iterable<string>, full = false): void {
     if (!this.windowed) return;
-    for (const code of codes) if (!this.codes.has(code)) this.read(code, this.options.windowSize());
+    for (const code of codes) {
+      const entry = this.codes.get(code);
+      if (!entry) this.read(code, full ? this.options.windowSize() : Math.min(FIRST_WINDOW, this.options.windowSize()));
+      else if (full && entry.older && !entry.loading && entry.rows.length < this.options.windowSize()) this.read(code, this.options.windowSize() - entry.rows.length, entry);
+    }
   }
 
   /** Reads the next older window of `code`. */
@@ -189,6 +201,17 @@ export class LabDataController implements ReactiveController {
     return false;
   }
 
+  private updateTimer?: ReturnType<typeof setTimeout>;
+
+  /** One update for a burst of windows rather than one per window. */
+  private scheduleUpdate(): void {
+    if (this.updateTimer !== undefined) return;
+    this.updateTimer = setTimeout(() => {
+      this.updateTimer = undefined;
+      this.host.requestUpdate();
+    }, UPDATE_EVERY_MS);
+  }
+
   private read(code: string, limit: number, from?: CodeRows): void {
     const key = this.key;
     if (!key?.store.codeWindow) return;
@@ -208,17 +231,20 @@ export class LabDataController implements ReactiveController {
           if (win.older) entry.older = win.older;
           else delete entry.older;
           entry.loading = false;
-          this.host.requestUpdate();
+          this.scheduleUpdate();
         },
         (error: unknown) => {
           if (generation !== this.generation || this.codes.get(code) !== entry) return;
           entry.loading = false;
           entry.error = error;
-          this.host.requestUpdate();
+          this.scheduleUpdate();
         },
       );
   }
 }
+
+/** Windows arrive one by one (each its own IndexedDB task): the element re-renders at most every this many ms while they do. */
+const UPDATE_EVERY_MS = 50;
 
 function rowVersion(row: StoredRow | undefined): string {
   return row ? `${row.source}/${row.resource.resourceType}/${row.resource.id}/${row.versionId ?? ''}/${row.lastUpdated ?? ''}` : '';

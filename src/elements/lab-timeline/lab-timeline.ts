@@ -282,19 +282,37 @@ export class EhrLabTimeline extends EhrDataElement {
     return value;
   }
 
+  private results = new WeakMap<StoredRow<Observation>, LabResult>();
+  private resultsFor = '';
+
   private computeModel() {
     const facts = this.patientFacts();
     const rows: StoredRow<Observation>[] = [];
     let totalResults = 0;
     let unread = 0;
+    const codeOfRow = new Map<StoredRow<Observation>, string>();
     for (const s of this.data.summary) {
       totalResults += s.count;
       const entry = this.data.codes.get(s.code);
       const read = entry?.rows.length ? entry.rows : [s.latest as StoredRow<Observation>];
+      for (const r of read) codeOfRow.set(r, s.code);
       rows.push(...read);
       unread += Math.max(0, s.count - read.length);
     }
-    const all = rows.filter((r) => r.resource?.resourceType === 'Observation').map((r) => labResultOf(r.resource, r.source, facts, { locale: this.localize.lang }));
+    // Each row is read once (per language and patient facts): windows arrive one by one, and the
+    // rows already read are not read again.
+    const factsKey = `${this.localize.lang}|${facts.birthDate ?? ''}|${facts.gender ?? ''}`;
+    if (factsKey !== this.resultsFor) {
+      this.resultsFor = factsKey;
+      this.results = new WeakMap();
+    }
+    const all = rows
+      .filter((r) => r.resource?.resourceType === 'Observation')
+      .map((r) => {
+        let result = this.results.get(r);
+        if (!result) this.results.set(r, (result = labResultOf(r.resource, r.source, facts, { locale: this.localize.lang })));
+        return result;
+      });
     const categories = this.categories.split(/\s+/).filter(Boolean);
     const otherKinds = categories.length ? all.filter((r) => !inCategories(r, categories)).length : 0;
     const shown = categories.length ? all.filter((r) => inCategories(r, categories)) : all;
@@ -313,13 +331,38 @@ export class EhrLabTimeline extends EhrDataElement {
       }
     }
     const groups = groupLabResults(results, { sameAnalyte, duplicateWindowDays: this.duplicateWindowDays }, withSources(this.data.reports));
+    // How many results each test has in the store (not only those read so far), for "Trend (N)".
+    const storeCodeOf = new Map<string, string>();
+    for (const [row, code] of codeOfRow) storeCodeOf.set(`${row.source}/Observation/${row.resource.id}`, code);
+    const countOf = new Map(this.data.summary.map((x) => [x.code, x.count]));
+    const groupsOfCode = new Map<string, Set<string>>();
+    const codesOfGroup = new Map<string, Set<string>>();
+    for (const g of groups) {
+      const codes = new Set<string>();
+      for (const r of g.results) {
+        const c = storeCodeOf.get(r.key);
+        if (c === undefined) continue;
+        codes.add(c);
+        let set = groupsOfCode.get(c);
+        if (!set) groupsOfCode.set(c, (set = new Set()));
+        set.add(g.codeKey);
+      }
+      codesOfGroup.set(g.codeKey, codes);
+    }
+    const totals = new Map<string, number>();
+    for (const g of groups) {
+      const codes = [...codesOfGroup.get(g.codeKey)!];
+      // A store code shared by several tests (or the pseudo-code of a store without code queries): what was read.
+      const shared = codes.some((c) => c === '*' || groupsOfCode.get(c)!.size > 1);
+      totals.set(g.codeKey, shared ? g.results.length : codes.reduce((n, c) => n + (countOf.get(c) ?? 0), 0));
+    }
     const view = filterLabGroups(groups, {
       ...(this.from ? { from: this.from } : {}),
       ...(this.to ? { to: this.to } : {}),
       ...(this.search.trim() ? { text: this.search.trim() } : {}),
       ...(this.abnormalOnly ? { abnormalOnly: true } : {}),
     });
-    return { groups, view, hidden, totalResults, unread, filtered, groupFailed, facts, otherKinds };
+    return { groups, view, hidden, totalResults, unread, filtered, groupFailed, facts, otherKinds, totals };
   }
 
   private get filtering(): boolean {
@@ -328,7 +371,13 @@ export class EhrLabTimeline extends EhrDataElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    this.data.ensure(this.wantedCodes());
+    this.data.ensure(this.wantedCodes(), this.filtering);
+    // An opened trend reads up to window-size results of its test.
+    if (this.openTrends.size) {
+      const groups = this.model().groups.filter((g) => this.openTrends.has(g.codeKey));
+      const codes = groups.map((g) => this.storeCodeOfGroup(g)).filter((c): c is string => c !== undefined);
+      this.data.ensure(codes, true);
+    }
   }
 
   /**
@@ -533,7 +582,7 @@ export class EhrLabTimeline extends EhrDataElement {
         <span class="sources">${(latest ? [latest.source] : g.sources).map((s) => html`<ehr-source-badge compact .store=${this.activeStore} source=${s}></ehr-source-badge>`)}</span>
         ${!compact ? this.renderSparkline(g) : nothing}
         <button type="button" part="trend-button" class="target trend-button" aria-expanded=${open} aria-controls=${trendId} @click=${() => this.toggleTrend(g.codeKey)}>
-          ${term(this.localize, 'labTrend', this.localize.number(g.results.length))}
+          ${term(this.localize, 'labTrend', this.localize.number(Math.max(g.results.length, this.model().totals.get(g.codeKey) ?? 0)))}
         </button>
       </div>
       <div class="marks">
@@ -711,11 +760,16 @@ export class EhrLabTimeline extends EhrDataElement {
 
   // --- grid ----------------------------------------------------------------------------------
 
+  private gridCache?: { from: readonly LabGroup[]; days: string[]; byDay: Map<string, Map<string, LabResult[]>> };
+
   private renderGrid(groups: readonly LabGroup[]) {
     if (!groups.length) return html`<p class="none-shown">${this.t('labNoneShown')}</p>`;
-    const days = gridDays(groups.flatMap((g) => g.results));
+    // Days and cells are worked out once per set of groups, not on every scrolled frame.
+    if (this.gridCache?.from !== groups) {
+      this.gridCache = { from: groups, days: gridDays(groups.flatMap((g) => g.results)), byDay: new Map(groups.map((g) => [g.codeKey, resultsByDay(g.results)])) };
+    }
+    const { days, byDay } = this.gridCache;
     const page = dayPage(days, this.dayPageIndex, GRID_DAYS);
-    const byDay = new Map(groups.map((g) => [g.codeKey, resultsByDay(g.results)]));
     const colcount = days.length + 1;
     const rowcount = groups.length + 1;
     const v = groups.length > WINDOW_FROM ? this.virtualizerFor() : undefined;
