@@ -18,13 +18,13 @@ export type TermArgs<K extends TermKey> = Translation[K] extends (...args: infer
 /** A translation file. A partial one falls back to English term by term. */
 export type PartialTranslation = Partial<Translation> & Pick<Translation, '$code' | '$name' | '$dir'>;
 
-const formats = new Map<string, Intl.RelativeTimeFormat | Intl.ListFormat>();
+const formats = new Map<string, Intl.RelativeTimeFormat | Intl.ListFormat | Intl.NumberFormat | Intl.DateTimeFormat>();
 
 /**
  * One `Intl` formatter per language and kind, built on first use: building one costs far more
  * than using it, and a list asks for one per row (every source badge, every "A and B").
  */
-function cachedFormat<F extends Intl.RelativeTimeFormat | Intl.ListFormat>(key: string, make: () => F): F {
+function cachedFormat<F extends Intl.RelativeTimeFormat | Intl.ListFormat | Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => F): F {
   let fmt = formats.get(key) as F | undefined;
   if (!fmt) {
     fmt = make();
@@ -168,7 +168,7 @@ export class Localize implements ReactiveController {
     const opts = dateOnly ? { ...options, timeZone: 'UTC' } : options;
     const d = toDate(value);
     if (Number.isNaN(d.getTime())) return this.term('notKnown');
-    return new Intl.DateTimeFormat(this.lang, opts).format(d);
+    return cachedFormat(`dtf|${this.lang}|${JSON.stringify(opts)}`, () => new Intl.DateTimeFormat(this.lang, opts)).format(d);
   }
 
   /**
@@ -244,7 +244,7 @@ export class Localize implements ReactiveController {
 
   /** Locale number formatting (`Intl.NumberFormat`). */
   number(value: number, options?: Intl.NumberFormatOptions): string {
-    return new Intl.NumberFormat(this.lang, options).format(value);
+    return cachedFormat(`nf|${this.lang}|${options ? JSON.stringify(options) : ''}`, () => new Intl.NumberFormat(this.lang, options)).format(value);
   }
 
   /** "5 minutes ago", "vor 2 Stunden", "yesterday" (`Intl.RelativeTimeFormat`, largest fitting unit). */
