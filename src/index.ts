@@ -13,6 +13,7 @@ export type {
   CodeSummaryEntry,
   CodeWindow,
   CodeWindowQuery,
+  CodeWindowsQuery,
   ConflictChoice,
   ConflictRecord,
   LiveObservable,

@@ -16,7 +16,7 @@
  * than extends because the local store is created only through its own `open()`.
  */
 import type { Resource } from 'fhir/r4';
-import type { CodeSummaryEntry, CodeWindow, CodeWindowQuery } from './store/code-queries.js';
+import type { CodeSummaryEntry, CodeWindow, CodeWindowQuery, CodeWindowsQuery } from './store/code-queries.js';
 import type { PatientCoverage } from './store/coverage.js';
 import type { PossibleMatch } from './store/links.js';
 import {
@@ -174,6 +174,11 @@ export class RecordStore extends EventTarget {
   /** A window of the patient's rows of `type` (one code or all), newest first, with positions to page on. */
   codeWindow<T extends Resource = Resource>(query: CodeWindowQuery): Promise<CodeWindow<T>> {
     return this.#local.codeWindow<T>(query);
+  }
+
+  /** The newest `limit` rows of each of several codes, in one read (see `LocalRecordStore.codeWindows`). */
+  codeWindows<T extends Resource = Resource>(query: CodeWindowsQuery): Promise<CodeWindow<T>[]> {
+    return this.#local.codeWindows<T>(query);
   }
 
   /** Live version of {@link codeWindow}: emits again when the window's rows change. */

@@ -11,7 +11,8 @@ import type { Observation, Resource } from 'fhir/r4';
 import { codesOf } from '../src/store/derive.js';
 import { LocalRecordStore, StoreError, type StoredRow } from '../src/store/index.js';
 import type { CodeWindow, WindowPosition } from '../src/store/code-queries.js';
-import { declareV4, type ResourceRow } from '../src/store/schema.js';
+import { declareV4, declareV5, type ResourceRow } from '../src/store/schema.js';
+import { statsOf, type CodeStatsRow } from '../src/store/code-stats.js';
 import { CLINIC_BASE, VERSIE_CLINIC, VERSIE_ID, openWithSources, record, seedTwoSources, servedAll, uniqueName, versie } from './fixtures/store/helpers.js';
 
 const HOSPITAL_PATIENT = 'hosp-7731';
@@ -239,6 +240,81 @@ describe('schema v5', () => {
     const store = await LocalRecordStore.open({ name, linkIdentifierSystems: [] });
     open.push(store);
     expect(await store.codeSummary(VERSIE_CLINIC, 'Observation')).toMatchObject([{ code: 'http://loinc.org|2345-7', count: 1, latestDate: '2024-01-01' }]);
+  });
+});
+
+/**
+ * The per-code statistics as stored, and as a count from scratch over every stored row gives
+ * them (read through a second connection to the same database), both sorted.
+ */
+async function statsNowAndFromScratch(name: string): Promise<{ stored: CodeStatsRow[]; counted: CodeStatsRow[] }> {
+  const raw = new Dexie(LocalRecordStore.databaseName(name));
+  await raw.open();
+  try {
+    const id = (r: CodeStatsRow) => JSON.stringify([r.patient, r.type, r.code]);
+    const sort = (rows: CodeStatsRow[]) => [...rows].sort((a, b) => (id(a) < id(b) ? -1 : 1));
+    return {
+      stored: sort(await raw.table<CodeStatsRow>('codeStats').toArray()),
+      counted: sort(statsOf(await raw.table<ResourceRow>('resources').toArray())),
+    };
+  } finally {
+    raw.close();
+  }
+}
+
+describe('schema v6: per-code statistics', () => {
+  it('stay equal to a count from scratch after downloads, updates that move a row to another code, deletes, local saves and removals, purges', async () => {
+    const name = uniqueName('code-stats');
+    const store = await openWithSources({ name });
+    open.push(store);
+    await seedTwoSources(store);
+    const check = async (step: string) => {
+      const { stored, counted } = await statsNowAndFromScratch(name);
+      expect(counted.length, step).toBeGreaterThan(0);
+      expect(stored, step).toEqual(counted);
+    };
+    await check('downloaded');
+    const clinicLabs = (await store.search<Observation>({ patient: VERSIE_CLINIC, type: 'Observation' })).map((r) => r.resource);
+    const [a, b] = clinicLabs;
+    // A new version of a lab with another code and an older date: it leaves its old code's count.
+    await store.applyPage('clinic', { upserts: servedAll([{ ...a!, code: { coding: [{ system: 'http://loinc.org', code: '99999-9' }] }, effectiveDateTime: '1990-01-01' } as Observation], '2') });
+    await check('moved to another code');
+    await store.applyPage('clinic', { upserts: [], deletes: [{ type: 'Observation', id: b!.id! }] });
+    await check('deleted at the server');
+    await store.save(observation('local-1', VERSIE_ID, 'http://loinc.org|2345-7', '2035-05-05'), { source: 'clinic' });
+    await check('saved locally');
+    await store.remove('clinic', 'Observation', 'local-1');
+    await check('removed locally');
+    await store.purge({ patient: VERSIE_CLINIC, force: true });
+    await store.applyPage('clinic', { upserts: servedAll([observation('other-1', 'someone-else', 'http://loinc.org|2345-7', '2040-01-01')]) });
+    await store.purge({ patient: VERSIE_CLINIC, force: true });
+    // Her rows are gone from the statistics; the other patient's stay.
+    await check('purged one patient');
+    expect((await statsNowAndFromScratch(name)).stored.map((r) => r.patient)).toEqual(['clinic/Patient/someone-else']);
+    await store.purge({ force: true });
+    const { stored } = await statsNowAndFromScratch(name);
+    expect(stored).toEqual([]);
+  });
+
+  it('an upgrade from v5 counts the rows already stored, and the summary reads them', async () => {
+    const name = uniqueName('upgrade-v5');
+    const v5 = new Dexie(LocalRecordStore.databaseName(name));
+    declareV5(v5);
+    await v5.open();
+    await v5.table('sources').put({ id: 'clinic', baseUrl: CLINIC_BASE, label: 'Riverside Clinic', addedAt: 1 });
+    const rows: ResourceRow[] = ['2024-01-01', '2024-03-01', '2024-02-01'].map((date, i) => ({
+      source: 'clinic', type: 'Observation', id: `v5-${i}`, patient: VERSIE_CLINIC, resource: observation(`v5-${i}`, VERSIE_ID, 'http://loinc.org|2345-7', date),
+      fetchedAt: 1, deleted: 0, date, codes: ['http://loinc.org|2345-7'], code: 'http://loinc.org|2345-7',
+    }));
+    // A tombstone counts for nothing.
+    rows.push({ ...rows[0]!, id: 'v5-gone', deleted: 1, date: '2030-01-01' });
+    await v5.table('resources').bulkPut(rows);
+    v5.close();
+    const store = await LocalRecordStore.open({ name, linkIdentifierSystems: [] });
+    open.push(store);
+    expect(await store.codeSummary(VERSIE_CLINIC, 'Observation')).toMatchObject([{ code: 'http://loinc.org|2345-7', count: 3, latestDate: '2024-03-01', latest: { resource: { id: 'v5-1' } } }]);
+    const { stored, counted } = await statsNowAndFromScratch(name);
+    expect(stored).toEqual(counted);
   });
 });
 

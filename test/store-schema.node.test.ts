@@ -144,7 +144,7 @@ describe('schema versions', () => {
     const check = new Dexie(LocalRecordStore.databaseName(name));
     await check.open();
     expect(check.verno).toBe(SCHEMA_VERSION);
-    expect(SCHEMA_VERSION).toBe(5);
+    expect(SCHEMA_VERSION).toBe(6);
     expect(check.table('resources').schema.indexes.map((i) => i.name).sort()).toEqual(['[patient+type+deleted+code+date]', '[patient+type+deleted+date]', 'codes']);
     const stored = await check.table<ResourceRow>('resources').toArray();
     expect(stored).toHaveLength(rows.length);

@@ -5,11 +5,10 @@
  * Both read the v5 index `[patient+type+deleted+code+date]` (`code` is a row's main code,
  * `system|code`, `''` without one) for every patient key of the linked set, and merge.
  *
- * - **Summary:** the distinct codes are found by jumping through the index from the end, one
- *   step per code (a key cursor that continues to the previous code), so the newest row of each
- *   code comes with it; counts are the index's own counts per code, and only the newest row of
- *   each code is read. The work grows with the number of codes, not with the rows (the counts
- *   are counted inside IndexedDB, without reading a row).
+ * - **Summary:** from the per-code statistics the store keeps under every write (`code-stats.ts`,
+ *   schema v6): one read per linked record, then only the newest row of each code. The work grows
+ *   with the number of codes, not with the rows, and takes a few IndexedDB requests, not one per
+ *   code.
  * - **Windows:** `limit` rows of one code, or of all codes (then `[patient+type+deleted+date]`),
  *   newest first, before or after a position (date, then `source`/`type`/`id` as the index orders
  *   them); only the rows of the window are read (plus the next one, to know whether there are
@@ -130,74 +129,23 @@ const positionOf = (row: ResourceRow): WindowPosition => ({ date: row.date, sour
 // --- summary -------------------------------------------------------------------------------------
 
 /**
- * Newest entry and count of each code in one patient key's range: `[code, date, primary key,
- * count]`, one per code. One key cursor walks back from the end, jumping to the previous code at
- * each step; each code's count is asked as soon as the code is found, so the counts run inside
- * IndexedDB while the walk goes on.
- */
-function newestPerCode(index: IDBIndex, keyRange: typeof IDBKeyRange, patient: string, type: string): Promise<Array<[string, string, ResourceKey, number]>> {
-  return new Promise((resolve, reject) => {
-    const out: Array<[string, string, ResourceKey, number]> = [];
-    let pending = 0;
-    let walked = false;
-    const done = () => {
-      if (walked && pending === 0) resolve(out);
-    };
-    // [patient, type, 0] sorts before every longer key with that prefix, and [.., []] after it
-    // (arrays sort after strings).
-    const request = index.openKeyCursor(keyRange.bound([patient, type, 0], [patient, type, 0, []]), 'prev');
-    request.onsuccess = () => {
-      const cursor = request.result;
-      if (!cursor) {
-        walked = true;
-        return done();
-      }
-      const key = cursor.key as [string, string, number, string, string];
-      const entry: [string, string, ResourceKey, number] = [key[3], key[4], cursor.primaryKey as ResourceKey, 0];
-      out.push(entry);
-      pending++;
-      const count = index.count(keyRange.bound([patient, type, 0, key[3]], [patient, type, 0, key[3], []]));
-      count.onsuccess = () => {
-        entry[3] = count.result;
-        pending--;
-        done();
-      };
-      count.onerror = () => reject(count.error);
-      // The greatest key at or below [patient, type, 0, code] is the newest row of the previous code.
-      cursor.continue([patient, type, 0, key[3]]);
-    };
-    request.onerror = () => reject(request.error);
-  });
-}
-
-/**
  * Each distinct main code of the patient's live rows of `type` (union over the linked set), with
- * its count, newest date and newest row; ordered by code. `track`: also read the whole range
- * through Dexie, so that a live query over this re-runs on any change in it (the walk itself is
- * raw IndexedDB, which Dexie does not see).
+ * its count, newest date and newest row; ordered by code. Read from the per-code statistics
+ * (`code-stats.ts`): one request per patient key of the linked set, then the newest rows. All
+ * reads go through Dexie, so a live query over this re-runs when a write changes them.
  */
 export async function codeSummary<T extends Resource = Resource>(
-  ctx: Pick<StoreContext, 'db' | 'rules' | 'keyRange'>,
+  ctx: Pick<StoreContext, 'db' | 'rules'>,
   patient: PatientKey,
   type: string,
-  options: { track?: boolean } = {},
 ): Promise<CodeSummaryEntry<T>[]> {
   checkPatientAndType('codeSummary', patient, type);
   const { db } = ctx;
-  return db.transaction('r', [db.resources, db.links, db.sources, db.matches], async (tx) => {
+  return db.transaction('r', [db.resources, db.links, db.sources, db.matches, db.codeStats], async () => {
     const keys = (await linkedSets(db, [patient], ctx.rules))[0]!.keys;
-    const index = tx.idbtrans.objectStore('resources').index(BY_CODE);
     const byCode = new Map<string, { count: number; newest: WindowPosition; key: ResourceKey }>();
-    const perKey = await Promise.all(
-      keys.map(async (k) => {
-        const [, newest] = await Promise.all([
-          options.track ? db.resources.where(BY_CODE).between([k, type, 0, Dexie.minKey], [k, type, 0, Dexie.maxKey], true, true).count() : 0,
-          newestPerCode(index, ctx.keyRange, k, type),
-        ]);
-        return newest;
-      }),
-    );
-    for (const [code, date, key, count] of perKey.flat()) {
+    const perKey = await Promise.all(keys.map((k) => db.codeStats.where('[patient+type+code]').between([k, type, Dexie.minKey], [k, type, Dexie.maxKey], true, true).toArray()));
+    for (const { code, date, key, count } of perKey.flat()) {
       const pos: WindowPosition = { date, source: key[0], type: key[1], id: key[2] };
       const seen = byCode.get(code);
       if (!seen) byCode.set(code, { count, newest: pos, key });
@@ -208,12 +156,15 @@ export async function codeSummary<T extends Resource = Resource>(
     }
     const codes = [...byCode.keys()].sort();
     const rows = await db.resources.bulkGet(codes.map((c) => byCode.get(c)!.key));
-    return codes.map((code, i) => ({
-      code,
-      count: byCode.get(code)!.count,
-      latestDate: byCode.get(code)!.newest.date,
-      latest: toStoredRow<T>(rows[i]!),
-    }));
+    const out: CodeSummaryEntry<T>[] = [];
+    codes.forEach((code, i) => {
+      const row = rows[i];
+      // Statistics and rows are written in one transaction; a missing row would be a broken
+      // database, and is left out rather than shown as a test without a result.
+      if (!row) return;
+      out.push({ code, count: byCode.get(code)!.count, latestDate: byCode.get(code)!.newest.date, latest: toStoredRow<T>(row) });
+    });
+    return out;
   });
 }
 
@@ -229,31 +180,72 @@ export async function codeWindow<T extends Resource = Resource>(
 ): Promise<CodeWindow<T>> {
   checkWindowQuery(q);
   const { db } = ctx;
-  const { type, code, limit, before, after } = q;
   return db.transaction('r', [db.resources, db.links, db.sources, db.matches], async () => {
     const keys = (await linkedSets(db, [q.patient], ctx.rules))[0]!.keys;
-    const prefix = (k: string) => (code === undefined ? [k, type, 0] : [k, type, 0, code]);
-    const index = code === undefined ? BY_PATIENT : BY_CODE;
-    // One more row than asked for tells whether there are more beyond the window.
-    const want = limit + 1;
-    const perKey = await Promise.all(keys.map((k) => windowOfKey(db, index, prefix(k), want, before, after)));
-    const all = perKey.flat().sort((a, b) => compareNewestFirst(positionOf(a), positionOf(b)));
-    const more = all.length > limit;
-    // After a position: the `limit` rows just newer than it, i.e. the oldest of the newer ones.
-    const rows: ResourceRow[] = after ? all.slice(Math.max(0, all.length - limit)) : all.slice(0, limit);
-    const out: CodeWindow<T> = { rows: rows.map((r) => toStoredRow<T>(r)) };
-    const first = rows[0];
-    const last = rows.at(-1);
-    if (after) {
-      if (last) out.older = positionOf(last);
-      else out.older = after;
-      if (more && first) out.newer = positionOf(first);
-    } else {
-      if (more && last) out.older = positionOf(last);
-      if (before) out.newer = first ? positionOf(first) : before;
-    }
-    return out;
+    return windowOver<T>(db, keys, q);
   });
+}
+
+/** Most codes one {@link codeWindows} call may ask for. */
+export const MAX_CODES = 500;
+
+/** What {@link codeWindows} reads: the newest window of each of several codes. */
+export interface CodeWindowsQuery {
+  /** `<source>/Patient/<id>`; rows of every linked record are included. */
+  patient: PatientKey;
+  /** One resource type, e.g. `Observation`. */
+  type: string;
+  /** Main codes (`system|code`, `''` for rows without one), 1–500. */
+  codes: readonly string[];
+  /** Rows per code, 1–1000. */
+  limit: number;
+}
+
+/**
+ * The newest `limit` rows of each of `codes`, in the order of `codes`: what a view needs for the
+ * tests in view at once. One transaction and one walk of the linked set for all of them (each
+ * `codeWindow` call walks it again).
+ */
+export async function codeWindows<T extends Resource = Resource>(
+  ctx: Pick<StoreContext, 'db' | 'rules'>,
+  q: CodeWindowsQuery,
+): Promise<CodeWindow<T>[]> {
+  checkPatientAndType('codeWindows', q?.patient, q?.type);
+  if (!Array.isArray(q.codes) || q.codes.length < 1 || q.codes.length > MAX_CODES || !q.codes.every((c) => typeof c === 'string')) {
+    throw new StoreError('invalid-argument', `codeWindows: codes must be 1 to ${MAX_CODES} "system|code" strings.`);
+  }
+  for (const code of q.codes) checkWindowQuery({ patient: q.patient, type: q.type, code, limit: q.limit });
+  const { db } = ctx;
+  return db.transaction('r', [db.resources, db.links, db.sources, db.matches], async () => {
+    const keys = (await linkedSets(db, [q.patient], ctx.rules))[0]!.keys;
+    return Promise.all(q.codes.map((code) => windowOver<T>(db, keys, { patient: q.patient, type: q.type, code, limit: q.limit })));
+  });
+}
+
+/** One window over the patient keys `keys` (a linked set), inside the caller's transaction. */
+async function windowOver<T extends Resource>(db: StoreContext['db'], keys: readonly string[], q: CodeWindowQuery): Promise<CodeWindow<T>> {
+  const { type, code, limit, before, after } = q;
+  const prefix = (k: string) => (code === undefined ? [k, type, 0] : [k, type, 0, code]);
+  const index = code === undefined ? BY_PATIENT : BY_CODE;
+  // One more row than asked for tells whether there are more beyond the window.
+  const want = limit + 1;
+  const perKey = await Promise.all(keys.map((k) => windowOfKey(db, index, prefix(k), want, before, after)));
+  const all = perKey.flat().sort((a, b) => compareNewestFirst(positionOf(a), positionOf(b)));
+  const more = all.length > limit;
+  // After a position: the `limit` rows just newer than it, i.e. the oldest of the newer ones.
+  const rows: ResourceRow[] = after ? all.slice(Math.max(0, all.length - limit)) : all.slice(0, limit);
+  const out: CodeWindow<T> = { rows: rows.map((r) => toStoredRow<T>(r)) };
+  const first = rows[0];
+  const last = rows.at(-1);
+  if (after) {
+    if (last) out.older = positionOf(last);
+    else out.older = after;
+    if (more && first) out.newer = positionOf(first);
+  } else {
+    if (more && last) out.older = positionOf(last);
+    if (before) out.newer = first ? positionOf(first) : before;
+  }
+  return out;
 }
 
 /**

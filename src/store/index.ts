@@ -5,7 +5,7 @@
 export { LocalRecordStore } from './local-record-store.js';
 export type { OpenOptions, PurgeOptions, PurgeResult } from './local-record-store.js';
 export { StoreError } from './errors.js';
-export type { CodeSummaryEntry, CodeWindow, CodeWindowQuery, WindowPosition } from './code-queries.js';
+export type { CodeSummaryEntry, CodeWindow, CodeWindowQuery, CodeWindowsQuery, WindowPosition } from './code-queries.js';
 export type { PatientCoverage } from './coverage.js';
 export type { PossibleMatch } from './links.js';
 export type { StoreErrorCode } from './errors.js';

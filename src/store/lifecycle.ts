@@ -7,6 +7,7 @@ import { ALL_TABLES } from './context.js';
 import { hashedDatabaseName, legacyDatabaseName } from './database-names.js';
 import { StoreError, toStoreError } from './errors.js';
 import { RecordDatabase, declareSchema } from './schema.js';
+import { codeStatsMiddleware } from './code-stats.js';
 
 /** Options for {@link LocalRecordStore.open}. */
 export interface OpenOptions {
@@ -87,6 +88,7 @@ export async function openDatabase(options: OpenOptions): Promise<{ db: RecordDa
   const deps = dexieDependencies(options);
   const db = new RecordDatabase(hashedDatabaseName(options.name), deps);
   declareSchema(db);
+  db.use(codeStatsMiddleware);
   try {
     await db.open();
     await migrateLegacyDatabase(db, legacyDatabaseName(options.name), deps);

@@ -26,7 +26,7 @@ import * as purging from './purge.js';
 import type { PurgeOptions, PurgeResult } from './purge.js';
 import * as codeQueries from './code-queries.js';
 import { liveDistinct } from './live.js';
-import type { CodeSummaryEntry, CodeWindow, CodeWindowQuery } from './code-queries.js';
+import type { CodeSummaryEntry, CodeWindow, CodeWindowQuery, CodeWindowsQuery } from './code-queries.js';
 import * as reading from './query.js';
 import type { RecordDatabase } from './schema.js';
 import * as sources from './sources.js';
@@ -230,7 +230,7 @@ export class LocalRecordStore {
 
   /** Live version of {@link codeSummary}: emits on subscribe and whenever the summary changes. */
   liveCodeSummary<T extends Resource = Resource>(patient: PatientKey, type: string): LiveObservable<CodeSummaryEntry<T>[]> {
-    return liveDistinct(() => this.run('liveCodeSummary', () => codeQueries.codeSummary<T>(this.ctx, patient, type, { track: true })), codeQueries.summaryPrint);
+    return liveDistinct(() => this.run('liveCodeSummary', () => codeQueries.codeSummary<T>(this.ctx, patient, type)), codeQueries.summaryPrint);
   }
 
   /**
@@ -241,6 +241,15 @@ export class LocalRecordStore {
    */
   async codeWindow<T extends Resource = Resource>(query: CodeWindowQuery): Promise<CodeWindow<T>> {
     return this.run('codeWindow', () => codeQueries.codeWindow<T>(this.ctx, query));
+  }
+
+  /**
+   * The newest `limit` rows of each of `codes` (1–500), in the order of `codes`: one call for the
+   * tests a view shows at once, in one transaction. Rejects with `StoreError('invalid-argument')`
+   * for a malformed query.
+   */
+  async codeWindows<T extends Resource = Resource>(query: CodeWindowsQuery): Promise<CodeWindow<T>[]> {
+    return this.run('codeWindows', () => codeQueries.codeWindows<T>(this.ctx, query));
   }
 
   /** Live version of {@link codeWindow}: emits on subscribe and whenever the window's rows change. */

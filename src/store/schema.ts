@@ -9,6 +9,7 @@ import type { Resource } from 'fhir/r4';
 import { clinicalDate, codesOf } from './derive.js';
 import type { IdentityFacts } from '../fhir/patient-match.js';
 import { linkRowFor } from './links.js';
+import { CODE_STATS, statsOf, type CodeStatsRow } from './code-stats.js';
 import type { Patient } from 'fhir/r4';
 import type { CheckpointRecord, ConflictRecord, LocalState, OutboxEntry, SourceRecord } from './types.js';
 
@@ -16,7 +17,7 @@ import type { CheckpointRecord, ConflictRecord, LocalState, OutboxEntry, SourceR
 export const DB_PREFIX = 'ehr-elements/';
 
 /** Current schema version. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** The server's version of a row, kept aside while a local write is pending or in conflict. */
 export interface HeldServerVersion {
@@ -119,6 +120,7 @@ export class RecordDatabase extends Dexie {
   declare links: Table<LinkRow, string>;
   declare matches: Table<MatchDecisionRow, string>;
   declare coverage: Table<CoverageRow, [string, string]>;
+  declare codeStats: Table<CodeStatsRow, [string, string, string]>;
 }
 
 /** Version 1: the tables and the indexes every query needs. */
@@ -169,6 +171,15 @@ export const SCHEMA_V4 = {
  */
 export const SCHEMA_V5 = {
   resources: '[source+type+id], [patient+type+deleted+date], [patient+type+deleted+code+date], *codes',
+} as const;
+
+/**
+ * Version 6: `codeStats`, the count and newest row of each patient key, type and main code
+ * (`code-stats.ts`), kept by a middleware under every write, so the per-code summary is one read
+ * per linked record rather than one IndexedDB round trip per code.
+ */
+export const SCHEMA_V6 = {
+  [CODE_STATS]: '[patient+type+code]',
 } as const;
 
 /** Declares version 1 only. For tests of the upgrade path. */
@@ -229,8 +240,8 @@ export function declareV4(db: Dexie): void {
     });
 }
 
-/** Declares every version up to the current one, with upgrades. */
-export function declareSchema(db: Dexie): void {
+/** Declares versions 1 to 5 (with upgrades). For tests of the upgrade path. */
+export function declareV5(db: Dexie): void {
   declareV4(db);
   db.version(5)
     .stores(SCHEMA_V5)
@@ -242,5 +253,20 @@ export function declareSchema(db: Dexie): void {
         .modify((row) => {
           row.code = row.codes?.[0] ?? '';
         });
+    });
+}
+
+/** Declares every version up to the current one, with upgrades. */
+export function declareSchema(db: Dexie): void {
+  declareV5(db);
+  db.version(6)
+    .stores(SCHEMA_V6)
+    .upgrade(async (tx) => {
+      // The statistics of the rows already stored, in one pass (only the fields they need are kept).
+      const rows: ResourceRow[] = [];
+      await tx.table<ResourceRow>('resources').each((r) => {
+        if (!r.deleted) rows.push({ source: r.source, type: r.type, id: r.id, patient: r.patient, deleted: r.deleted, date: r.date, code: r.code } as ResourceRow);
+      });
+      await tx.table<CodeStatsRow>(CODE_STATS).bulkPut(statsOf(rows));
     });
 }

@@ -123,6 +123,8 @@ export interface RecordSource {
   liveCodeSummary?(key: PatientKey, type: string): Subscribable<readonly CodeSummaryInfo[]>;
   /** A window of rows of one code, newest first (the store's `codeWindow`). */
   codeWindow?(query: CodeWindowRequest): Promise<CodeWindowInfo>;
+  /** The newest windows of several codes in one read (the store's `codeWindows`); the timeline uses it when present. */
+  codeWindows?(query: { patient: PatientKey; type: string; codes: readonly string[]; limit: number }): Promise<readonly CodeWindowInfo[]>;
   /** Saves a resource locally and queues it for upload (the store's `save`); writing elements need it. */
   save?(resource: Resource, options: { source: string }): Promise<StoredRow>;
   /** Conflicts waiting for a person (the store's `listConflicts`). */
