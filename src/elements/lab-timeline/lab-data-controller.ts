@@ -96,6 +96,7 @@ export class LabDataController implements ReactiveController {
 
   private stop(): void {
     this.generation++;
+    this.batch = new Map();
     for (const s of this.subscriptions) s.unsubscribe();
     this.subscriptions = [];
   }
@@ -212,34 +213,67 @@ export class LabDataController implements ReactiveController {
     }, UPDATE_EVERY_MS);
   }
 
+  /** First windows asked for in this task, read together (`codeWindows`) when the store can. */
+  private batch = new Map<number, Map<string, CodeRows>>();
+
   private read(code: string, limit: number, from?: CodeRows): void {
     const key = this.key;
     if (!key?.store.codeWindow) return;
-    const generation = this.generation;
     const count = this.summary.find((s) => s.code === code)?.count ?? 0;
     const entry: CodeRows = from ?? { rows: [], count, loading: true };
     entry.loading = true;
     entry.error = undefined;
     this.codes.set(code, entry);
     const size = Math.min(1000, Math.max(1, limit));
+    if (!from && key.store.codeWindows) {
+      let codes = this.batch.get(size);
+      if (!codes) this.batch.set(size, (codes = new Map()));
+      if (this.batch.size === 1 && codes.size === 0) queueMicrotask(() => this.flushBatch());
+      codes.set(code, entry);
+      return;
+    }
+    const generation = this.generation;
     key.store
       .codeWindow({ patient: key.patient, type: 'Observation', code, limit: size, ...(from?.older ? { before: from.older } : {}) })
       .then(
-        (win) => {
-          if (generation !== this.generation || this.codes.get(code) !== entry) return;
-          entry.rows = [...entry.rows, ...(win.rows as StoredRow<Observation>[])];
-          if (win.older) entry.older = win.older;
-          else delete entry.older;
-          entry.loading = false;
-          this.scheduleUpdate();
-        },
-        (error: unknown) => {
-          if (generation !== this.generation || this.codes.get(code) !== entry) return;
-          entry.loading = false;
-          entry.error = error;
-          this.scheduleUpdate();
-        },
+        (win) => this.arrived(generation, code, entry, win),
+        (error: unknown) => this.failed(generation, code, entry, error),
       );
+  }
+
+  private flushBatch(): void {
+    const key = this.key;
+    const batch = this.batch;
+    this.batch = new Map();
+    if (!key?.store.codeWindows) return;
+    const generation = this.generation;
+    for (const [size, entries] of batch) {
+      const all = [...entries];
+      // The store takes at most 500 codes per call.
+      for (let i = 0; i < all.length; i += 500) {
+        const part = all.slice(i, i + 500);
+        key.store.codeWindows({ patient: key.patient, type: 'Observation', codes: part.map(([c]) => c), limit: size }).then(
+          (wins) => part.forEach(([code, entry], j) => this.arrived(generation, code, entry, wins[j] ?? { rows: [] })),
+          (error: unknown) => part.forEach(([code, entry]) => this.failed(generation, code, entry, error)),
+        );
+      }
+    }
+  }
+
+  private arrived(generation: number, code: string, entry: CodeRows, win: { rows: readonly StoredRow[]; older?: WindowCursor }): void {
+    if (generation !== this.generation || this.codes.get(code) !== entry) return;
+    entry.rows = [...entry.rows, ...(win.rows as StoredRow<Observation>[])];
+    if (win.older) entry.older = win.older;
+    else delete entry.older;
+    entry.loading = false;
+    this.scheduleUpdate();
+  }
+
+  private failed(generation: number, code: string, entry: CodeRows, error: unknown): void {
+    if (generation !== this.generation || this.codes.get(code) !== entry) return;
+    entry.loading = false;
+    entry.error = error;
+    this.scheduleUpdate();
   }
 }
 

@@ -32,6 +32,12 @@ export type LabTimelineDensity = 'comfortable' | 'compact';
 
 /** Rows rendered at once before the list is windowed (a virtualizer renders only what is in view). */
 export const WINDOW_FROM = 60;
+/**
+ * Rows a windowed view renders before the virtualizer's module has loaded: about a screenful, so
+ * the first paint reads and renders no more tests than a reader can see (the virtualizer then
+ * renders what is in view, plus its overscan).
+ */
+export const FIRST_ROWS = 20;
 /** Days per page of the grid's columns. */
 export const GRID_DAYS = 12;
 
@@ -371,6 +377,11 @@ export class EhrLabTimeline extends EhrDataElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
+    // Windowed rows are measured once rendered with their content (a measure from a ref callback
+    // runs before the row's children are in it, sees 0 px, and makes the virtualizer render, and
+    // the timeline read, far more rows than are in view).
+    const v = this.windowing?.getVirtualizer();
+    if (v && this.scroller) for (const el of this.scroller.querySelectorAll<HTMLElement>('.virtual-row[data-index]')) v.measureElement(el);
     this.data.ensure(this.wantedCodes(), this.filtering);
     // An opened trend reads up to window-size results of its test.
     if (this.openTrends.size) {
@@ -411,12 +422,12 @@ export class EhrLabTimeline extends EhrDataElement {
     if (this.view === 'grid') {
       if (groups.length <= WINDOW_FROM) return groups;
       const v = this.windowing?.getVirtualizer();
-      return v ? v.getVirtualItems().map((i) => groups[i.index]!).filter(Boolean) : groups.slice(0, WINDOW_FROM);
+      return v ? v.getVirtualItems().map((i) => groups[i.index]!).filter(Boolean) : groups.slice(0, FIRST_ROWS);
     }
     const flat = this.overviewItems(groups);
     if (flat.length <= WINDOW_FROM) return groups;
     const v = this.windowing?.getVirtualizer();
-    if (!v) return flat.slice(0, WINDOW_FROM).flatMap((x) => (x.kind === 'test' ? [x.group] : []));
+    if (!v) return flat.slice(0, FIRST_ROWS).flatMap((x) => (x.kind === 'test' ? [x.group] : []));
     const items = v.getVirtualItems();
     return items.map((i) => flat[i.index]).flatMap((x) => (x?.kind === 'test' ? [x.group] : []));
   }
@@ -535,7 +546,7 @@ export class EhrLabTimeline extends EhrDataElement {
       return html`<div class="overview" role="list">${items.map((it) => this.renderItem(it))}</div>`;
     }
     const v = this.virtualizerFor();
-    if (!v) return html`<div class="overview" role="list">${items.slice(0, WINDOW_FROM).map((it) => this.renderItem(it))}</div>
+    if (!v) return html`<div class="overview" role="list">${items.slice(0, FIRST_ROWS).map((it) => this.renderItem(it))}</div>
       <p class="status" role="status">${this.t('labLoadingRows')}</p>`;
     if (v.options.count !== items.length) v.setOptions({ ...v.options, count: items.length, getItemKey: (i) => items[i]?.key ?? i });
     const virtual = v.getVirtualItems();
@@ -543,7 +554,7 @@ export class EhrLabTimeline extends EhrDataElement {
       <div class="overview" role="list" style="height:${v.getTotalSize()}px;position:relative">
         ${repeat(virtual, (vi) => items[vi.index]!.key, (vi) => {
           const it = items[vi.index]!;
-          return html`<div class="virtual-row" data-index=${vi.index} style="transform:translateY(${vi.start}px)" ${ref((el) => el && v.measureElement(el as HTMLElement))}>
+          return html`<div class="virtual-row" data-index=${vi.index} style="transform:translateY(${vi.start}px)">
             ${this.renderItem(it)}
           </div>`;
         })}
@@ -775,8 +786,8 @@ export class EhrLabTimeline extends EhrDataElement {
     const v = groups.length > WINDOW_FROM ? this.virtualizerFor() : undefined;
     const windowed = v !== undefined;
     if (v && v.options.count !== groups.length) v.setOptions({ ...v.options, count: groups.length, getItemKey: (i) => groups[i]?.codeKey ?? i });
-    // Until the virtualizer's module is there, the first WINDOW_FROM rows (aria-rowcount still counts all).
-    const indexes = v ? v.getVirtualItems().map((vi) => ({ index: vi.index, start: vi.start })) : groups.slice(0, WINDOW_FROM).map((_, index) => ({ index, start: 0 }));
+    // Until the virtualizer's module is there, the first FIRST_ROWS rows (aria-rowcount still counts all).
+    const indexes = v ? v.getVirtualItems().map((vi) => ({ index: vi.index, start: vi.start })) : groups.slice(0, groups.length > WINDOW_FROM ? FIRST_ROWS : WINDOW_FROM).map((_, index) => ({ index, start: 0 }));
     const cols = `minmax(10rem, 14rem) repeat(${page.days.length}, minmax(6.5rem, 1fr))`;
     const f = this.focusCell;
     const cell = (row: number, col: number) => (row === f.row && col === f.col ? 0 : -1);
@@ -796,7 +807,7 @@ export class EhrLabTimeline extends EhrDataElement {
               const g = groups[index]!;
               const cells = byDay.get(g.codeKey)!;
               return html`<div class="grid-row ${windowed ? 'virtual-row' : ''}" role="row" aria-rowindex=${index + 2} data-index=${index}
-                style="grid-template-columns:${cols};${windowed ? `transform:translateY(${start}px)` : ''}" ${v ? ref((el) => el && v.measureElement(el as HTMLElement)) : nothing}>
+                style="grid-template-columns:${cols};${windowed ? `transform:translateY(${start}px)` : ''}">
                 <div part="cell" class="cell first" role="rowheader" aria-colindex="1" tabindex=${cell(index, 0)} data-r=${index} data-c="0">
                   ${recordText(this.localize, g.name)}${!g.comparable ? html` ${renderCalloutMark('info', html`${term(this.localize, 'labNotComparable', this.localize.number(g.unitKeys.length))}`, { part: 'not-comparable' })}` : nothing}
                 </div>
