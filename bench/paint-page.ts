@@ -236,6 +236,23 @@ async function measure({ db, patient, tags, timeoutMs = 20_000 }: { db: string; 
   }
 }
 
+/**
+ * The store's part of the timeline's first paint, alone: opening the store and its per-code
+ * summary of the patient's Observations (what the timeline waits for before its first rows).
+ */
+async function timeSummary({ db, patient }: { db: string; patient: string }): Promise<{ openMs: number; summaryMs: number; codes: number }> {
+  const o0 = performance.now();
+  const store = await open(db);
+  const openMs = performance.now() - o0;
+  try {
+    const t0 = performance.now();
+    const summary = await store.codeSummary(patient as never, 'Observation');
+    return { openMs, summaryMs: performance.now() - t0, codes: summary.length };
+  } finally {
+    store.close();
+  }
+}
+
 async function deleteDatabase(db: string): Promise<void> {
   await LocalRecordStore.deleteDatabase(db);
 }
@@ -376,6 +393,6 @@ async function scrollGrid({ db, patient, step = 120 }: { db: string; patient: st
   }
 }
 
-const api = { seed, seedLabs, measure, scrollGrid, deleteDatabase };
+const api = { seed, seedLabs, measure, timeSummary, scrollGrid, deleteDatabase };
 (window as unknown as { paint: typeof api }).paint = api;
 document.title = 'paint ready';

@@ -94,9 +94,11 @@ function areaOfSource(/** @type {string} */ source) {
 }
 
 /**
- * @param {{ browser: import('playwright-core').Browser, runs?: number, log: (msg: string) => void }} options
+ * @param {{ browser: import('playwright-core').Browser, runs?: number, lab?: boolean, log: (msg: string) => void }} options
+ * `lab`: the lab timeline alone on its 10,000 results (`node bench/paint.mjs --profile --lab`).
  */
-export async function profilePaint({ browser, runs = 3, log }) {
+export async function profilePaint({ browser, runs = 3, lab = false, log }) {
+  const tagsOf = lab ? ['ehr-lab-timeline'] : ALL;
   const built = await buildPaintPage({ minify: false, sourcemap: true });
   const maps = await loadMaps(built.dir);
   /** The source area of a position in a built chunk (0-based line and column, as V8 gives them). */
@@ -121,9 +123,9 @@ export async function profilePaint({ browser, runs = 3, log }) {
     const call = (name, arg) =>
       page.evaluate(([n, a]) => /** @type {any} */ (window).paint[/** @type {string} */ (n)](a), /** @type {[string, unknown]} */ ([name, arg]));
     const db = `paint-profile-${Date.now().toString(36)}`;
-    const seeded = await call('seed', { db });
+    const seeded = await call(lab ? 'seedLabs' : 'seed', { db });
     try {
-      for (const tags of [...ALL.map((t) => [t]), ALL, ALL]) await call('measure', { db, patient: seeded.patient, tags });
+      for (const tags of [...tagsOf.map((t) => [t]), tagsOf, tagsOf]) await call('measure', { db, patient: seeded.patient, tags });
 
       // Tracing and the CPU profiler together, over the same runs: both clocks are the browser's
       // monotonic clock in µs, so the trace's `paint:start`/`paint:end` marks (console.timeStamp
@@ -135,7 +137,7 @@ export async function profilePaint({ browser, runs = 3, log }) {
       await cdp.send('Profiler.start');
       /** @type {number[]} */
       const walls = [];
-      for (let i = 0; i < runs; i++) walls.push((await call('measure', { db, patient: seeded.patient, tags: ALL })).ms);
+      for (let i = 0; i < runs; i++) walls.push((await call('measure', { db, patient: seeded.patient, tags: tagsOf })).ms);
       const { profile } = await cdp.send('Profiler.stop');
       const trace = JSON.parse((await browser.stopTracing()).toString('utf8'));
       await cdp.detach();
