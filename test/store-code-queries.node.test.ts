@@ -279,6 +279,13 @@ describe('schema v6: per-code statistics', () => {
     // A new version of a lab with another code and an older date: it leaves its old code's count.
     await store.applyPage('clinic', { upserts: servedAll([{ ...a!, code: { coding: [{ system: 'http://loinc.org', code: '99999-9' }] }, effectiveDateTime: '1990-01-01' } as Observation], '2') });
     await check('moved to another code');
+    // The newest row of a code, written again with an older date: the code's newest is another row.
+    const same = 'http://loinc.org|2093-3';
+    await store.applyPage('clinic', { upserts: servedAll([observation('n-1', VERSIE_ID, same, '2030-01-01'), observation('n-2', VERSIE_ID, same, '2029-01-01')]) });
+    await check('two of one code');
+    await store.applyPage('clinic', { upserts: servedAll([observation('n-1', VERSIE_ID, same, '1980-01-01')], '2') });
+    await check('newest row made older');
+    expect((await store.codeSummary(VERSIE_CLINIC, 'Observation')).find((e) => e.code === same)).toMatchObject({ count: 2, latestDate: '2029-01-01', latest: { resource: { id: 'n-2' } } });
     await store.applyPage('clinic', { upserts: [], deletes: [{ type: 'Observation', id: b!.id! }] });
     await check('deleted at the server');
     await store.save(observation('local-1', VERSIE_ID, 'http://loinc.org|2345-7', '2035-05-05'), { source: 'clinic' });

@@ -7,8 +7,10 @@
  *
  * The table is derived data, kept right by a Dexie middleware (`codeStatsMiddleware`) rather than
  * by each write path: every read-write transaction on `resources` also covers `codeStats`, and
- * every write to `resources` (add, put, delete, clear) recounts the codes it touched (before and
- * after the write) from the code index, in the same transaction. A write therefore can never
+ * every write to `resources` (add, put, delete, clear) moves the counts of the codes it touched
+ * (the rows it replaced or removed, and the rows it wrote) in the same transaction; a code is
+ * counted again from the code index only when its newest row was replaced or removed, or when
+ * part of the write failed. A write therefore can never
  * leave the statistics behind, whatever code path made it; the v6 upgrade builds them once.
  */
 import type { DBCore, DBCoreKeyRange, DBCoreMutateRequest, DBCoreTable, DBCoreTransaction, Middleware } from 'dexie';
@@ -50,17 +52,26 @@ function isUpgrade(trans: DBCoreTransaction): boolean {
   return (trans as unknown as IDBTransaction).mode === 'versionchange';
 }
 
-/** Recounts `triples` from the code index of `resources` and writes their statistics. */
-async function recount(resources: DBCoreTable, stats: DBCoreTable, trans: DBCoreTransaction, core: DBCore, triples: Map<string, Triple>): Promise<void> {
+function codeIndex(resources: DBCoreTable) {
   const index = resources.schema.getIndexByKeyPath(['patient', 'type', 'deleted', 'code', 'date']);
   if (!index) throw new Error(`codeStats: the index ${BY_CODE} is missing.`);
+  return index;
+}
+
+/** The live rows of one triple in the code index. */
+function codeRange(core: DBCore, [patient, type, code]: Triple): DBCoreKeyRange {
+  // 2: DBCoreRangeType.Range (a const enum, not importable as a value).
+  return { type: 2, lower: [patient, type, 0, code], lowerOpen: false, upper: [patient, type, 0, code, core.MAX_KEY], upperOpen: false } as DBCoreKeyRange;
+}
+
+/** Recounts `triples` from the code index of `resources` and writes their statistics. */
+async function recountFromIndex(resources: DBCoreTable, stats: DBCoreTable, trans: DBCoreTransaction, core: DBCore, triples: Map<string, Triple>): Promise<void> {
+  const index = codeIndex(resources);
   const puts: CodeStatsRow[] = [];
   const gone: Triple[] = [];
   await Promise.all(
     [...triples.values()].map(async ([patient, type, code]) => {
-      // 2: DBCoreRangeType.Range (a const enum, not importable as a value).
-      const range = { type: 2, lower: [patient, type, 0, code], lowerOpen: false, upper: [patient, type, 0, code, core.MAX_KEY], upperOpen: false } as DBCoreKeyRange;
-      const query = { index, range };
+      const query = { index, range: codeRange(core, [patient, type, code]) };
       const [count, newest] = await Promise.all([
         resources.count({ trans, query }),
         resources.openCursor({ trans, query, reverse: true, values: false }),
@@ -74,6 +85,67 @@ async function recount(resources: DBCoreTable, stats: DBCoreTable, trans: DBCore
   );
   if (puts.length) await stats.mutate({ type: 'put', trans, values: puts, keys: puts.map((p) => [p.patient, p.type, p.code]) });
   if (gone.length) await stats.mutate({ type: 'delete', trans, keys: gone });
+}
+
+/** What one write does to one triple: rows in and out, and the newest row it brings. */
+interface Change {
+  triple: Triple;
+  delta: number;
+  /** Keys of live rows of this triple the write replaced or removed. */
+  out: Set<string>;
+  /** The newest row the write put in (date, key). */
+  newest?: { date: string; key: ResourceKey };
+}
+
+const keyId = (k: ResourceKey) => JSON.stringify(k);
+
+/**
+ * Applies `changes` to the stored statistics: counts move by each change's delta (no range is
+ * counted, so a write costs the same whatever a code already holds); the newest row is the
+ * stored one or a newer row written, and is looked up again in the code index only when the
+ * write replaced or removed the stored newest row.
+ */
+async function applyChanges(resources: DBCoreTable, stats: DBCoreTable, trans: DBCoreTransaction, core: DBCore, changes: Change[]): Promise<void> {
+  const stored = (await stats.getMany({ trans, keys: changes.map((c) => c.triple) })) as Array<CodeStatsRow | undefined>;
+  const puts: CodeStatsRow[] = [];
+  const gone: Triple[] = [];
+  const recount = new Map<string, Triple>();
+  const lookups: Array<Omit<CodeStatsRow, 'date' | 'key'>> = [];
+  changes.forEach((c, i) => {
+    const old = stored[i];
+    const [patient, type, code] = c.triple;
+    const count = (old?.count ?? 0) + c.delta;
+    if (count <= 0) {
+      // Nothing left (or statistics that disagree with the write: counted again from the index).
+      if (count < 0 || (!old && c.delta < 0)) recount.set(tripleId(c.triple), c.triple);
+      else gone.push(c.triple);
+      return;
+    }
+    let newest = old && !c.out.has(keyId(old.key)) ? { date: old.date, key: old.key } : undefined;
+    if (!newest && old) {
+      // The stored newest row was replaced or removed: the newest is looked up in the index.
+      lookups.push({ patient, type, code, count });
+      return;
+    }
+    newest ??= c.newest;
+    if (!newest) {
+      recount.set(tripleId(c.triple), c.triple);
+      return;
+    }
+    if (c.newest && (c.newest.date > newest.date || (c.newest.date === newest.date && compareKeys(c.newest.key, newest.key) > 0))) newest = c.newest;
+    puts.push({ patient, type, code, count, date: newest.date, key: newest.key });
+  });
+  const index = codeIndex(resources);
+  await Promise.all(
+    lookups.map(async (l) => {
+      const found = await resources.openCursor({ trans, query: { index, range: codeRange(core, [l.patient, l.type, l.code]) }, reverse: true, values: false });
+      if (!found) recount.set(tripleId([l.patient, l.type, l.code]), [l.patient, l.type, l.code]);
+      else puts.push({ ...l, date: (found.key as unknown[])[4] as string, key: found.primaryKey as ResourceKey });
+    }),
+  );
+  if (puts.length) await stats.mutate({ type: 'put', trans, values: puts, keys: puts.map((p) => [p.patient, p.type, p.code]) });
+  if (gone.length) await stats.mutate({ type: 'delete', trans, keys: gone });
+  if (recount.size) await recountFromIndex(resources, stats, trans, core, recount);
 }
 
 /**
@@ -97,22 +169,46 @@ export const codeStatsMiddleware: Middleware<DBCore> = {
           ...table,
           async mutate(req: DBCoreMutateRequest) {
             if (isUpgrade(req.trans) || !hasStats()) return table.mutate(req);
-            const triples = new Map<string, Triple>();
-            const note = (row: unknown) => {
-              const t = tripleOf(row);
-              if (t) triples.set(tripleId(t), t);
+            const changes = new Map<string, Change>();
+            const changeOf = (t: Triple) => {
+              const id = tripleId(t);
+              let c = changes.get(id);
+              if (!c) changes.set(id, (c = { triple: t, delta: 0, out: new Set() }));
+              return c;
             };
             // What the write replaces or removes: the rows there before it.
+            let before: unknown[] = [];
             if (req.type === 'deleteRange') {
-              const before = await table.query({ trans: req.trans, values: true, query: { index: table.schema.primaryKey, range: req.range } });
-              before.result.forEach(note);
+              before = (await table.query({ trans: req.trans, values: true, query: { index: table.schema.primaryKey, range: req.range } })).result;
             } else if (req.type === 'put' || req.type === 'delete') {
               const keys = req.type === 'delete' ? req.keys : (req.keys ?? req.values.map((v) => table.schema.primaryKey.extractKey!(v)));
-              (await table.getMany({ trans: req.trans, keys })).forEach(note);
+              before = await table.getMany({ trans: req.trans, keys });
             }
             const res = await table.mutate(req);
-            if (req.type === 'add' || req.type === 'put') req.values.forEach(note);
-            if (triples.size) await recount(table, down.table(CODE_STATS), req.trans, down, triples);
+            for (const row of before) {
+              const t = tripleOf(row);
+              if (!t) continue;
+              const c = changeOf(t);
+              const r = row as ResourceRow;
+              c.delta--;
+              c.out.add(keyId([r.source, r.type, r.id]));
+            }
+            if (req.type === 'add' || req.type === 'put') {
+              for (const row of req.values) {
+                const t = tripleOf(row);
+                if (!t) continue;
+                const r = row as ResourceRow;
+                const c = changeOf(t);
+                c.delta++;
+                const key: ResourceKey = [r.source, r.type, r.id];
+                if (!c.newest || r.date > c.newest.date || (r.date === c.newest.date && compareKeys(key, c.newest.key) > 0)) c.newest = { date: r.date, key };
+              }
+            }
+            if (!changes.size) return res;
+            if (res.numFailures) {
+              // Some rows of the write failed: what is stored is not what was asked; count again.
+              await recountFromIndex(table, down.table(CODE_STATS), req.trans, down, new Map([...changes].map(([id, c]) => [id, c.triple])));
+            } else await applyChanges(table, down.table(CODE_STATS), req.trans, down, [...changes.values()]);
             return res;
           },
         };
