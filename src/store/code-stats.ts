@@ -132,7 +132,7 @@ async function applyChanges(resources: DBCoreTable, stats: DBCoreTable, trans: D
       recount.set(tripleId(c.triple), c.triple);
       return;
     }
-    if (c.newest && (c.newest.date > newest.date || (c.newest.date === newest.date && compareKeys(c.newest.key, newest.key) > 0))) newest = c.newest;
+    if (c.newest && isNewer(c.newest, newest)) newest = c.newest;
     puts.push({ patient, type, code, count, date: newest.date, key: newest.key });
   });
   const index = codeIndex(resources);
@@ -201,7 +201,7 @@ export const codeStatsMiddleware: Middleware<DBCore> = {
                 const c = changeOf(t);
                 c.delta++;
                 const key: ResourceKey = [r.source, r.type, r.id];
-                if (!c.newest || r.date > c.newest.date || (r.date === c.newest.date && compareKeys(key, c.newest.key) > 0)) c.newest = { date: r.date, key };
+                if (!c.newest || isNewer({ date: r.date, key }, c.newest)) c.newest = { date: r.date, key };
               }
             }
             if (!changes.size) return res;
@@ -232,10 +232,15 @@ export function statsOf(rows: Iterable<ResourceRow>): CodeStatsRow[] {
     if (!seen) out.set(id, { patient: t[0], type: t[1], code: t[2], count: 1, date: row.date, key });
     else {
       seen.count++;
-      if (row.date > seen.date || (row.date === seen.date && compareKeys(key, seen.key) > 0)) Object.assign(seen, { date: row.date, key });
+      if (isNewer({ date: row.date, key }, seen)) Object.assign(seen, { date: row.date, key });
     }
   }
   return [...out.values()];
+}
+
+/** Whether `a` comes after `b` in the code index (date, then primary key): the newer row. */
+function isNewer(a: { date: string; key: ResourceKey }, b: { date: string; key: ResourceKey }): boolean {
+  return a.date !== b.date ? a.date > b.date : compareKeys(a.key, b.key) > 0;
 }
 
 function compareKeys(a: ResourceKey, b: ResourceKey): number {
