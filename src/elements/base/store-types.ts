@@ -183,16 +183,36 @@ export interface UserReference {
   display?: string;
 }
 
-/** SMART launch context, as far as elements care. Filled in by the SMART module later. */
+/**
+ * SMART launch context, as far as elements care: `smartReady()` (`ehr-elements/smart`) builds it
+ * from the token response; a host may also build one by hand.
+ */
 export interface LaunchContext {
+  /** The launch's patient id on the SMART server (the record's source), when there is one. */
   patient?: string;
   encounter?: string;
-  /** `false` means the host EHR already shows a banner: ours hides or goes minimal. */
+  /** `fhirContext` of the token response (SMART 2.1): references the EHR put in context. */
+  fhirContext?: ReadonlyArray<{ reference?: string; canonical?: string; identifier?: unknown; type?: string; role?: string }>;
+  /** `intent` of the token response (e.g. `reconcile-medications`). */
+  intent?: string;
+  /** `false` means the host EHR already shows a banner: ours goes minimal. */
   needPatientBanner?: boolean;
+  /** `smart_style_url` as received. The provider applies `styleTokens`, never fetches it. */
   smartStyleUrl?: string;
+  /**
+   * `--ehr-*` tokens from the style document, already validated by `styleTokens()`; the provider
+   * checks them again before it sets them (see `safeStyleTokens` in `ehr-elements/fhir`).
+   */
+  styleTokens?: Readonly<Record<string, string>>;
   tenant?: string;
-  /** Granted scopes, e.g. `['patient/AllergyIntolerance.rs', ...]`. */
-  scopes?: string[];
+  /**
+   * Granted scopes, e.g. `['patient/AllergyIntolerance.rs', ...]`. When present, an element whose
+   * resource type they do not cover says "Not shared with this app", and the consent dialog is
+   * read-only without write scope on Consent. Absent: no SMART grant applies (everything shown).
+   */
+  scopes?: readonly string[];
+  /** The signed-in user (`fhirUser` of the id token), e.g. `Practitioner/123`: the author of consents. */
+  fhirUser?: string;
 }
 
 /** What the provider shares about its latest sync. */
