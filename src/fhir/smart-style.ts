@@ -54,7 +54,7 @@ export function validColor(value: unknown, supports?: (property: string, value: 
   const v = value.trim();
   if (v.length > 64) return undefined;
   if (HEX.test(v) || FUNCTIONAL.test(v)) return v;
-  if (KEYWORD.test(v) && (supports ? supports('color', v) : true)) return v.toLowerCase();
+  if (KEYWORD.test(v) && (supports ? supports('color', v.toLowerCase()) : true)) return v.toLowerCase();
   return undefined;
 }
 
