@@ -7,6 +7,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: 'demo',
   server: { host: '127.0.0.1', strictPort: false },
+  // Pre-bundled at start, so the first SMART launch does not trigger a re-optimisation reload.
+  optimizeDeps: { include: ['fhirclient/lib/adapters/BrowserAdapter.js'] },
   preview: { host: '127.0.0.1' },
   build: { outDir: '../dist/demo', emptyOutDir: true },
 });

@@ -8,6 +8,8 @@ const demoPort = Number(process.env.DEMO_PORT ?? 5173);
 const demo = await startDemo({ fhirPort, demoPort, quiet: true });
 console.log('ehr-elements demo');
 console.log(`  Demo:      ${demo.demoUrl}`);
+console.log(`  SMART:     ${demo.ehrLaunchUrl}   (launch as if from an EHR)`);
+console.log(`  Auth:      ${demo.auth.issuer}   (sign in as any listed user)`);
 for (const b of demo.bases) console.log(`  FHIR base: ${b.url}   (${b.label})`);
 if (demo.problems.length) console.log(`  Sample data: ${demo.problems.length} problem(s) reported by the loader (dangling references etc.)`);
 console.log('Press Ctrl-C to stop.');

@@ -10,33 +10,24 @@
  * - Tokens refreshed before expiry and on a 401, one refresh at a time (`authorizedFetch`).
  * - A `RecordStore` partitioned by `iss` + `tenant` + `fhirUser`, with the SMART server as a source.
  */
-import BrowserAdapter from 'fhirclient/lib/adapters/BrowserAdapter.js';
+import BrowserAdapterImport from 'fhirclient/lib/adapters/BrowserAdapter.js';
 import type Client from 'fhirclient/lib/Client.js';
 import { RecordStore, type RecordStoreOpenOptions } from '../record-store.js';
 import type { LaunchContext } from '../elements/base/store-types.js';
-import { resourceScopes, scopeVersionFor, splitScopes } from '../fhir/smart-scopes.js';
+import { canReadType, resourceScopes, scopeVersionFor, splitScopes } from '../fhir/smart-scopes.js';
+import { DEFAULT_TYPES, REFERENCED_TYPES } from '../sync/download-context.js';
 import { styleTokens } from '../fhir/smart-style.js';
 import type { PatientKey } from '../store/index.js';
 import { authorizedFetch, type AuthorizedFetch } from './authorized-fetch.js';
 import { SmartError } from './errors.js';
 import { KeyedStorage, checkInstance, instanceForState, type TokenStorage } from './storage.js';
 
-/** The resource types the kit's elements read, and the one they write. */
-export const KIT_READ_TYPES = [
-  'AllergyIntolerance',
-  'Consent',
-  'DiagnosticReport',
-  'Encounter',
-  'Medication',
-  'MedicationRequest',
-  'MedicationStatement',
-  'Observation',
-  'Organization',
-  'Patient',
-  'Practitioner',
-  'Provenance',
-] as const;
-export const KIT_WRITE_TYPES = ['Consent', 'Provenance'] as const;
+/**
+ * The resource types the kit syncs (the sync engine's defaults, the shared types rows reference,
+ * and Provenance of consents), and the ones it writes (a consent and its Provenance).
+ */
+export const KIT_READ_TYPES: readonly string[] = [...new Set([...DEFAULT_TYPES, ...REFERENCED_TYPES, 'Provenance'])].sort();
+export const KIT_WRITE_TYPES: readonly string[] = ['Consent', 'Provenance'];
 
 export interface SmartLaunchOptions {
   /** The app's client id at the authorization server. */
@@ -92,6 +83,13 @@ export interface SmartLaunchContext extends LaunchContext {
   scopes: readonly string[];
 }
 
+/**
+ * fhirclient ships CommonJS (`exports.default = BrowserAdapter`); bundlers differ in whether a
+ * default import yields the class or the exports object, so take whichever holds the class.
+ */
+type AdapterClass = typeof BrowserAdapterImport;
+const BrowserAdapter: AdapterClass = (BrowserAdapterImport as unknown as { default?: AdapterClass }).default ?? BrowserAdapterImport;
+
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 const FHIR_USER = /^(Practitioner|PractitionerRole|Patient|RelatedPerson|Person)\/[A-Za-z0-9\-.]{1,64}$/;
 
@@ -99,11 +97,12 @@ const FHIR_USER = /^(Practitioner|PractitionerRole|Patient|RelatedPerson|Person)
 class KeyedAdapter extends BrowserAdapter {
   readonly #keyed: KeyedStorage;
   constructor(storage: KeyedStorage) {
-    super({ replaceBrowserHistory: true, fullSessionStorageSupport: true, refreshTokenWithCredentials: 'omit' });
+    // A public client must name itself when it refreshes (RFC 6749 §6): fhirclient does not by default.
+    super({ replaceBrowserHistory: true, fullSessionStorageSupport: true, refreshTokenWithCredentials: 'omit', refreshTokenWithClientId: true });
     this.#keyed = storage;
   }
-  override getStorage(): ReturnType<BrowserAdapter['getStorage']> {
-    return this.#keyed as unknown as ReturnType<BrowserAdapter['getStorage']>;
+  override getStorage(): ReturnType<InstanceType<AdapterClass>['getStorage']> {
+    return this.#keyed as unknown as ReturnType<InstanceType<AdapterClass>['getStorage']>;
   }
 }
 
@@ -343,7 +342,14 @@ export async function smartReady(options: SmartReadyOptions = {}): Promise<Smart
     onSignInRequired: (reason) => session?.dispatchEvent(new CustomEvent('sign-in-required', { detail: { reason } })),
     onRefreshed: () => session?.dispatchEvent(new Event('token-refreshed')),
   });
-  const store = await RecordStore.open({ ...options.store, name: smartPartition(context) });
+  // Sync asks only for what was granted: a type left out is "not shared", not a failed sync.
+  const granted = (types: readonly string[]) => types.filter((t) => canReadType(context.scopes, t));
+  const sync = options.store?.sync;
+  const store = await RecordStore.open({
+    ...options.store,
+    name: smartPartition(context),
+    sync: { ...sync, types: granted(sync?.types ?? DEFAULT_TYPES), referencedTypes: granted(sync?.referencedTypes ?? REFERENCED_TYPES) },
+  });
   const sourceId = options.sourceId ?? 'ehr';
   await store.addSource({ id: sourceId, baseUrl: context.serverUrl, label: options.label ?? new URL(context.serverUrl).host, fetch: auth.fetch });
   session = new SmartSession({ store, context, instance, sourceId, client, storage, auth });

@@ -58,6 +58,8 @@ export interface DownloadContext {
   budget?: SourceBudget;
   /** Resource types wanted (Patient is always included). */
   types: readonly string[];
+  /** Shared types read when referenced and not cached (default `REFERENCED_TYPES`). */
+  referencedTypes?: readonly string[];
   overlapMs?: number;
   /** `_count` to ask for. */
   pageSize?: number;

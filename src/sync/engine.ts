@@ -37,6 +37,11 @@ export interface SyncEngineOptions {
   /** Resource types to download for a patient (default {@link DEFAULT_TYPES}). */
   types?: readonly string[];
   /**
+   * Shared types (Medication, Practitioner, ...) read when a row references one the cache lacks
+   * (default {@link REFERENCED_TYPES}). A SMART session passes only the granted ones.
+   */
+  referencedTypes?: readonly string[];
+  /**
    * How long a source's CapabilityStatement is reused without asking the server again, ms.
    * Default 0: every sync asks `metadata` (conditionally, with the `ETag` / `Last-Modified` the
    * server last sent, so an unchanged statement costs a 304), and a capability the server no
@@ -394,6 +399,7 @@ export class SyncEngine {
           sources,
           budget,
           types,
+          referencedTypes: this.options.referencedTypes,
           overlapMs: this.options.overlapMs,
           pageSize: this.options.pageSize ?? 100,
           signal: ctx.signal,

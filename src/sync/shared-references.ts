@@ -21,8 +21,11 @@ export async function fetchMissingReferences(ctx: DownloadContext, refs: Set<str
   let written = 0;
   const counts = { refused: 0 };
   const reporter = ctx.progress?.query();
+  const readable = new Set(ctx.referencedTypes ?? REFERENCED_TYPES);
   for (const [type, ids] of byType) {
     if (ctx.caps.known && !ctx.caps.search.has(type)) continue;
+    // A type the host does not want read (e.g. not granted by SMART scopes): the reference stays unresolved.
+    if (!readable.has(type)) continue;
     for (const chunk of chunks(ids, 40)) {
       const resources = await searchAll(ctx, `${type}?${params({ _id: chunk.join(','), _count: chunk.length })}`);
       const upserts = admit(ctx, resources.filter((r) => r.resourceType === type), counts);

@@ -5,7 +5,7 @@ import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
 import { patientQuery } from '../base/patient-query.js';
 import { sourceStatus } from '../base/source-status-controller.js';
 import { headingStyles, stateStyles } from '../base/state-styles.js';
-import { renderError, renderSkeleton, renderSourceNotices } from '../base/state-views.js';
+import { renderError, renderNotShared, renderSkeleton, renderSourceNotices } from '../base/state-views.js';
 import { headingLevel, renderHeading } from '../base/heading.js';
 import type { TermKey } from '../base/localize/localize.js';
 import { renderEmptyRecord, renderIncompleteCaveat, renderNoRecord, verdictFor } from '../base/completeness-notes.js';
@@ -290,15 +290,19 @@ export class EhrAllergyPanel extends EhrDataElement {
   protected override render() {
     return html`<section part="base" class="base" aria-labelledby=${this.headingId}>
       ${renderHeading(headingLevel(this.headingLevel), this.localize.term('allergyPanelHeading'), { id: this.headingId, cls: 'heading', part: 'heading' })}
-      ${this.renderNotices()}
+      ${this.notShared(['AllergyIntolerance']) ? renderNotShared(this.localize, this.localize.term('allergies')) : this.renderContent()}
+    </section>`;
+  }
+
+  private renderContent(): TemplateResult {
+    return html`${this.renderNotices()}
       ${this.allergies.render({
         idle: () => html`<p part="empty" class="unavailable">${this.localize.term('allergyInfoUnavailable')}</p>`,
         loading: () => renderSkeleton(this.localize, { what: this.localize.term('allergies') }),
         ready: (rows) => this.renderFiltered(rows),
         error: (error, retry) => html`<p part="empty" class="unavailable">${this.localize.term('allergyInfoUnavailable')}</p>
           ${renderError(this.localize, { what: this.localize.term('allergies'), error, onRetry: retry })}`,
-      })}
-    </section>`;
+      })}`;
   }
 
   private renderNotices() {

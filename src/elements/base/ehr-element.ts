@@ -2,6 +2,7 @@ import { LitElement, css, type CSSResultGroup } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ContextConsumer } from '@lit/context';
 import { launchContext, patientContext, storeContext, syncStateContext } from './context.js';
+import { canReadType } from '../../fhir/smart-scopes.js';
 import type { EhrEventDetail, EhrEventName } from './events.js';
 import { Localize } from './localize/localize.js';
 import { token } from './tokens.js';
@@ -156,6 +157,16 @@ export class EhrDataElement extends EhrElement {
   /** SMART launch context from the provider, if any. */
   get activeLaunch(): LaunchContext | undefined {
     return this.contextLaunch;
+  }
+
+  /**
+   * True when a SMART launch context lists granted scopes and none lets this app read any of
+   * `types`: the element then says "Not shared with this app" instead of loading (or claiming
+   * nothing is recorded).
+   */
+  protected notShared(types: readonly string[]): boolean {
+    const scopes = this.activeLaunch?.scopes;
+    return !!scopes && !types.some((t) => canReadType(scopes, t));
   }
 
   /** The provider's latest sync (status, report), if inside a provider. */

@@ -45,6 +45,22 @@ export const stateStyles = css`
     margin: 0;
   }
 
+  /* SMART: the grant does not cover this element's data (renderNotShared). Not an error, not "empty". */
+  .not-shared {
+    border-inline-start: calc(${token('callout-bar-width')} / 2) solid ${token('color-info')};
+    background: ${token('color-info-surface')};
+    padding: ${token('space-s')} ${token('space-m')};
+    margin-block: ${token('space-s')};
+  }
+  .not-shared p {
+    margin: 0;
+  }
+  .not-shared .not-shared-detail {
+    margin-block-start: ${token('space-2xs')};
+    color: ${token('color-muted')};
+    font-size: ${token('font-size-s')};
+  }
+
   /* Completeness (completeness-notes.ts): an element with no entries. "May be incomplete" is a warning callout. */
   .empty-record .empty-title {
     margin: 0;
@@ -167,6 +183,8 @@ export const headingStyles = css`
     margin: 0;
     font-size: ${token('font-size-l')};
     font-weight: ${token('font-weight-bold')};
+    /* A heading font of its own only when the host (or SMART's font_family_heading) sets one. */
+    font-family: var(--ehr-font-family-heading, inherit);
     line-height: 1.3;
     overflow-wrap: anywhere;
   }

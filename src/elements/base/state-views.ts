@@ -25,6 +25,17 @@ export function renderSkeleton(localize: Localize, options: { what?: string; lin
   </div>`;
 }
 
+/**
+ * "Not shared with this app": the SMART grant does not cover the element's data. Never "none
+ * recorded": the app was not allowed to look, so nothing is known about what exists.
+ */
+export function renderNotShared(localize: Localize, what: string): TemplateResult {
+  return html`<div part="not-shared" class="not-shared" role="note" aria-label=${`${what}: ${localize.term('notShared')}`}>
+    <p class="not-shared-title"><strong>${localize.term('notShared')}</strong></p>
+    <p class="not-shared-detail">${localize.term('notSharedDetail')}</p>
+  </div>`;
+}
+
 /** "Nothing recorded" (or a specific message, e.g. "Allergies not recorded"). */
 export function renderEmpty(message: string): TemplateResult {
   return html`<p class="empty" part="empty">${message}</p>`;

@@ -41,7 +41,7 @@ export default css`
     color: ${token('color-text')};
   }
   .dialog::backdrop {
-    background: rgb(0 0 0 / 0.45);
+    background: var(--ehr-color-backdrop, rgb(0 0 0 / 0.45));
   }
   .dialog-head {
     display: flex;

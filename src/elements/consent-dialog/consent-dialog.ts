@@ -5,8 +5,9 @@ import type { Consent, Resource } from 'fhir/r4';
 import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
 import { patientQuery } from '../base/patient-query.js';
 import { headingStyles, stateStyles } from '../base/state-styles.js';
-import { renderError, renderSkeleton } from '../base/state-views.js';
+import { renderError, renderNotShared, renderSkeleton } from '../base/state-views.js';
 import { userContext } from '../base/context.js';
+import { canWriteType } from '../../fhir/smart-scopes.js';
 import { recordText } from '../base/record-text.js';
 import { term, type ConsentTermKey } from './terms.js';
 import type { ConflictInfo, StoredRow, UserReference } from '../base/store-types.js';
@@ -248,7 +249,16 @@ export class EhrConsentDialog extends EhrDataElement {
     return views.filter((v) => v.force === 'in-force').length;
   }
 
+  /** The SMART grant lets this app read consents but not record them. */
+  private get writeNotGranted(): boolean {
+    const scopes = this.activeLaunch?.scopes;
+    return !!scopes && !canWriteType(scopes, 'Consent');
+  }
+
   protected override render() {
+    if (this.notShared(['Consent'])) {
+      return html`<div part="base" class="base">${renderNotShared(this.localize, this.localize.term('consents'))}</div>`;
+    }
     return html`<div part="base" class="base">
         ${this.consents.render({
           idle: () => html`<span part="summary" class="summary">${this.t('consentUnavailable')}</span>`,
@@ -281,7 +291,7 @@ export class EhrConsentDialog extends EhrDataElement {
     const self = this;
     return {
       views,
-      readonly: this.readonly || !this.activeStore?.save,
+      readonly: this.readonly || !this.activeStore?.save || this.writeNotGranted,
       user: this.activeUser,
       organizations: this.organizationChoices(views),
       busy: this.busy,

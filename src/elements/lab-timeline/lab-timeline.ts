@@ -7,7 +7,7 @@ import type { DiagnosticReport, Observation } from 'fhir/r4';
 import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
 import { sourceStatus } from '../base/source-status-controller.js';
 import { headingStyles, stateStyles } from '../base/state-styles.js';
-import { renderError, renderSkeleton, renderSourceNotices } from '../base/state-views.js';
+import { renderError, renderNotShared, renderSkeleton, renderSourceNotices } from '../base/state-views.js';
 import { headingLevel, renderHeading } from '../base/heading.js';
 import { renderEmptyRecord, renderIncompleteCaveat, renderNoRecord, verdictFor } from '../base/completeness-notes.js';
 import { renderCallout, renderCalloutMark } from '../base/callout.js';
@@ -439,9 +439,13 @@ export class EhrLabTimeline extends EhrDataElement {
     const busy = this.data.status === 'loading' || this.reading;
     return html`<section part="base" class="base" aria-labelledby=${this.headingId} aria-busy=${busy ? 'true' : 'false'}>
       ${renderHeading(headingLevel(this.headingLevel), this.t('labTimelineHeading'), { id: this.headingId, cls: 'heading', part: 'heading' })}
-      ${this.data.status !== 'idle' && !this.hideSourceNotices ? renderSourceNotices(this.localize, this.status, () => this.requestSync(), { syncStatusHref: this.syncStatusHref }) : nothing}
-      ${this.renderBody()}
+      ${this.notShared(['Observation']) ? renderNotShared(this.localize, this.localize.term('labResults')) : this.renderShared()}
     </section>`;
+  }
+
+  private renderShared() {
+    return html`${this.data.status !== 'idle' && !this.hideSourceNotices ? renderSourceNotices(this.localize, this.status, () => this.requestSync(), { syncStatusHref: this.syncStatusHref }) : nothing}
+      ${this.renderBody()}`;
   }
 
   private renderBody() {

@@ -6,7 +6,7 @@ import { patientQuery } from '../base/patient-query.js';
 import { sourceStatus } from '../base/source-status-controller.js';
 import { DEFAULT_STALE_AFTER } from '../base/source-status-controller.js';
 import { headingStyles, stateStyles } from '../base/state-styles.js';
-import { renderEmpty, renderError, renderSkeleton, renderSourceNotices } from '../base/state-views.js';
+import { renderEmpty, renderError, renderNotShared, renderSkeleton, renderSourceNotices } from '../base/state-views.js';
 import { headingLevel, renderHeading } from '../base/heading.js';
 import type { RecordSource, StoredRow } from '../base/store-types.js';
 import {
@@ -342,7 +342,10 @@ export class EhrMedicationList extends EhrDataElement {
     const title = this.heading || this.localize.term('medsHeading');
     const level = headingLevel(this.headingLevel);
     return html`<section class="base" part="base" aria-labelledby="heading">
-      ${renderHeading(level, title, { id: 'heading', cls: 'heading', part: 'heading' })} ${this.renderNotices()} ${this.renderBody(level)}
+      ${renderHeading(level, title, { id: 'heading', cls: 'heading', part: 'heading' })}
+      ${this.notShared(['MedicationRequest', 'MedicationStatement'])
+        ? renderNotShared(this.localize, this.localize.term('medications'))
+        : html`${this.renderNotices()} ${this.renderBody(level)}`}
     </section>`;
   }
 

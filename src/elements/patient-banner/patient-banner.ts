@@ -5,7 +5,7 @@ import { EhrDataElement, baseStyles } from '../base/ehr-element.js';
 import { patientQuery } from '../base/patient-query.js';
 import { sourceStatus } from '../base/source-status-controller.js';
 import { stateStyles } from '../base/state-styles.js';
-import { renderError, renderSkeleton, renderSourceNotices } from '../base/state-views.js';
+import { renderError, renderNotShared, renderSkeleton, renderSourceNotices } from '../base/state-views.js';
 import type { TermKey } from '../base/localize/localize.js';
 import type { StoredRow } from '../base/store-types.js';
 import { ageAt, type Age, type ParsedFhirDate } from '../../fhir/dates.js';
@@ -629,6 +629,8 @@ export class EhrPatientBanner extends EhrDataElement {
       html`<span class="allergy-status ${state}" part="allergy-status" data-state=${state}
         ><span class="allergy-icon" aria-hidden="true">${icon}</span> <span class="allergy-words">${words}</span></span
       >`;
+    // Not granted by SMART: nothing can be said, least of all "not recorded".
+    if (this.notShared(['AllergyIntolerance'])) return chip('not-shared', '✕', `${t.term('allergies')}: ${t.term('notShared')}`);
     const summary = this.allergySummary();
     if (!summary) return chip('loading', '…', t.term('bannerAllergyLoading'));
     const { overview } = summary;
@@ -659,6 +661,7 @@ export class EhrPatientBanner extends EhrDataElement {
     const heading = t.term('allergies');
     const wrap = (content: TemplateResult, state: string) =>
       html`<div class="allergies ${state}" part="allergies" data-state=${state} role="group" aria-label=${heading}>${content}</div>`;
+    if (this.notShared(['AllergyIntolerance'])) return wrap(renderNotShared(t, heading), 'not-shared');
     const summary = this.allergySummary();
     if (!summary) return wrap(renderSkeleton(t, { what: heading, lines: 1 }), 'loading');
     const { overview, missing, unknown } = summary;

@@ -4,7 +4,13 @@ import { ContextProvider } from '@lit/context';
 import { EhrElement, baseStyles } from '../base/ehr-element.js';
 import { launchContext, patientContext, storeContext, syncStateContext, userContext } from '../base/context.js';
 import type { LaunchContext, PatientKey, RecordSource, SyncReport, SyncState, UserReference } from '../base/store-types.js';
+import { safeStyleTokens } from '../../fhir/smart-style.js';
 import styles from './record-provider.styles.js';
+
+/** The SMART user (`fhirUser`) as the author reference of what elements record. */
+function userFromLaunch(launch: LaunchContext | undefined): UserReference | undefined {
+  return launch?.fhirUser ? { reference: launch.fhirUser } : undefined;
+}
 
 /**
  * Gives every ehr-element inside it a record store and a current patient, and optionally keeps
@@ -78,6 +84,8 @@ import styles from './record-provider.styles.js';
  * @cssproperty [--ehr-focus-width=2px] - Focus ring width.
  * @cssproperty [--ehr-size-target=44px] - Least height and width of anything clickable the kit draws.
  * @cssproperty [--ehr-callout-bar-width=4px] - The bar at the start of a warning (an info's is half as wide).
+ * @cssproperty [--ehr-color-backdrop=rgb(0 0 0 / 0.45)] - Behind a modal dialog (SMART `color_modal_backdrop`).
+ * @cssproperty --ehr-font-family-heading - Headings' font, when set (SMART `font_family_heading`); else the text font.
  */
 export class EhrRecordProvider extends EhrElement {
   static override styles: CSSResultGroup = [baseStyles, styles];
@@ -94,7 +102,17 @@ export class EhrRecordProvider extends EhrElement {
   /** `light` (default look), `dark`, or `auto` (follows `prefers-color-scheme`). */
   @property({ reflect: true }) theme?: 'light' | 'dark' | 'auto';
 
-  /** SMART launch context passed down to elements (need_patient_banner, scopes). Property only. */
+  /**
+   * SMART launch context (`smartReady()`'s `session.context`, or one built by the host), passed
+   * down to every element inside. Property only. What it changes:
+   * - `needPatientBanner: false`: the banner goes minimal (the deceased marking and the
+   *   disagreement warning stay);
+   * - `scopes`: an element whose type is not granted says "Not shared with this app"; the consent
+   *   dialog is read-only without write scope on Consent;
+   * - `fhirUser`: the author of consents when `user` is not set;
+   * - `styleTokens` (from `smart_style_url`): set as `--ehr-*` properties on the provider, each
+   *   value checked again; a token the host set inline on the provider itself is not overwritten.
+   */
   @property({ attribute: false }) launch?: LaunchContext;
 
   /**
@@ -115,6 +133,22 @@ export class EhrRecordProvider extends EhrElement {
 
   private abort?: AbortController;
   private syncedFor?: { store: RecordSource; patient: PatientKey };
+
+  /** Tokens this provider set from a SMART style, so a new launch can take them away again. */
+  private styledTokens = new Map<string, string>();
+
+  private applyStyleTokens(tokens: Record<string, string>): void {
+    for (const [name, value] of this.styledTokens) {
+      // Remove only what we set: a host that changed the property since then keeps its value.
+      if (this.style.getPropertyValue(name) === value) this.style.removeProperty(name);
+    }
+    this.styledTokens.clear();
+    for (const [name, value] of Object.entries(tokens)) {
+      if (this.style.getPropertyValue(name) !== '') continue;
+      this.style.setProperty(name, value);
+      this.styledTokens.set(name, this.style.getPropertyValue(name));
+    }
+  }
 
   /** The report of the last finished sync, if any. */
   get lastSyncReport(): SyncReport | undefined {
@@ -148,8 +182,11 @@ export class EhrRecordProvider extends EhrElement {
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('store')) this.storeProvider.setValue(this.store);
     if (changed.has('patient')) this.patientProvider.setValue(this.patient || undefined);
-    if (changed.has('launch')) this.launchProvider.setValue(this.launch);
-    if (changed.has('user')) this.userProvider.setValue(this.user);
+    if (changed.has('launch')) {
+      this.launchProvider.setValue(this.launch);
+      this.applyStyleTokens(safeStyleTokens(this.launch?.styleTokens));
+    }
+    if (changed.has('user') || changed.has('launch')) this.userProvider.setValue(this.user ?? userFromLaunch(this.launch));
     if (changed.has('syncState')) this.syncProvider.setValue(this.syncState);
     if ((changed.has('patient') || changed.has('store')) && this.syncState.patient && this.syncState.patient !== this.patient) {
       // The last report was about another patient: do not show it under this one.

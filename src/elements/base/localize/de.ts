@@ -13,6 +13,8 @@ const de: Translation = {
   loading: 'Wird geladen',
   loadingWhat: (what: string) => `${what} werden geladen`,
   retry: 'Erneut versuchen',
+  notShared: 'Nicht für diese App freigegeben',
+  notSharedDetail: 'Das EHR hat dieser App keinen Zugriff auf diesen Teil der Akte gegeben; über seinen Inhalt lässt sich daher nichts sagen.',
   retryWhat: (what: string) => `${what} erneut laden`,
   notKnown: 'Nicht bekannt',
   nothingRecorded: 'Nichts dokumentiert',

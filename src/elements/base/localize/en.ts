@@ -25,6 +25,8 @@ const en = {
   errorDetails: (message: string) => `Details: ${message}`,
   showDetails: 'Show details',
   hideDetails: 'Hide details',
+  notShared: 'Not shared with this app',
+  notSharedDetail: 'The EHR did not give this app access to this part of the record, so nothing can be said about what it holds.',
 
   // Freshness, sync, connectivity
   offline: 'Offline',
