@@ -22,7 +22,7 @@ afterAll(async () => {
 
 describe('SMART authorization server', () => {
   it('answers 401 with a Bearer challenge to a FHIR request without a token, or with a token it never issued', async () => {
-    for (const headers of [{}, { authorization: 'Bearer made-up-token' }, { authorization: 'Basic abc' }]) {
+    for (const headers of [{}, { authorization: 'Bearer made-up-token' }, { authorization: 'Basic abc' }] as Array<Record<string, string>>) {
       const r = await fetch(`${auth.fhirBase('clinic')}/Patient/p1`, { headers });
       expect(r.status).toBe(401);
       expect(r.headers.get('www-authenticate')).toMatch(/^Bearer/);

@@ -39,7 +39,7 @@ describe('the packed package in a fresh host project', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('type-checks strictly, with skipLibCheck off, importing the store and three elements', () => {
+  it('type-checks strictly, with skipLibCheck off, importing the store, three elements and the SMART entry', () => {
     const tsconfig = JSON.parse(readFileSync(join(work, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };
     expect(tsconfig.compilerOptions).toMatchObject({ strict: true, skipLibCheck: false });
     // Throws with tsc's own error list when a public type does not resolve.

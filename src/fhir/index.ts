@@ -22,3 +22,5 @@ export * from './completeness.js';
 export * from './lookup.js';
 export * from './match-groups.js';
 export * from './direction.js';
+export * from './smart-scopes.js';
+export * from './smart-style.js';

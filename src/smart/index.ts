@@ -13,7 +13,7 @@
  * ```
  */
 export { smartLaunch, smartReady, smartPartition, SmartSession, KIT_READ_TYPES, KIT_WRITE_TYPES } from './launch.js';
-export type { SmartLaunchOptions, SmartReadyOptions, SmartLaunchContext, SignInRequiredEvent } from './launch.js';
+export type { SmartClient, SmartLaunchOptions, SmartReadyOptions, SmartLaunchContext, SignInRequiredEvent } from './launch.js';
 export { SmartError } from './errors.js';
 export type { SmartErrorCode } from './errors.js';
 export type { TokenStorage } from './storage.js';

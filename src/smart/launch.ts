@@ -240,6 +240,22 @@ export function smartPartition(context: Pick<SmartLaunchContext, 'serverUrl' | '
   return ['smart', context.serverUrl, context.tenant ?? '', context.fhirUser ?? ''].join('\u0000');
 }
 
+/**
+ * What a session exposes of fhirclient's `Client`: its requests carry the token and refresh it
+ * too. (fhirclient's own declarations need Node's typings, so the kit names only this part.)
+ */
+export interface SmartClient {
+  readonly state: {
+    readonly serverUrl: string;
+    readonly tokenResponse?: { readonly access_token?: string; readonly scope?: string; readonly [field: string]: unknown };
+    readonly expiresAt?: number;
+  };
+  /** A FHIR request relative to the server (`'Patient/123'`), parsed JSON back. */
+  request<T = unknown>(request: string | (RequestInit & { url: string })): Promise<T>;
+  /** Trades the refresh token for a new access token. */
+  refresh(): Promise<unknown>;
+}
+
 /** Event a `SmartSession` dispatches when it can no longer get tokens: `detail.reason` says why. */
 export type SignInRequiredEvent = CustomEvent<{ reason: string }>;
 
@@ -256,12 +272,12 @@ export class SmartSession extends EventTarget {
   readonly instance: string;
   readonly sourceId: string;
   /** fhirclient's client, for requests the kit does not make (its `request` refreshes too). */
-  readonly client: Client;
+  readonly client: SmartClient;
   readonly #storage: KeyedStorage;
   readonly #auth: AuthorizedFetch;
 
   /** @internal Built by `smartReady`. */
-  constructor(init: { store: RecordStore; context: SmartLaunchContext; instance: string; sourceId: string; client: Client; storage: KeyedStorage; auth: AuthorizedFetch }) {
+  constructor(init: { store: RecordStore; context: SmartLaunchContext; instance: string; sourceId: string; client: SmartClient; storage: KeyedStorage; auth: AuthorizedFetch }) {
     super();
     this.store = init.store;
     this.context = init.context;
@@ -352,6 +368,6 @@ export async function smartReady(options: SmartReadyOptions = {}): Promise<Smart
   });
   const sourceId = options.sourceId ?? 'ehr';
   await store.addSource({ id: sourceId, baseUrl: context.serverUrl, label: options.label ?? new URL(context.serverUrl).host, fetch: auth.fetch });
-  session = new SmartSession({ store, context, instance, sourceId, client, storage, auth });
+  session = new SmartSession({ store, context, instance, sourceId, client: client as unknown as SmartClient, storage, auth });
   return session;
 }
