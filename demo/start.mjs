@@ -1,11 +1,13 @@
 // @ts-check
-// `npm start`: the local FHIR server with sample patients, and the demo SPA. Ctrl-C stops both.
+// `npm start`: the local FHIR server with sample patients, the demo SPA and the SMART authorization
+// server in front of the FHIR server. Ctrl-C stops all three.
 import { startDemo } from './launch.mjs';
 
 const fhirPort = Number(process.env.FHIR_PORT ?? 8103);
 const demoPort = Number(process.env.DEMO_PORT ?? 5173);
+const authPort = process.env.AUTH_PORT ? Number(process.env.AUTH_PORT) : undefined;
 
-const demo = await startDemo({ fhirPort, demoPort, quiet: true });
+const demo = await startDemo({ fhirPort, demoPort, ...(authPort ? { authPort } : {}), quiet: true });
 console.log('ehr-elements demo');
 console.log(`  Demo:      ${demo.demoUrl}`);
 console.log(`  SMART:     ${demo.ehrLaunchUrl}   (launch as if from an EHR)`);

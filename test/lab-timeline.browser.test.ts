@@ -250,7 +250,7 @@ describe('<ehr-lab-timeline> grid', () => {
       );
     const { el } = await render({ name: 'grid-many', patient: 'usqc', extra: { clinic: many }, attrs: { view: 'grid' } });
     const grid = root(el).querySelector<HTMLElement>('[role="grid"]')!;
-    await vi.waitFor(() => expect(root(el).querySelector('.grid-body')?.getAttribute('style') ?? '').toContain('height'));
+    await vi.waitFor(() => expect(root(el).querySelector('.grid-body')?.getAttribute('style') ?? '').toContain('height'), { timeout: 10_000 }); // the virtualizer loads lazily: slow under load
     const total = Number(grid.getAttribute('aria-rowcount'));
     expect(total).toBeGreaterThan(121);
     const rendered = () => [...grid.querySelectorAll('.grid-body [role="row"]')];

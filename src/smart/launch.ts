@@ -14,6 +14,7 @@ import BrowserAdapterImport from 'fhirclient/lib/adapters/BrowserAdapter.js';
 import type Client from 'fhirclient/lib/Client.js';
 import { RecordStore, type RecordStoreOpenOptions } from '../record-store.js';
 import type { LaunchContext } from '../elements/base/store-types.js';
+import { isFhirId, typeAndIdOf } from '../fhir/references.js';
 import { canReadType, resourceScopes, scopeVersionFor, splitScopes } from '../fhir/smart-scopes.js';
 import { DEFAULT_TYPES, REFERENCED_TYPES } from '../sync/download-context.js';
 import { styleTokens } from '../fhir/smart-style.js';
@@ -90,8 +91,12 @@ export interface SmartLaunchContext extends LaunchContext {
 type AdapterClass = typeof BrowserAdapterImport;
 const BrowserAdapter: AdapterClass = (BrowserAdapterImport as unknown as { default?: AdapterClass }).default ?? BrowserAdapterImport;
 
-const ID = /^[A-Za-z0-9\-.]{1,64}$/;
-const FHIR_USER = /^(Practitioner|PractitionerRole|Patient|RelatedPerson|Person)\/[A-Za-z0-9\-.]{1,64}$/;
+/** The resource types SMART allows as `fhirUser`. */
+const USER_TYPES = new Set(['Practitioner', 'PractitionerRole', 'Patient', 'RelatedPerson', 'Person']);
+const isUser = (ref: string) => {
+  const parsed = typeAndIdOf(ref);
+  return !!parsed && USER_TYPES.has(parsed.type) && ref === `${parsed.type}/${parsed.id}`;
+};
 
 /** fhirclient's browser adapter with the instance's own storage. */
 class KeyedAdapter extends BrowserAdapter {
@@ -212,7 +217,7 @@ function contextOf(client: Client): SmartLaunchContext {
   const state = client.state as { serverUrl: string; tokenResponse?: Record<string, unknown> };
   const tr = state.tokenResponse ?? {};
   const patient = text(tr.patient);
-  if (patient !== undefined && !ID.test(patient)) throw new SmartError('launch-failed', 'The server named the patient with an id that is not a FHIR id.');
+  if (patient !== undefined && !isFhirId(patient)) throw new SmartError('launch-failed', 'The server named the patient with an id that is not a FHIR id.');
   const encounter = text(tr.encounter);
   const fhirUser = text(client.getFhirUser() ?? undefined);
   const fhirContext = Array.isArray(tr.fhirContext)
@@ -222,13 +227,13 @@ function contextOf(client: Client): SmartLaunchContext {
     serverUrl: state.serverUrl.replace(/\/+$/, ''),
     scopes: splitScopes(text(tr.scope)),
     ...(patient ? { patient } : {}),
-    ...(encounter && ID.test(encounter) ? { encounter } : {}),
+    ...(encounter && isFhirId(encounter) ? { encounter } : {}),
     ...(fhirContext ? { fhirContext } : {}),
     ...(text(tr.intent) ? { intent: text(tr.intent) } : {}),
     ...(text(tr.tenant) ? { tenant: text(tr.tenant) } : {}),
     ...(typeof tr.need_patient_banner === 'boolean' ? { needPatientBanner: tr.need_patient_banner } : {}),
     ...(text(tr.smart_style_url) ? { smartStyleUrl: text(tr.smart_style_url) } : {}),
-    ...(fhirUser && FHIR_USER.test(fhirUser) ? { fhirUser } : {}),
+    ...(fhirUser && isUser(fhirUser) ? { fhirUser } : {}),
   };
 }
 
