@@ -5,7 +5,9 @@
  */
 import { html, render } from 'lit';
 import { lang, setLang, words, type Lang } from './app/i18n.js';
-import { renderOptions, saveTheme, storedTheme, type Theme } from './app/options.js';
+import { renderOptions, saveTheme, storedTheme, type Density, type Theme } from './app/options.js';
+import { isDown, isOffline, setDown, setOffline } from './app/network.js';
+import { bases } from './app/config.js';
 import { loadPatientList, renderPatientList, type PatientListResult } from './app/patient-list.js';
 import { renderPatientView, type SyncLine } from './app/patient-view.js';
 import { currentRoute, patientKey, type Route } from './app/routes.js';
@@ -15,6 +17,7 @@ import type { RecordStore } from '../src/record-store.js';
 interface AppState {
   route: Route;
   theme: Theme;
+  density: Density;
   notice?: string;
   list?: PatientListResult;
   /** The patient list's search words. */
@@ -24,7 +27,7 @@ interface AppState {
   sync: SyncLine;
 }
 
-const state: AppState = { route: currentRoute(), theme: storedTheme(), sync: { kind: 'idle' }, query: '' };
+const state: AppState = { route: currentRoute(), theme: storedTheme(), density: 'comfortable', sync: { kind: 'idle' }, query: '' };
 const root = document.getElementById('root')!;
 let listLoading: Promise<void> | undefined;
 /** Set on navigation: focus goes to the new view once it is on the page (the record waits for the store). */
@@ -68,6 +71,12 @@ async function clearCache(): Promise<void> {
   update();
 }
 
+/** Syncs the open record again (after a switch changed what the servers answer). */
+function resync(): void {
+  const provider = document.querySelector('ehr-record-provider') as (HTMLElement & { syncNow?: () => Promise<unknown> }) | null;
+  void provider?.syncNow?.();
+}
+
 function update(): void {
   const w = words();
   const route = state.route;
@@ -81,7 +90,10 @@ function update(): void {
           <h1>ehr-elements demo</h1>
           <p>${w.tagline}</p>
         </div>
-        ${renderOptions(state.theme, state.notice, {
+        ${renderOptions(
+          { theme: state.theme, density: state.density, offline: isOffline(), sources: bases.map((b) => ({ id: b.id, label: b.label, down: isDown(b.id) })) },
+          state.notice,
+          {
           onLang: (next: Lang) => {
             setLang(next);
             update();
@@ -90,6 +102,21 @@ function update(): void {
             state.theme = next;
             saveTheme(next);
             update();
+          },
+          onDensity: (next: Density) => {
+            state.density = next;
+            update();
+          },
+          onOffline: (offline: boolean) => {
+            setOffline(offline);
+            update();
+            // Back online: sync now, which also uploads what was recorded while offline.
+            if (!offline) resync();
+          },
+          onOutage: (source: string, down: boolean) => {
+            setDown(source, down);
+            update();
+            resync();
           },
           onClear: () => void clearCache(),
         })}
@@ -108,7 +135,7 @@ function update(): void {
               },
             })
           : renderPatientView(
-              { patient: patientKey(route), theme: state.theme, store: state.store, storeError: state.storeError, sync: state.sync },
+              { patient: patientKey(route), theme: state.theme, density: state.density, store: state.store, storeError: state.storeError, sync: state.sync },
               {
                 onSync: (line) => {
                   state.sync = line;

@@ -7,7 +7,31 @@ const fhirPort = Number(process.env.FHIR_PORT ?? 8103);
 const demoPort = Number(process.env.DEMO_PORT ?? 5173);
 const authPort = process.env.AUTH_PORT ? Number(process.env.AUTH_PORT) : undefined;
 
-const demo = await startDemo({ fhirPort, demoPort, ...(authPort ? { authPort } : {}), quiet: true });
+/**
+ * `EHR_FHIR_BASES`: other FHIR servers instead of the embedded one, as JSON
+ * (`[{"id":"hapi","label":"HAPI test server","url":"https://hapi.fhir.org/baseR4"}]`). The
+ * embedded server still starts (the SMART server fronts it), but the demo reads these.
+ */
+function basesFromEnv() {
+  const raw = process.env.EHR_FHIR_BASES;
+  if (!raw) return undefined;
+  /** @type {Array<{ id: string, label?: unknown, url: string }>} */
+  let parsed;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new Error('EHR_FHIR_BASES is not JSON: expected [{"id":"…","label":"…","url":"https://…"}]');
+  }
+  const ok =
+    Array.isArray(parsed) &&
+    parsed.length > 0 &&
+    parsed.every((b) => b && /^[A-Za-z0-9_.-]{1,64}$/.test(b.id) && typeof b.url === 'string' && /^https?:\/\//.test(b.url));
+  if (!ok) throw new Error('EHR_FHIR_BASES: each entry needs an id (letters, digits, _ . -) and an http(s) url');
+  return parsed.map((b) => ({ id: b.id, label: typeof b.label === 'string' ? b.label : b.id, url: b.url.replace(/\/+$/, '') }));
+}
+
+const basesOverride = basesFromEnv();
+const demo = await startDemo({ fhirPort, demoPort, ...(authPort ? { authPort } : {}), ...(basesOverride ? { basesOverride } : {}), quiet: true });
 console.log('ehr-elements demo');
 console.log(`  Demo:      ${demo.demoUrl}`);
 console.log(`  SMART:     ${demo.ehrLaunchUrl}   (launch as if from an EHR)`);

@@ -34,6 +34,8 @@ export interface PatientViewState {
   /** `"<source>/Patient/<id>"`. */
   patient: string;
   theme: 'light' | 'dark';
+  /** `comfortable`: cards and the lab overview; `compact`: one line per entry, sparklines. */
+  density: 'comfortable' | 'compact';
   store?: unknown;
   storeError?: string;
   sync: SyncLine;
@@ -106,10 +108,10 @@ export function renderPatientView(state: PatientViewState, handlers: PatientView
           <button type="button" class="sync-now" aria-disabled=${syncing ? 'true' : 'false'} @click=${syncNow}>${w.syncNow}</button>
         </div>
         <div class="record-columns">
-          <div class="card allergies"><ehr-allergy-panel sync-status-href="#sync-status"></ehr-allergy-panel></div>
-          <div class="card medications"><ehr-medication-list sync-status-href="#sync-status"></ehr-medication-list></div>
+          <div class="card allergies"><ehr-allergy-panel sync-status-href="#sync-status" density=${state.density === 'compact' ? 'compact' : 'dense'}></ehr-allergy-panel></div>
+          <div class="card medications"><ehr-medication-list sync-status-href="#sync-status" density=${state.density === 'compact' ? 'compact' : 'dense'}></ehr-medication-list></div>
         </div>
-        <div class="card labs"><ehr-lab-timeline sync-status-href="#sync-status"></ehr-lab-timeline></div>
+        <div class="card labs"><ehr-lab-timeline sync-status-href="#sync-status" density=${state.density}></ehr-lab-timeline></div>
         <div class="record-columns">
           <div class="card consents"><ehr-consent-dialog .organizations=${DEMO_ORGANIZATIONS} .custodian=${DEMO_ORGANIZATIONS[0]}></ehr-consent-dialog></div>
           <div class="card sync" id="sync-status"><ehr-sync-status></ehr-sync-status></div>

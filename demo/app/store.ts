@@ -1,5 +1,6 @@
 import { RecordStore } from '../../src/record-store.js';
 import { bases, linkIdentifierSystems } from './config.js';
+import { demoFetch } from './network.js';
 
 let opening: Promise<RecordStore> | undefined;
 
@@ -11,7 +12,7 @@ export function recordStore(): Promise<RecordStore> {
   opening ??= (async () => {
     const store = await RecordStore.open({ name: 'demo', linkIdentifierSystems });
     // Awaited so the elements find every source (with its label) on their first read.
-    await Promise.all(bases.map((b) => store.addSource({ id: b.id, baseUrl: b.url, label: b.label })));
+    await Promise.all(bases.map((b) => store.addSource({ id: b.id, baseUrl: b.url, label: b.label, fetch: demoFetch(b.id) })));
     return store;
   })();
   opening.catch(() => {
