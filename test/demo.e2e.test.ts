@@ -260,6 +260,38 @@ describe('demo SPA', () => {
     }
   });
 
+  it('the Simulate switches: offline keeps the cached record and syncs again on return; a provider down is shown honestly; density', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(demo.demoUrl);
+    await openFromList(page, 'BOTSFORD, Versie');
+    await waitForSync(page);
+    await settled(allergies(page));
+    const rows = await allergies(page).locator('[part="row"]').count();
+    expect(rows).toBeGreaterThan(0);
+
+    await page.locator('#opt-offline').check();
+    await page.locator('.sync-line > button.sync-now').click();
+    const offline = await waitForSync(page);
+    expect(offline).toContain('Riverside Clinic could not be synced: server unreachable');
+    expect(offline).toContain('St Elsewhere Hospital could not be synced: server unreachable');
+    // Everything cached is still on the screen.
+    expect(await allergies(page).locator('[part="row"]').count()).toBe(rows);
+    // Back online: the page syncs by itself.
+    await page.locator('#opt-offline').uncheck();
+    await page.locator('.sync-status[data-state="complete"]', { hasText: 'Up to date with Riverside Clinic and St Elsewhere Hospital' }).waitFor({ timeout: 30_000 });
+
+    await page.locator('input[data-outage="hospital"]').check();
+    await page.locator('.sync-status[data-state="complete"]', { hasText: 'St Elsewhere Hospital could not be synced' }).waitFor({ timeout: 60_000 });
+    expect(await syncStatus(page).textContent()).toContain('Up to date with Riverside Clinic');
+    await page.locator('input[data-outage="hospital"]').uncheck();
+    await page.locator('.sync-status[data-state="complete"]', { hasText: 'Up to date with Riverside Clinic and St Elsewhere Hospital' }).waitFor({ timeout: 30_000 });
+
+    await page.locator('#opt-density').selectOption('compact');
+    await expect(allergies(page).getAttribute('density')).resolves.toBe('compact');
+    await expect(page.locator('ehr-lab-timeline').getAttribute('density')).resolves.toBe('compact');
+    await page.close();
+  }, 120_000);
+
   it('is usable from the keyboard, with labelled landmarks and no axe violations, light and dark', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(demo.demoUrl);
