@@ -1,5 +1,5 @@
 /**
- * The framework examples (demo/examples): React 19 and Vue 3 built with Vite, plain HTML with an
+ * The framework examples (demo/examples): React 19, Vue 3 and Angular built with Vite, plain HTML with an
  * import map over the built dist/, each served as static files and loaded in Chromium against
  * the local FHIR server. Each must render the elements, take `.store` and `patient` from the
  * framework (switching the patient changes the banner), and deliver `ehr-sync-complete` to the
@@ -83,7 +83,7 @@ async function check(url: string): Promise<string[]> {
 }
 
 describe('framework examples', () => {
-  it.each(['react', 'vue'] as const)('%s: builds with Vite and works in Chromium', async (name) => {
+  it.each(['react', 'vue', 'angular'] as const)('%s: builds with Vite and works in Chromium', async (name) => {
     const out = join(work, name);
     await build(exampleConfig(name, out));
     const server = await serve(out);

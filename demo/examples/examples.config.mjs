@@ -22,8 +22,8 @@ export function packageAliases() {
 }
 
 /**
- * The Vite config of one example (`react` or `vue`).
- * @param {'react' | 'vue'} name
+ * The Vite config of one example (`react`, `vue` or `angular`).
+ * @param {'react' | 'vue' | 'angular'} name
  * @param {string} outDir
  */
 export function exampleConfig(name, outDir) {
