@@ -40,6 +40,8 @@ export async function startDemo(options = {}) {
   const authPort = options.authPort ?? (await freePort());
   const authOrigin = `http://127.0.0.1:${authPort}`;
   process.env.VITE_SMART_CLIENT_ID = DEMO_CLIENT_ID;
+  // The demo page links the simulated EHR (EHR launch) and a standalone patient launch.
+  process.env.VITE_SMART_EHR_URL = `${authOrigin}/ehr?base=${data.bases[0]?.id ?? 'clinic'}`;
   // (`/nopkce/...` is the same server advertising no S256: listed so the refusal can be shown.)
   process.env.VITE_SMART_ISS_LIST = JSON.stringify(data.bases.flatMap((b) => [`${authOrigin}/${b.id}/fhir`, `${authOrigin}/nopkce/${b.id}/fhir`]));
   const vite = await createServer({

@@ -7,7 +7,7 @@ import { html, render } from 'lit';
 import { lang, setLang, words, type Lang } from './app/i18n.js';
 import { renderOptions, saveTheme, storedTheme, type Density, type Theme } from './app/options.js';
 import { isDown, isOffline, setDown, setOffline } from './app/network.js';
-import { bases } from './app/config.js';
+import { bases, smartLinks } from './app/config.js';
 import { loadPatientList, renderPatientList, type PatientListResult } from './app/patient-list.js';
 import { renderPatientView, type SyncLine } from './app/patient-view.js';
 import { currentRoute, patientKey, type Route } from './app/routes.js';
@@ -89,6 +89,12 @@ function update(): void {
         <div class="brand">
           <h1>ehr-elements demo</h1>
           <p>${w.tagline}</p>
+          ${smartLinks.ehr || smartLinks.standalone
+            ? html`<p class="smart-links">
+                ${smartLinks.ehr ? html`<a href=${smartLinks.ehr}>${w.smartEhr}</a>` : ''}
+                ${smartLinks.standalone ? html` · <a href=${smartLinks.standalone}>${w.smartStandalone}</a>` : ''}
+              </p>`
+            : ''}
         </div>
         ${renderOptions(
           { theme: state.theme, density: state.density, offline: isOffline(), sources: bases.map((b) => ({ id: b.id, label: b.label, down: isDown(b.id) })) },

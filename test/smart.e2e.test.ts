@@ -171,6 +171,44 @@ describe('SMART EHR launch', () => {
   });
 });
 
+describe('SMART sign-out', () => {
+  it('sign-out forgets the tokens and, as this host chooses, deletes the cached record', async () => {
+    const { context, page } = await freshPage();
+    await page.goto(`${demo.demoUrl}launch.html?standalone=patient&iss=${encodeURIComponent(demo.auth.fhirBase('clinic'))}`);
+    await consent(page, { patientIndex: 0 });
+    expect((await appStatus(page)).state).toBe('ready');
+    expect(await syncedSources(page)).toEqual({ ehr: 'ok' });
+    const before = await page.evaluate(async () => ({
+      keys: Object.keys(sessionStorage).filter((k) => k.startsWith('ehr-elements.smart.')).length,
+      databases: (await indexedDB.databases()).filter((d) => d.name?.startsWith('ehr-elements/')).length,
+    }));
+    expect(before.keys).toBeGreaterThan(0);
+    expect(before.databases).toBe(1);
+    await page.locator('#sign-out').click();
+    await page.locator('#smart-status[data-state="signed-out"]').waitFor();
+    const after = await page.evaluate(async () => ({
+      keys: Object.keys(sessionStorage).filter((k) => k.startsWith('ehr-elements.smart.')).length,
+      databases: (await indexedDB.databases()).filter((d) => d.name?.startsWith('ehr-elements/')).length,
+    }));
+    expect(after).toEqual({ keys: 0, databases: 0 });
+    await context.close();
+  });
+});
+
+describe('SMART from the demo page', () => {
+  it('the demo links its simulated EHR, which launches the app in an iframe', async () => {
+    const { context, page } = await freshPage();
+    await page.goto(demo.demoUrl);
+    await page.getByRole('link', { name: 'Open as a SMART app in a simulated EHR' }).click();
+    await page.locator('header', { hasText: 'Simulated EHR' }).waitFor();
+    const frame = await appFrame(page);
+    await consent(frame);
+    expect((await appStatus(frame)).state).toBe('ready');
+    expect(await page.evaluate(() => location.href)).toBe(demo.ehrLaunchUrl.replace(/\?.*$/, '') + '?base=clinic');
+    await context.close();
+  });
+});
+
 describe('SMART standalone launch', () => {
   it('patient launch: the user picks the patient on the server, and the app opens that record with a full banner', async () => {
     const { context, page } = await freshPage();
@@ -208,7 +246,7 @@ describe('SMART standalone launch', () => {
     await context.close();
   });
 
-  it('types the user did not share say "Not shared with this app", and the consent dialog is read-only without write scope', async () => {
+  it('types the user did not share say "Not shared with this app" (the consent dialog too), and sync asks only for what was shared', async () => {
     const { context, page } = await freshPage();
     await page.goto(`${demo.demoUrl}launch.html?standalone=patient&iss=${encodeURIComponent(demo.auth.fhirBase('clinic'))}`);
     await consent(page, { patientIndex: 0, uncheck: ['patient/AllergyIntolerance.rs', 'patient/Consent.crus'] });

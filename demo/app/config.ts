@@ -37,6 +37,22 @@ export const linkIdentifierSystems: string[] = fromEnv(
   (v) => Array.isArray(v) && v.every((s) => typeof s === 'string'),
 );
 
+/** The SMART entries `npm start` sets up: the simulated EHR, and the FHIR bases behind sign-in. */
+export const smartLinks: { ehr?: string; standalone?: string } = (() => {
+  const ehr = import.meta.env.VITE_SMART_EHR_URL as string | undefined;
+  let first: string | undefined;
+  try {
+    const list: unknown = JSON.parse((import.meta.env.VITE_SMART_ISS_LIST as string | undefined) ?? '[]');
+    first = Array.isArray(list) ? list.find((s): s is string => typeof s === 'string' && !s.includes('/nopkce/')) : undefined;
+  } catch {
+    first = undefined;
+  }
+  return {
+    ...(ehr ? { ehr } : {}),
+    ...(first ? { standalone: `./launch.html?standalone=patient&iss=${encodeURIComponent(first)}` } : {}),
+  };
+})();
+
 export function baseLabel(id: string): string {
   return bases.find((b) => b.id === id)?.label ?? id;
 }

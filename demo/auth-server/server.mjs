@@ -15,10 +15,10 @@
  *   the requested data scopes, Allow / Deny);
  * - `/ehr/style.json`: a `smart_style_url` document.
  *
- * Bound to 127.0.0.1. In-memory: every restart forgets clients' grants and tokens.
+ * Bound to 127.0.0.1. In-memory: every restart forgets grants, tokens and its signing key.
  */
 import http from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
 
 /** The users one can sign in as, with the FHIR resource each one is (`fhirUser`). */
@@ -108,7 +108,10 @@ export async function startAuthServer(options) {
   const issuedAccess = new Set();
   const issuedRefresh = new Set();
 
+  // A signing key per start (id tokens): nothing to keep, nothing that outlives the process.
+  const signingKey = { ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'dev-1', use: 'sig', alg: 'RS256' };
   const provider = new Provider(issuer, {
+    jwks: { keys: [signingKey] },
     clients: [
       {
         client_id: DEMO_CLIENT_ID,
