@@ -60,7 +60,7 @@ async function recordHeight(page: Page): Promise<number> {
 }
 
 describe(`the record at ${WIDTH} px`, () => {
-  it('writes screenshots of Botsford, Casper and Jordana (English and German, light and dark) and measures their height', async () => {
+  it('writes screenshots of the list, Botsford (and her lab timeline), Casper and Jordana (English and German, light and dark) and measures their height', async () => {
     mkdirSync(outDir, { recursive: true });
     const heights: Record<string, number> = {};
     const page = await browser.newPage({ viewport: { width: WIDTH, height: 900 } });
@@ -71,6 +71,12 @@ describe(`the record at ${WIDTH} px`, () => {
       await openDemoPatient(page, demo.demoUrl, p.name);
       heights[p.slug] = await recordHeight(page);
       await page.locator('ehr-patient-banner').screenshot({ path: join(outDir, `${p.slug}-banner.png`) });
+      if (p.slug === 'botsford') {
+        // The lab timeline once its rows are in (README: "the timeline").
+        const timeline = page.locator('ehr-lab-timeline');
+        await timeline.locator('[part="skeleton"]').first().waitFor({ state: 'detached', timeout: 15_000 });
+        await timeline.screenshot({ path: join(outDir, 'botsford-lab-timeline.png') });
+      }
       for (const lang of ['en', 'de'] as const) {
         await page.selectOption('#opt-lang', lang);
         for (const theme of ['light', 'dark'] as const) {
