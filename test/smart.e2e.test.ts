@@ -98,6 +98,16 @@ async function syncedSources(where: Page | Frame): Promise<Record<string, string
   });
 }
 
+/** EHR launch of the clinic's default patient in the simulated EHR: signed in, ready, first sync done. */
+async function launchedFromEhr(page: Page): Promise<Frame> {
+  await page.goto(demo.auth.ehrUrl({ base: 'clinic' }));
+  const frame = await appFrame(page);
+  await consent(frame);
+  expect((await appStatus(frame)).state).toBe('ready');
+  expect(await syncedSources(frame)).toEqual({ ehr: 'ok' });
+  return frame;
+}
+
 describe('SMART EHR launch', () => {
   it('launches inside the EHR page, gets the patient, a minimal banner, the EHR style and fhirUser, and keeps tokens out of IndexedDB and localStorage', async () => {
     const { context, page } = await freshPage();
@@ -126,11 +136,7 @@ describe('SMART EHR launch', () => {
 
   it('refreshes an access token that expired, during a sync, and the sync completes', async () => {
     const { context, page } = await freshPage();
-    await page.goto(demo.auth.ehrUrl({ base: 'clinic' }));
-    const frame = await appFrame(page);
-    await consent(frame);
-    expect((await appStatus(frame)).state).toBe('ready');
-    expect(await syncedSources(frame)).toEqual({ ehr: 'ok' });
+    const frame = await launchedFromEhr(page);
     const before = await frame.evaluate(() => window.smartSession!.client.state.tokenResponse?.access_token);
     demo.auth.expireAccessTokens();
     const statuses = await frame.evaluate(async () => {
@@ -149,11 +155,7 @@ describe('SMART EHR launch', () => {
 
   it('when the refresh token is gone too, shows "sign in again" instead of a broken page', async () => {
     const { context, page } = await freshPage();
-    await page.goto(demo.auth.ehrUrl({ base: 'clinic' }));
-    const frame = await appFrame(page);
-    await consent(frame);
-    expect((await appStatus(frame)).state).toBe('ready');
-    expect(await syncedSources(frame)).toEqual({ ehr: 'ok' });
+    const frame = await launchedFromEhr(page);
     demo.auth.expireAccessTokens();
     await demo.auth.revokeRefreshTokens();
     const report = await frame.evaluate(async () => {
