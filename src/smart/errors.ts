@@ -4,6 +4,8 @@ export type SmartErrorCode =
   | 'pkce-unsupported'
   /** The `state` coming back does not belong to a launch started here (or it was already used). */
   | 'state-mismatch'
+  /** Nothing to restore: this tab never signed in with this instance (or signed out). Offer a sign-in. */
+  | 'not-signed-in'
   /** The user (or the server) refused the authorization. */
   | 'access-denied'
   /** The session can no longer get tokens (refresh token expired or revoked): sign in again. */

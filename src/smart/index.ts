@@ -11,9 +11,12 @@
  * provider.launch = session.context;
  * provider.patient = session.patientKey;
  * ```
+ *
+ * A host that gathers several servers in one store of its own uses `smartConnect()` instead:
+ * a connection per server, each added as a source with `connection.fetch`.
  */
-export { smartLaunch, smartReady, smartPartition, SmartSession, KIT_READ_TYPES, KIT_WRITE_TYPES } from './launch.js';
-export type { SmartClient, SmartLaunchOptions, SmartReadyOptions, SmartLaunchContext, SignInRequiredEvent } from './launch.js';
+export { smartLaunch, smartReady, smartConnect, smartPartition, SmartConnection, SmartSession, KIT_READ_TYPES, KIT_WRITE_TYPES } from './launch.js';
+export type { SmartClient, SmartLaunchOptions, SmartConnectOptions, SmartReadyOptions, SmartLaunchContext, SignInRequiredEvent } from './launch.js';
 export { SmartError } from './errors.js';
 export type { SmartErrorCode } from './errors.js';
 export type { TokenStorage } from './storage.js';

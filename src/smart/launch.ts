@@ -23,6 +23,9 @@ import { authorizedFetch, type AuthorizedFetch } from './authorized-fetch.js';
 import { SmartError } from './errors.js';
 import { KeyedStorage, checkInstance, instanceForState, type TokenStorage } from './storage.js';
 
+/** The key under which fhirclient keeps the current state's key (its `settings.SMART_KEY`). */
+const SMART_KEY = 'SMART_KEY';
+
 /**
  * The resource types the kit syncs (the sync engine's defaults, the shared types rows reference,
  * and Provenance of consents), and the ones it writes (a consent and its Provenance).
@@ -61,19 +64,24 @@ export interface SmartLaunchOptions {
   url?: string;
 }
 
-export interface SmartReadyOptions {
+/** Options of `smartConnect`: which signed-in client, and how it talks to the server. */
+export interface SmartConnectOptions {
   /** The client instance (default: the one whose launch produced the URL's `state`, else `'default'`). */
   instance?: string;
   /** `'session'` (default) or `'memory'`: where tokens are kept. */
   tokenStorage?: TokenStorage;
+  /** `fetch` for FHIR requests and the style document (default the global one). */
+  fetch?: typeof fetch;
+}
+
+/** Options of `smartReady`: `smartConnect`'s, and the store it opens. */
+export interface SmartReadyOptions extends SmartConnectOptions {
   /** Id of the SMART server as a source of the store (default `'ehr'`). */
   sourceId?: string;
   /** Label of that source (default: the server's host name). */
   label?: string;
   /** Options for the store (identifier systems, sync, ...); its name comes from the launch. */
   store?: Omit<RecordStoreOpenOptions, 'name'>;
-  /** `fetch` for FHIR requests and the style document (default the global one). */
-  fetch?: typeof fetch;
 }
 
 /** What the launch established, for the host and (as `LaunchContext`) for the elements. */
@@ -261,41 +269,49 @@ export interface SmartClient {
   refresh(): Promise<unknown>;
 }
 
-/** Event a `SmartSession` dispatches when it can no longer get tokens: `detail.reason` says why. */
+/** Event a `SmartConnection` dispatches when it can no longer get tokens: `detail.reason` says why. */
 export type SignInRequiredEvent = CustomEvent<{ reason: string }>;
 
+/** What `SmartConnection`'s constructor is given (built by `smartConnect` / `smartReady`). */
+interface ConnectionInit {
+  context: SmartLaunchContext;
+  instance: string;
+  client: SmartClient;
+  storage: KeyedStorage;
+  /** Makes the authorized fetch, whose events go to the connection being built. */
+  auth: (target: EventTarget) => AuthorizedFetch;
+}
+
 /**
- * A signed-in SMART session: the store (with the SMART server as source `sourceId`), the launch
- * context and sign-out.
+ * A signed-in SMART client without a store of its own: the launch context and a `fetch` whose
+ * requests carry the token (refreshed as needed). For a host that gathers several servers in one
+ * `RecordStore`: `store.addSource({ id, baseUrl: connection.context.serverUrl, fetch: connection.fetch })`.
+ * The host then owns the store, and with it the choice of partition (see `smartPartition`).
  *
  * @fires sign-in-required - The refresh token is gone or refused: show "sign in again".
  * @fires token-refreshed - A new access token was obtained.
  */
-export class SmartSession extends EventTarget {
-  readonly store: RecordStore;
+export class SmartConnection extends EventTarget {
   readonly context: SmartLaunchContext;
   readonly instance: string;
-  readonly sourceId: string;
   /** fhirclient's client, for requests the kit does not make (its `request` refreshes too). */
   readonly client: SmartClient;
   readonly #storage: KeyedStorage;
   readonly #auth: AuthorizedFetch;
 
-  /** @internal Built by `smartReady`. */
-  constructor(init: { store: RecordStore; context: SmartLaunchContext; instance: string; sourceId: string; client: SmartClient; storage: KeyedStorage; auth: AuthorizedFetch }) {
+  /** @internal Built by `smartConnect` and `smartReady`. */
+  constructor(init: ConnectionInit) {
     super();
-    this.store = init.store;
     this.context = init.context;
     this.instance = init.instance;
-    this.sourceId = init.sourceId;
     this.client = init.client;
     this.#storage = init.storage;
-    this.#auth = init.auth;
+    this.#auth = init.auth(this);
   }
 
-  /** The launch patient as a store key (`"<sourceId>/Patient/<id>"`), when the launch has one. */
-  get patientKey(): PatientKey | undefined {
-    return this.context.patient ? `${this.sourceId}/Patient/${this.context.patient}` : undefined;
+  /** A `fetch` for this server: adds the access token, refreshes it before expiry and once on a 401. */
+  get fetch(): typeof fetch {
+    return this.#auth.fetch;
   }
 
   /** True once the session needs a new sign-in (see the `sign-in-required` event). */
@@ -303,26 +319,54 @@ export class SmartSession extends EventTarget {
     return this.#auth.signInRequired;
   }
 
-  /**
-   * Signs out: forgets the tokens (this instance's storage is cleared, later requests fail as
-   * unauthorized) and closes the store; with `clearCache`, deletes this user's cached record too
-   * (`RecordStore.signOut`: every tab of the partition is closed).
-   */
-  async signOut(options: { clearCache?: boolean } = {}): Promise<void> {
+  /** Forgets the tokens: this instance's storage is cleared, later requests fail as unauthorized. */
+  async signOut(): Promise<void> {
     this.#auth.revoke('Signed out.');
     this.#storage.clear();
+  }
+}
+
+/**
+ * A signed-in SMART session: a `SmartConnection` with its own store (the SMART server as source
+ * `sourceId`, partitioned by `smartPartition`).
+ */
+export class SmartSession extends SmartConnection {
+  readonly store: RecordStore;
+  readonly sourceId: string;
+
+  /** @internal Built by `smartReady`. */
+  constructor(init: ConnectionInit & { store: RecordStore; sourceId: string }) {
+    super(init);
+    this.store = init.store;
+    this.sourceId = init.sourceId;
+  }
+
+  /** The launch patient as a store key (`"<sourceId>/Patient/<id>"`), when the launch has one. */
+  get patientKey(): PatientKey | undefined {
+    return this.context.patient ? `${this.sourceId}/Patient/${this.context.patient}` : undefined;
+  }
+
+  /**
+   * Signs out: forgets the tokens and closes the store; with `clearCache`, deletes this user's
+   * cached record too (`RecordStore.signOut`: every tab of the partition is closed).
+   */
+  override async signOut(options: { clearCache?: boolean } = {}): Promise<void> {
+    await super.signOut();
     if (options.clearCache) await this.store.signOut();
     else this.store.close();
   }
 }
 
-/**
- * Completes a SMART launch on the redirect page (or restores it after a reload) and returns the
- * session: a ready `RecordStore` whose source carries the token, and the launch context.
- *
- * @throws {SmartError} `'access-denied'`, `'state-mismatch'`, `'launch-failed'`.
- */
-export async function smartReady(options: SmartReadyOptions = {}): Promise<SmartSession> {
+/** The completed authorization: what a connection is built from. */
+interface Completed {
+  context: SmartLaunchContext;
+  instance: string;
+  client: SmartClient;
+  storage: KeyedStorage;
+  auth: (target: EventTarget) => AuthorizedFetch;
+}
+
+async function complete(options: SmartConnectOptions): Promise<Completed> {
   const page = new URL(globalThis.location.href);
   const state = page.searchParams.get('state');
   const instance = checkInstance(options.instance ?? (state ? instanceForState(state) : undefined) ?? 'default');
@@ -341,6 +385,9 @@ export async function smartReady(options: SmartReadyOptions = {}): Promise<Smart
   if (state && (await storage.get(state)) === null) {
     throw new SmartError('state-mismatch', 'This sign-in did not start in this app (its state does not match a launch made here), so it was refused. Start the launch again.');
   }
+  if (!state && !(await storage.get(SMART_KEY))) {
+    throw new SmartError('not-signed-in', 'This app is not signed in to this server (no sign-in in this tab). Sign in first.');
+  }
   const adapter = new KeyedAdapter(storage);
   let client: Client;
   try {
@@ -356,13 +403,36 @@ export async function smartReady(options: SmartReadyOptions = {}): Promise<Smart
   const net = options.fetch ?? ((i: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(i, init));
   const tokens = await fetchStyle(context.smartStyleUrl, net);
   if (tokens && Object.keys(tokens).length) context.styleTokens = tokens;
+  const auth = (target: EventTarget) =>
+    authorizedFetch(client as unknown as Parameters<typeof authorizedFetch>[0], {
+      fetch: net,
+      onSignInRequired: (reason) => target.dispatchEvent(new CustomEvent('sign-in-required', { detail: { reason } })),
+      onRefreshed: () => target.dispatchEvent(new Event('token-refreshed')),
+    });
+  return { context, instance, client: client as unknown as SmartClient, storage, auth };
+}
 
-  let session: SmartSession | undefined;
-  const auth = authorizedFetch(client as unknown as Parameters<typeof authorizedFetch>[0], {
-    fetch: net,
-    onSignInRequired: (reason) => session?.dispatchEvent(new CustomEvent('sign-in-required', { detail: { reason } })),
-    onRefreshed: () => session?.dispatchEvent(new Event('token-refreshed')),
-  });
+/**
+ * Completes a SMART launch on the redirect page (or restores it after a reload) and returns the
+ * connection, for a host that adds the server to a store of its own. `smartReady` is this plus
+ * a store.
+ *
+ * @throws {SmartError} `'not-signed-in'` (nothing to restore: show a sign-in), `'access-denied'`,
+ *   `'state-mismatch'`, `'launch-failed'`.
+ */
+export async function smartConnect(options: SmartConnectOptions = {}): Promise<SmartConnection> {
+  return new SmartConnection(await complete(options));
+}
+
+/**
+ * Completes a SMART launch on the redirect page (or restores it after a reload) and returns the
+ * session: a ready `RecordStore` whose source carries the token, and the launch context.
+ *
+ * @throws {SmartError} `'not-signed-in'`, `'access-denied'`, `'state-mismatch'`, `'launch-failed'`.
+ */
+export async function smartReady(options: SmartReadyOptions = {}): Promise<SmartSession> {
+  const done = await complete(options);
+  const { context } = done;
   // Sync asks only for what was granted: a type left out is "not shared", not a failed sync.
   const granted = (types: readonly string[]) => types.filter((t) => canReadType(context.scopes, t));
   const sync = options.store?.sync;
@@ -372,7 +442,7 @@ export async function smartReady(options: SmartReadyOptions = {}): Promise<Smart
     sync: { ...sync, types: granted(sync?.types ?? DEFAULT_TYPES), referencedTypes: granted(sync?.referencedTypes ?? REFERENCED_TYPES) },
   });
   const sourceId = options.sourceId ?? 'ehr';
-  await store.addSource({ id: sourceId, baseUrl: context.serverUrl, label: options.label ?? new URL(context.serverUrl).host, fetch: auth.fetch });
-  session = new SmartSession({ store, context, instance, sourceId, client: client as unknown as SmartClient, storage, auth });
+  const session = new SmartSession({ ...done, store, sourceId });
+  await store.addSource({ id: sourceId, baseUrl: context.serverUrl, label: options.label ?? new URL(context.serverUrl).host, fetch: session.fetch });
   return session;
 }
