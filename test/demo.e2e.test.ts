@@ -292,6 +292,43 @@ describe('demo SPA', () => {
     await page.close();
   }, 120_000);
 
+  it('a consent recorded offline waits in the outbox, says so, and reaches the clinic\'s server when the page is back online', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(demo.demoUrl);
+    await openFromList(page, 'BOTSFORD, Versie');
+    await waitForSync(page);
+    const patient = (await page.locator('section.record').getAttribute('data-patient'))!;
+    const [, patientId] = patient.match(/^clinic\/Patient\/(.+)$/) ?? [];
+    expect(patientId, `the record opened from the clinic (${patient})`).toBeTruthy();
+    const onServer = async () => {
+      const r = await fetch(`${demo.fhir.baseUrl('clinic')}/Consent?patient=${patientId}&_summary=count`, { headers: { accept: 'application/fhir+json' } });
+      return ((await r.json()) as { total: number }).total;
+    };
+    const before = await onServer();
+
+    await page.locator('#opt-offline').check();
+    const dialog = page.locator('ehr-consent-dialog');
+    await dialog.locator('[part="open-button"]').click();
+    const form = dialog.locator('[part~="form"]');
+    await form.locator('select[name="recipient"]').selectOption('Organization/st-elsewhere-hospital');
+    await form.locator('input[name="start"]').fill('2026-12-04');
+    await form.locator('button[type="submit"]').click();
+    const pending = dialog.locator('[part~="consent"]', { has: page.locator('[part~="write-state"]', { hasText: 'Waiting to upload' }) });
+    await pending.first().waitFor({ timeout: 15_000 });
+    const consentId = await pending.first().getAttribute('data-key');
+    // Offline: nothing reached the server.
+    expect(await onServer()).toBe(before);
+    await dialog.locator('[part="close-button"]').click();
+
+    await page.locator('#opt-offline').uncheck();
+    await page.locator('.sync-status[data-state="complete"]', { hasText: 'Up to date with Riverside Clinic and St Elsewhere Hospital' }).waitFor({ timeout: 30_000 });
+    await expect.poll(onServer, { timeout: 15_000 }).toBe(before + 1);
+    // The row no longer says it waits.
+    await dialog.locator('[part="open-button"]').click();
+    await dialog.locator(`[part~="consent"][data-key="${consentId}"] [part~="write-state"]`, { hasNotText: 'Waiting to upload' }).waitFor({ timeout: 15_000 });
+    await page.close();
+  }, 120_000);
+
   it('is usable from the keyboard, with labelled landmarks and no axe violations, light and dark', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(demo.demoUrl);
